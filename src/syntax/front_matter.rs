@@ -1,0 +1,153 @@
+//! YAML (`---`) and TOML (`+++`) front matter: the few keys kbls reads, with their ranges.
+
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrontMatterKind {
+    Yaml,
+    Toml,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    pub kind: Option<FrontMatterKind>,
+    /// The whole block, delimiters included.
+    pub range: TextRange,
+    pub title: Option<String>,
+    pub aliases: Vec<String>,
+    pub tags: Vec<String>,
+    /// The `terms:` map: term and its definition, in written order.
+    pub terms: Vec<(String, String)>,
+    /// Top-level scalar values by key, with the range of the value, for date lookup.
+    pub scalars: Vec<FrontMatterScalar>,
+    /// Why the block could not be read as YAML/TOML, if it could not.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrontMatterScalar {
+    pub key: String,
+    pub value: String,
+    pub value_range: TextRange,
+}
+
+/// Reads a front matter block whose content (between the delimiters) is `content`, starting at
+/// byte `content_start` of the note.
+pub(crate) fn parse(kind: FrontMatterKind, content: &str, content_start: usize) -> FrontMatter {
+    let mut res = FrontMatter {
+        kind: Some(kind),
+        scalars: top_level_scalars(kind, content, content_start),
+        ..FrontMatter::default()
+    };
+    match kind {
+        FrontMatterKind::Yaml => read_yaml(content, &mut res),
+        FrontMatterKind::Toml => read_toml(content, &mut res),
+    }
+    res
+}
+
+/// Line-based scan for `key: value` (YAML) or `key = value` (TOML) at the top level, kept
+/// separately from the structured parse because diagnostics need the value's exact range.
+fn top_level_scalars(kind: FrontMatterKind, content: &str, content_start: usize) -> Vec<FrontMatterScalar> {
+    let separator = match kind {
+        FrontMatterKind::Yaml => ':',
+        FrontMatterKind::Toml => '=',
+    };
+    let mut res = Vec::new();
+    let mut line_start = 0;
+    for line in content.split_inclusive('\n') {
+        let offset = line_start;
+        line_start += line.len();
+        if line.starts_with(|c: char| c.is_whitespace() || c == '#' || c == '-') {
+            continue;
+        }
+        let Some(sep) = line.find(separator) else {
+            continue;
+        };
+        let key = line[..sep].trim().trim_matches('"');
+        let raw_value = &line[sep + 1..];
+        let leading = raw_value.len() - raw_value.trim_start().len();
+        let mut value = raw_value.trim();
+        if value.len() >= 2
+            && (value.starts_with('"') && value.ends_with('"')
+                || value.starts_with('\'') && value.ends_with('\''))
+        {
+            value = &value[1..value.len() - 1];
+        }
+        let value_offset = content_start + offset + sep + 1 + leading + raw_value.trim_start().find(value).unwrap_or(0);
+        res.push(FrontMatterScalar {
+            key: key.to_string(),
+            value: value.to_string(),
+            value_range: TextRange::new(value_offset, value_offset + value.len()),
+        });
+    }
+    res
+}
+
+fn read_yaml(content: &str, res: &mut FrontMatter) {
+    use yaml_rust2::{Yaml, YamlLoader};
+    let docs = match YamlLoader::load_from_str(content) {
+        Ok(docs) => docs,
+        Err(err) => {
+            res.error = Some(err.to_string());
+            return;
+        }
+    };
+    let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
+        return;
+    };
+    let scalar = |value: &Yaml| match value {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let list = |value: &Yaml| match value {
+        Yaml::Array(items) => items.iter().filter_map(scalar).collect(),
+        other => scalar(other)
+            .map(|s| s.split(',').map(|part| part.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default(),
+    };
+    for (key, value) in &map {
+        match key.as_str() {
+            Some("title") => res.title = scalar(value),
+            Some("aliases" | "alias") => res.aliases = list(value),
+            Some("tags") => res.tags = list(value),
+            Some("terms") => {
+                if let Yaml::Hash(terms) = value {
+                    res.terms = terms
+                        .iter()
+                        .filter_map(|(term, def)| Some((scalar(term)?, scalar(def)?)))
+                        .collect();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn read_toml(content: &str, res: &mut FrontMatter) {
+    let table: toml::Table = match content.parse() {
+        Ok(table) => table,
+        Err(err) => {
+            res.error = Some(err.message().to_string());
+            return;
+        }
+    };
+    let strings = |value: &toml::Value| -> Vec<String> {
+        match value {
+            toml::Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            toml::Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    res.title = table.get("title").and_then(|v| v.as_str()).map(String::from);
+    res.aliases = table.get("aliases").map(strings).unwrap_or_default();
+    res.tags = table.get("tags").map(strings).unwrap_or_default();
+    if let Some(toml::Value::Table(terms)) = table.get("terms") {
+        res.terms = terms
+            .iter()
+            .filter_map(|(term, def)| Some((term.clone(), def.as_str()?.to_string())))
+            .collect();
+    }
+}

@@ -1,0 +1,93 @@
+//! Headings and their anchors, computed with GitHub's slug algorithm.
+
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, up to 6.
+    pub level: u8,
+    /// The rendered heading text (Markdown markup removed), as the anchor is computed from it.
+    pub text: String,
+    /// The anchor a link fragment must match: the `{#custom-id}` when given, else the GitHub slug
+    /// with its duplicate suffix (`setup`, `setup-1`, ...).
+    pub anchor: String,
+    /// Whether the anchor comes from a `{#custom-id}` attribute.
+    pub custom_id: bool,
+    /// The whole heading, markers included (both lines of a setext heading).
+    pub range: TextRange,
+    /// The heading's text without `#` markers, trailing `#`s or the attribute block.
+    pub text_range: TextRange,
+    /// From the heading's start to the start of the next heading of the same or a higher level.
+    pub section: TextRange,
+}
+
+/// The GitHub anchor of a heading text: lowercase, punctuation other than `-` and `_` dropped,
+/// spaces turned into `-`. Letters and digits of every script are kept; emoji are dropped.
+pub fn slug(text: &str) -> String {
+    let mut res = String::with_capacity(text.len());
+    for ch in text.trim().chars() {
+        if ch == ' ' {
+            res.push('-');
+        } else if ch == '-' || ch == '_' || ch.is_alphanumeric() || is_combining_mark(ch) {
+            res.extend(ch.to_lowercase());
+        }
+    }
+    res
+}
+
+/// Combining marks (Unicode category M) are kept by GitHub; std has no category lookup, so this
+/// covers the blocks real headings use (accents written as base letter plus mark, Indic vowel signs).
+fn is_combining_mark(ch: char) -> bool {
+    matches!(ch as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF
+        | 0xFE20..=0xFE2F)
+}
+
+/// Gives every heading its anchor: custom ids win, and repeated slugs get `-1`, `-2`, ... in
+/// document order, as GitHub renders them.
+pub(crate) fn assign_anchors(headings: &mut [Heading], custom_ids: &[Option<String>]) {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for (heading, custom) in headings.iter_mut().zip(custom_ids) {
+        if let Some(id) = custom {
+            heading.anchor = id.clone();
+            heading.custom_id = true;
+            continue;
+        }
+        let base = slug(&heading.text);
+        let count = seen.entry(base.clone()).or_insert(0);
+        heading.anchor = if *count == 0 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+        *count += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn github_slug_cases() {
+        let cases = [
+            ("CPU & Memory", "cpu--memory"),
+            ("Requests vs Limits", "requests-vs-limits"),
+            ("Hello, World!", "hello-world"),
+            ("snake_case and kebab-case", "snake_case-and-kebab-case"),
+            ("Café ☕ Notes", "café--notes"),
+            ("🦀 Rust", "-rust"),
+            ("Übersicht der Größen", "übersicht-der-größen"),
+            ("日本語の見出し", "日本語の見出し"),
+            ("What's new? (v1.2)", "whats-new-v12"),
+            ("DCGM_FI_DEV_GPU_UTIL", "dcgm_fi_dev_gpu_util"),
+            ("  Trimmed  ", "trimmed"),
+            ("kube-apiserver", "kube-apiserver"),
+            ("Q&A: `kubectl get`", "qa-kubectl-get"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(slug(text), expected, "slug({text:?})");
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Links found in a note: Markdown links and images of every CommonMark kind, wiki-links and
+//! reference definitions, with the byte ranges of their parts.
+
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub is_image: bool,
+    /// The whole link, from `[` (or `![`, `[[`, `<`) to its end.
+    pub range: TextRange,
+    /// The link text or alt text as written between the brackets (`None` for autolinks).
+    pub text: Option<TextRange>,
+    pub target: LinkTarget,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)` or `![alt](dest)`.
+    Inline,
+    /// `[text][label]`.
+    ReferenceFull,
+    /// `[label][]`.
+    ReferenceCollapsed,
+    /// `[label]`.
+    ReferenceShortcut,
+    /// `<https://...>` or `<me@example.org>`.
+    Autolink,
+    /// `[[note]]`, `[[note|alias]]`, `[[note#Heading]]`, `[[#Heading]]`.
+    Wiki,
+}
+
+/// Where a link points, split into the parts that are resolved and reported separately.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A URL with a scheme (`https:`, `mailto:`, ...): never checked.
+    External { url: String },
+    /// A path in the corpus, percent-decoded. `path` is empty for a same-note `#fragment` link.
+    Path {
+        path: String,
+        path_range: TextRange,
+        fragment: Option<Fragment>,
+    },
+    /// A wiki-link to a note by file stem (empty for `[[#Heading]]`).
+    Wiki {
+        stem: String,
+        stem_range: TextRange,
+        fragment: Option<Fragment>,
+    },
+    /// A reference-style link; `def` is the index of its definition in
+    /// `NoteSyntax::link_defs`, `None` when undefined.
+    Reference {
+        label: String,
+        label_range: TextRange,
+        def: Option<usize>,
+    },
+}
+
+/// A `#fragment` (or the `#Heading` of a wiki-link): the decoded text and where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fragment {
+    pub text: String,
+    /// The fragment without its `#`.
+    pub range: TextRange,
+}
+
+/// `[label]: destination "title"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkDef {
+    /// The label as written (matching is case-insensitive with collapsed whitespace).
+    pub label: String,
+    pub label_range: TextRange,
+    pub range: TextRange,
+    /// The destination parsed like an inline link's; never `Reference`.
+    pub target: LinkTarget,
+}
+
+impl LinkTarget {
+    pub fn fragment(&self) -> Option<&Fragment> {
+        match self {
+            LinkTarget::Path { fragment, .. } | LinkTarget::Wiki { fragment, .. } => {
+                fragment.as_ref()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Normalizes a reference label for matching: case-folded, inner whitespace collapsed.
+pub fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether a destination has a URL scheme (`http:`, `mailto:`, `vscode:`), i.e. is not a path.
+/// A single letter before `:` is a Windows drive, not a scheme.
+pub fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Parses a raw destination written at `dest_range` (as it appears in the source, possibly
+/// percent-encoded and with a `#fragment`) into a target.
+pub(crate) fn parse_destination(raw: &str, dest_range: TextRange) -> LinkTarget {
+    if has_scheme(raw) {
+        return LinkTarget::External {
+            url: raw.to_string(),
+        };
+    }
+    let (path_raw, fragment) = match raw.find('#') {
+        Some(hash) => {
+            let frag_start = dest_range.start as usize + hash + 1;
+            let frag_raw = &raw[hash + 1..];
+            (
+                &raw[..hash],
+                Some(Fragment {
+                    text: percent_decode(frag_raw),
+                    range: TextRange::new(frag_start, frag_start + frag_raw.len()),
+                }),
+            )
+        }
+        None => (raw, None),
+    };
+    // Query strings are not part of the file name.
+    let path_raw = path_raw.split('?').next().unwrap_or_default();
+    LinkTarget::Path {
+        path: percent_decode(path_raw),
+        path_range: TextRange::new(
+            dest_range.start as usize,
+            dest_range.start as usize + path_raw.len(),
+        ),
+        fragment,
+    }
+}
+
+pub fn percent_decode(raw: &str) -> String {
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Finds the destination of an inline link in its source text `span` (which starts at `[` or
+/// `![`): the part after the `](` that follows the link text, without `<...>` brackets.
+/// Returns the destination's range relative to `span`.
+pub(crate) fn inline_destination(span: &str, text_end: usize) -> Option<(usize, usize)> {
+    let open = text_end + span.get(text_end..)?.find("](")? + 2;
+    let rest = &span[open..];
+    let skipped = rest.len() - rest.trim_start().len();
+    let start = open + skipped;
+    let bytes = span.as_bytes();
+    if bytes.get(start) == Some(&b'<') {
+        let end = start + 1 + span[start + 1..].find('>')?;
+        return Some((start + 1, end));
+    }
+    let mut depth = 0usize;
+    let mut end = start;
+    while end < bytes.len() {
+        match bytes[end] {
+            b'\\' => end += 1,
+            b'(' => depth += 1,
+            b')' if depth == 0 => break,
+            b')' => depth -= 1,
+            b if b.is_ascii_whitespace() => break,
+            _ => {}
+        }
+        end += 1;
+    }
+    Some((start, end.min(bytes.len())))
+}
+
+/// Finds the destination of a reference definition `[label]: dest` in its source `span`.
+/// Returns (label range, destination range), relative to `span`.
+pub(crate) fn definition_parts(span: &str) -> Option<((usize, usize), (usize, usize))> {
+    let label_start = span.find('[')? + 1;
+    let label_end = label_start + span[label_start..].find("]:")?;
+    let after = label_end + 2;
+    let rest = &span[after..];
+    let start = after + (rest.len() - rest.trim_start().len());
+    let bytes = span.as_bytes();
+    if bytes.get(start) == Some(&b'<') {
+        let end = start + 1 + span[start + 1..].find('>')?;
+        return Some(((label_start, label_end), (start + 1, end)));
+    }
+    let len = span[start..]
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(span.len() - start);
+    Some(((label_start, label_end), (start, start + len)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_inline_destinations() {
+        let span = "[a (b)](path/to.md#x \"title\")";
+        let (s, e) = inline_destination(span, 1).unwrap();
+        assert_eq!(&span[s..e], "path/to.md#x");
+        let span = "[x](<my note.md>)";
+        let (s, e) = inline_destination(span, 1).unwrap();
+        assert_eq!(&span[s..e], "my note.md");
+        let span = "[x](wiki/Foo_(bar).md)";
+        let (s, e) = inline_destination(span, 1).unwrap();
+        assert_eq!(&span[s..e], "wiki/Foo_(bar).md");
+    }
+
+    #[test]
+    fn schemes_are_external_but_drives_are_not() {
+        assert!(has_scheme("https://example.com"));
+        assert!(has_scheme("mailto:me@example.org"));
+        assert!(!has_scheme("C:/notes/a.md"));
+        assert!(!has_scheme("notes/a.md"));
+        assert!(!has_scheme("#anchor:colon"));
+    }
+
+    #[test]
+    fn decodes_paths_and_fragments() {
+        let target = parse_destination("my%20note.md#caf%C3%A9", TextRange::new(10, 32));
+        let LinkTarget::Path {
+            path,
+            path_range,
+            fragment,
+        } = target
+        else {
+            panic!("not a path")
+        };
+        assert_eq!(path, "my note.md");
+        assert_eq!(path_range, TextRange::new(10, 22));
+        let fragment = fragment.unwrap();
+        assert_eq!(fragment.text, "café");
+        assert_eq!(fragment.range, TextRange::new(23, 32));
+    }
+}

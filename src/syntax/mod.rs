@@ -1,0 +1,491 @@
+//! One note in isolation: `&str` in, [`NoteSyntax`] out. Never fails and never looks at other
+//! notes, the file system or the clock.
+//!
+//! One pulldown-cmark pass (with source offsets) collects everything the rest of kbls needs:
+//! headings with anchors, links with the ranges of their parts, reference definitions, front
+//! matter, the date, suppression comments, and the block structure term extraction reads
+//! (tables, list items, paragraphs, code).
+
+mod date;
+mod front_matter;
+mod headings;
+mod links;
+mod suppress;
+
+pub use date::{parse_date, DateError, DateSource, NoteDate};
+pub use front_matter::{FrontMatter, FrontMatterKind, FrontMatterScalar};
+pub use headings::{slug, Heading};
+pub use links::{has_scheme, normalize_label, percent_decode, Fragment, Link, LinkDef, LinkKind, LinkTarget};
+pub use suppress::Suppressions;
+
+use crate::text::TextRange;
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+
+/// What parsing needs to know from the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// The label of the date line (`Last updated`).
+    pub date_label: String,
+    /// Front matter keys that hold the date, in order of preference.
+    pub date_keys: Vec<String>,
+    /// Whether `[[wiki-links]]` are recognized.
+    pub wikilinks: bool,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            date_label: "Last updated".to_string(),
+            date_keys: ["last_updated", "lastmod", "updated"].map(String::from).to_vec(),
+            wikilinks: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NoteSyntax {
+    /// The first level-1 heading's text, else the front matter `title`.
+    pub title: Option<String>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub link_defs: Vec<LinkDef>,
+    pub front_matter: Option<FrontMatter>,
+    pub date: Option<NoteDate>,
+    pub suppressions: Suppressions,
+    pub code_blocks: Vec<CodeBlock>,
+    /// Inline code spans, backticks included.
+    pub code_spans: Vec<TextRange>,
+    /// Runs of prose text (not code, not front matter), in document order.
+    pub text_runs: Vec<TextRange>,
+    pub tables: Vec<Table>,
+    /// Every list item, nested content included.
+    pub list_items: Vec<TextRange>,
+    pub paragraphs: Vec<TextRange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeBlock {
+    /// The info string's first word (`bash`, `mermaid`), `None` for untagged or indented blocks.
+    pub lang: Option<String>,
+    /// The whole block, fences included.
+    pub range: TextRange,
+    /// The code between the fences.
+    pub content: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub range: TextRange,
+    pub header: Vec<TextRange>,
+    pub rows: Vec<Vec<TextRange>>,
+}
+
+impl NoteSyntax {
+    /// The heading whose anchor is `anchor`.
+    pub fn heading_by_anchor(&self, anchor: &str) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.anchor == anchor)
+    }
+
+    /// Whether `offset` is inside a code block or code span or the front matter.
+    pub fn is_code(&self, offset: usize) -> bool {
+        in_sorted_ranges(&self.code_blocks.iter().map(|b| b.range).collect::<Vec<_>>(), offset)
+            || in_sorted_ranges(&self.code_spans, offset)
+            || self.front_matter.as_ref().is_some_and(|fm| fm.range.touches(offset))
+    }
+}
+
+fn in_sorted_ranges(ranges: &[TextRange], offset: usize) -> bool {
+    let idx = ranges.partition_point(|r| (r.end as usize) <= offset);
+    ranges.get(idx).is_some_and(|r| r.start as usize <= offset)
+}
+
+pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
+    let mut pulldown_options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_GFM;
+    if options.wikilinks {
+        pulldown_options |= Options::ENABLE_WIKILINKS;
+    }
+    // Undefined references still come out as links (with an empty destination), so they can be
+    // reported and completed; `LinkType::*Unknown` tells them apart.
+    let callback = |_broken: pulldown_cmark::BrokenLink<'_>| Some(("".into(), "".into()));
+    let parser = Parser::new_with_broken_link_callback(text, pulldown_options, Some(callback));
+    let mut builder = Builder::new(text);
+    let mut iter = parser.into_offset_iter();
+    for (event, range) in iter.by_ref() {
+        builder.event(event, range);
+    }
+    let ref_defs: Vec<(String, std::ops::Range<usize>)> = iter
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (label.to_string(), def.span.clone()))
+        .collect();
+    builder.finish(ref_defs, options)
+}
+
+/// An open link or image whose end event has not come yet.
+struct OpenLink {
+    link_type: LinkType,
+    is_image: bool,
+    dest: String,
+    start: usize,
+    /// End of the last event inside the link text.
+    inner_end: usize,
+}
+
+struct OpenHeading {
+    level: u8,
+    start: usize,
+    text: String,
+    text_range: Option<TextRange>,
+    custom_id: Option<String>,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    res: NoteSyntax,
+    links: Vec<OpenLink>,
+    heading: Option<OpenHeading>,
+    heading_ids: Vec<Option<String>>,
+    code_block: Option<(Option<String>, usize, Option<TextRange>)>,
+    metadata: Option<(FrontMatterKind, usize, Option<TextRange>)>,
+    table: Option<Table>,
+    in_table_head: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str) -> Self {
+        Builder {
+            text,
+            res: NoteSyntax::default(),
+            links: Vec::new(),
+            heading: None,
+            heading_ids: Vec::new(),
+            code_block: None,
+            metadata: None,
+            table: None,
+            in_table_head: false,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        // Everything inside a link's brackets moves the end of its text forward.
+        if let Some(open) = self.links.last_mut() {
+            if !matches!(event, Event::End(TagEnd::Link | TagEnd::Image)) {
+                open.inner_end = open.inner_end.max(range.end);
+            }
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(text) => {
+                if let Some((_, _, content)) = &mut self.code_block {
+                    extend(content, &range);
+                } else if let Some((_, _, content)) = &mut self.metadata {
+                    extend(content, &range);
+                } else {
+                    self.res.text_runs.push(TextRange::new(range.start, range.end));
+                }
+                self.heading_text(&text, &range);
+            }
+            Event::Code(code) => {
+                self.res.code_spans.push(TextRange::new(range.start, range.end));
+                self.heading_text(&code, &range);
+            }
+            _ => {}
+        }
+    }
+
+    fn heading_text(&mut self, text: &str, range: &std::ops::Range<usize>) {
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(text);
+            match &mut heading.text_range {
+                Some(r) => r.end = range.end as u32,
+                None => heading.text_range = Some(TextRange::new(range.start, range.end)),
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
+        match tag {
+            Tag::Heading { level, id, .. } => {
+                self.heading = Some(OpenHeading {
+                    level: level as u8,
+                    start: range.start,
+                    text: String::new(),
+                    text_range: None,
+                    custom_id: id.map(|id| id.to_string()),
+                });
+            }
+            Tag::Link { link_type, dest_url, .. } => self.links.push(OpenLink {
+                link_type,
+                is_image: false,
+                dest: dest_url.to_string(),
+                start: range.start,
+                inner_end: range.start + if matches!(link_type, LinkType::WikiLink { .. }) { 2 } else { 1 },
+            }),
+            Tag::Image { link_type, dest_url, .. } => self.links.push(OpenLink {
+                link_type,
+                is_image: true,
+                dest: dest_url.to_string(),
+                start: range.start,
+                inner_end: range.start + 2,
+            }),
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(|w| w.trim_matches(['{', '}', '.']).to_string()).filter(|w| !w.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code_block = Some((lang, range.start, None));
+            }
+            Tag::MetadataBlock(kind) => {
+                let kind = match kind {
+                    MetadataBlockKind::YamlStyle => FrontMatterKind::Yaml,
+                    MetadataBlockKind::PlusesStyle => FrontMatterKind::Toml,
+                };
+                self.metadata = Some((kind, range.start, None));
+            }
+            Tag::Table(_) => {
+                self.table = Some(Table { range: TextRange::new(range.start, range.end), header: Vec::new(), rows: Vec::new() })
+            }
+            Tag::TableHead => self.in_table_head = true,
+            Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.rows.push(Vec::new());
+                }
+            }
+            Tag::TableCell => {
+                if let Some(table) = &mut self.table {
+                    let cell = trimmed_range(self.text, range);
+                    if self.in_table_head {
+                        table.header.push(cell);
+                    } else if let Some(row) = table.rows.last_mut() {
+                        row.push(cell);
+                    }
+                }
+            }
+            Tag::Item => self.res.list_items.push(TextRange::new(range.start, range.end)),
+            Tag::Paragraph => self.res.paragraphs.push(TextRange::new(range.start, range.end)),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: std::ops::Range<usize>) {
+        match tag {
+            TagEnd::Heading(_) => {
+                if let Some(open) = self.heading.take() {
+                    let text_range = open.text_range.unwrap_or(TextRange::empty(range.end));
+                    self.res.headings.push(Heading {
+                        level: open.level,
+                        text: open.text.trim().to_string(),
+                        anchor: String::new(),
+                        custom_id: false,
+                        range: TextRange::new(open.start, trim_end(self.text, range.end)),
+                        text_range,
+                        section: TextRange::new(open.start, range.end),
+                    });
+                    self.heading_ids.push(open.custom_id);
+                }
+            }
+            TagEnd::Link | TagEnd::Image => {
+                if let Some(open) = self.links.pop() {
+                    if let Some(link) = self.finish_link(open, range) {
+                        self.res.links.push(link);
+                    }
+                }
+            }
+            TagEnd::CodeBlock => {
+                if let Some((lang, start, content)) = self.code_block.take() {
+                    let end = trim_end(self.text, range.end);
+                    let content = content.unwrap_or(TextRange::empty(end));
+                    self.res.code_blocks.push(CodeBlock { lang, range: TextRange::new(start, end), content });
+                }
+            }
+            TagEnd::MetadataBlock(_) => {
+                if let Some((kind, start, content)) = self.metadata.take() {
+                    let content = content.unwrap_or(TextRange::empty(range.end));
+                    let mut front_matter = front_matter::parse(kind, &self.text[content.as_usize()], content.start as usize);
+                    front_matter.range = TextRange::new(start, trim_end(self.text, range.end));
+                    self.res.front_matter = Some(front_matter);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.res.tables.push(table);
+                }
+            }
+            TagEnd::TableHead => self.in_table_head = false,
+            _ => {}
+        }
+    }
+
+    fn finish_link(&self, open: OpenLink, range: std::ops::Range<usize>) -> Option<Link> {
+        let span = &self.text[open.start..range.end];
+        let base = open.start;
+        let text_start = base + if open.is_image { 2 } else { 1 };
+        let text_range = |end: usize| Some(TextRange::new(text_start, end.max(text_start)));
+        let (kind, text, target) = match open.link_type {
+            LinkType::Inline => {
+                let text_end = open.inner_end.max(text_start) - base;
+                let (dest_start, dest_end) = links::inline_destination(span, text_end)?;
+                let dest_range = TextRange::new(base + dest_start, base + dest_end);
+                let raw = &span[dest_start..dest_end];
+                (LinkKind::Inline, text_range(base + text_end), links::parse_destination(raw, dest_range))
+            }
+            LinkType::Reference | LinkType::ReferenceUnknown => {
+                let label_open = span.rfind('[')? + 1;
+                let label_close = label_open + span[label_open..].find(']')?;
+                let label_range = TextRange::new(base + label_open, base + label_close);
+                let text_end = base + span[..label_open - 1].rfind(']').unwrap_or(label_open - 1);
+                (LinkKind::ReferenceFull, text_range(text_end), self.reference(label_range))
+            }
+            LinkType::Collapsed | LinkType::CollapsedUnknown => {
+                // pulldown-cmark's span of `[label][]` may stop before the `[]`.
+                let label_end = span.strip_suffix("[]").unwrap_or(span).len().checked_sub(1)?;
+                let label_range = TextRange::new(text_start, base + label_end);
+                (LinkKind::ReferenceCollapsed, Some(label_range), self.reference(label_range))
+            }
+            LinkType::Shortcut | LinkType::ShortcutUnknown => {
+                let label_range = TextRange::new(text_start, base + span.len().checked_sub(1)?);
+                (LinkKind::ReferenceShortcut, Some(label_range), self.reference(label_range))
+            }
+            LinkType::Autolink | LinkType::Email => {
+                (LinkKind::Autolink, None, LinkTarget::External { url: open.dest.clone() })
+            }
+            LinkType::WikiLink { has_pothole } => {
+                let inner_start = 2;
+                let inner_end = span.len().checked_sub(2)?;
+                let inner = span.get(inner_start..inner_end)?;
+                let target_len = if has_pothole { inner.find('|')? } else { inner.len() };
+                let target_raw = &inner[..target_len];
+                let text = if has_pothole {
+                    Some(TextRange::new(base + inner_start + target_len + 1, base + inner_end))
+                } else {
+                    Some(TextRange::new(base + inner_start, base + inner_end))
+                };
+                let target_start = base + inner_start;
+                let (stem_raw, fragment) = match target_raw.find('#') {
+                    Some(hash) => (
+                        &target_raw[..hash],
+                        Some(Fragment {
+                            text: target_raw[hash + 1..].trim().to_string(),
+                            range: TextRange::new(target_start + hash + 1, target_start + target_raw.len()),
+                        }),
+                    ),
+                    None => (target_raw, None),
+                };
+                let stem = stem_raw.trim();
+                (
+                    LinkKind::Wiki,
+                    text,
+                    LinkTarget::Wiki {
+                        stem: stem.to_string(),
+                        stem_range: TextRange::new(target_start, target_start + stem_raw.trim_end().len()),
+                        fragment,
+                    },
+                )
+            }
+        };
+        let mut end = range.end;
+        if kind == LinkKind::ReferenceCollapsed && self.text[end..].starts_with("[]") {
+            end += 2;
+        }
+        Some(Link { kind, is_image: open.is_image, range: TextRange::new(open.start, end), text, target })
+    }
+
+    fn reference(&self, label_range: TextRange) -> LinkTarget {
+        LinkTarget::Reference {
+            label: self.text[label_range.as_usize()].to_string(),
+            label_range,
+            def: None,
+        }
+    }
+
+    fn finish(mut self, ref_defs: Vec<(String, std::ops::Range<usize>)>, options: &ParseOptions) -> NoteSyntax {
+        let text = self.text;
+        let mut res = std::mem::take(&mut self.res);
+        headings::assign_anchors(&mut res.headings, &self.heading_ids);
+        compute_sections(&mut res.headings, text.len());
+        res.title = res
+            .headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.clone())
+            .or_else(|| res.front_matter.as_ref().and_then(|fm| fm.title.clone()));
+
+        let mut defs: Vec<LinkDef> = ref_defs
+            .into_iter()
+            .filter_map(|(label, span)| {
+                let source = &text[span.clone()];
+                let ((label_start, label_end), (dest_start, dest_end)) = links::definition_parts(source)?;
+                let dest_range = TextRange::new(span.start + dest_start, span.start + dest_end);
+                Some(LinkDef {
+                    label,
+                    label_range: TextRange::new(span.start + label_start, span.start + label_end),
+                    range: TextRange::new(span.start, trim_end(text, span.end)),
+                    target: links::parse_destination(&source[dest_start..dest_end], dest_range),
+                })
+            })
+            .collect();
+        defs.sort_by_key(|d| d.range.start);
+        for link in &mut res.links {
+            if let LinkTarget::Reference { label, def, .. } = &mut link.target {
+                let wanted = normalize_label(label);
+                *def = defs.iter().position(|d| normalize_label(&d.label) == wanted);
+            }
+        }
+        res.link_defs = defs;
+        res.links.sort_by_key(|l| l.range.start);
+        res.code_spans.sort_by_key(|r| r.start);
+
+        let is_code = |offset: usize| res.is_code(offset);
+        let suppressions = suppress::collect(text, is_code);
+        let date = date::find_date_line(text, &options.date_label, is_code)
+            .or_else(|| res.front_matter.as_ref().and_then(|fm| date::front_matter_date(fm, &options.date_keys)));
+        res.suppressions = suppressions;
+        res.date = date;
+        res
+    }
+}
+
+fn extend(content: &mut Option<TextRange>, range: &std::ops::Range<usize>) {
+    match content {
+        Some(r) => r.end = range.end as u32,
+        None => *content = Some(TextRange::new(range.start, range.end)),
+    }
+}
+
+/// Moves `end` back over trailing line breaks, so ranges end on their last line.
+fn trim_end(text: &str, mut end: usize) -> usize {
+    while end > 0 && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    end
+}
+
+fn trimmed_range(text: &str, range: std::ops::Range<usize>) -> TextRange {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = range.start + slice.trim_end().len();
+    TextRange::new(start, end.max(start))
+}
+
+/// A heading's section runs to the next heading of the same or a higher level.
+fn compute_sections(headings: &mut [Heading], text_len: usize) {
+    for i in 0..headings.len() {
+        let level = headings[i].level;
+        let end = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= level)
+            .map_or(text_len, |h| h.range.start as usize);
+        headings[i].section = TextRange::new(headings[i].range.start as usize, end);
+    }
+}
+
+#[cfg(test)]
+mod tests;

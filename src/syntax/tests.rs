@@ -1,0 +1,131 @@
+use super::*;
+use expect_test::{expect, Expect};
+
+/// Prints what the parser found, one item per line, with the source text of each range.
+fn dump(text: &str) -> String {
+    let syntax = parse(text, &ParseOptions::default());
+    let at = |r: TextRange| &text[r.as_usize()];
+    let mut out = String::new();
+    if let Some(title) = &syntax.title {
+        out += &format!("title {title:?}\n");
+    }
+    for h in &syntax.headings {
+        out += &format!("h{} {:?} #{} text={:?}\n", h.level, h.text, h.anchor, at(h.text_range));
+    }
+    for link in &syntax.links {
+        let target = match &link.target {
+            LinkTarget::External { url } => format!("external {url}"),
+            LinkTarget::Path { path, path_range, fragment } => format!(
+                "path {path:?} at {:?}{}",
+                at(*path_range),
+                fragment.as_ref().map(|f| format!(" #{:?} at {:?}", f.text, at(f.range))).unwrap_or_default()
+            ),
+            LinkTarget::Wiki { stem, stem_range, fragment } => format!(
+                "wiki {stem:?} at {:?}{}",
+                at(*stem_range),
+                fragment.as_ref().map(|f| format!(" #{:?}", f.text)).unwrap_or_default()
+            ),
+            LinkTarget::Reference { label, def, .. } => format!("ref {label:?} def={def:?}"),
+        };
+        let image = if link.is_image { " image" } else { "" };
+        let text = link.text.map(|t| format!(" text={:?}", at(t))).unwrap_or_default();
+        out += &format!("{:?}{image} {:?}{text} -> {target}\n", link.kind, at(link.range));
+    }
+    for def in &syntax.link_defs {
+        out += &format!("def {:?} label at {:?}\n", def.label, at(def.label_range));
+    }
+    if let Some(date) = &syntax.date {
+        out += &format!("date {:?} at {:?} {:?}\n", date.text, at(date.range), date.value.map(|d| d.to_string()));
+    }
+    for block in &syntax.code_blocks {
+        out += &format!("code {:?} {:?}\n", block.lang, at(block.content));
+    }
+    out
+}
+
+fn check(text: &str, expect: Expect) {
+    expect.assert_eq(&dump(text));
+}
+
+#[test]
+fn every_link_kind() {
+    check(
+        r##"# Links
+
+[inline](a.md) [titled](b/c.md#Sec "T") [angle](<my note.md>) ![img](img/x.png)
+[full][lbl] [Lbl][] [lbl] <https://example.com> [[wiki]] [[wiki|Alias]] [[wiki#Head]] [[#Local]]
+[ext](https://example.com/x.md) [enc](my%20note.md#caf%C3%A9) [rooted](/top.md) [same](#links)
+`[not](a link)` [undefined][nope]
+
+- [x] done task
+- [ ] open task
+
+```md
+[also not](code.md)
+```
+
+[lbl]: target.md#part "Title"
+"##,
+        expect![[r##"
+            title "Links"
+            h1 "Links" #links text="Links"
+            Inline "[inline](a.md)" text="inline" -> path "a.md" at "a.md"
+            Inline "[titled](b/c.md#Sec \"T\")" text="titled" -> path "b/c.md" at "b/c.md" #"Sec" at "Sec"
+            Inline "[angle](<my note.md>)" text="angle" -> path "my note.md" at "my note.md"
+            Inline image "![img](img/x.png)" text="img" -> path "img/x.png" at "img/x.png"
+            ReferenceFull "[full][lbl]" text="full" -> ref "lbl" def=Some(0)
+            ReferenceCollapsed "[Lbl][]" text="Lbl" -> ref "Lbl" def=Some(0)
+            ReferenceShortcut "[lbl]" text="lbl" -> ref "lbl" def=Some(0)
+            Autolink "<https://example.com>" -> external https://example.com
+            Wiki "[[wiki]]" text="wiki" -> wiki "wiki" at "wiki"
+            Wiki "[[wiki|Alias]]" text="Alias" -> wiki "wiki" at "wiki"
+            Wiki "[[wiki#Head]]" text="wiki#Head" -> wiki "wiki" at "wiki" #"Head"
+            Wiki "[[#Local]]" text="#Local" -> wiki "" at "" #"Local"
+            Inline "[ext](https://example.com/x.md)" text="ext" -> external https://example.com/x.md
+            Inline "[enc](my%20note.md#caf%C3%A9)" text="enc" -> path "my note.md" at "my%20note.md" #"café" at "caf%C3%A9"
+            Inline "[rooted](/top.md)" text="rooted" -> path "/top.md" at "/top.md"
+            Inline "[same](#links)" text="same" -> path "" at "" #"links" at "links"
+            ReferenceFull "[undefined][nope]" text="undefined" -> ref "nope" def=None
+            def "lbl" label at "lbl"
+            code Some("md") "[also not](code.md)\n"
+        "##]],
+    );
+}
+
+#[test]
+fn headings_anchors_and_dates() {
+    check(
+        "---\ntitle: FM Title\nlast_updated: 2026-01-02\n---\n\nSetext\n======\n\n## Setup\n\n## Setup\n\n## Custom {#my-id}\n\n### CPU & Memory\n\n## Café ☕ `code`\n\nLast updated: 2026-02-30\n",
+        expect![[r##"
+            title "Setext"
+            h1 "Setext" #setext text="Setext"
+            h2 "Setup" #setup text="Setup"
+            h2 "Setup" #setup-1 text="Setup"
+            h2 "Custom" #my-id text="Custom"
+            h3 "CPU & Memory" #cpu--memory text="CPU & Memory"
+            h2 "Café ☕ code" #café--code text="Café ☕ `code`"
+            date "2026-02-30" at "2026-02-30" Err(NoSuchDay)
+        "##]],
+    );
+}
+
+#[test]
+fn front_matter_date_when_no_line() {
+    check(
+        "+++\ntitle = \"Toml\"\nlastmod = \"2026-03-04\"\n+++\nbody\n",
+        expect![[r##"
+            title "Toml"
+            date "2026-03-04" at "2026-03-04" Ok("2026-03-04")
+        "##]],
+    );
+}
+
+#[test]
+fn pathological_input_does_not_panic() {
+    let deep = "[".repeat(20_000) + &"]".repeat(20_000);
+    let quotes = "> ".repeat(5_000) + "x";
+    let stars = "*a **b ".repeat(5_000);
+    for text in [deep.as_str(), quotes.as_str(), stars.as_str(), "[[", "[]()", "![", "[x]: <", "---\n: :\n---\n"] {
+        let _ = parse(text, &ParseOptions::default());
+    }
+}
