@@ -3,5 +3,6 @@
 //! Layers, each using only those before it:
 //! - [`text`]: byte ranges and line/column conversion.
 //! - [`syntax`]: one note parsed in isolation.
+pub mod graph;
 pub mod syntax;
 pub mod text;

@@ -1,0 +1,52 @@
+//! A stable text dump of the graph, for snapshot tests and for checking that incremental updates
+//! agree with a build from scratch.
+
+use super::{FragmentMatch, Graph, Resolved};
+use std::fmt::Write;
+
+impl Graph {
+    pub fn dump(&self) -> String {
+        let mut notes: Vec<_> = self.notes().collect();
+        notes.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+        let mut out = String::new();
+        for (_, note) in notes {
+            let _ = writeln!(out, "{} {:?}", note.path, note.title());
+            for heading in &note.syntax.headings {
+                let _ = writeln!(out, "  {} #{}", "#".repeat(heading.level as usize), heading.anchor);
+            }
+            for link in &note.syntax.links {
+                let written = &note.text[link.range.as_usize()];
+                let resolved = match self.resolve(note, &link.target) {
+                    Resolved::External => "external".to_string(),
+                    Resolved::Note { note: target, fragment } => {
+                        let target = self.note(target);
+                        match fragment {
+                            FragmentMatch::None => target.path.clone(),
+                            FragmentMatch::Heading(idx) => {
+                                format!("{}#{}", target.path, target.syntax.headings[idx].anchor)
+                            }
+                            FragmentMatch::Missing => format!("{}#<missing>", target.path),
+                        }
+                    }
+                    Resolved::File { path } => format!("file {path}"),
+                    Resolved::Missing { path } => format!("<missing {path}>"),
+                    Resolved::FolderWithoutIndex { path } => format!("<folder without index {path}>"),
+                    Resolved::OutsideRoot => "<outside root>".to_string(),
+                    Resolved::Ambiguous { candidates } => format!("<ambiguous: {} notes>", candidates.len()),
+                    Resolved::UndefinedReference => "<undefined reference>".to_string(),
+                };
+                let _ = writeln!(out, "  {written} -> {resolved}");
+            }
+            let backlinks = self.backlinks(self.by_path(&note.path).expect("listed note"));
+            if !backlinks.is_empty() {
+                let mut from: Vec<String> = backlinks
+                    .iter()
+                    .map(|b| self.note(b.from).path.clone())
+                    .collect();
+                from.dedup();
+                let _ = writeln!(out, "  <- {}", from.join(", "));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,294 @@
+//! The corpus as a cross-reference graph: notes, their headings and links, and the reverse index
+//! from link targets back to the notes that link there.
+//!
+//! Knows nothing about LSP, the file system or the clock: notes come in as (path, text) pairs with
+//! `/`-separated paths relative to the corpus root. The graph stores each note's parse and an
+//! index from *target keys* (the normalized path or wiki stem a link names) to the notes whose
+//! links name them. Resolution is a few hash lookups done on demand, so updating one note touches
+//! only that note's entries: [`Graph::update`] on an empty graph is how [`Graph::build`] works.
+
+mod backlinks;
+mod dump;
+mod resolve;
+
+pub use backlinks::LinkRef;
+pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resolved};
+
+use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
+use crate::text::LineIndex;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct NoteId(pub u32);
+
+/// One parsed note. Immutable once built; a changed note is a new `Note`.
+#[derive(Debug)]
+pub struct Note {
+    /// Path relative to the corpus root, `/`-separated.
+    pub path: String,
+    pub text: Arc<str>,
+    pub syntax: NoteSyntax,
+    pub line_index: LineIndex,
+}
+
+impl Note {
+    pub fn new(path: String, text: Arc<str>, options: &ParseOptions) -> Note {
+        let syntax = syntax::parse(&text, options);
+        let line_index = LineIndex::new(&text);
+        Note {
+            path,
+            text,
+            syntax,
+            line_index,
+        }
+    }
+
+    /// The file name without its extension: what wiki-links name.
+    pub fn stem(&self) -> &str {
+        file_stem(&self.path)
+    }
+
+    /// The note's title, or its file stem when it has none.
+    pub fn title(&self) -> &str {
+        self.syntax.title.as_deref().unwrap_or_else(|| self.stem())
+    }
+
+    /// The folder holding the note, `""` at the root.
+    pub fn dir(&self) -> &str {
+        parent_dir(&self.path)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Graph {
+    notes: Vec<Option<Arc<Note>>>,
+    by_path: HashMap<String, NoteId>,
+    /// Lowercased file stem to the notes with that stem (several means ambiguous wiki-links).
+    by_stem: HashMap<String, Vec<NoteId>>,
+    /// Files in the corpus that are not notes (images, PDFs), for links to them.
+    files: HashSet<String>,
+    /// Every folder that holds a note or file, for folder links.
+    dirs: HashSet<String>,
+    /// Target key to the notes that have at least one link naming it.
+    incoming: HashMap<String, Vec<NoteId>>,
+}
+
+impl Graph {
+    /// Builds the graph of `notes` (parsed in parallel) plus the non-note `files`.
+    pub fn build(notes: Vec<(String, Arc<str>)>, files: Vec<String>, options: &ParseOptions) -> Graph {
+        let parsed: Vec<Note> = notes
+            .into_par_iter()
+            .map(|(path, text)| Note::new(path, text, options))
+            .collect();
+        let mut graph = Graph::default();
+        for file in files {
+            graph.add_file(file);
+        }
+        for note in parsed {
+            graph.insert(Arc::new(note));
+        }
+        graph
+    }
+
+    pub fn note(&self, id: NoteId) -> &Note {
+        self.notes[id.0 as usize]
+            .as_deref()
+            .expect("NoteId of a removed note")
+    }
+
+    pub fn note_arc(&self, id: NoteId) -> Arc<Note> {
+        self.notes[id.0 as usize].clone().expect("NoteId of a removed note")
+    }
+
+    pub fn get(&self, id: NoteId) -> Option<&Note> {
+        self.notes.get(id.0 as usize)?.as_deref()
+    }
+
+    pub fn by_path(&self, path: &str) -> Option<NoteId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn notes(&self) -> impl Iterator<Item = (NoteId, &Note)> + '_ {
+        self.notes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((NoteId(i as u32), n.as_deref()?)))
+    }
+
+    pub fn note_count(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn notes_with_stem(&self, stem: &str) -> &[NoteId] {
+        self.by_stem
+            .get(&stem.to_lowercase())
+            .map_or(&[], |ids| ids.as_slice())
+    }
+
+    pub fn has_file(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    pub fn has_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains(path)
+    }
+
+    /// Registers a non-note file (an image a note shows, say).
+    pub fn add_file(&mut self, path: String) {
+        self.add_dirs(&path);
+        self.files.insert(path);
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    /// Adds or replaces the note at `path` and returns the notes whose findings may have changed:
+    /// the note itself, notes that link to its path or stem, and (when its headings changed)
+    /// notes that link into it. Only this note is parsed.
+    pub fn update(&mut self, path: &str, text: Arc<str>, options: &ParseOptions) -> Vec<NoteId> {
+        let note = Arc::new(Note::new(path.to_string(), text, options));
+        self.insert(note)
+    }
+
+    /// Inserts an already parsed note, replacing any note at the same path.
+    pub fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
+        let path = note.path.clone();
+        let id = match self.by_path.get(&path) {
+            Some(&id) => {
+                let old = self.notes[id.0 as usize].take().expect("indexed note");
+                self.unindex_links(id, &old);
+                id
+            }
+            None => {
+                let id = NoteId(self.notes.len() as u32);
+                self.notes.push(None);
+                self.by_path.insert(path.clone(), id);
+                self.by_stem
+                    .entry(file_stem(&path).to_lowercase())
+                    .or_default()
+                    .push(id);
+                self.add_dirs(&path);
+                id
+            }
+        };
+        self.index_links(id, &note);
+        self.notes[id.0 as usize] = Some(note);
+        let mut affected = self.dependents(&path);
+        affected.push(id);
+        affected.sort();
+        affected.dedup();
+        affected
+    }
+
+    /// Removes the note at `path`; returns the notes whose links to it are now broken.
+    pub fn remove(&mut self, path: &str) -> Vec<NoteId> {
+        let Some(id) = self.by_path.remove(path) else {
+            return Vec::new();
+        };
+        if let Some(old) = self.notes[id.0 as usize].take() {
+            self.unindex_links(id, &old);
+        }
+        if let Some(ids) = self.by_stem.get_mut(&file_stem(path).to_lowercase()) {
+            ids.retain(|&other| other != id);
+        }
+        self.dependents(path)
+    }
+
+    /// The notes that have links whose target key could name the note at `path`.
+    pub fn dependents(&self, path: &str) -> Vec<NoteId> {
+        let mut res = Vec::new();
+        for key in keys_naming(path) {
+            if let Some(ids) = self.incoming.get(&key) {
+                res.extend(ids.iter().copied());
+            }
+        }
+        res.sort();
+        res.dedup();
+        res
+    }
+
+    fn add_dirs(&mut self, path: &str) {
+        let mut dir = parent_dir(path);
+        while !dir.is_empty() && self.dirs.insert(dir.to_string()) {
+            dir = parent_dir(dir);
+        }
+    }
+
+    fn index_links(&mut self, id: NoteId, note: &Note) {
+        for key in link_keys(note) {
+            let ids = self.incoming.entry(key).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+    }
+
+    fn unindex_links(&mut self, id: NoteId, note: &Note) {
+        for key in link_keys(note) {
+            if let Some(ids) = self.incoming.get_mut(&key) {
+                ids.retain(|&other| other != id);
+                if ids.is_empty() {
+                    self.incoming.remove(&key);
+                }
+            }
+        }
+    }
+}
+
+/// The keys under which a note's links are indexed, deduplicated.
+fn link_keys(note: &Note) -> Vec<String> {
+    let mut keys: Vec<String> = note
+        .syntax
+        .links
+        .iter()
+        .map(|link| &link.target)
+        .chain(note.syntax.link_defs.iter().map(|def| &def.target))
+        .filter_map(|target| target_key(note, target))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The key a link target is indexed under: its normalized path, or `[[stem]]` for wiki-links.
+pub(crate) fn target_key(note: &Note, target: &LinkTarget) -> Option<String> {
+    match target {
+        LinkTarget::Path { path, .. } => resolve::normalize(note.dir(), path).ok(),
+        LinkTarget::Wiki { stem, .. } if stem.is_empty() => Some(note.path.clone()),
+        LinkTarget::Wiki { stem, .. } => Some(wiki_key(stem)),
+        LinkTarget::External { .. } | LinkTarget::Reference { .. } => None,
+    }
+}
+
+fn wiki_key(stem: &str) -> String {
+    format!("[[{}]]", stem.to_lowercase())
+}
+
+/// Every key a link may use to name the note at `path`: the path, the path without `.md`,
+/// its folder when it is the folder's index, and its wiki stem.
+fn keys_naming(path: &str) -> Vec<String> {
+    let mut keys = vec![path.to_string(), wiki_key(file_stem(path))];
+    if let Some(without_ext) = path.strip_suffix(".md").or_else(|| path.strip_suffix(".markdown")) {
+        keys.push(without_ext.to_string());
+    }
+    let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+    if resolve::FOLDER_INDEXES.contains(&name) {
+        keys.push(parent_dir(path).to_string());
+    }
+    keys
+}
+
+pub fn file_stem(path: &str) -> &str {
+    let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+    name.rfind('.').filter(|&i| i > 0).map_or(name, |i| &name[..i])
+}
+
+pub fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+#[cfg(test)]
+mod tests;

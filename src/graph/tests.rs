@@ -1,0 +1,75 @@
+use super::*;
+use expect_test::expect;
+
+fn corpus(files: &[(&str, &str)]) -> Vec<(String, Arc<str>)> {
+    files.iter().map(|(p, t)| (p.to_string(), Arc::from(*t))).collect()
+}
+
+const FILES: &[(&str, &str)] = &[
+    ("index.md", "# Home\n\n[K8s](k8s/) [pods](k8s/pods.md#requests-vs-limits) [gone](k8s/gone.md) [bad](k8s/pods.md#nope)\n"),
+    ("k8s/index.md", "# Kubernetes\n\n[[pods]] [[pods#Requests vs Limits]] [up](../index.md) [[dup]] ![img](../img/a.png)\n"),
+    ("k8s/pods.md", "# Pods\n\n## Requests vs Limits\n\n[out](../../x.md) [self](#pods) [ext](pods)\n"),
+    ("a/dup.md", "# A dup\n"),
+    ("b/dup.md", "# B dup\n"),
+];
+
+#[test]
+fn build_resolves_every_link_kind() {
+    let graph = Graph::build(corpus(FILES), vec!["img/a.png".into()], &ParseOptions::default());
+    expect![[r#"
+        a/dup.md "A dup"
+          # #a-dup
+        b/dup.md "B dup"
+          # #b-dup
+        index.md "Home"
+          # #home
+          [K8s](k8s/) -> k8s/index.md
+          [pods](k8s/pods.md#requests-vs-limits) -> k8s/pods.md#requests-vs-limits
+          [gone](k8s/gone.md) -> <missing k8s/gone.md>
+          [bad](k8s/pods.md#nope) -> k8s/pods.md#<missing>
+          <- k8s/index.md
+        k8s/index.md "Kubernetes"
+          # #kubernetes
+          [[pods]] -> k8s/pods.md
+          [[pods#Requests vs Limits]] -> k8s/pods.md#requests-vs-limits
+          [up](../index.md) -> index.md
+          [[dup]] -> <ambiguous: 2 notes>
+          ![img](../img/a.png) -> file img/a.png
+          <- index.md
+        k8s/pods.md "Pods"
+          # #pods
+          ## #requests-vs-limits
+          [out](../../x.md) -> <outside root>
+          [self](#pods) -> k8s/pods.md#pods
+          [ext](pods) -> k8s/pods.md
+          <- index.md, k8s/index.md, k8s/pods.md
+    "#]]
+    .assert_eq(&graph.dump());
+}
+
+/// Marksman's paranoid mode as a test: every sequence of updates must leave the same graph as a
+/// build from scratch of the final texts.
+#[test]
+fn incremental_updates_agree_with_a_fresh_build() {
+    let options = ParseOptions::default();
+    let mut graph = Graph::build(corpus(&FILES[..2]), vec!["img/a.png".into()], &options);
+    for (path, text) in &FILES[2..] {
+        graph.update(path, Arc::from(*text), &options);
+    }
+    let edited = "# Pods\n\n## Requests and Limits\n";
+    let affected = graph.update("k8s/pods.md", Arc::from(edited), &options);
+    let affected_paths: Vec<&str> = affected.iter().map(|id| graph.note(*id).path.as_str()).collect();
+    assert_eq!(affected_paths, ["index.md", "k8s/index.md", "k8s/pods.md"]);
+    graph.remove("b/dup.md");
+    graph.update("k8s/gone.md", Arc::from("# Gone no more\n"), &options);
+
+    let mut final_files: Vec<(&str, &str)> = FILES
+        .iter()
+        .copied()
+        .filter(|(p, _)| *p != "b/dup.md" && *p != "k8s/pods.md")
+        .collect();
+    final_files.push(("k8s/pods.md", edited));
+    final_files.push(("k8s/gone.md", "# Gone no more\n"));
+    let fresh = Graph::build(corpus(&final_files), vec!["img/a.png".into()], &options);
+    assert_eq!(graph.dump(), fresh.dump());
+}
