@@ -3,6 +3,11 @@
 //! Layers, each using only those before it:
 //! - [`text`]: byte ranges and line/column conversion.
 //! - [`syntax`]: one note parsed in isolation.
+pub mod config;
 pub mod graph;
+pub mod ide;
 pub mod syntax;
 pub mod text;
+
+#[cfg(test)]
+mod test_fixture;

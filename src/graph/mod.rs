@@ -67,6 +67,8 @@ pub struct Graph {
     by_path: HashMap<String, NoteId>,
     /// Lowercased file stem to the notes with that stem (several means ambiguous wiki-links).
     by_stem: HashMap<String, Vec<NoteId>>,
+    /// Folder to the notes directly in it, for suggestions among siblings.
+    by_dir: HashMap<String, Vec<NoteId>>,
     /// Files in the corpus that are not notes (images, PDFs), for links to them.
     files: HashSet<String>,
     /// Every folder that holds a note or file, for folder links.
@@ -127,6 +129,11 @@ impl Graph {
             .map_or(&[], |ids| ids.as_slice())
     }
 
+    /// The notes directly in folder `dir` (`""` for the root).
+    pub fn notes_in_dir(&self, dir: &str) -> &[NoteId] {
+        self.by_dir.get(dir).map_or(&[], |ids| ids.as_slice())
+    }
+
     pub fn has_file(&self, path: &str) -> bool {
         self.files.contains(path)
     }
@@ -171,6 +178,7 @@ impl Graph {
                     .or_default()
                     .push(id);
                 self.add_dirs(&path);
+                self.by_dir.entry(parent_dir(&path).to_string()).or_default().push(id);
                 id
             }
         };
@@ -192,6 +200,9 @@ impl Graph {
             self.unindex_links(id, &old);
         }
         if let Some(ids) = self.by_stem.get_mut(&file_stem(path).to_lowercase()) {
+            ids.retain(|&other| other != id);
+        }
+        if let Some(ids) = self.by_dir.get_mut(parent_dir(path)) {
             ids.retain(|&other| other != id);
         }
         self.dependents(path)

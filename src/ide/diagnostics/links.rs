@@ -1,0 +1,172 @@
+//! Link rules: `broken-link`, `broken-anchor`, `undefined-reference`, `ambiguous-wikilink`,
+//! `link-outside-root`, and `duplicate-heading`.
+
+use super::suggest;
+use super::{Code, Finding, Fix};
+use crate::graph::{relative_path, FragmentMatch, Graph, Note, Resolved};
+use crate::syntax::{slug, Link, LinkKind, LinkTarget};
+use crate::text::TextRange;
+
+pub(super) fn check(graph: &Graph, note: &Note, findings: &mut Vec<Finding>) {
+    for link in &note.syntax.links {
+        check_link(graph, note, link, findings);
+    }
+}
+
+fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Finding>) {
+    // Reference links are checked at their definition's target, but reported at the link.
+    let (target, via_def) = match &link.target {
+        LinkTarget::Reference { def: Some(idx), .. } => (&note.syntax.link_defs[*idx].target, true),
+        target => (target, false),
+    };
+    let what = if link.is_image { "image" } else { "link" };
+    match graph.resolve(note, target) {
+        Resolved::External | Resolved::File { .. } => {}
+        Resolved::Note { note: target_id, fragment: FragmentMatch::Missing } => {
+            let target_note = graph.note(target_id);
+            let Some(fragment) = target.fragment() else { return };
+            let range = if via_def { reference_range(link) } else { fragment.range };
+            let is_wiki = matches!(target, LinkTarget::Wiki { .. });
+            let anchors = target_note.syntax.headings.iter().map(|h| if is_wiki { h.text.as_str() } else { h.anchor.as_str() });
+            let wanted = if is_wiki { fragment.text.clone() } else { fragment.text.to_lowercase() };
+            let closest = suggest::closest(&wanted, anchors);
+            let place = if std::ptr::eq(target_note, note) {
+                "this note".to_string()
+            } else {
+                format!("`{}`", target_note.path)
+            };
+            let mut message = format!("no heading `#{}` in {place}", fragment.text);
+            let mut finding = Finding::new(Code::BrokenAnchor, range, String::new());
+            if let Some(anchor) = closest {
+                message += &format!("; did you mean `#{anchor}`?");
+                finding.suggestion = Some(format!("#{anchor}"));
+                if !via_def {
+                    finding.fix = Some(Fix { range: fragment.range, new_text: anchor.to_string() });
+                }
+            }
+            finding.message = message;
+            findings.push(finding);
+        }
+        Resolved::Note { .. } => {}
+        Resolved::Missing { path } => {
+            let range = if via_def { reference_range(link) } else { target_range(target, link) };
+            let mut finding = Finding::new(Code::BrokenLink, range, String::new());
+            let (message, closest) = match target {
+                LinkTarget::Wiki { stem, .. } => {
+                    let closest = suggest::closest_stem(graph, stem, note.dir());
+                    (format!("no note named `{stem}` for wiki-link"), closest.map(|id| graph.note(id).stem().to_string()))
+                }
+                _ => {
+                    let closest = suggest::closest_note(graph, &path);
+                    (
+                        format!("{what} target `{path}` does not exist"),
+                        closest.map(|id| relative_path(note.dir(), &graph.note(id).path)),
+                    )
+                }
+            };
+            finding.message = match &closest {
+                Some(closest) => format!("{message}; did you mean `{closest}`?"),
+                None => message,
+            };
+            if let Some(closest) = closest {
+                if !via_def {
+                    finding.fix = Some(Fix { range, new_text: closest.clone() });
+                }
+                finding.suggestion = Some(closest);
+            }
+            findings.push(finding);
+        }
+        Resolved::FolderWithoutIndex { path } => {
+            let range = if via_def { reference_range(link) } else { target_range(target, link) };
+            findings.push(Finding::new(
+                Code::BrokenLink,
+                range,
+                format!("folder `{path}` has no index.md, _index.md or README.md to link to"),
+            ));
+        }
+        Resolved::OutsideRoot => {
+            let range = if via_def { reference_range(link) } else { target_range(target, link) };
+            findings.push(Finding::new(
+                Code::LinkOutsideRoot,
+                range,
+                format!("{what} climbs out of the corpus root; kbls does not follow it"),
+            ));
+        }
+        Resolved::Ambiguous { candidates } => {
+            let mut paths: Vec<&str> = candidates.iter().map(|id| graph.note(*id).path.as_str()).collect();
+            paths.sort();
+            findings.push(Finding::new(
+                Code::AmbiguousWikilink,
+                target_range(target, link),
+                format!("wiki-link matches {} notes: {}; use a path to choose one", paths.len(), paths.join(", ")),
+            ));
+        }
+        Resolved::UndefinedReference => check_undefined_reference(note, link, findings),
+    }
+}
+
+fn check_undefined_reference(note: &Note, link: &Link, findings: &mut Vec<Finding>) {
+    let LinkTarget::Reference { label, label_range, .. } = &link.target else { return };
+    let labels = note.syntax.link_defs.iter().map(|d| d.label.as_str());
+    let closest = suggest::closest(label, labels).map(String::from);
+    // `[x]` alone is often just text in brackets; report it only when it clearly is a link:
+    // its label is a near miss of a definition, or it looks like a path.
+    if link.kind == LinkKind::ReferenceShortcut && closest.is_none() && !looks_like_path(label) {
+        return;
+    }
+    let mut finding = Finding::new(
+        Code::UndefinedReference,
+        *label_range,
+        format!("no definition `[{label}]: ...` for this reference link"),
+    );
+    if let Some(closest) = closest {
+        finding.message += &format!("; did you mean `[{closest}]`?");
+        finding.fix = Some(Fix { range: *label_range, new_text: closest.clone() });
+        finding.suggestion = Some(closest);
+    }
+    findings.push(finding);
+}
+
+fn looks_like_path(label: &str) -> bool {
+    !label.contains(' ') && (label.ends_with(".md") || label.contains('/'))
+}
+
+/// The range to flag for a target: the path or stem as written, else the whole link.
+fn target_range(target: &LinkTarget, link: &Link) -> TextRange {
+    let range = match target {
+        LinkTarget::Path { path_range, .. } => *path_range,
+        LinkTarget::Wiki { stem_range, .. } => *stem_range,
+        _ => link.range,
+    };
+    if range.is_empty() {
+        link.range
+    } else {
+        range
+    }
+}
+
+fn reference_range(link: &Link) -> TextRange {
+    match &link.target {
+        LinkTarget::Reference { label_range, .. } => *label_range,
+        _ => link.range,
+    }
+}
+
+pub(super) fn check_duplicate_headings(note: &Note, findings: &mut Vec<Finding>) {
+    let headings = &note.syntax.headings;
+    for (idx, heading) in headings.iter().enumerate() {
+        if heading.custom_id {
+            continue;
+        }
+        let base = slug(&heading.text);
+        let first = headings[..idx].iter().find(|h| !h.custom_id && slug(&h.text) == base);
+        if let Some(first) = first {
+            let line = note.line_index.line_of(first.range.start as usize) + 1;
+            findings.push(Finding::new(
+                Code::DuplicateHeading,
+                heading.text_range,
+                format!("heading `#{base}` repeats the one on line {line}; links reach this one as `#{}`", heading.anchor),
+            ));
+        }
+    }
+}

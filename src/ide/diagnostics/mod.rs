@@ -1,0 +1,204 @@
+//! The rules: one function computes every finding of one note, for `kbls check` and the server alike.
+
+mod dates;
+mod links;
+mod suggest;
+
+use crate::config::Config;
+use crate::graph::{Graph, NoteId};
+use crate::text::TextRange;
+use chrono::NaiveDate;
+
+/// Stable rule codes, as users write them in `kbls.toml` and suppression comments.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Code {
+    BrokenLink,
+    BrokenAnchor,
+    UndefinedReference,
+    AmbiguousWikilink,
+    StaleNote,
+    InvalidDate,
+    FutureDate,
+    MissingDate,
+    DuplicateHeading,
+    LinkOutsideRoot,
+    UnreadableFile,
+    UnknownDcgmField,
+    UnknownKubectlFlag,
+    UnknownKubectlCommand,
+}
+
+impl Code {
+    pub const ALL: [Code; 14] = [
+        Code::BrokenLink,
+        Code::BrokenAnchor,
+        Code::UndefinedReference,
+        Code::AmbiguousWikilink,
+        Code::StaleNote,
+        Code::InvalidDate,
+        Code::FutureDate,
+        Code::MissingDate,
+        Code::DuplicateHeading,
+        Code::LinkOutsideRoot,
+        Code::UnreadableFile,
+        Code::UnknownDcgmField,
+        Code::UnknownKubectlFlag,
+        Code::UnknownKubectlCommand,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BrokenLink => "broken-link",
+            Code::BrokenAnchor => "broken-anchor",
+            Code::UndefinedReference => "undefined-reference",
+            Code::AmbiguousWikilink => "ambiguous-wikilink",
+            Code::StaleNote => "stale-note",
+            Code::InvalidDate => "invalid-date",
+            Code::FutureDate => "future-date",
+            Code::MissingDate => "missing-date",
+            Code::DuplicateHeading => "duplicate-heading",
+            Code::LinkOutsideRoot => "link-outside-root",
+            Code::UnreadableFile => "unreadable-file",
+            Code::UnknownDcgmField => "unknown-dcgm-field",
+            Code::UnknownKubectlFlag => "unknown-kubectl-flag",
+            Code::UnknownKubectlCommand => "unknown-kubectl-command",
+        }
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(code: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The severity a rule has unless configured; `None` for rules that are off by default.
+    pub fn default_severity(self) -> Option<Severity> {
+        match self {
+            Code::BrokenLink
+            | Code::BrokenAnchor
+            | Code::UndefinedReference
+            | Code::InvalidDate
+            | Code::UnreadableFile => Some(Severity::Error),
+            Code::AmbiguousWikilink
+            | Code::StaleNote
+            | Code::FutureDate
+            | Code::LinkOutsideRoot
+            | Code::UnknownDcgmField
+            | Code::UnknownKubectlFlag
+            | Code::UnknownKubectlCommand => Some(Severity::Warning),
+            Code::MissingDate | Code::DuplicateHeading => None,
+        }
+    }
+
+    /// One line on what the rule finds, for SARIF rule metadata and `--help`-style listings.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::BrokenLink => "A local link, image or wiki-link whose target file does not exist.",
+            Code::BrokenAnchor => "The target file exists but has no heading or anchor for the fragment.",
+            Code::UndefinedReference => "A reference-style link with no matching definition.",
+            Code::AmbiguousWikilink => "A wiki-link stem that matches several notes.",
+            Code::StaleNote => "The note's date is older than the staleness threshold.",
+            Code::InvalidDate => "A date that does not parse or does not exist.",
+            Code::FutureDate => "A date after today.",
+            Code::MissingDate => "A note without any date.",
+            Code::DuplicateHeading => "Two headings with the same anchor in one note.",
+            Code::LinkOutsideRoot => "A relative link that climbs out of the corpus root.",
+            Code::UnreadableFile => "A file that is not UTF-8, is binary, or is too large.",
+            Code::UnknownDcgmField => "A DCGM_FI_ identifier that is not a DCGM field.",
+            Code::UnknownKubectlFlag => "A kubectl flag that the command does not have.",
+            Code::UnknownKubectlCommand => "A kubectl subcommand that does not exist.",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub range: TextRange,
+    pub message: String,
+    /// The closest fix as the user would write it (`#requests-vs-limits`, `../gpu/dcgm.md`).
+    pub suggestion: Option<String>,
+    /// The edit that applies the suggestion: replace `range` with `new_text`.
+    pub fix: Option<Fix>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// What the rules need from outside: the configuration and today's date.
+#[derive(Clone, Debug)]
+pub struct DiagnosticsConfig {
+    pub config: Config,
+    pub today: NaiveDate,
+}
+
+/// A finding before its severity is looked up.
+pub(crate) struct Finding {
+    pub code: Code,
+    pub range: TextRange,
+    pub message: String,
+    pub suggestion: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(code: Code, range: TextRange, message: String) -> Finding {
+        Finding {
+            code,
+            range,
+            message,
+            suggestion: None,
+            fix: None,
+        }
+    }
+}
+
+/// Every finding of one note, sorted by position, with suppressions and severities applied.
+pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> Vec<Diagnostic> {
+    let note = graph.note(id);
+    let mut findings = Vec::new();
+    links::check(graph, note, &mut findings);
+    dates::check(note, cfg, &mut findings);
+    links::check_duplicate_headings(note, &mut findings);
+    let mut res: Vec<Diagnostic> = findings
+        .into_iter()
+        .filter(|f| !note.syntax.suppressions.is_suppressed(f.code.as_str(), f.range.start as usize))
+        .filter_map(|f| {
+            Some(Diagnostic {
+                severity: cfg.config.severity(f.code)?,
+                code: f.code,
+                range: f.range,
+                message: f.message,
+                suggestion: f.suggestion,
+                fix: f.fix,
+            })
+        })
+        .collect();
+    res.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    res
+}
+
+#[cfg(test)]
+mod tests;

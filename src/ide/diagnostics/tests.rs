@@ -1,0 +1,156 @@
+use super::*;
+use crate::test_fixture;
+use expect_test::{expect, Expect};
+
+fn render(fixture: &str, config: Config, expect: Expect) {
+    let fixture = test_fixture::parse(fixture);
+    let cfg = DiagnosticsConfig {
+        config,
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    };
+    let mut notes: Vec<_> = fixture.graph.notes().collect();
+    notes.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    let mut out = String::new();
+    for (id, note) in notes {
+        for d in note_diagnostics(&fixture.graph, id, &cfg) {
+            let pos = note.line_index.line_col(&note.text, d.range.start as usize, crate::text::WideEncoding::Chars);
+            let fix = d.fix.map(|f| format!(" [fix: {:?} -> {:?}]", &note.text[f.range.as_usize()], f.new_text)).unwrap_or_default();
+            out += &format!(
+                "{}:{}:{} {} {} {:?}: {}{fix}\n",
+                note.path,
+                pos.line + 1,
+                pos.col + 1,
+                d.severity.as_str(),
+                d.code.as_str(),
+                &note.text[d.range.as_usize()],
+                d.message
+            );
+        }
+    }
+    expect.assert_eq(&out);
+}
+
+fn check(fixture: &str, expect: Expect) {
+    let mut config = Config::default();
+    config.rules.insert(Code::MissingDate, None);
+    render(fixture, config, expect)
+}
+
+#[test]
+fn broken_links_and_anchors_with_suggestions() {
+    check(
+        r##"
+//- /k8s/resources.md
+# Resources
+## Requests vs Limits
+[ok](#requests-vs-limits) [typo](#request-vs-limits) [pods](pods.md#scheduling) [gone](podz.md)
+[img](../img/missing.png) ![fine](../img/ok.png) [[resources#Requests vs Limits]] [[resources#Nope]]
+[[missing-note]] [out](../../etc/passwd) [web](https://example.com/x.md#y)
+//- /k8s/pods.md
+# Pods
+## Scheduling
+`[not](a-link.md)`
+```
+[nor](this.md)
+```
+//- /img/ok.png
+"##,
+        expect![[r#"
+            k8s/resources.md:3:35 error broken-anchor "request-vs-limits": no heading `#request-vs-limits` in this note; did you mean `#requests-vs-limits`? [fix: "request-vs-limits" -> "requests-vs-limits"]
+            k8s/resources.md:3:88 error broken-link "podz.md": link target `k8s/podz.md` does not exist; did you mean `pods.md`? [fix: "podz.md" -> "pods.md"]
+            k8s/resources.md:4:7 error broken-link "../img/missing.png": link target `img/missing.png` does not exist
+            k8s/resources.md:4:95 error broken-anchor "Nope": no heading `#Nope` in this note
+            k8s/resources.md:5:3 error broken-link "missing-note": no note named `missing-note` for wiki-link
+            k8s/resources.md:5:24 warning link-outside-root "../../etc/passwd": link climbs out of the corpus root; kbls does not follow it
+        "#]],
+    );
+}
+
+#[test]
+fn references_and_ambiguous_wikilinks() {
+    check(
+        r##"
+//- /a.md
+# A
+[one][good] [two][goood] [three][nothing] [[dup]] [plain brackets] [goo]
+[also.md] [x](#a)
+
+[good]: b/dup.md
+//- /b/dup.md
+# B
+//- /c/dup.md
+# C
+"##,
+        expect![[r#"
+            a.md:2:19 error undefined-reference "goood": no definition `[goood]: ...` for this reference link; did you mean `[good]`? [fix: "goood" -> "good"]
+            a.md:2:34 error undefined-reference "nothing": no definition `[nothing]: ...` for this reference link
+            a.md:2:45 warning ambiguous-wikilink "dup": wiki-link matches 2 notes: b/dup.md, c/dup.md; use a path to choose one
+            a.md:2:69 error undefined-reference "goo": no definition `[goo]: ...` for this reference link; did you mean `[good]`? [fix: "goo" -> "good"]
+            a.md:3:2 error undefined-reference "also.md": no definition `[also.md]: ...` for this reference link
+        "#]],
+    );
+}
+
+#[test]
+fn dates() {
+    check(
+        r##"
+//- /fresh.md
+# Fresh
+Last updated: 2026-11-01
+//- /stale.md
+# Stale
+Last updated: 2025-01-15
+//- /invalid.md
+# Invalid
+Last updated: 2026-02-30
+//- /words.md
+# Words
+Last updated: yesterday
+//- /future.md
+# Future
+Last updated: 2027-01-01
+//- /front.md
+---
+lastmod: 2024-06-01
+---
+# Front
+"##,
+        expect![[r##"
+            front.md:2:10 warning stale-note "2024-06-01": note was last updated 910 days ago on 2024-06-01 (front matter `lastmod`), more than the 180 days allowed [fix: "2024-06-01" -> "2026-11-28"]
+            future.md:2:15 warning future-date "2027-01-01": date 2027-01-01 is 34 days in the future (today is 2026-11-28) [fix: "2027-01-01" -> "2026-11-28"]
+            invalid.md:2:15 error invalid-date "2026-02-30": date `2026-02-30` does not exist [fix: "2026-02-30" -> "2026-11-28"]
+            stale.md:2:15 warning stale-note "2025-01-15": note was last updated 682 days ago on 2025-01-15, more than the 180 days allowed [fix: "2025-01-15" -> "2026-11-28"]
+            words.md:2:15 error invalid-date "yesterday": date `yesterday` is not a date of the form YYYY-MM-DD [fix: "yesterday" -> "2026-11-28"]
+        "##]],
+    );
+}
+
+#[test]
+fn opt_in_rules_and_suppressions() {
+    let mut config = Config::default();
+    config.set_rule("missing-date", "info").unwrap();
+    config.set_rule("duplicate-heading", "warning").unwrap();
+    config.set_rule("broken-anchor", "off").unwrap();
+    render(
+        r##"
+//- /a.md
+# A
+## Setup
+## Setup
+[anchor](#nope)
+<!-- kbls-disable-next-line broken-link -->
+[x](gone.md)
+[y](gone.md)
+<!-- kbls-disable broken-link -->
+[z](gone.md)
+<!-- kbls-enable broken-link -->
+"##,
+        config,
+        expect![[r##"
+            a.md:1:1 info missing-date "# A": note has no date (add a `Last updated: YYYY-MM-DD` line)
+            a.md:3:4 warning duplicate-heading "Setup": heading `#setup` repeats the one on line 2; links reach this one as `#setup-1`
+            a.md:7:5 error broken-link "gone.md": link target `gone.md` does not exist
+        "##]],
+    );
+}

@@ -1,0 +1,7 @@
+//! Features over the corpus graph, in byte offsets and plain structs. Both `kbls check` and the
+//! language server call into here; neither reimplements a check.
+//!
+//! Knows nothing about LSP, the file system or the clock: "today" and the configuration come in
+//! as arguments.
+
+pub mod diagnostics;
