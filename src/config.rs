@@ -121,10 +121,16 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
     }
     if let Some(rules) = raw.rules {
         for (code, level) in rules.into_inner() {
-            config.set_rule(code.get_ref(), level.get_ref()).map_err(|why| {
-                let span = if why.starts_with("unknown rule") { code.span() } else { level.span() };
-                format!("{file}{}: [rules] {why}", format_location(text, span.start))
-            })?;
+            config
+                .set_rule(code.get_ref(), level.get_ref())
+                .map_err(|why| {
+                    let span = if why.starts_with("unknown rule") {
+                        code.span()
+                    } else {
+                        level.span()
+                    };
+                    format!("{file}{}: [rules] {why}", format_location(text, span.start))
+                })?;
         }
     }
     Ok(config)
@@ -158,8 +164,15 @@ mod tests {
 
     #[test]
     fn errors_name_file_line_and_key() {
-        let err = parse("stale_after_days = 3\nstale_after_dayz = 3\n", "kb/kbls.toml").unwrap_err();
-        assert!(err.starts_with("kb/kbls.toml:2:1: unknown field `stale_after_dayz`"), "{err}");
+        let err = parse(
+            "stale_after_days = 3\nstale_after_dayz = 3\n",
+            "kb/kbls.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("kb/kbls.toml:2:1: unknown field `stale_after_dayz`"),
+            "{err}"
+        );
         let err = parse("[rules]\nbroken-link = \"fatal\"\n", "kbls.toml").unwrap_err();
         assert_eq!(
             err,

@@ -3,9 +3,12 @@
 //! Layers, each using only those before it:
 //! - [`text`]: byte ranges and line/column conversion.
 //! - [`syntax`]: one note parsed in isolation.
+pub mod cli;
 pub mod config;
 pub mod graph;
 pub mod ide;
+pub mod load;
+pub mod lsp;
 pub mod syntax;
 pub mod text;
 

@@ -43,6 +43,7 @@ pub fn parse(fixture: &str) -> Fixture {
         }
     }
     let graph = Graph::build(notes, assets, &ParseOptions::default());
-    let cursor = cursor_at.map(|(path, offset)| (graph.by_path(&path).expect("cursor note"), offset));
+    let cursor =
+        cursor_at.map(|(path, offset)| (graph.by_path(&path).expect("cursor note"), offset));
     Fixture { graph, cursor }
 }

@@ -17,7 +17,9 @@ impl Graph {
 
     /// Every link that resolves to the heading at `heading` of `note`.
     pub fn heading_backlinks(&self, note: NoteId, heading: usize) -> Vec<LinkRef> {
-        self.links_into(note, |fragment| *fragment == FragmentMatch::Heading(heading))
+        self.links_into(note, |fragment| {
+            *fragment == FragmentMatch::Heading(heading)
+        })
     }
 
     fn links_into(&self, note: NoteId, keep: impl Fn(&FragmentMatch) -> bool) -> Vec<LinkRef> {
@@ -34,7 +36,11 @@ impl Graph {
         for from in sources {
             let source = self.note(from);
             for (idx, link) in source.syntax.links.iter().enumerate() {
-                if let Resolved::Note { note: target, fragment } = self.resolve(source, &link.target) {
+                if let Resolved::Note {
+                    note: target,
+                    fragment,
+                } = self.resolve(source, &link.target)
+                {
                     if target == note && keep(&fragment) {
                         res.push(LinkRef { from, link: idx });
                     }

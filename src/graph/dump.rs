@@ -12,13 +12,21 @@ impl Graph {
         for (_, note) in notes {
             let _ = writeln!(out, "{} {:?}", note.path, note.title());
             for heading in &note.syntax.headings {
-                let _ = writeln!(out, "  {} #{}", "#".repeat(heading.level as usize), heading.anchor);
+                let _ = writeln!(
+                    out,
+                    "  {} #{}",
+                    "#".repeat(heading.level as usize),
+                    heading.anchor
+                );
             }
             for link in &note.syntax.links {
                 let written = &note.text[link.range.as_usize()];
                 let resolved = match self.resolve(note, &link.target) {
                     Resolved::External => "external".to_string(),
-                    Resolved::Note { note: target, fragment } => {
+                    Resolved::Note {
+                        note: target,
+                        fragment,
+                    } => {
                         let target = self.note(target);
                         match fragment {
                             FragmentMatch::None => target.path.clone(),
@@ -30,9 +38,13 @@ impl Graph {
                     }
                     Resolved::File { path } => format!("file {path}"),
                     Resolved::Missing { path } => format!("<missing {path}>"),
-                    Resolved::FolderWithoutIndex { path } => format!("<folder without index {path}>"),
+                    Resolved::FolderWithoutIndex { path } => {
+                        format!("<folder without index {path}>")
+                    }
                     Resolved::OutsideRoot => "<outside root>".to_string(),
-                    Resolved::Ambiguous { candidates } => format!("<ambiguous: {} notes>", candidates.len()),
+                    Resolved::Ambiguous { candidates } => {
+                        format!("<ambiguous: {} notes>", candidates.len())
+                    }
                     Resolved::UndefinedReference => "<undefined reference>".to_string(),
                 };
                 let _ = writeln!(out, "  {written} -> {resolved}");

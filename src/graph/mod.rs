@@ -79,7 +79,11 @@ pub struct Graph {
 
 impl Graph {
     /// Builds the graph of `notes` (parsed in parallel) plus the non-note `files`.
-    pub fn build(notes: Vec<(String, Arc<str>)>, files: Vec<String>, options: &ParseOptions) -> Graph {
+    pub fn build(
+        notes: Vec<(String, Arc<str>)>,
+        files: Vec<String>,
+        options: &ParseOptions,
+    ) -> Graph {
         let parsed: Vec<Note> = notes
             .into_par_iter()
             .map(|(path, text)| Note::new(path, text, options))
@@ -101,7 +105,9 @@ impl Graph {
     }
 
     pub fn note_arc(&self, id: NoteId) -> Arc<Note> {
-        self.notes[id.0 as usize].clone().expect("NoteId of a removed note")
+        self.notes[id.0 as usize]
+            .clone()
+            .expect("NoteId of a removed note")
     }
 
     pub fn get(&self, id: NoteId) -> Option<&Note> {
@@ -178,7 +184,10 @@ impl Graph {
                     .or_default()
                     .push(id);
                 self.add_dirs(&path);
-                self.by_dir.entry(parent_dir(&path).to_string()).or_default().push(id);
+                self.by_dir
+                    .entry(parent_dir(&path).to_string())
+                    .or_default()
+                    .push(id);
                 id
             }
         };
@@ -282,7 +291,10 @@ fn wiki_key(stem: &str) -> String {
 /// its folder when it is the folder's index, and its wiki stem.
 fn keys_naming(path: &str) -> Vec<String> {
     let mut keys = vec![path.to_string(), wiki_key(file_stem(path))];
-    if let Some(without_ext) = path.strip_suffix(".md").or_else(|| path.strip_suffix(".markdown")) {
+    if let Some(without_ext) = path
+        .strip_suffix(".md")
+        .or_else(|| path.strip_suffix(".markdown"))
+    {
         keys.push(without_ext.to_string());
     }
     let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
@@ -294,7 +306,9 @@ fn keys_naming(path: &str) -> Vec<String> {
 
 pub fn file_stem(path: &str) -> &str {
     let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
-    name.rfind('.').filter(|&i| i > 0).map_or(name, |i| &name[..i])
+    name.rfind('.')
+        .filter(|&i| i > 0)
+        .map_or(name, |i| &name[..i])
 }
 
 pub fn parent_dir(path: &str) -> &str {

@@ -13,7 +13,10 @@ pub enum Resolved {
     /// A URL with a scheme: not checked.
     External,
     /// A note, and what became of the fragment.
-    Note { note: NoteId, fragment: FragmentMatch },
+    Note {
+        note: NoteId,
+        fragment: FragmentMatch,
+    },
     /// A file of the corpus that is not a note (an image).
     File { path: String },
     /// Nothing at that path (`path` is the normalized path looked for).
@@ -47,7 +50,9 @@ impl Graph {
                 Some(idx) => self.resolve(from, &from.syntax.link_defs[*idx].target),
                 None => Resolved::UndefinedReference,
             },
-            LinkTarget::Path { path, fragment, .. } => self.resolve_path(from, path, fragment.as_ref()),
+            LinkTarget::Path { path, fragment, .. } => {
+                self.resolve_path(from, path, fragment.as_ref())
+            }
             LinkTarget::Wiki { stem, fragment, .. } => {
                 let candidates: Vec<NoteId> = if stem.is_empty() {
                     self.by_path(&from.path).into_iter().collect()
@@ -55,9 +60,7 @@ impl Graph {
                     self.notes_with_stem(wiki_stem(stem)).to_vec()
                 };
                 match candidates.as_slice() {
-                    [] => Resolved::Missing {
-                        path: stem.clone(),
-                    },
+                    [] => Resolved::Missing { path: stem.clone() },
                     [note] => Resolved::Note {
                         note: *note,
                         fragment: match_wiki_fragment(&self.note(*note).syntax, fragment.as_ref()),
@@ -97,14 +100,24 @@ impl Graph {
             return Resolved::File { path: normalized };
         }
         if self.has_dir(&normalized) {
-            let prefix = if normalized.is_empty() { String::new() } else { format!("{normalized}/") };
+            let prefix = if normalized.is_empty() {
+                String::new()
+            } else {
+                format!("{normalized}/")
+            };
             return FOLDER_INDEXES
                 .iter()
                 .find_map(|index| note_at(&format!("{prefix}{index}")))
                 .unwrap_or(Resolved::FolderWithoutIndex { path: normalized });
         }
         // Extensionless links (`[x](other-note)`) name `other-note.md`, as most wikis allow.
-        if !file_stem(&normalized).is_empty() && !normalized.rsplit('/').next().unwrap_or_default().contains('.') {
+        if !file_stem(&normalized).is_empty()
+            && !normalized
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .contains('.')
+        {
             if let Some(found) = note_at(&format!("{normalized}.md")) {
                 return found;
             }
@@ -129,7 +142,12 @@ pub fn match_fragment(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> Fragm
         .headings
         .iter()
         .position(|h| h.anchor == wanted)
-        .or_else(|| syntax.headings.iter().position(|h| h.anchor.eq_ignore_ascii_case(wanted)))
+        .or_else(|| {
+            syntax
+                .headings
+                .iter()
+                .position(|h| h.anchor.eq_ignore_ascii_case(wanted))
+        })
         .map_or(FragmentMatch::Missing, FragmentMatch::Heading)
 }
 
@@ -143,13 +161,19 @@ fn match_wiki_fragment(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> Frag
     syntax
         .headings
         .iter()
-        .position(|h| h.text.eq_ignore_ascii_case(wanted) || h.anchor == wanted_slug || h.anchor == wanted)
+        .position(|h| {
+            h.text.eq_ignore_ascii_case(wanted) || h.anchor == wanted_slug || h.anchor == wanted
+        })
         .map_or(FragmentMatch::Missing, FragmentMatch::Heading)
 }
 
+/// A link path that climbs out of the corpus root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutsideRoot;
+
 /// Joins a link path to the linking note's folder and removes `.` and `..`; `/`-rooted paths
-/// start at the corpus root. `Err` when the path climbs out of the root.
-pub fn normalize(dir: &str, path: &str) -> Result<String, ()> {
+/// start at the corpus root.
+pub fn normalize(dir: &str, path: &str) -> Result<String, OutsideRoot> {
     let (base, rest) = match path.strip_prefix('/') {
         Some(rooted) => ("", rooted),
         None => (dir, path),
@@ -159,7 +183,7 @@ pub fn normalize(dir: &str, path: &str) -> Result<String, ()> {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop().ok_or(())?;
+                parts.pop().ok_or(OutsideRoot)?;
             }
             part => parts.push(part),
         }
@@ -190,7 +214,7 @@ mod tests {
         assert_eq!(normalize("a/b", "../c.md"), Ok("a/c.md".to_string()));
         assert_eq!(normalize("a/b", "./c.md"), Ok("a/b/c.md".to_string()));
         assert_eq!(normalize("a/b", "/top.md"), Ok("top.md".to_string()));
-        assert_eq!(normalize("a", "../../outside.md"), Err(()));
+        assert_eq!(normalize("a", "../../outside.md"), Err(super::OutsideRoot));
         assert_eq!(normalize("", "dir/"), Ok("dir".to_string()));
     }
 

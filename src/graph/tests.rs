@@ -2,7 +2,10 @@ use super::*;
 use expect_test::expect;
 
 fn corpus(files: &[(&str, &str)]) -> Vec<(String, Arc<str>)> {
-    files.iter().map(|(p, t)| (p.to_string(), Arc::from(*t))).collect()
+    files
+        .iter()
+        .map(|(p, t)| (p.to_string(), Arc::from(*t)))
+        .collect()
 }
 
 const FILES: &[(&str, &str)] = &[
@@ -15,7 +18,11 @@ const FILES: &[(&str, &str)] = &[
 
 #[test]
 fn build_resolves_every_link_kind() {
-    let graph = Graph::build(corpus(FILES), vec!["img/a.png".into()], &ParseOptions::default());
+    let graph = Graph::build(
+        corpus(FILES),
+        vec!["img/a.png".into()],
+        &ParseOptions::default(),
+    );
     expect![[r#"
         a/dup.md "A dup"
           # #a-dup
@@ -58,7 +65,10 @@ fn incremental_updates_agree_with_a_fresh_build() {
     }
     let edited = "# Pods\n\n## Requests and Limits\n";
     let affected = graph.update("k8s/pods.md", Arc::from(edited), &options);
-    let affected_paths: Vec<&str> = affected.iter().map(|id| graph.note(*id).path.as_str()).collect();
+    let affected_paths: Vec<&str> = affected
+        .iter()
+        .map(|id| graph.note(*id).path.as_str())
+        .collect();
     assert_eq!(affected_paths, ["index.md", "k8s/index.md", "k8s/pods.md"]);
     graph.remove("b/dup.md");
     graph.update("k8s/gone.md", Arc::from("# Gone no more\n"), &options);

@@ -34,21 +34,29 @@ pub enum DateError {
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     let bytes = text.as_bytes();
     let well_formed = bytes.len() >= 10
-        && bytes[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
         && (bytes.len() == 10 || matches!(bytes[10], b'T' | b' '));
     if !well_formed {
         return Err(DateError::Unparseable);
     }
     let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
-    NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10)).ok_or(DateError::NoSuchDay)
+    NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
+        .ok_or(DateError::NoSuchDay)
 }
 
 /// Finds the last `label: value` line outside code (the footer form of the seed notes). Emphasis
 /// around the label or the value (`*Last updated: 2026-03-01*`, `**Last updated:** ...`) is allowed.
-pub(crate) fn find_date_line(text: &str, label: &str, is_code: impl Fn(usize) -> bool) -> Option<NoteDate> {
+pub(crate) fn find_date_line(
+    text: &str,
+    label: &str,
+    is_code: impl Fn(usize) -> bool,
+) -> Option<NoteDate> {
     let mut found = None;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -109,8 +117,11 @@ mod tests {
 
     #[test]
     fn parses_strict_dates() {
-        assert_eq!(parse_date("2026-03-01"), Ok(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()));
-        assert_eq!(parse_date("2026-03-01T10:00:00Z").is_ok(), true);
+        assert_eq!(
+            parse_date("2026-03-01"),
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
+        );
+        assert!(parse_date("2026-03-01T10:00:00Z").is_ok());
         assert_eq!(parse_date("2026-02-30"), Err(DateError::NoSuchDay));
         assert_eq!(parse_date("2026-13-01"), Err(DateError::NoSuchDay));
         assert_eq!(parse_date("yesterday"), Err(DateError::Unparseable));

@@ -48,7 +48,11 @@ pub(crate) fn parse(kind: FrontMatterKind, content: &str, content_start: usize) 
 
 /// Line-based scan for `key: value` (YAML) or `key = value` (TOML) at the top level, kept
 /// separately from the structured parse because diagnostics need the value's exact range.
-fn top_level_scalars(kind: FrontMatterKind, content: &str, content_start: usize) -> Vec<FrontMatterScalar> {
+fn top_level_scalars(
+    kind: FrontMatterKind,
+    content: &str,
+    content_start: usize,
+) -> Vec<FrontMatterScalar> {
     let separator = match kind {
         FrontMatterKind::Yaml => ':',
         FrontMatterKind::Toml => '=',
@@ -74,7 +78,12 @@ fn top_level_scalars(kind: FrontMatterKind, content: &str, content_start: usize)
         {
             value = &value[1..value.len() - 1];
         }
-        let value_offset = content_start + offset + sep + 1 + leading + raw_value.trim_start().find(value).unwrap_or(0);
+        let value_offset = content_start
+            + offset
+            + sep
+            + 1
+            + leading
+            + raw_value.trim_start().find(value).unwrap_or(0);
         res.push(FrontMatterScalar {
             key: key.to_string(),
             value: value.to_string(),
@@ -105,7 +114,12 @@ fn read_yaml(content: &str, res: &mut FrontMatter) {
     let list = |value: &Yaml| match value {
         Yaml::Array(items) => items.iter().filter_map(scalar).collect(),
         other => scalar(other)
-            .map(|s| s.split(',').map(|part| part.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            .map(|s| {
+                s.split(',')
+                    .map(|part| part.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_default(),
     };
     for (key, value) in &map {
@@ -136,12 +150,18 @@ fn read_toml(content: &str, res: &mut FrontMatter) {
     };
     let strings = |value: &toml::Value| -> Vec<String> {
         match value {
-            toml::Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            toml::Value::Array(items) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
             toml::Value::String(s) => vec![s.clone()],
             _ => Vec::new(),
         }
     };
-    res.title = table.get("title").and_then(|v| v.as_str()).map(String::from);
+    res.title = table
+        .get("title")
+        .and_then(|v| v.as_str())
+        .map(String::from);
     res.aliases = table.get("aliases").map(strings).unwrap_or_default();
     res.tags = table.get("tags").map(strings).unwrap_or_default();
     if let Some(toml::Value::Table(terms)) = table.get("terms") {

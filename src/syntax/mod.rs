@@ -15,11 +15,15 @@ mod suppress;
 pub use date::{parse_date, DateError, DateSource, NoteDate};
 pub use front_matter::{FrontMatter, FrontMatterKind, FrontMatterScalar};
 pub use headings::{slug, Heading};
-pub use links::{has_scheme, normalize_label, percent_decode, Fragment, Link, LinkDef, LinkKind, LinkTarget};
+pub use links::{
+    has_scheme, normalize_label, percent_decode, Fragment, Link, LinkDef, LinkKind, LinkTarget,
+};
 pub use suppress::Suppressions;
 
 use crate::text::TextRange;
-use pulldown_cmark::{CodeBlockKind, Event, LinkType, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, Event, LinkType, MetadataBlockKind, Options, Parser, Tag, TagEnd,
+};
 
 /// What parsing needs to know from the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +40,9 @@ impl Default for ParseOptions {
     fn default() -> Self {
         ParseOptions {
             date_label: "Last updated".to_string(),
-            date_keys: ["last_updated", "lastmod", "updated"].map(String::from).to_vec(),
+            date_keys: ["last_updated", "lastmod", "updated"]
+                .map(String::from)
+                .to_vec(),
             wikilinks: true,
         }
     }
@@ -88,9 +94,14 @@ impl NoteSyntax {
 
     /// Whether `offset` is inside a code block or code span or the front matter.
     pub fn is_code(&self, offset: usize) -> bool {
-        in_sorted_ranges(&self.code_blocks.iter().map(|b| b.range).collect::<Vec<_>>(), offset)
-            || in_sorted_ranges(&self.code_spans, offset)
-            || self.front_matter.as_ref().is_some_and(|fm| fm.range.touches(offset))
+        in_sorted_ranges(
+            &self.code_blocks.iter().map(|b| b.range).collect::<Vec<_>>(),
+            offset,
+        ) || in_sorted_ranges(&self.code_spans, offset)
+            || self
+                .front_matter
+                .as_ref()
+                .is_some_and(|fm| fm.range.touches(offset))
     }
 }
 
@@ -189,12 +200,16 @@ impl<'a> Builder<'a> {
                 } else if let Some((_, _, content)) = &mut self.metadata {
                     extend(content, &range);
                 } else {
-                    self.res.text_runs.push(TextRange::new(range.start, range.end));
+                    self.res
+                        .text_runs
+                        .push(TextRange::new(range.start, range.end));
                 }
                 self.heading_text(&text, &range);
             }
             Event::Code(code) => {
-                self.res.code_spans.push(TextRange::new(range.start, range.end));
+                self.res
+                    .code_spans
+                    .push(TextRange::new(range.start, range.end));
                 self.heading_text(&code, &range);
             }
             _ => {}
@@ -222,14 +237,27 @@ impl<'a> Builder<'a> {
                     custom_id: id.map(|id| id.to_string()),
                 });
             }
-            Tag::Link { link_type, dest_url, .. } => self.links.push(OpenLink {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => self.links.push(OpenLink {
                 link_type,
                 is_image: false,
                 dest: dest_url.to_string(),
                 start: range.start,
-                inner_end: range.start + if matches!(link_type, LinkType::WikiLink { .. }) { 2 } else { 1 },
+                inner_end: range.start
+                    + if matches!(link_type, LinkType::WikiLink { .. }) {
+                        2
+                    } else {
+                        1
+                    },
             }),
-            Tag::Image { link_type, dest_url, .. } => self.links.push(OpenLink {
+            Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => self.links.push(OpenLink {
                 link_type,
                 is_image: true,
                 dest: dest_url.to_string(),
@@ -238,7 +266,11 @@ impl<'a> Builder<'a> {
             }),
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(|w| w.trim_matches(['{', '}', '.']).to_string()).filter(|w| !w.is_empty()),
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(|w| w.trim_matches(['{', '}', '.']).to_string())
+                        .filter(|w| !w.is_empty()),
                     CodeBlockKind::Indented => None,
                 };
                 self.code_block = Some((lang, range.start, None));
@@ -251,7 +283,11 @@ impl<'a> Builder<'a> {
                 self.metadata = Some((kind, range.start, None));
             }
             Tag::Table(_) => {
-                self.table = Some(Table { range: TextRange::new(range.start, range.end), header: Vec::new(), rows: Vec::new() })
+                self.table = Some(Table {
+                    range: TextRange::new(range.start, range.end),
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                })
             }
             Tag::TableHead => self.in_table_head = true,
             Tag::TableRow => {
@@ -269,8 +305,14 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            Tag::Item => self.res.list_items.push(TextRange::new(range.start, range.end)),
-            Tag::Paragraph => self.res.paragraphs.push(TextRange::new(range.start, range.end)),
+            Tag::Item => self
+                .res
+                .list_items
+                .push(TextRange::new(range.start, range.end)),
+            Tag::Paragraph => self
+                .res
+                .paragraphs
+                .push(TextRange::new(range.start, range.end)),
             _ => {}
         }
     }
@@ -303,13 +345,21 @@ impl<'a> Builder<'a> {
                 if let Some((lang, start, content)) = self.code_block.take() {
                     let end = trim_end(self.text, range.end);
                     let content = content.unwrap_or(TextRange::empty(end));
-                    self.res.code_blocks.push(CodeBlock { lang, range: TextRange::new(start, end), content });
+                    self.res.code_blocks.push(CodeBlock {
+                        lang,
+                        range: TextRange::new(start, end),
+                        content,
+                    });
                 }
             }
             TagEnd::MetadataBlock(_) => {
                 if let Some((kind, start, content)) = self.metadata.take() {
                     let content = content.unwrap_or(TextRange::empty(range.end));
-                    let mut front_matter = front_matter::parse(kind, &self.text[content.as_usize()], content.start as usize);
+                    let mut front_matter = front_matter::parse(
+                        kind,
+                        &self.text[content.as_usize()],
+                        content.start as usize,
+                    );
                     front_matter.range = TextRange::new(start, trim_end(self.text, range.end));
                     self.res.front_matter = Some(front_matter);
                 }
@@ -335,36 +385,67 @@ impl<'a> Builder<'a> {
                 let (dest_start, dest_end) = links::inline_destination(span, text_end)?;
                 let dest_range = TextRange::new(base + dest_start, base + dest_end);
                 let raw = &span[dest_start..dest_end];
-                (LinkKind::Inline, text_range(base + text_end), links::parse_destination(raw, dest_range))
+                (
+                    LinkKind::Inline,
+                    text_range(base + text_end),
+                    links::parse_destination(raw, dest_range),
+                )
             }
             LinkType::Reference | LinkType::ReferenceUnknown => {
                 let label_open = span.rfind('[')? + 1;
                 let label_close = label_open + span[label_open..].find(']')?;
                 let label_range = TextRange::new(base + label_open, base + label_close);
                 let text_end = base + span[..label_open - 1].rfind(']').unwrap_or(label_open - 1);
-                (LinkKind::ReferenceFull, text_range(text_end), self.reference(label_range))
+                (
+                    LinkKind::ReferenceFull,
+                    text_range(text_end),
+                    self.reference(label_range),
+                )
             }
             LinkType::Collapsed | LinkType::CollapsedUnknown => {
                 // pulldown-cmark's span of `[label][]` may stop before the `[]`.
-                let label_end = span.strip_suffix("[]").unwrap_or(span).len().checked_sub(1)?;
+                let label_end = span
+                    .strip_suffix("[]")
+                    .unwrap_or(span)
+                    .len()
+                    .checked_sub(1)?;
                 let label_range = TextRange::new(text_start, base + label_end);
-                (LinkKind::ReferenceCollapsed, Some(label_range), self.reference(label_range))
+                (
+                    LinkKind::ReferenceCollapsed,
+                    Some(label_range),
+                    self.reference(label_range),
+                )
             }
             LinkType::Shortcut | LinkType::ShortcutUnknown => {
                 let label_range = TextRange::new(text_start, base + span.len().checked_sub(1)?);
-                (LinkKind::ReferenceShortcut, Some(label_range), self.reference(label_range))
+                (
+                    LinkKind::ReferenceShortcut,
+                    Some(label_range),
+                    self.reference(label_range),
+                )
             }
-            LinkType::Autolink | LinkType::Email => {
-                (LinkKind::Autolink, None, LinkTarget::External { url: open.dest.clone() })
-            }
+            LinkType::Autolink | LinkType::Email => (
+                LinkKind::Autolink,
+                None,
+                LinkTarget::External {
+                    url: open.dest.clone(),
+                },
+            ),
             LinkType::WikiLink { has_pothole } => {
                 let inner_start = 2;
                 let inner_end = span.len().checked_sub(2)?;
                 let inner = span.get(inner_start..inner_end)?;
-                let target_len = if has_pothole { inner.find('|')? } else { inner.len() };
+                let target_len = if has_pothole {
+                    inner.find('|')?
+                } else {
+                    inner.len()
+                };
                 let target_raw = &inner[..target_len];
                 let text = if has_pothole {
-                    Some(TextRange::new(base + inner_start + target_len + 1, base + inner_end))
+                    Some(TextRange::new(
+                        base + inner_start + target_len + 1,
+                        base + inner_end,
+                    ))
                 } else {
                     Some(TextRange::new(base + inner_start, base + inner_end))
                 };
@@ -374,7 +455,10 @@ impl<'a> Builder<'a> {
                         &target_raw[..hash],
                         Some(Fragment {
                             text: target_raw[hash + 1..].trim().to_string(),
-                            range: TextRange::new(target_start + hash + 1, target_start + target_raw.len()),
+                            range: TextRange::new(
+                                target_start + hash + 1,
+                                target_start + target_raw.len(),
+                            ),
                         }),
                     ),
                     None => (target_raw, None),
@@ -385,7 +469,10 @@ impl<'a> Builder<'a> {
                     text,
                     LinkTarget::Wiki {
                         stem: stem.to_string(),
-                        stem_range: TextRange::new(target_start, target_start + stem_raw.trim_end().len()),
+                        stem_range: TextRange::new(
+                            target_start,
+                            target_start + stem_raw.trim_end().len(),
+                        ),
                         fragment,
                     },
                 )
@@ -395,7 +482,13 @@ impl<'a> Builder<'a> {
         if kind == LinkKind::ReferenceCollapsed && self.text[end..].starts_with("[]") {
             end += 2;
         }
-        Some(Link { kind, is_image: open.is_image, range: TextRange::new(open.start, end), text, target })
+        Some(Link {
+            kind,
+            is_image: open.is_image,
+            range: TextRange::new(open.start, end),
+            text,
+            target,
+        })
     }
 
     fn reference(&self, label_range: TextRange) -> LinkTarget {
@@ -406,7 +499,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(mut self, ref_defs: Vec<(String, std::ops::Range<usize>)>, options: &ParseOptions) -> NoteSyntax {
+    fn finish(
+        mut self,
+        ref_defs: Vec<(String, std::ops::Range<usize>)>,
+        options: &ParseOptions,
+    ) -> NoteSyntax {
         let text = self.text;
         let mut res = std::mem::take(&mut self.res);
         headings::assign_anchors(&mut res.headings, &self.heading_ids);
@@ -422,7 +519,8 @@ impl<'a> Builder<'a> {
             .into_iter()
             .filter_map(|(label, span)| {
                 let source = &text[span.clone()];
-                let ((label_start, label_end), (dest_start, dest_end)) = links::definition_parts(source)?;
+                let ((label_start, label_end), (dest_start, dest_end)) =
+                    links::definition_parts(source)?;
                 let dest_range = TextRange::new(span.start + dest_start, span.start + dest_end);
                 Some(LinkDef {
                     label,
@@ -436,7 +534,9 @@ impl<'a> Builder<'a> {
         for link in &mut res.links {
             if let LinkTarget::Reference { label, def, .. } = &mut link.target {
                 let wanted = normalize_label(label);
-                *def = defs.iter().position(|d| normalize_label(&d.label) == wanted);
+                *def = defs
+                    .iter()
+                    .position(|d| normalize_label(&d.label) == wanted);
             }
         }
         res.link_defs = defs;
@@ -445,8 +545,11 @@ impl<'a> Builder<'a> {
 
         let is_code = |offset: usize| res.is_code(offset);
         let suppressions = suppress::collect(text, is_code);
-        let date = date::find_date_line(text, &options.date_label, is_code)
-            .or_else(|| res.front_matter.as_ref().and_then(|fm| date::front_matter_date(fm, &options.date_keys)));
+        let date = date::find_date_line(text, &options.date_label, is_code).or_else(|| {
+            res.front_matter
+                .as_ref()
+                .and_then(|fm| date::front_matter_date(fm, &options.date_keys))
+        });
         res.suppressions = suppressions;
         res.date = date;
         res

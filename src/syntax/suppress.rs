@@ -43,7 +43,10 @@ pub(crate) fn collect(text: &str, is_code: impl Fn(usize) -> bool) -> Suppressio
         let offset = line_start;
         line_start += line.len();
         if let Some(codes) = pending_next_line.take() {
-            items.push(Suppression { range: TextRange::new(offset, line_start), codes });
+            items.push(Suppression {
+                range: TextRange::new(offset, line_start),
+                codes,
+            });
         }
         if !line.contains("<!-- kbls-") || is_code(offset) {
             continue;
@@ -51,16 +54,21 @@ pub(crate) fn collect(text: &str, is_code: impl Fn(usize) -> bool) -> Suppressio
         for (directive, codes) in directives(line) {
             match directive {
                 "kbls-disable-next-line" => pending_next_line = Some(codes),
-                "kbls-disable-line" => {
-                    items.push(Suppression { range: TextRange::new(offset, line_start), codes })
-                }
+                "kbls-disable-line" => items.push(Suppression {
+                    range: TextRange::new(offset, line_start),
+                    codes,
+                }),
                 "kbls-disable" => open.push((line_start, codes)),
                 "kbls-enable" => {
                     // Close the regions this enable names (all of them when it names none).
                     open.retain(|(start, open_codes)| {
-                        let closes = codes.is_empty() || open_codes.iter().all(|c| codes.contains(c));
+                        let closes =
+                            codes.is_empty() || open_codes.iter().all(|c| codes.contains(c));
                         if closes {
-                            items.push(Suppression { range: TextRange::new(*start, offset), codes: open_codes.clone() });
+                            items.push(Suppression {
+                                range: TextRange::new(*start, offset),
+                                codes: open_codes.clone(),
+                            });
                         }
                         !closes
                     });
@@ -70,7 +78,10 @@ pub(crate) fn collect(text: &str, is_code: impl Fn(usize) -> bool) -> Suppressio
         }
     }
     for (start, codes) in open {
-        items.push(Suppression { range: TextRange::new(start, text.len() + 1), codes });
+        items.push(Suppression {
+            range: TextRange::new(start, text.len() + 1),
+            codes,
+        });
     }
     Suppressions { items }
 }

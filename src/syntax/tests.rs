@@ -10,32 +10,64 @@ fn dump(text: &str) -> String {
         out += &format!("title {title:?}\n");
     }
     for h in &syntax.headings {
-        out += &format!("h{} {:?} #{} text={:?}\n", h.level, h.text, h.anchor, at(h.text_range));
+        out += &format!(
+            "h{} {:?} #{} text={:?}\n",
+            h.level,
+            h.text,
+            h.anchor,
+            at(h.text_range)
+        );
     }
     for link in &syntax.links {
         let target = match &link.target {
             LinkTarget::External { url } => format!("external {url}"),
-            LinkTarget::Path { path, path_range, fragment } => format!(
+            LinkTarget::Path {
+                path,
+                path_range,
+                fragment,
+            } => format!(
                 "path {path:?} at {:?}{}",
                 at(*path_range),
-                fragment.as_ref().map(|f| format!(" #{:?} at {:?}", f.text, at(f.range))).unwrap_or_default()
+                fragment
+                    .as_ref()
+                    .map(|f| format!(" #{:?} at {:?}", f.text, at(f.range)))
+                    .unwrap_or_default()
             ),
-            LinkTarget::Wiki { stem, stem_range, fragment } => format!(
+            LinkTarget::Wiki {
+                stem,
+                stem_range,
+                fragment,
+            } => format!(
                 "wiki {stem:?} at {:?}{}",
                 at(*stem_range),
-                fragment.as_ref().map(|f| format!(" #{:?}", f.text)).unwrap_or_default()
+                fragment
+                    .as_ref()
+                    .map(|f| format!(" #{:?}", f.text))
+                    .unwrap_or_default()
             ),
             LinkTarget::Reference { label, def, .. } => format!("ref {label:?} def={def:?}"),
         };
         let image = if link.is_image { " image" } else { "" };
-        let text = link.text.map(|t| format!(" text={:?}", at(t))).unwrap_or_default();
-        out += &format!("{:?}{image} {:?}{text} -> {target}\n", link.kind, at(link.range));
+        let text = link
+            .text
+            .map(|t| format!(" text={:?}", at(t)))
+            .unwrap_or_default();
+        out += &format!(
+            "{:?}{image} {:?}{text} -> {target}\n",
+            link.kind,
+            at(link.range)
+        );
     }
     for def in &syntax.link_defs {
         out += &format!("def {:?} label at {:?}\n", def.label, at(def.label_range));
     }
     if let Some(date) = &syntax.date {
-        out += &format!("date {:?} at {:?} {:?}\n", date.text, at(date.range), date.value.map(|d| d.to_string()));
+        out += &format!(
+            "date {:?} at {:?} {:?}\n",
+            date.text,
+            at(date.range),
+            date.value.map(|d| d.to_string())
+        );
     }
     for block in &syntax.code_blocks {
         out += &format!("code {:?} {:?}\n", block.lang, at(block.content));
@@ -125,7 +157,16 @@ fn pathological_input_does_not_panic() {
     let deep = "[".repeat(20_000) + &"]".repeat(20_000);
     let quotes = "> ".repeat(5_000) + "x";
     let stars = "*a **b ".repeat(5_000);
-    for text in [deep.as_str(), quotes.as_str(), stars.as_str(), "[[", "[]()", "![", "[x]: <", "---\n: :\n---\n"] {
+    for text in [
+        deep.as_str(),
+        quotes.as_str(),
+        stars.as_str(),
+        "[[",
+        "[]()",
+        "![",
+        "[x]: <",
+        "---\n: :\n---\n",
+    ] {
         let _ = parse(text, &ParseOptions::default());
     }
 }

@@ -137,10 +137,22 @@ mod tests {
     fn utf16_columns_count_surrogate_pairs() {
         let index = LineIndex::new(TEXT);
         // 'b' is at byte 5: 1 + 4 bytes, 1 + 2 UTF-16 units, 2 chars.
-        assert_eq!(index.line_col(TEXT, 5, WideEncoding::Utf16), LineCol { line: 0, col: 3 });
-        assert_eq!(index.line_col(TEXT, 5, WideEncoding::Utf8), LineCol { line: 0, col: 5 });
-        assert_eq!(index.line_col(TEXT, 5, WideEncoding::Chars), LineCol { line: 0, col: 2 });
-        assert_eq!(index.offset(TEXT, LineCol { line: 0, col: 3 }, WideEncoding::Utf16), 5);
+        assert_eq!(
+            index.line_col(TEXT, 5, WideEncoding::Utf16),
+            LineCol { line: 0, col: 3 }
+        );
+        assert_eq!(
+            index.line_col(TEXT, 5, WideEncoding::Utf8),
+            LineCol { line: 0, col: 5 }
+        );
+        assert_eq!(
+            index.line_col(TEXT, 5, WideEncoding::Chars),
+            LineCol { line: 0, col: 2 }
+        );
+        assert_eq!(
+            index.offset(TEXT, LineCol { line: 0, col: 3 }, WideEncoding::Utf16),
+            5
+        );
     }
 
     #[test]
@@ -152,7 +164,11 @@ mod tests {
                     continue; // "\r\n" ends the line at '\r'; the '\n' has no column of its own.
                 }
                 let line_col = index.line_col(TEXT, offset, encoding);
-                assert_eq!(index.offset(TEXT, line_col, encoding), offset, "{encoding:?} {offset}");
+                assert_eq!(
+                    index.offset(TEXT, line_col, encoding),
+                    offset,
+                    "{encoding:?} {offset}"
+                );
             }
         }
     }
@@ -161,11 +177,23 @@ mod tests {
     fn clamps_out_of_range_positions() {
         let index = LineIndex::new(TEXT);
         // Past the end of line 0 lands before its "\r\n".
-        assert_eq!(index.offset(TEXT, LineCol { line: 0, col: 99 }, WideEncoding::Utf16), 6);
+        assert_eq!(
+            index.offset(TEXT, LineCol { line: 0, col: 99 }, WideEncoding::Utf16),
+            6
+        );
         // Inside the crab's surrogate pair lands on the crab.
-        assert_eq!(index.offset(TEXT, LineCol { line: 0, col: 2 }, WideEncoding::Utf16), 1);
-        assert_eq!(index.offset(TEXT, LineCol { line: 42, col: 0 }, WideEncoding::Utf16), TEXT.len());
-        assert_eq!(index.line_col(TEXT, 10_000, WideEncoding::Utf16), LineCol { line: 2, col: 4 });
+        assert_eq!(
+            index.offset(TEXT, LineCol { line: 0, col: 2 }, WideEncoding::Utf16),
+            1
+        );
+        assert_eq!(
+            index.offset(TEXT, LineCol { line: 42, col: 0 }, WideEncoding::Utf16),
+            TEXT.len()
+        );
+        assert_eq!(
+            index.line_col(TEXT, 10_000, WideEncoding::Utf16),
+            LineCol { line: 2, col: 4 }
+        );
     }
 
     #[test]

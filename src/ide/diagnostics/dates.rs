@@ -10,7 +10,10 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
         findings.push(Finding::new(
             Code::MissingDate,
             first_line,
-            format!("note has no date (add a `{}: YYYY-MM-DD` line)", cfg.config.date_label),
+            format!(
+                "note has no date (add a `{}: YYYY-MM-DD` line)",
+                cfg.config.date_label
+            ),
         ));
         return;
     };
@@ -25,7 +28,11 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
                 DateError::Unparseable => "is not a date of the form YYYY-MM-DD",
                 DateError::NoSuchDay => "does not exist",
             };
-            let mut finding = Finding::new(Code::InvalidDate, date.range, format!("date `{}` {why}", date.text));
+            let mut finding = Finding::new(
+                Code::InvalidDate,
+                date.range,
+                format!("date `{}` {why}", date.text),
+            );
             finding.suggestion = Some(set_today.new_text.clone());
             finding.fix = Some(set_today);
             findings.push(finding);
@@ -35,7 +42,10 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
             let mut finding = Finding::new(
                 Code::FutureDate,
                 date.range,
-                format!("date {value} is {days} day{} in the future (today is {today})", plural(days)),
+                format!(
+                    "date {value} is {days} day{} in the future (today is {today})",
+                    plural(days)
+                ),
             );
             finding.suggestion = Some(set_today.new_text.clone());
             finding.fix = Some(set_today);
@@ -68,4 +78,3 @@ fn plural(n: i64) -> &'static str {
         "s"
     }
 }
-

@@ -22,13 +22,32 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
     let what = if link.is_image { "image" } else { "link" };
     match graph.resolve(note, target) {
         Resolved::External | Resolved::File { .. } => {}
-        Resolved::Note { note: target_id, fragment: FragmentMatch::Missing } => {
+        Resolved::Note {
+            note: target_id,
+            fragment: FragmentMatch::Missing,
+        } => {
             let target_note = graph.note(target_id);
-            let Some(fragment) = target.fragment() else { return };
-            let range = if via_def { reference_range(link) } else { fragment.range };
+            let Some(fragment) = target.fragment() else {
+                return;
+            };
+            let range = if via_def {
+                reference_range(link)
+            } else {
+                fragment.range
+            };
             let is_wiki = matches!(target, LinkTarget::Wiki { .. });
-            let anchors = target_note.syntax.headings.iter().map(|h| if is_wiki { h.text.as_str() } else { h.anchor.as_str() });
-            let wanted = if is_wiki { fragment.text.clone() } else { fragment.text.to_lowercase() };
+            let anchors = target_note.syntax.headings.iter().map(|h| {
+                if is_wiki {
+                    h.text.as_str()
+                } else {
+                    h.anchor.as_str()
+                }
+            });
+            let wanted = if is_wiki {
+                fragment.text.clone()
+            } else {
+                fragment.text.to_lowercase()
+            };
             let closest = suggest::closest(&wanted, anchors);
             let place = if std::ptr::eq(target_note, note) {
                 "this note".to_string()
@@ -41,7 +60,10 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
                 message += &format!("; did you mean `#{anchor}`?");
                 finding.suggestion = Some(format!("#{anchor}"));
                 if !via_def {
-                    finding.fix = Some(Fix { range: fragment.range, new_text: anchor.to_string() });
+                    finding.fix = Some(Fix {
+                        range: fragment.range,
+                        new_text: anchor.to_string(),
+                    });
                 }
             }
             finding.message = message;
@@ -49,12 +71,19 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
         }
         Resolved::Note { .. } => {}
         Resolved::Missing { path } => {
-            let range = if via_def { reference_range(link) } else { target_range(target, link) };
+            let range = if via_def {
+                reference_range(link)
+            } else {
+                target_range(target, link)
+            };
             let mut finding = Finding::new(Code::BrokenLink, range, String::new());
             let (message, closest) = match target {
                 LinkTarget::Wiki { stem, .. } => {
                     let closest = suggest::closest_stem(graph, stem, note.dir());
-                    (format!("no note named `{stem}` for wiki-link"), closest.map(|id| graph.note(id).stem().to_string()))
+                    (
+                        format!("no note named `{stem}` for wiki-link"),
+                        closest.map(|id| graph.note(id).stem().to_string()),
+                    )
                 }
                 _ => {
                     let closest = suggest::closest_note(graph, &path);
@@ -70,14 +99,21 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
             };
             if let Some(closest) = closest {
                 if !via_def {
-                    finding.fix = Some(Fix { range, new_text: closest.clone() });
+                    finding.fix = Some(Fix {
+                        range,
+                        new_text: closest.clone(),
+                    });
                 }
                 finding.suggestion = Some(closest);
             }
             findings.push(finding);
         }
         Resolved::FolderWithoutIndex { path } => {
-            let range = if via_def { reference_range(link) } else { target_range(target, link) };
+            let range = if via_def {
+                reference_range(link)
+            } else {
+                target_range(target, link)
+            };
             findings.push(Finding::new(
                 Code::BrokenLink,
                 range,
@@ -85,7 +121,11 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
             ));
         }
         Resolved::OutsideRoot => {
-            let range = if via_def { reference_range(link) } else { target_range(target, link) };
+            let range = if via_def {
+                reference_range(link)
+            } else {
+                target_range(target, link)
+            };
             findings.push(Finding::new(
                 Code::LinkOutsideRoot,
                 range,
@@ -93,12 +133,19 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
             ));
         }
         Resolved::Ambiguous { candidates } => {
-            let mut paths: Vec<&str> = candidates.iter().map(|id| graph.note(*id).path.as_str()).collect();
+            let mut paths: Vec<&str> = candidates
+                .iter()
+                .map(|id| graph.note(*id).path.as_str())
+                .collect();
             paths.sort();
             findings.push(Finding::new(
                 Code::AmbiguousWikilink,
                 target_range(target, link),
-                format!("wiki-link matches {} notes: {}; use a path to choose one", paths.len(), paths.join(", ")),
+                format!(
+                    "wiki-link matches {} notes: {}; use a path to choose one",
+                    paths.len(),
+                    paths.join(", ")
+                ),
             ));
         }
         Resolved::UndefinedReference => check_undefined_reference(note, link, findings),
@@ -106,7 +153,12 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
 }
 
 fn check_undefined_reference(note: &Note, link: &Link, findings: &mut Vec<Finding>) {
-    let LinkTarget::Reference { label, label_range, .. } = &link.target else { return };
+    let LinkTarget::Reference {
+        label, label_range, ..
+    } = &link.target
+    else {
+        return;
+    };
     let labels = note.syntax.link_defs.iter().map(|d| d.label.as_str());
     let closest = suggest::closest(label, labels).map(String::from);
     // `[x]` alone is often just text in brackets; report it only when it clearly is a link:
@@ -121,7 +173,10 @@ fn check_undefined_reference(note: &Note, link: &Link, findings: &mut Vec<Findin
     );
     if let Some(closest) = closest {
         finding.message += &format!("; did you mean `[{closest}]`?");
-        finding.fix = Some(Fix { range: *label_range, new_text: closest.clone() });
+        finding.fix = Some(Fix {
+            range: *label_range,
+            new_text: closest.clone(),
+        });
         finding.suggestion = Some(closest);
     }
     findings.push(finding);
@@ -159,7 +214,9 @@ pub(super) fn check_duplicate_headings(note: &Note, findings: &mut Vec<Finding>)
             continue;
         }
         let base = slug(&heading.text);
-        let first = headings[..idx].iter().find(|h| !h.custom_id && slug(&h.text) == base);
+        let first = headings[..idx]
+            .iter()
+            .find(|h| !h.custom_id && slug(&h.text) == base);
         if let Some(first) = first {
             let line = note.line_index.line_of(first.range.start as usize) + 1;
             findings.push(Finding::new(

@@ -92,8 +92,12 @@ impl Code {
     /// One line on what the rule finds, for SARIF rule metadata and `--help`-style listings.
     pub fn description(self) -> &'static str {
         match self {
-            Code::BrokenLink => "A local link, image or wiki-link whose target file does not exist.",
-            Code::BrokenAnchor => "The target file exists but has no heading or anchor for the fragment.",
+            Code::BrokenLink => {
+                "A local link, image or wiki-link whose target file does not exist."
+            }
+            Code::BrokenAnchor => {
+                "The target file exists but has no heading or anchor for the fragment."
+            }
             Code::UndefinedReference => "A reference-style link with no matching definition.",
             Code::AmbiguousWikilink => "A wiki-link stem that matches several notes.",
             Code::StaleNote => "The note's date is older than the staleness threshold.",
@@ -184,7 +188,12 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     links::check_duplicate_headings(note, &mut findings);
     let mut res: Vec<Diagnostic> = findings
         .into_iter()
-        .filter(|f| !note.syntax.suppressions.is_suppressed(f.code.as_str(), f.range.start as usize))
+        .filter(|f| {
+            !note
+                .syntax
+                .suppressions
+                .is_suppressed(f.code.as_str(), f.range.start as usize)
+        })
         .filter_map(|f| {
             Some(Diagnostic {
                 severity: cfg.config.severity(f.code)?,

@@ -9,7 +9,10 @@ use crate::graph::{file_stem, parent_dir, Graph, NoteId};
 const MIN_SIMILARITY: f64 = 0.7;
 
 /// The most similar of `candidates` to `wanted`, if any is similar enough.
-pub(super) fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn closest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
     candidates
         .map(|c| (strsim::jaro_winkler(&wanted_lower, &c.to_lowercase()), c))
@@ -28,7 +31,10 @@ pub(super) fn closest_note(graph: &Graph, path: &str) -> Option<NoteId> {
     let siblings = graph.notes_in_dir(dir);
     let names = siblings.iter().map(|id| graph.note(*id).stem());
     let best = closest(stem, names)?;
-    siblings.iter().copied().find(|id| graph.note(*id).stem() == best)
+    siblings
+        .iter()
+        .copied()
+        .find(|id| graph.note(*id).stem() == best)
 }
 
 /// The note a wiki-link to the missing `stem` most likely meant: the same stem ignoring case and
@@ -41,5 +47,8 @@ pub(super) fn closest_stem(graph: &Graph, stem: &str, from_dir: &str) -> Option<
     let candidates = graph.notes_in_dir(from_dir);
     let names = candidates.iter().map(|id| graph.note(*id).stem());
     let best = closest(&normalized, names)?;
-    candidates.iter().copied().find(|id| graph.note(*id).stem() == best)
+    candidates
+        .iter()
+        .copied()
+        .find(|id| graph.note(*id).stem() == best)
 }

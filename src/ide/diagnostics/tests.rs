@@ -13,8 +13,21 @@ fn render(fixture: &str, config: Config, expect: Expect) {
     let mut out = String::new();
     for (id, note) in notes {
         for d in note_diagnostics(&fixture.graph, id, &cfg) {
-            let pos = note.line_index.line_col(&note.text, d.range.start as usize, crate::text::WideEncoding::Chars);
-            let fix = d.fix.map(|f| format!(" [fix: {:?} -> {:?}]", &note.text[f.range.as_usize()], f.new_text)).unwrap_or_default();
+            let pos = note.line_index.line_col(
+                &note.text,
+                d.range.start as usize,
+                crate::text::WideEncoding::Chars,
+            );
+            let fix = d
+                .fix
+                .map(|f| {
+                    format!(
+                        " [fix: {:?} -> {:?}]",
+                        &note.text[f.range.as_usize()],
+                        f.new_text
+                    )
+                })
+                .unwrap_or_default();
             out += &format!(
                 "{}:{}:{} {} {} {:?}: {}{fix}\n",
                 note.path,

@@ -1,0 +1,126 @@
+//! `kbls check`: load the corpus once, run every rule on every note in parallel, print, exit.
+
+use super::render::{self, Report, ReportItem};
+use super::{CheckArgs, Deny};
+use crate::graph::Graph;
+use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic, DiagnosticsConfig, Severity};
+use crate::load;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub(super) fn run(args: CheckArgs) -> ExitCode {
+    match check(&args) {
+        Ok(report) => {
+            let out = render::render(&report, args.format, args.quiet);
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::from(2);
+            }
+            let failing = report.count(Severity::Error) > 0
+                || (args.deny == Some(Deny::Warnings) && report.count(Severity::Warning) > 0);
+            ExitCode::from(u8::from(failing))
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "kbls: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> anyhow::Result<Report> {
+    let today = super::today(args.today.as_deref()).map_err(anyhow::Error::msg)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    for path in &paths {
+        anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
+    }
+    let cwd = std::env::current_dir()?;
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    // Paths under the same root share one load of that corpus.
+    let mut roots: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for path in paths {
+        let root = load::find_root(&path);
+        let abs = std::fs::canonicalize(&path)?;
+        match roots.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, selected)) => selected.push(abs),
+            None => roots.push((root, vec![abs])),
+        }
+    }
+    let mut report = Report::default();
+    for (root, selected) in roots {
+        check_root(&root, &selected, args, today, &cwd, &mut report)?;
+    }
+    report.items.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
+    });
+    Ok(report)
+}
+
+fn check_root(
+    root: &Path,
+    selected: &[PathBuf],
+    args: &CheckArgs,
+    today: chrono::NaiveDate,
+    cwd: &Path,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let mut config = load::load_config(root, args.config.as_deref())?;
+    if let Some(days) = args.stale_after {
+        config.stale_after_days = days;
+    }
+    let corpus = load::load_corpus(root, &config)?;
+    let is_selected = |rel: &str| {
+        let abs = root.join(rel);
+        selected.iter().any(|s| abs.starts_with(s))
+    };
+    let display = |rel: &str| display_path(cwd, &root.join(rel));
+    let unreadable_severity = config.severity(Code::UnreadableFile);
+    for file in corpus.unreadable.iter().filter(|f| is_selected(&f.path)) {
+        if let Some(severity) = unreadable_severity {
+            report.items.push(ReportItem::unreadable(
+                display(&file.path),
+                severity,
+                &file.reason,
+            ));
+        }
+    }
+    let graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+    let cfg = DiagnosticsConfig { config, today };
+    let notes: Vec<_> = graph
+        .notes()
+        .filter(|(_, n)| is_selected(&n.path))
+        .collect();
+    report.files += notes.len() + corpus.unreadable.len();
+    let progress = render::Progress::new(notes.len(), args.quiet);
+    let items: Vec<ReportItem> = notes
+        .par_iter()
+        .flat_map_iter(|(id, note)| {
+            let diagnostics: Vec<Diagnostic> = note_diagnostics(&graph, *id, &cfg);
+            progress.tick();
+            let path = display(&note.path);
+            diagnostics
+                .into_iter()
+                .map(move |d| ReportItem::new(path.clone(), note, d))
+        })
+        .collect();
+    progress.finish();
+    report.items.extend(items);
+    Ok(())
+}
+
+/// `path` relative to the current folder with `/` separators when under it, else absolute.
+fn display_path(cwd: &Path, path: &Path) -> String {
+    match path.strip_prefix(cwd) {
+        Ok(rel) => load::relative(Path::new(""), rel).unwrap_or_else(|| rel.display().to_string()),
+        Err(_) => path.display().to_string().replace('\\', "/"),
+    }
+}

@@ -1,0 +1,97 @@
+//! The command line: `kbls check`, `kbls lsp`, and friends. Argument parsing and process exit
+//! codes live here; the work is done by `load`, `ide` and `lsp`.
+
+mod check;
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kbls",
+    version,
+    about = "The knowledge-base language server and linter for Markdown notes"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the notes for broken links and anchors, stale or wrong dates, and more.
+    Check(CheckArgs),
+    /// Run the language server over stdio.
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Notes or folders to check (default: the current folder). The corpus root is the nearest
+    /// folder with a kbls.toml, else the path given.
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Today's date for staleness checks (default: $KBLS_TODAY, else the local date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+    /// Days after which a note's date is stale (overrides stale_after_days).
+    #[arg(long, value_name = "DAYS")]
+    stale_after: Option<u32>,
+    /// Read this config file instead of the root's kbls.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Also fail (exit 1) on findings of this level.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    deny: Option<Deny>,
+    /// Print findings only: no summary line, no progress.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Lsp { stdio: _ } => crate::lsp::run_stdio(),
+    }
+}
+
+/// "Today": the `--today` flag, else `KBLS_TODAY`, else the machine's local date.
+pub fn today(flag: Option<&str>) -> Result<chrono::NaiveDate, String> {
+    let from_env = std::env::var("KBLS_TODAY").ok();
+    match flag.or(from_env.as_deref()) {
+        Some(text) => crate::syntax::parse_date(text)
+            .map_err(|_| format!("invalid date `{text}` for today (expected YYYY-MM-DD)")),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}

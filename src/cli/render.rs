@@ -1,0 +1,334 @@
+//! The four output formats of `kbls check`: human, json, github and sarif, and the progress bar.
+
+use super::Format;
+use crate::graph::Note;
+use crate::ide::diagnostics::{Code, Diagnostic, Severity};
+use crate::text::WideEncoding;
+use serde_json::json;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Default)]
+pub(super) struct Report {
+    pub files: usize,
+    pub items: Vec<ReportItem>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|i| i.severity == severity).count()
+    }
+}
+
+/// One finding, positioned for people: 1-based lines and columns in Unicode scalar values.
+pub(super) struct ReportItem {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub suggestion: Option<String>,
+    /// The source line the finding starts on, for the human format.
+    pub source_line: Option<String>,
+}
+
+impl ReportItem {
+    pub fn new(path: String, note: &Note, d: Diagnostic) -> ReportItem {
+        let start =
+            note.line_index
+                .line_col(&note.text, d.range.start as usize, WideEncoding::Chars);
+        let end = note
+            .line_index
+            .line_col(&note.text, d.range.end as usize, WideEncoding::Chars);
+        let line_range = note.line_index.line_range(&note.text, start.line);
+        ReportItem {
+            path,
+            line: start.line + 1,
+            column: start.col + 1,
+            end_line: end.line + 1,
+            end_column: end.col + 1,
+            severity: d.severity,
+            code: d.code,
+            message: d.message,
+            suggestion: d.suggestion,
+            source_line: Some(note.text[line_range.as_usize()].to_string()),
+        }
+    }
+
+    pub fn unreadable(path: String, severity: Severity, reason: &str) -> ReportItem {
+        ReportItem {
+            path,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            severity,
+            code: Code::UnreadableFile,
+            message: reason.to_string(),
+            suggestion: None,
+            source_line: None,
+        }
+    }
+}
+
+pub(super) fn render(report: &Report, format: Format, quiet: bool) -> String {
+    match format {
+        Format::Human => human(report, quiet, use_color()),
+        Format::Json => json(report),
+        Format::Github => github(report),
+        Format::Sarif => sarif(report),
+    }
+}
+
+fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn human(report: &Report, quiet: bool, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    for item in &report.items {
+        let (level_color, caret_color) = match item.severity {
+            Severity::Error => ("1;31", "31"),
+            Severity::Warning => ("1;33", "33"),
+            Severity::Info | Severity::Hint => ("1;36", "36"),
+        };
+        out += &format!(
+            "{}: {}: {}\n",
+            paint("1", &format!("{}:{}:{}", item.path, item.line, item.column)),
+            paint(
+                level_color,
+                &format!("{}[{}]", item.severity.as_str(), item.code.as_str())
+            ),
+            item.message
+        );
+        if let Some(source) = &item.source_line {
+            let gutter = item.line.to_string();
+            let width = if item.end_line == item.line {
+                item.end_column.saturating_sub(item.column).max(1)
+            } else {
+                (source.chars().count() as u32 + 1)
+                    .saturating_sub(item.column)
+                    .max(1)
+            };
+            // Tabs are kept so the caret lines up under them.
+            let pad: String = source
+                .chars()
+                .take(item.column as usize - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            out += &format!("{gutter} | {source}\n");
+            out += &format!(
+                "{} | {pad}{}\n",
+                " ".repeat(gutter.len()),
+                paint(caret_color, &"^".repeat(width as usize))
+            );
+        }
+    }
+    if !quiet {
+        let (errors, warnings, infos) = counts(report);
+        let summary = format!(
+            "{} file{} checked: {errors} error{}, {warnings} warning{}, {infos} info{}",
+            report.files,
+            plural(report.files),
+            plural(errors),
+            plural(warnings),
+            plural(infos)
+        );
+        let color = if errors > 0 {
+            "1;31"
+        } else if warnings > 0 {
+            "1;33"
+        } else {
+            "1;32"
+        };
+        out += &paint(color, &summary);
+        out.push('\n');
+    }
+    out
+}
+
+fn counts(report: &Report) -> (usize, usize, usize) {
+    (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info) + report.count(Severity::Hint),
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn json(report: &Report) -> String {
+    let diagnostics: Vec<serde_json::Value> = report
+        .items
+        .iter()
+        .map(|item| {
+            let mut value = json!({
+                "path": item.path,
+                "line": item.line,
+                "column": item.column,
+                "end_line": item.end_line,
+                "end_column": item.end_column,
+                "severity": item.severity.as_str(),
+                "code": item.code.as_str(),
+                "message": item.message,
+            });
+            if let Some(suggestion) = &item.suggestion {
+                value["suggestion"] = json!(suggestion);
+            }
+            value
+        })
+        .collect();
+    let (errors, warnings, infos) = counts(report);
+    let doc = json!({
+        "version": 1,
+        "diagnostics": diagnostics,
+        "summary": {"files": report.files, "errors": errors, "warnings": warnings, "infos": infos},
+    });
+    let mut out = serde_json::to_string_pretty(&doc).expect("JSON of plain values");
+    out.push('\n');
+    out
+}
+
+/// GitHub Actions workflow commands: one annotation per finding.
+fn github(report: &Report) -> String {
+    let escape_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for item in &report.items {
+        let level = match item.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "notice",
+        };
+        out += &format!(
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(&item.path),
+            item.line,
+            item.column,
+            item.end_line,
+            item.end_column,
+            item.code.as_str(),
+            escape_data(&item.message)
+        );
+    }
+    out
+}
+
+/// SARIF 2.1.0 as GitHub code scanning accepts it: one rule per code, columns in code points.
+fn sarif(report: &Report) -> String {
+    let rules: Vec<serde_json::Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            let level = code.default_severity().map_or("none", sarif_level);
+            json!({
+                "id": code.as_str(),
+                "name": code.as_str(),
+                "shortDescription": {"text": code.description()},
+                "fullDescription": {"text": code.description()},
+                "defaultConfiguration": {"level": level},
+                "helpUri": format!("https://github.com/kbls/kbls#{}", code.as_str()),
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = report
+        .items
+        .iter()
+        .map(|item| {
+            let rule_index = Code::ALL.iter().position(|c| *c == item.code).unwrap_or(0);
+            json!({
+                "ruleId": item.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": sarif_level(item.severity),
+                "message": {"text": item.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": item.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": item.line,
+                            "startColumn": item.column,
+                            "endLine": item.end_line,
+                            "endColumn": item.end_column,
+                        }
+                    }
+                }],
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "kbls",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/kbls/kbls",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&doc).expect("JSON of plain values");
+    out.push('\n');
+    out
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+/// A progress line on stderr, shown only on a terminal and only for runs long enough to need one.
+pub(super) struct Progress {
+    total: usize,
+    done: AtomicUsize,
+    enabled: bool,
+}
+
+impl Progress {
+    const MIN_NOTES: usize = 2_000;
+
+    pub fn new(total: usize, quiet: bool) -> Progress {
+        Progress {
+            total,
+            done: AtomicUsize::new(0),
+            enabled: !quiet && total >= Self::MIN_NOTES && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.enabled && (done.is_multiple_of(500) || done == self.total) {
+            let _ = write!(std::io::stderr(), "\rchecking notes {done}/{}", self.total);
+        }
+    }
+
+    pub fn finish(&self) {
+        if self.enabled {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The only module that reads the corpus from disk: finds the root and its `kbls.toml`, walks the
+//! folders (honoring `.gitignore`, `.ignore` and config excludes, skipping hidden folders, safe
+//! against symlink loops) and reads the notes in parallel. A file that can't be read as a note is
+//! reported, never fatal.
+
+use crate::config::{self, Config};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The note extensions kbls reads.
+pub const NOTE_EXTENSIONS: [&str; 2] = ["md", "markdown"];
+
+pub struct LoadedCorpus {
+    pub root: PathBuf,
+    /// Notes as (path relative to root with `/`, text).
+    pub notes: Vec<(String, Arc<str>)>,
+    /// Other files under the root (link targets such as images).
+    pub files: Vec<String>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The corpus root for `path`: the nearest folder at or above it holding a `kbls.toml`, else
+/// `path` itself (its folder, for a file).
+pub fn find_root(path: &Path) -> PathBuf {
+    let start = if path.is_file() {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        path.to_path_buf()
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    start
+        .ancestors()
+        .find(|dir| dir.join(config::FILE_NAME).is_file())
+        .map_or(start.clone(), Path::to_path_buf)
+}
+
+/// Reads `explicit` or else the root's `kbls.toml`; a missing file means defaults.
+pub fn load_config(root: &Path, explicit: Option<&Path>) -> anyhow::Result<Config> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => root.join(config::FILE_NAME),
+    };
+    if explicit.is_none() && !path.is_file() {
+        return Ok(Config::default());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read config {}", path.display()))?;
+    config::parse(&text, &path.display().to_string()).map_err(anyhow::Error::msg)
+}
+
+pub fn is_note_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|ext| NOTE_EXTENSIONS.contains(&ext))
+}
+
+/// Walks `root` and reads every note in parallel.
+pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus> {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+    for pattern in &config.exclude {
+        overrides
+            .add(&format!("!{pattern}"))
+            .with_context(|| format!("invalid exclude pattern `{pattern}`"))?;
+    }
+    let overrides = overrides.build()?;
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .ignore(true)
+        .require_git(false)
+        .follow_links(true)
+        .overrides(overrides)
+        .build_parallel();
+    let collected = Mutex::new(LoadedCorpus {
+        root: root.to_path_buf(),
+        notes: Vec::new(),
+        files: Vec::new(),
+        unreadable: Vec::new(),
+    });
+    walker.run(|| {
+        Box::new(|entry| {
+            // Walk errors (a symlink loop, a folder we may not read) skip that entry only.
+            let Ok(entry) = entry else {
+                return ignore::WalkState::Continue;
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return ignore::WalkState::Continue;
+            }
+            let Some(rel) = relative(root, entry.path()) else {
+                return ignore::WalkState::Continue;
+            };
+            if rel == config::FILE_NAME {
+                return ignore::WalkState::Continue;
+            }
+            if !is_note_path(entry.path()) {
+                collected.lock().expect("loader lock").files.push(rel);
+                return ignore::WalkState::Continue;
+            }
+            let read = read_note(entry.path(), config.max_file_size);
+            let mut collected = collected.lock().expect("loader lock");
+            match read {
+                Ok(text) => collected.notes.push((rel, text)),
+                Err(reason) => collected.unreadable.push(Unreadable { path: rel, reason }),
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut corpus = collected.into_inner().expect("loader lock");
+    // The parallel walk finishes in any order; the corpus must not.
+    corpus.notes.sort_by(|a, b| a.0.cmp(&b.0));
+    corpus.files.sort();
+    corpus.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(corpus)
+}
+
+/// Reads one note, or says why it is not a readable note.
+pub fn read_note(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read file: {e}"))?
+        .len();
+    if size > max_size {
+        return Err(format!(
+            "file is {} bytes, over the limit of {max_size} bytes (`max_file_size` in kbls.toml)",
+            size
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    note_text(bytes)
+}
+
+/// Turns file contents into note text, rejecting binary and non-UTF-8 data.
+pub fn note_text(bytes: Vec<u8>) -> Result<Arc<str>, String> {
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err("file is binary (contains NUL bytes), not a Markdown note".to_string());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            Err(format!(
+                "file is not valid UTF-8 (invalid byte at offset {offset})"
+            ))
+        }
+    }
+}
+
+/// `path` relative to `root` with `/` separators, `None` when outside it.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
