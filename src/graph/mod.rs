@@ -140,6 +140,11 @@ impl Graph {
         self.by_dir.get(dir).map_or(&[], |ids| ids.as_slice())
     }
 
+    /// The non-note files of the corpus.
+    pub fn files(&self) -> impl Iterator<Item = &str> + '_ {
+        self.files.iter().map(String::as_str)
+    }
+
     pub fn has_file(&self, path: &str) -> bool {
         self.files.contains(path)
     }

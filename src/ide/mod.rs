@@ -5,3 +5,9 @@
 //! as arguments.
 
 pub mod diagnostics;
+pub mod actions;
+pub mod completion;
+pub mod cursor;
+pub mod navigation;
+pub mod outline;
+pub mod rename;
