@@ -1,5 +1,29 @@
-//! The language server (protocol glue only).
+//! The language server: protocol glue only. Handlers convert LSP input to byte offsets and
+//! paths, call `ide`, and convert the answer back; all state changes go through [`state`].
+
+mod convert;
+mod handlers;
+mod publish;
+mod server;
+mod state;
+
+use tower_lsp_server::{LspService, Server};
 
 pub fn run_stdio() -> std::process::ExitCode {
-    std::process::ExitCode::from(2)
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "kbls: cannot start the async runtime: {err}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let exited_cleanly = runtime.block_on(async {
+        let (service, socket) = LspService::build(server::Backend::new).finish();
+        let service_state = service.inner().shutdown_requested.clone();
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        service_state.load(std::sync::atomic::Ordering::SeqCst)
+    });
+    // LSP: exit code 0 when `shutdown` came before `exit`, 1 otherwise.
+    std::process::ExitCode::from(if exited_cleanly { 0 } else { 1 })
 }

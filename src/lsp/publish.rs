@@ -1,0 +1,115 @@
+//! Debounced diagnostics: notifications queue the notes that changed (and those depending on
+//! them); after a short quiet period their diagnostics are computed off the async workers and
+//! pushed.
+
+use super::convert;
+use super::state::{Snapshot, State};
+use crate::graph::NoteId;
+use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic as KblsDiagnostic, Severity};
+use parking_lot::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
+
+/// Quiet time after the last edit before diagnostics are recomputed.
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+pub fn schedule(client: Client, state: Arc<Mutex<State>>) {
+    let generation = state.lock().generation;
+    tokio::spawn(async move {
+        tokio::time::sleep(DEBOUNCE).await;
+        if state.lock().generation == generation {
+            flush(client, state).await;
+        }
+    });
+}
+
+/// Publishes what is queued without waiting (after indexing).
+pub fn schedule_now(client: Client, state: Arc<Mutex<State>>) {
+    tokio::spawn(flush(client, state));
+}
+
+async fn flush(client: Client, state: Arc<Mutex<State>>) {
+    let (snap, pending) = {
+        let mut state = state.lock();
+        (state.snapshot(), std::mem::take(&mut state.pending))
+    };
+    if pending.is_empty() {
+        return;
+    }
+    let pull = snap.pull_diagnostics;
+    let computed = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for (root_idx, id) in pending {
+            let Some(root) = snap.roots.get(root_idx) else { continue };
+            let Some(note) = root.graph.get(id) else { continue };
+            let path = root.path_of(&note.path);
+            // Open documents are pulled by clients that support it.
+            if pull && snap.open.contains(&path) {
+                continue;
+            }
+            let Some(uri) = convert::path_to_uri(&path) else { continue };
+            out.push((uri, to_lsp_diagnostics(&snap, root_idx, id)));
+        }
+        for root in &snap.roots {
+            for file in &root.unreadable {
+                if let (Some(uri), Some(severity)) = (convert::path_to_uri(&root.path_of(&file.path)), root.cfg.config.severity(Code::UnreadableFile)) {
+                    let diagnostic = Diagnostic {
+                        range: Range::default(),
+                        severity: Some(lsp_severity(severity)),
+                        code: Some(NumberOrString::String(Code::UnreadableFile.as_str().into())),
+                        source: Some("kbls".into()),
+                        message: file.reason.clone(),
+                        ..Diagnostic::default()
+                    };
+                    out.push((uri, vec![diagnostic]));
+                }
+            }
+        }
+        out
+    })
+    .await;
+    match computed {
+        Ok(batches) => {
+            for (uri, diagnostics) in batches {
+                client.publish_diagnostics(uri, diagnostics, None).await;
+            }
+            if pull {
+                let _ = client.workspace_diagnostic_refresh().await;
+            }
+        }
+        Err(err) => client.log_message(MessageType::ERROR, format!("kbls: diagnostics panicked: {err}")).await,
+    }
+}
+
+pub fn to_lsp_diagnostics(snap: &Snapshot, root_idx: usize, id: NoteId) -> Vec<Diagnostic> {
+    let root = &snap.roots[root_idx];
+    let note = root.graph.note(id);
+    note_diagnostics(&root.graph, id, &root.cfg)
+        .into_iter()
+        .map(|d| to_lsp(note, d, snap))
+        .collect()
+}
+
+fn to_lsp(note: &crate::graph::Note, d: KblsDiagnostic, snap: &Snapshot) -> Diagnostic {
+    let data = d.fix.as_ref().map(|fix| serde_json::json!({"fix": fix.new_text}));
+    Diagnostic {
+        range: convert::range(note, d.range, snap.encoding),
+        severity: Some(lsp_severity(d.severity)),
+        code: Some(NumberOrString::String(d.code.as_str().into())),
+        source: Some("kbls".into()),
+        message: d.message,
+        data,
+        ..Diagnostic::default()
+    }
+}
+
+pub fn lsp_severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}

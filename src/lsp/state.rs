@@ -1,0 +1,266 @@
+//! The server's state and its single owner: every text-sync and file notification is applied
+//! here, synchronously and in arrival order, before the handler awaits anything. Requests work
+//! on a [`Snapshot`] (cheap `Arc` clones) and never hold the lock while computing.
+
+use crate::config::Config;
+use crate::graph::{Graph, Note, NoteId};
+use crate::ide::diagnostics::DiagnosticsConfig;
+use crate::load::{self, Unreadable};
+use crate::text::WideEncoding;
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One corpus root (a workspace folder, or the root found above a loose file).
+#[derive(Clone)]
+pub struct Root {
+    pub dir: PathBuf,
+    /// `kbls.toml` as read from disk (settings from the client are applied on top).
+    pub file_config: Config,
+    /// Why `kbls.toml` could not be read, shown to the user once.
+    pub config_error: Option<String>,
+    pub graph: Arc<Graph>,
+    pub unreadable: Vec<Unreadable>,
+    pub indexed: bool,
+}
+
+/// An open document: the editor's text, which wins over the disk.
+pub struct OpenDoc {
+    pub rope: ropey::Rope,
+    pub version: i32,
+}
+
+/// Settings the client sends (`initializationOptions`, `workspace/didChangeConfiguration`).
+#[derive(Clone, Debug, Default)]
+pub struct ClientSettings {
+    pub stale_after_days: Option<u32>,
+    pub rules: Vec<(String, String)>,
+    pub code_lens: Option<bool>,
+}
+
+impl ClientSettings {
+    /// Reads `{"kbls": {...}}` or the same object unwrapped; unknown keys are ignored, bad
+    /// values reported.
+    pub fn from_json(value: &serde_json::Value) -> (ClientSettings, Vec<String>) {
+        let value = value.get("kbls").unwrap_or(value);
+        let mut errors = Vec::new();
+        let mut res = ClientSettings::default();
+        if let Some(days) = value.get("staleAfterDays").filter(|v| !v.is_null()) {
+            match days.as_u64() {
+                Some(days) => res.stale_after_days = Some(days as u32),
+                None => errors.push(format!("kbls.staleAfterDays must be a number of days, got {days}")),
+            }
+        }
+        if let Some(rules) = value.get("rules").and_then(|r| r.as_object()) {
+            for (code, level) in rules {
+                match level.as_str() {
+                    Some(level) => res.rules.push((code.clone(), level.to_string())),
+                    None => errors.push(format!("kbls.rules.{code} must be a string")),
+                }
+            }
+        }
+        res.code_lens = value.get("codeLens").and_then(|v| v.as_bool());
+        (res, errors)
+    }
+}
+
+pub struct State {
+    pub roots: Vec<Root>,
+    pub open: HashMap<PathBuf, OpenDoc>,
+    pub encoding: WideEncoding,
+    pub settings: ClientSettings,
+    pub today: Option<NaiveDate>,
+    /// Notes whose diagnostics must be recomputed, by root index.
+    pub pending: BTreeSet<(usize, NoteId)>,
+    /// Bumped on every change; a debounced task only runs if nothing changed since it was scheduled.
+    pub generation: u64,
+    /// Whether the client pulls diagnostics for open documents (then they are not pushed).
+    pub pull_diagnostics: bool,
+}
+
+/// An immutable view of the state for one request.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub roots: Vec<RootSnapshot>,
+    pub encoding: WideEncoding,
+    pub code_lens: bool,
+    pub open: Arc<Vec<PathBuf>>,
+    pub pull_diagnostics: bool,
+}
+
+#[derive(Clone)]
+pub struct RootSnapshot {
+    pub dir: PathBuf,
+    pub graph: Arc<Graph>,
+    pub cfg: Arc<DiagnosticsConfig>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            roots: Vec::new(),
+            open: HashMap::new(),
+            encoding: WideEncoding::Utf16,
+            settings: ClientSettings::default(),
+            today: None,
+            pending: BTreeSet::new(),
+            generation: 0,
+            pull_diagnostics: false,
+        }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// The effective configuration of a root: its `kbls.toml` plus the client's settings.
+    pub fn config(&self, root: &Root) -> Config {
+        let mut config = root.file_config.clone();
+        if let Some(days) = self.settings.stale_after_days {
+            config.stale_after_days = days;
+        }
+        for (code, level) in &self.settings.rules {
+            // Unknown codes or levels from the client were reported when the settings arrived.
+            let _ = config.set_rule(code, level);
+        }
+        config
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let today = self.today();
+        Snapshot {
+            roots: self
+                .roots
+                .iter()
+                .map(|root| RootSnapshot {
+                    dir: root.dir.clone(),
+                    graph: root.graph.clone(),
+                    cfg: Arc::new(DiagnosticsConfig { config: self.config(root), today }),
+                    unreadable: root.unreadable.clone(),
+                })
+                .collect(),
+            encoding: self.encoding,
+            code_lens: self.settings.code_lens.unwrap_or(true),
+            open: Arc::new(self.open.keys().cloned().collect()),
+            pull_diagnostics: self.pull_diagnostics,
+        }
+    }
+
+    /// The root holding `path` (the deepest one) and the path relative to it.
+    pub fn locate(&self, path: &Path) -> Option<(usize, String)> {
+        self.roots
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| path.starts_with(&r.dir))
+            .max_by_key(|(_, r)| r.dir.as_os_str().len())
+            .and_then(|(i, r)| Some((i, load::relative(&r.dir, path)?)))
+    }
+
+    /// Adds a root for `dir` (not yet indexed) and returns its index.
+    pub fn add_root(&mut self, dir: PathBuf) -> usize {
+        if let Some(idx) = self.roots.iter().position(|r| r.dir == dir) {
+            return idx;
+        }
+        let (file_config, config_error) = match load::load_config(&dir, None) {
+            Ok(config) => (config, None),
+            Err(err) => (Config::default(), Some(format!("{err:#}"))),
+        };
+        self.roots.push(Root { dir, file_config, config_error, graph: Arc::default(), unreadable: Vec::new(), indexed: false });
+        self.roots.len() - 1
+    }
+
+    /// Sets the text of the note at `path` (editor buffer or disk) and queues diagnostics for
+    /// it and every note depending on it.
+    pub fn set_note(&mut self, root: usize, rel: &str, text: Arc<str>) {
+        let options = self.roots[root].file_config.parse_options();
+        let graph = Arc::make_mut(&mut self.roots[root].graph);
+        let affected = graph.update(rel, text, &options);
+        self.roots[root].unreadable.retain(|u| u.path != rel);
+        self.queue(root, affected);
+    }
+
+    pub fn remove_note(&mut self, root: usize, rel: &str) {
+        let graph = Arc::make_mut(&mut self.roots[root].graph);
+        let affected = graph.remove(rel);
+        self.roots[root].unreadable.retain(|u| u.path != rel);
+        self.queue(root, affected);
+    }
+
+    fn queue(&mut self, root: usize, notes: Vec<NoteId>) {
+        self.pending.extend(notes.into_iter().map(|id| (root, id)));
+        self.generation += 1;
+    }
+
+    /// Queues every note of every root (settings changed, indexing finished).
+    pub fn queue_all(&mut self, root: Option<usize>) {
+        for (idx, r) in self.roots.iter().enumerate() {
+            if root.is_some_and(|only| only != idx) {
+                continue;
+            }
+            let ids: Vec<NoteId> = r.graph.notes().map(|(id, _)| id).collect();
+            self.pending.extend(ids.into_iter().map(|id| (idx, id)));
+        }
+        self.generation += 1;
+    }
+
+    /// Re-reads a file changed on disk (not open in the editor).
+    pub fn reload_from_disk(&mut self, path: &Path) {
+        if self.open.contains_key(path) || !load::is_note_path(path) {
+            return;
+        }
+        let Some((root, rel)) = self.locate(path) else { return };
+        if !path.exists() {
+            self.remove_note(root, &rel);
+            return;
+        }
+        let max = self.roots[root].file_config.max_file_size;
+        match load::read_note(path, max) {
+            Ok(text) => self.set_note(root, &rel, text),
+            Err(reason) => {
+                self.remove_note(root, &rel);
+                self.roots[root].unreadable.push(Unreadable { path: rel, reason });
+            }
+        }
+    }
+
+    /// Installs a freshly built graph for root `idx`, keeping the editor's text of open notes.
+    pub fn install_index(&mut self, idx: usize, graph: Graph, unreadable: Vec<Unreadable>) {
+        self.roots[idx].graph = Arc::new(graph);
+        self.roots[idx].unreadable = unreadable;
+        self.roots[idx].indexed = true;
+        let open: Vec<(PathBuf, String)> = self.open.iter().map(|(p, d)| (p.clone(), d.rope.to_string())).collect();
+        for (path, text) in open {
+            if let Some((root, rel)) = self.locate(&path) {
+                if root == idx {
+                    self.set_note(root, &rel, Arc::from(text));
+                }
+            }
+        }
+        self.queue_all(Some(idx));
+    }
+}
+
+impl Snapshot {
+    /// The root and note of a file path.
+    pub fn note_of(&self, path: &Path) -> Option<(&RootSnapshot, NoteId)> {
+        let root = self
+            .roots
+            .iter()
+            .filter(|r| path.starts_with(&r.dir))
+            .max_by_key(|r| r.dir.as_os_str().len())?;
+        let rel = load::relative(&root.dir, path)?;
+        Some((root, root.graph.by_path(&rel)?))
+    }
+}
+
+impl RootSnapshot {
+    pub fn note(&self, id: NoteId) -> &Note {
+        self.graph.note(id)
+    }
+
+    pub fn path_of(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+}
