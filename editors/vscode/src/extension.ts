@@ -4,11 +4,11 @@ import {
   CancellationTokenSource,
   ConfigurationChangeEvent,
   ExtensionContext,
+  Location,
   OutputChannel,
   Position,
   QuickPickItem,
   Range,
-  Selection,
   commands,
   window,
   workspace,
@@ -219,8 +219,7 @@ async function searchNotes(): Promise<void> {
     pick.hide();
     const uri = lc.protocol2CodeConverter.asUri(item.hit.uri);
     const start = lc.protocol2CodeConverter.asRange(item.hit.range).start;
-    const editor = await window.showTextDocument(uri, { selection: new Range(start, start) });
-    editor.selection = new Selection(start, start);
+    await window.showTextDocument(uri, { selection: new Range(start, start) });
   });
   pick.onDidHide(() => {
     clearTimeout(timer);
@@ -262,8 +261,14 @@ async function showBacklinks(): Promise<void> {
   }
   const document = editor.document;
   const params = backlinksParams(lc.code2ProtocolConverter.asUri(document.uri));
-  const res = await lc.sendRequest(ReferencesRequest.type, params);
-  const locations = (await lc.protocol2CodeConverter.asReferences(res)) ?? [];
+  let locations: Location[];
+  try {
+    const res = await lc.sendRequest(ReferencesRequest.type, params);
+    locations = (await lc.protocol2CodeConverter.asReferences(res)) ?? [];
+  } catch (error) {
+    void window.showErrorMessage(`kbls: finding backlinks failed: ${errorMessage(error)}`);
+    return;
+  }
   if (locations.length === 0) {
     void window.showInformationMessage(`kbls: no notes link to ${workspace.asRelativePath(document.uri)}.`);
     return;

@@ -46,6 +46,7 @@ const pathOf = (uri) => fileURLToPath(uri);
 const rel = (file) => path.relative(kbRoot, file);
 
 let server; // ChildProcess
+let serverExited; // Promise that rejects when the server process ends
 let connection; // rpc.MessageConnection
 let stderr = '';
 let initializeResult;
@@ -53,12 +54,23 @@ const registrations = [];
 const unexpectedRequests = [];
 
 /** Runs a request, failing with the method name instead of hanging if the server never answers. */
-function request(method, params) {
+async function request(method, params) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${method}: no answer in ${REQUEST_TIMEOUT_MS} ms\nserver stderr:\n${stderr}`)), REQUEST_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
   });
-  return Promise.race([connection.sendRequest(method, params), timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([connection.sendRequest(method, params), timeout, serverExited]);
+  } catch (error) {
+    // A write to a dead server fails (EPIPE) before its exit is seen; say why it died instead.
+    await Promise.race([serverExited, new Promise((resolve) => setTimeout(resolve, 200))]).catch(() => {});
+    const exit = server.exitCode !== null || server.signalCode !== null
+      ? `kbls lsp exited (code ${server.exitCode}, signal ${server.signalCode})`
+      : error.message;
+    throw new Error(`${method}: ${exit}\nserver stderr:\n${stderr}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Repeats `attempt` until it returns a truthy value or the index deadline passes; returns the last value. */
@@ -109,6 +121,12 @@ before(async () => {
   server.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
+  serverExited = new Promise((_, reject) => {
+    server.once('exit', (code, signal) => reject(new Error(`kbls lsp exited (code ${code}, signal ${signal})`)));
+  });
+  serverExited.catch(() => {}); // only an error while a request is waiting
+  // EPIPE on a dead server's stdin is reported through the exit above.
+  server.stdin.on('error', () => {});
   connection = rpc.createMessageConnection(
     new rpc.StreamMessageReader(server.stdout),
     new rpc.StreamMessageWriter(server.stdin),
@@ -260,7 +278,10 @@ test('shutdown and exit end the server cleanly', async () => {
   await request('shutdown', null);
   const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
   connection.sendNotification('exit');
-  const timeout = new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 5_000));
-  const res = await Promise.race([exited, timeout]);
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ code: 'no exit within 5 s' }), 5_000);
+  });
+  const res = await Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
   assert.deepEqual(res, { code: 0, signal: null }, `server exit after shutdown+exit\nstderr:\n${stderr}`);
 });

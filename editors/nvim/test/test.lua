@@ -1,0 +1,471 @@
+-- Headless end-to-end test of the Neovim client against the real kbls server.
+--
+--   KBLS_BIN=target/debug/kbls KBLS_REPO=$PWD nvim --headless --clean -n -l editors/nvim/test/test.lua
+--
+-- Phase 1 uses the Neovim 0.11 config (lsp/kbls.lua + vim.lsp.enable) and checks the features;
+-- phase 2 uses require('kbls').setup() (the 0.10 path) and :checkhealth. Targets are picked from
+-- fixtures/kb at run time. Any failure (a missing binary or fixture included) exits non-zero.
+
+local script_dir = vim.fs.dirname(vim.fs.normalize(debug.getinfo(1, 'S').source:sub(2)))
+local repo = vim.fs.normalize(os.getenv('KBLS_REPO') or vim.fs.joinpath(script_dir, '..', '..', '..'))
+repo = assert(vim.uv.fs_realpath(repo), 'KBLS_REPO does not exist: ' .. repo)
+local bin = os.getenv('KBLS_BIN') or vim.fs.joinpath(repo, 'target', 'debug', 'kbls')
+bin = vim.uv.fs_realpath(bin) or error(('kbls binary not found at %s: run `cargo build` or set KBLS_BIN'):format(bin))
+local kb = vim.fs.joinpath(repo, 'fixtures', 'kb')
+assert(vim.uv.fs_stat(kb), 'fixture corpus missing: ' .. kb)
+
+-- Long enough for a debug build to index the corpus on a slow CI machine.
+local TIMEOUT_MS = 20000
+
+vim.opt.runtimepath:prepend(vim.fs.joinpath(repo, 'editors', 'nvim'))
+vim.cmd.runtime('plugin/kbls.lua')
+vim.lsp.set_log_level('WARN')
+
+local n_passed = 0
+local function check(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if not ok then
+    io.stderr:write(('FAIL %s\n%s\nLSP log: %s\n'):format(name, err, vim.lsp.get_log_path()))
+    os.exit(1)
+  end
+  n_passed = n_passed + 1
+  io.stdout:write(('ok %d - %s\n'):format(n_passed, name))
+end
+
+---------------------------------------------------------------------------------------------------
+-- The corpus: a rough scan for targets (plain relative links outside code fences).
+
+local function read_lines(path)
+  return vim.fn.readfile(path)
+end
+
+--- The note's lines with front matter and fenced code blanked (indices kept): what is prose.
+local function prose_lines(path)
+  local lines = read_lines(path)
+  local fence
+  for idx, line in ipairs(lines) do
+    local marker = line:match('^%s*(```+)') or line:match('^%s*(~~~+)')
+    if fence then
+      if marker and marker:sub(1, 1) == fence:sub(1, 1) and #marker >= #fence then
+        fence = nil
+      end
+      lines[idx] = ''
+    elseif marker then
+      fence = marker
+      lines[idx] = ''
+    end
+  end
+  if lines[1] == '---' then
+    for idx = 2, #lines do
+      local done = lines[idx] == '---' or lines[idx] == '...'
+      lines[idx] = ''
+      if done then
+        lines[1] = ''
+        break
+      end
+    end
+  end
+  return lines
+end
+
+local notes = {}
+for name, kind in vim.fs.dir(kb, { depth = 10 }) do
+  if kind == 'file' and name:match('%.md$') then
+    notes[#notes + 1] = vim.fs.joinpath(kb, name)
+  end
+end
+table.sort(notes)
+assert(#notes > 0, 'no notes in ' .. kb)
+
+--- GitHub-style heading slug: lowercase, punctuation dropped, spaces to dashes.
+local function slug(heading)
+  return (heading:lower():gsub('[^%w%s_-]', ''):gsub('%s', '-'))
+end
+
+local function title_of(path)
+  for _, line in ipairs(prose_lines(path)) do
+    local title = line:match('^#%s+(.-)%s*#*%s*$')
+    if title then
+      return title
+    end
+  end
+end
+
+--- 0-based line of the heading with this slug, or nil.
+local function heading_line(path, anchor)
+  for idx, line in ipairs(prose_lines(path)) do
+    local text = line:match('^#+%s+(.-)%s*#*%s*$')
+    if text and slug(text) == anchor then
+      return idx - 1
+    end
+  end
+end
+
+--- Relative Markdown links of every note: { source, lnum (0-based), col (0-based byte of `[`),
+--- target (absolute), anchor, exists }.
+local links = {}
+for _, source in ipairs(notes) do
+  for idx, line in ipairs(prose_lines(source)) do
+    local init = 1
+    while true do
+      local s, e, dest = line:find('%[[^%]]*%]%(([^%)%s]+)%)', init)
+      if not s then
+        break
+      end
+      init = e + 1
+      local path, anchor = dest:match('^([^#]*)#?(.*)$')
+      local is_image = s > 1 and line:sub(s - 1, s - 1) == '!'
+      local in_code_span = select(2, line:sub(1, s - 1):gsub('`', '')) % 2 == 1
+      if
+        not is_image
+        and not in_code_span
+        and path:match('%.md$')
+        and not path:match('^%a[%w+.-]*:')
+        and not path:match('^/')
+      then
+        local target = vim.fs.normalize(vim.fs.joinpath(vim.fs.dirname(source), path))
+        target = vim.uv.fs_realpath(target) or target
+        links[#links + 1] = {
+          source = source,
+          lnum = idx - 1,
+          col = s - 1,
+          target = target,
+          anchor = anchor,
+          exists = vim.uv.fs_stat(target) ~= nil,
+        }
+      end
+    end
+  end
+end
+
+local function rel(path)
+  return vim.fs.relpath and vim.fs.relpath(kb, path) or path:sub(#kb + 2)
+end
+
+--- A link to an existing note whose anchor names one of its headings (for hover and definition).
+local function pick_anchored_link()
+  for _, link in ipairs(links) do
+    if link.exists and link.target ~= link.source and link.anchor ~= '' then
+      local line = heading_line(link.target, link.anchor)
+      if line and title_of(link.target) then
+        return link, line
+      end
+    end
+  end
+  error('no fixture note has a [text](note.md#heading) link whose heading exists')
+end
+
+--- A link to a note that does not exist, in a note without suppression comments.
+local function pick_broken_link()
+  for _, link in ipairs(links) do
+    if not link.exists and not table.concat(read_lines(link.source), '\n'):find('kbls-disable', 1, true) then
+      return link
+    end
+  end
+  error('no fixture note links to a missing note; the broken-link check needs one')
+end
+
+---------------------------------------------------------------------------------------------------
+-- Helpers.
+
+local function open(path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  return vim.api.nvim_get_current_buf()
+end
+
+--- Waits until kbls is attached to `bufnr` and initialized.
+local function wait_client(bufnr)
+  local client
+  local ok = vim.wait(TIMEOUT_MS, function()
+    client = vim.lsp.get_clients({ name = 'kbls', bufnr = bufnr })[1]
+    return client ~= nil and client.initialized and client.server_capabilities ~= nil
+  end, 50)
+  assert(ok, 'kbls did not attach to ' .. vim.api.nvim_buf_get_name(bufnr))
+  return client
+end
+
+--- Sends a request for the buffer until `accept(result)` is true; returns the last result.
+local function request_until(client, bufnr, method, params, accept)
+  local res, err
+  vim.wait(TIMEOUT_MS, function()
+    local reply = client:request_sync(method, params, TIMEOUT_MS, bufnr)
+    res, err = reply and reply.result, reply and reply.err
+    return err == nil and accept(res)
+  end, 200)
+  assert(err == nil, ('%s failed: %s'):format(method, vim.inspect(err)))
+  return res
+end
+
+local function position_params(client, row, col)
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  return vim.lsp.util.make_position_params(0, client.offset_encoding)
+end
+
+local function hover_text(result)
+  if not result or not result.contents then
+    return ''
+  end
+  return table.concat(vim.lsp.util.convert_input_to_markdown_lines(result.contents), '\n')
+end
+
+local function completion_items(result)
+  return result and (result.items or result) or {}
+end
+
+--- Runs an Ex command (async underneath) until the quickfix list satisfies `accept`.
+local function quickfix_until(command, accept)
+  local deadline = vim.uv.hrtime() + TIMEOUT_MS * 1e6
+  local res
+  repeat
+    vim.cmd('cclose') -- run the command from the note, not from the quickfix window
+    vim.fn.setqflist({}, 'r')
+    vim.cmd(command)
+    vim.wait(3000, function()
+      res = accept()
+      return res ~= nil
+    end, 50)
+  until res ~= nil or vim.uv.hrtime() > deadline
+  vim.cmd('cclose')
+  return res
+end
+
+local function quickfix_files()
+  local files = {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    files[#files + 1] = vim.uv.fs_realpath(vim.api.nvim_buf_get_name(item.bufnr))
+  end
+  return files
+end
+
+---------------------------------------------------------------------------------------------------
+-- Phase 1: Neovim 0.11 config.
+
+local link, target_heading = pick_anchored_link()
+local client, bufnr
+
+check('vim.lsp.enable attaches with the fixture root', function()
+  assert(vim.fn.has('nvim-0.11') == 1, 'this test needs Neovim 0.11+')
+  local base = vim.lsp.config.kbls -- lsp/kbls.lua, found on 'runtimepath'
+  assert(base and base.cmd[1] == 'kbls' and base.before_init, 'lsp/kbls.lua not loaded: ' .. vim.inspect(base))
+  local sent -- initializationOptions as sent, captured around the config's own before_init
+  vim.lsp.config('kbls', {
+    cmd = { bin, 'lsp' },
+    settings = { kbls = { codeLens = false } },
+    before_init = function(params, config)
+      base.before_init(params, config)
+      sent = params.initializationOptions
+    end,
+  })
+  vim.lsp.enable('kbls')
+  bufnr = open(link.source)
+  client = wait_client(bufnr)
+  assert(client.root_dir == kb, ('root_dir %s, expected %s (kbls.toml)'):format(client.root_dir, kb))
+  local expected = { kbls = { staleAfterDays = 180, rules = {}, codeLens = false } }
+  assert(vim.deep_equal(sent, expected), 'initializationOptions: ' .. vim.inspect(sent))
+  -- `rules` must reach the server as a JSON object, never as an empty array.
+  assert(vim.json.encode(sent):find('"rules":{}', 1, true), vim.json.encode(sent))
+end)
+
+local at_link = ('%s:%d'):format(rel(link.source), link.lnum + 1)
+
+check('hover on a link shows the target title (' .. at_link .. ')', function()
+  local title = title_of(link.target)
+  local params = position_params(client, link.lnum, link.col + 1)
+  local res = request_until(client, bufnr, 'textDocument/hover', params, function(r)
+    return hover_text(r):find(title, 1, true) ~= nil
+  end)
+  assert(
+    hover_text(res):find(title, 1, true),
+    ('hover on %s:%d has no %q:\n%s'):format(rel(link.source), link.lnum + 1, title, hover_text(res))
+  )
+end)
+
+check(('go to definition lands on the heading (%s -> %s:%d)'):format(at_link, rel(link.target), target_heading + 1), function()
+  vim.api.nvim_win_set_cursor(0, { link.lnum + 1, link.col + 1 })
+  vim.lsp.buf.definition()
+  local ok = vim.wait(TIMEOUT_MS, function()
+    return vim.uv.fs_realpath(vim.api.nvim_buf_get_name(0)) == link.target
+      and vim.api.nvim_win_get_cursor(0)[1] - 1 == target_heading
+  end, 50)
+  assert(
+    ok,
+    ('definition of %s:%d went to %s:%d, expected %s:%d'):format(
+      rel(link.source),
+      link.lnum + 1,
+      vim.api.nvim_buf_get_name(0),
+      vim.api.nvim_win_get_cursor(0)[1],
+      rel(link.target),
+      target_heading + 1
+    )
+  )
+end)
+
+check('completion after ]( offers note paths', function()
+  bufnr = open(link.source)
+  local last = vim.api.nvim_buf_line_count(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, last, last, false, { '', 'See [x](' })
+  local params = position_params(client, last + 1, #'See [x](')
+  params.context = { triggerKind = 1 } -- invoked
+  local function has_md_path(res)
+    for _, item in ipairs(completion_items(res)) do
+      local text = (item.textEdit and item.textEdit.newText) or item.insertText or item.label
+      if text:find('%.md') then
+        return true
+      end
+    end
+    return false
+  end
+  local res = request_until(client, bufnr, 'textDocument/completion', params, has_md_path)
+  assert(has_md_path(res), 'no .md path among completion items: ' .. vim.inspect(completion_items(res)))
+  vim.cmd('silent edit!') -- drop the edit; the server gets the original text back
+end)
+
+check('hover on a DCGM field shows its description', function()
+  local term, description = 'DCGM_FI_DEV_GPU_UTIL', 'gpu utilization'
+  for _, note in ipairs(notes) do
+    for idx, line in ipairs(read_lines(note)) do
+      local col = line:find(term, 1, true)
+      if col then
+        bufnr = open(note)
+        local params = position_params(client, idx - 1, col + 3)
+        local res = request_until(client, bufnr, 'textDocument/hover', params, function(r)
+          return hover_text(r):lower():find(description, 1, true) ~= nil
+        end)
+        local text = hover_text(res)
+        assert(
+          text:lower():find(description, 1, true),
+          ('hover on %s at %s:%d has no %q:\n%s'):format(term, rel(note), idx, description, text)
+        )
+        return
+      end
+    end
+  end
+  error(term .. ' does not occur in the fixture corpus')
+end)
+
+check('a link to a missing note gets a broken-link diagnostic', function()
+  local broken = pick_broken_link()
+  bufnr = open(broken.source)
+  local found = vim.wait(TIMEOUT_MS, function()
+    for _, diagnostic in ipairs(vim.diagnostic.get(bufnr)) do
+      if diagnostic.code == 'broken-link' and diagnostic.lnum == broken.lnum then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  if not found then
+    local got = vim.tbl_map(function(d)
+      return ('%d: [%s] %s'):format(d.lnum + 1, tostring(d.code), d.message)
+    end, vim.diagnostic.get(bufnr))
+    error(
+      ('no broken-link diagnostic on %s:%d (link to %s); got:\n%s'):format(
+        rel(broken.source),
+        broken.lnum + 1,
+        rel(broken.target),
+        table.concat(got, '\n')
+      )
+    )
+  end
+  for _, diagnostic in ipairs(vim.diagnostic.get(bufnr)) do
+    assert(diagnostic.source == 'kbls', 'diagnostic source: ' .. tostring(diagnostic.source))
+  end
+end)
+
+check(':KblsSearch ndots fills the quickfix list', function()
+  local expected = {}
+  for _, note in ipairs(notes) do
+    if table.concat(read_lines(note), '\n'):lower():find('ndots', 1, true) then
+      expected[vim.uv.fs_realpath(note)] = true
+    end
+  end
+  assert(next(expected), 'no fixture note mentions ndots')
+  local hit = quickfix_until('KblsSearch ndots', function()
+    for _, file in ipairs(quickfix_files()) do
+      if expected[file] then
+        return file
+      end
+    end
+  end)
+  assert(hit, 'quickfix has no ndots hit: ' .. vim.inspect(vim.fn.getqflist()))
+  local qf = vim.fn.getqflist({ title = 1, items = 1 })
+  assert(qf.title:find('ndots', 1, true), 'quickfix title: ' .. qf.title)
+  assert(qf.items[1].lnum >= 1 and qf.items[1].text ~= '', 'quickfix item: ' .. vim.inspect(qf.items[1]))
+end)
+
+check(':KblsBacklinks lists the notes linking to ' .. rel(link.target), function()
+  local linkers = {}
+  for _, l in ipairs(links) do
+    if l.target == link.target and l.source ~= link.target then
+      linkers[vim.uv.fs_realpath(l.source)] = true
+    end
+  end
+  bufnr = open(link.target)
+  wait_client(bufnr)
+  local found = quickfix_until('KblsBacklinks', function()
+    for _, file in ipairs(quickfix_files()) do
+      if linkers[file] then
+        return file
+      end
+    end
+  end)
+  assert(found, ('no backlink of %s in quickfix: %s'):format(rel(link.target), vim.inspect(quickfix_files())))
+  for _, file in ipairs(quickfix_files()) do
+    assert(file ~= link.target, 'a note is not its own backlink')
+  end
+end)
+
+---------------------------------------------------------------------------------------------------
+-- Phase 2: require('kbls').setup(), the Neovim 0.10 path, on a fresh client.
+
+local function stop_all()
+  vim.lsp.enable('kbls', false)
+  local ids = vim.tbl_map(function(c)
+    return c.id
+  end, vim.lsp.get_clients({ name = 'kbls' }))
+  vim.lsp.stop_client(ids)
+  assert(
+    vim.wait(TIMEOUT_MS, function()
+      return #vim.lsp.get_clients({ name = 'kbls' }) == 0
+    end, 50),
+    'kbls clients did not stop'
+  )
+  vim.cmd('silent %bwipeout!')
+end
+
+check('setup() attaches one client per root, not to hover popups', function()
+  stop_all()
+  require('kbls').setup({ cmd = bin, settings = { rules = { ['broken-link'] = 'error' } } })
+  bufnr = open(link.source)
+  client = wait_client(bufnr)
+  assert(client.root_dir == kb, 'root_dir: ' .. tostring(client.root_dir))
+  local init = client.config.init_options.kbls
+  assert(init.rules['broken-link'] == 'error' and init.staleAfterDays == 180, vim.inspect(init))
+
+  -- The hover popup is a Markdown buffer too; setup() must leave it alone.
+  vim.api.nvim_win_set_cursor(0, { link.lnum + 1, link.col + 1 })
+  vim.lsp.buf.hover()
+  local popup = vim.wait(TIMEOUT_MS, function()
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(win).relative ~= '' then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  assert(popup, 'no hover popup opened')
+  vim.wait(200)
+  local clients = vim.lsp.get_clients({ name = 'kbls' })
+  assert(#clients == 1, ('%d kbls clients after hover, expected 1'):format(#clients))
+end)
+
+check(':checkhealth kbls reports the binary and the attached client', function()
+  vim.cmd('silent checkhealth kbls')
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  assert(not report:find('ERROR'), report)
+  assert(report:find('kbls %d+%.%d+%.%d+'), 'no version in report:\n' .. report)
+  assert(report:find('kbls is attached to', 1, true), 'no attached client in report:\n' .. report)
+end)
+
+stop_all()
+io.stdout:write(('%d passed, 0 failed\n'):format(n_passed))
