@@ -20,14 +20,22 @@ pub struct Action {
 }
 
 /// Actions for the findings of note `id` that overlap `range`, plus "set date to today".
-pub fn code_actions(graph: &Graph, id: NoteId, range: TextRange, diagnostics: &[Diagnostic], today: NaiveDate) -> Vec<Action> {
+pub fn code_actions(
+    graph: &Graph,
+    id: NoteId,
+    range: TextRange,
+    diagnostics: &[Diagnostic],
+    today: NaiveDate,
+) -> Vec<Action> {
     let note = graph.note(id);
     let mut res = Vec::new();
     let today_text = today.format("%Y-%m-%d").to_string();
     for d in diagnostics.iter().filter(|d| overlaps(d.range, range)) {
         if let Some(fix) = &d.fix {
             let title = match d.code {
-                Code::StaleNote | Code::InvalidDate | Code::FutureDate => format!("Set date to today ({today_text})"),
+                Code::StaleNote | Code::InvalidDate | Code::FutureDate => {
+                    format!("Set date to today ({today_text})")
+                }
                 _ => format!("Change to `{}`", fix.new_text),
             };
             res.push(Action {
@@ -35,7 +43,11 @@ pub fn code_actions(graph: &Graph, id: NoteId, range: TextRange, diagnostics: &[
                 fixes: Some(d.code),
                 preferred: true,
                 create: None,
-                edits: vec![TextEdit { note: id, range: fix.range, new_text: fix.new_text.clone() }],
+                edits: vec![TextEdit {
+                    note: id,
+                    range: fix.range,
+                    new_text: fix.new_text.clone(),
+                }],
             });
         }
         if d.code == Code::BrokenLink {
@@ -53,16 +65,29 @@ pub fn code_actions(graph: &Graph, id: NoteId, range: TextRange, diagnostics: &[
         if d.code == Code::UndefinedReference {
             let label = &note.text[d.range.as_usize()];
             let end = note.text.len();
-            let sep = if note.text.ends_with("\n\n") { "" } else if note.text.ends_with('\n') { "\n" } else { "\n\n" };
+            let sep = if note.text.ends_with("\n\n") {
+                ""
+            } else if note.text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
             res.push(Action {
                 title: format!("Add a definition for `[{label}]`"),
                 fixes: Some(d.code),
                 preferred: false,
                 create: None,
-                edits: vec![TextEdit { note: id, range: TextRange::empty(end), new_text: format!("{sep}[{label}]: <>\n") }],
+                edits: vec![TextEdit {
+                    note: id,
+                    range: TextRange::empty(end),
+                    new_text: format!("{sep}[{label}]: <>\n"),
+                }],
             });
         }
-        let line_start = note.line_index.line_range(&note.text, note.line_index.line_of(d.range.start as usize)).start;
+        let line_start = note
+            .line_index
+            .line_range(&note.text, note.line_index.line_of(d.range.start as usize))
+            .start;
         res.push(Action {
             title: format!("Suppress `{}` on this line", d.code.as_str()),
             fixes: None,
@@ -76,14 +101,23 @@ pub fn code_actions(graph: &Graph, id: NoteId, range: TextRange, diagnostics: &[
         });
     }
     if let Some(date) = &note.syntax.date {
-        let already_offered = res.iter().any(|a| matches!(a.fixes, Some(Code::StaleNote | Code::InvalidDate | Code::FutureDate)));
+        let already_offered = res.iter().any(|a| {
+            matches!(
+                a.fixes,
+                Some(Code::StaleNote | Code::InvalidDate | Code::FutureDate)
+            )
+        });
         if overlaps(date.line_range, range) && date.text != today_text && !already_offered {
             res.push(Action {
                 title: format!("Set date to today ({today_text})"),
                 fixes: None,
                 preferred: false,
                 create: None,
-                edits: vec![TextEdit { note: id, range: date.range, new_text: today_text }],
+                edits: vec![TextEdit {
+                    note: id,
+                    range: date.range,
+                    new_text: today_text,
+                }],
             });
         }
     }
@@ -97,10 +131,21 @@ fn overlaps(a: TextRange, b: TextRange) -> bool {
 /// The corpus path a broken Markdown link at `range` names, when it names a Markdown note.
 fn missing_note_path(graph: &Graph, id: NoteId, range: TextRange) -> Option<String> {
     let note = graph.note(id);
-    let link = note.syntax.links.iter().find(|l| l.range.contains_range(range))?;
+    let link = note
+        .syntax
+        .links
+        .iter()
+        .find(|l| l.range.contains_range(range))?;
     match &link.target {
         LinkTarget::Path { path, .. } if path.ends_with(".md") => normalize(note.dir(), path).ok(),
-        LinkTarget::Wiki { stem, .. } if !stem.is_empty() => Some(format!("{}{stem}.md", if note.dir().is_empty() { String::new() } else { format!("{}/", note.dir()) })),
+        LinkTarget::Wiki { stem, .. } if !stem.is_empty() => Some(format!(
+            "{}{stem}.md",
+            if note.dir().is_empty() {
+                String::new()
+            } else {
+                format!("{}/", note.dir())
+            }
+        )),
         _ => None,
     }
 }

@@ -39,11 +39,19 @@ const MAX_ITEMS: usize = 200;
 
 const ADMONITIONS: [&str; 5] = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
 
-pub fn complete(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, date_label: &str) -> Option<Completion> {
+pub fn complete(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+    today: NaiveDate,
+    date_label: &str,
+) -> Option<Completion> {
     let note = graph.note(id);
     let text = &note.text;
     let offset = offset.min(text.len());
-    if !text.is_char_boundary(offset) || note.syntax.is_code(offset.saturating_sub(1)) && !note.syntax.is_code(offset) {
+    if !text.is_char_boundary(offset)
+        || note.syntax.is_code(offset.saturating_sub(1)) && !note.syntax.is_code(offset)
+    {
         return None;
     }
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -51,14 +59,35 @@ pub fn complete(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, date
 
     if let Some(open) = before.rfind("[[").filter(|&i| !before[i..].contains("]]")) {
         let typed_start = line_start + open + 2;
-        return Some(wiki(graph, id, &text[typed_start..offset], typed_start, offset));
+        return Some(wiki(
+            graph,
+            id,
+            &text[typed_start..offset],
+            typed_start,
+            offset,
+        ));
     }
-    if let Some(open) = before.rfind("](").filter(|&i| !before[i + 2..].contains([')', ' '])) {
+    if let Some(open) = before
+        .rfind("](")
+        .filter(|&i| !before[i + 2..].contains([')', ' ']))
+    {
         let typed_start = line_start + open + 2;
-        let is_image = before[..open].rfind("![").is_some_and(|bang| !before[bang..open].contains("]("));
-        return Some(path_or_anchor(graph, id, &text[typed_start..offset], typed_start, offset, is_image));
+        let is_image = before[..open]
+            .rfind("![")
+            .is_some_and(|bang| !before[bang..open].contains("]("));
+        return Some(path_or_anchor(
+            graph,
+            id,
+            &text[typed_start..offset],
+            typed_start,
+            offset,
+            is_image,
+        ));
     }
-    if let Some(open) = before.rfind("][").filter(|&i| !before[i + 2..].contains(']')) {
+    if let Some(open) = before
+        .rfind("][")
+        .filter(|&i| !before[i + 2..].contains(']'))
+    {
         let typed_start = line_start + open + 2;
         let items = note
             .syntax
@@ -72,19 +101,35 @@ pub fn complete(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, date
                 filter: None,
             })
             .collect();
-        return Some(Completion { replace: TextRange::new(typed_start, offset), items, incomplete: false });
+        return Some(Completion {
+            replace: TextRange::new(typed_start, offset),
+            items,
+            incomplete: false,
+        });
     }
     let trimmed = before.trim_start_matches(['>', ' ', '*', '_']);
-    if let Some(rest) = trimmed.strip_prefix(date_label).and_then(|r| r.strip_prefix(':')) {
+    if let Some(rest) = trimmed
+        .strip_prefix(date_label)
+        .and_then(|r| r.strip_prefix(':'))
+    {
         let typed = rest.trim_start();
         let today = today.format("%Y-%m-%d").to_string();
         return Some(Completion {
             replace: TextRange::new(offset - typed.len(), offset),
-            items: vec![CompletionItem { label: today.clone(), kind: CompletionKind::Value, detail: Some("today".into()), insert: today, filter: None }],
+            items: vec![CompletionItem {
+                label: today.clone(),
+                kind: CompletionKind::Value,
+                detail: Some("today".into()),
+                insert: today,
+                filter: None,
+            }],
             incomplete: false,
         });
     }
-    if let Some(open) = before.rfind("[!").filter(|&i| before[..i].trim_end().ends_with('>') && !before[i..].contains(']')) {
+    if let Some(open) = before
+        .rfind("[!")
+        .filter(|&i| before[..i].trim_end().ends_with('>') && !before[i..].contains(']'))
+    {
         let typed_start = line_start + open + 2;
         let items = ADMONITIONS
             .iter()
@@ -96,12 +141,23 @@ pub fn complete(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, date
                 filter: None,
             })
             .collect();
-        return Some(Completion { replace: TextRange::new(typed_start, offset), items, incomplete: false });
+        return Some(Completion {
+            replace: TextRange::new(typed_start, offset),
+            items,
+            incomplete: false,
+        });
     }
     None
 }
 
-fn path_or_anchor(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usize, is_image: bool) -> Completion {
+fn path_or_anchor(
+    graph: &Graph,
+    id: NoteId,
+    typed: &str,
+    typed_start: usize,
+    offset: usize,
+    is_image: bool,
+) -> Completion {
     let note = graph.note(id);
     if let Some(hash) = typed.find('#') {
         // Anchors of the note the path names (or of this note for `](#`).
@@ -109,7 +165,11 @@ fn path_or_anchor(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, of
         let target = if path.is_empty() {
             Some(id)
         } else {
-            let target = LinkTarget::Path { path: crate::syntax::percent_decode(path), path_range: TextRange::empty(0), fragment: None };
+            let target = LinkTarget::Path {
+                path: crate::syntax::percent_decode(path),
+                path_range: TextRange::empty(0),
+                fragment: None,
+            };
             match graph.resolve(note, &target) {
                 Resolved::Note { note, .. } => Some(note),
                 _ => None,
@@ -117,22 +177,36 @@ fn path_or_anchor(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, of
         };
         let items = target
             .map(|t| {
-                graph.note(t).syntax.headings.iter().map(|h| CompletionItem {
-                    label: h.anchor.clone(),
-                    kind: CompletionKind::Heading,
-                    detail: Some(format!("{} {}", "#".repeat(h.level as usize), h.text)),
-                    insert: h.anchor.clone(),
-                    filter: Some(h.text.clone()),
-                })
-                .collect()
+                graph
+                    .note(t)
+                    .syntax
+                    .headings
+                    .iter()
+                    .map(|h| CompletionItem {
+                        label: h.anchor.clone(),
+                        kind: CompletionKind::Heading,
+                        detail: Some(format!("{} {}", "#".repeat(h.level as usize), h.text)),
+                        insert: h.anchor.clone(),
+                        filter: Some(h.text.clone()),
+                    })
+                    .collect()
             })
             .unwrap_or_default();
-        return Completion { replace: TextRange::new(typed_start + hash + 1, offset), items, incomplete: false };
+        return Completion {
+            replace: TextRange::new(typed_start + hash + 1, offset),
+            items,
+            incomplete: false,
+        };
     }
     let mut candidates: Vec<(String, Option<String>)> = graph
         .notes()
         .filter(|(other, _)| *other != id)
-        .map(|(_, n)| (relative_path(note.dir(), &n.path), Some(n.title().to_string())))
+        .map(|(_, n)| {
+            (
+                relative_path(note.dir(), &n.path),
+                Some(n.title().to_string()),
+            )
+        })
         .collect();
     if is_image {
         candidates.extend(graph.files().map(|f| (relative_path(note.dir(), f), None)));
@@ -148,26 +222,43 @@ fn path_or_anchor(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, of
             detail: title,
         })
         .collect();
-    Completion { replace: TextRange::new(typed_start, offset), items, incomplete }
+    Completion {
+        replace: TextRange::new(typed_start, offset),
+        items,
+        incomplete,
+    }
 }
 
 fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usize) -> Completion {
     if let Some(hash) = typed.find('#') {
         let stem = &typed[..hash];
-        let target = if stem.is_empty() { Some(id) } else { graph.notes_with_stem(stem).first().copied() };
+        let target = if stem.is_empty() {
+            Some(id)
+        } else {
+            graph.notes_with_stem(stem).first().copied()
+        };
         let items = target
             .map(|t| {
-                graph.note(t).syntax.headings.iter().map(|h| CompletionItem {
-                    label: h.text.clone(),
-                    kind: CompletionKind::Heading,
-                    detail: Some(format!("#{}", h.anchor)),
-                    insert: h.text.clone(),
-                    filter: None,
-                })
-                .collect()
+                graph
+                    .note(t)
+                    .syntax
+                    .headings
+                    .iter()
+                    .map(|h| CompletionItem {
+                        label: h.text.clone(),
+                        kind: CompletionKind::Heading,
+                        detail: Some(format!("#{}", h.anchor)),
+                        insert: h.text.clone(),
+                        filter: None,
+                    })
+                    .collect()
             })
             .unwrap_or_default();
-        return Completion { replace: TextRange::new(typed_start + hash + 1, offset), items, incomplete: false };
+        return Completion {
+            replace: TextRange::new(typed_start + hash + 1, offset),
+            items,
+            incomplete: false,
+        };
     }
     let candidates: Vec<(String, Option<String>)> = graph
         .notes()
@@ -185,12 +276,19 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
             detail: title,
         })
         .collect();
-    Completion { replace: TextRange::new(typed_start, offset), items, incomplete }
+    Completion {
+        replace: TextRange::new(typed_start, offset),
+        items,
+        incomplete,
+    }
 }
 
 /// Keeps every candidate when there are few; else those whose label or title contains the typed
 /// characters in order, best first, up to [`MAX_ITEMS`].
-fn cap(mut candidates: Vec<(String, Option<String>)>, typed: &str) -> (Vec<(String, Option<String>)>, bool) {
+fn cap(
+    mut candidates: Vec<(String, Option<String>)>,
+    typed: &str,
+) -> (Vec<(String, Option<String>)>, bool) {
     candidates.sort();
     if candidates.len() <= MAX_ITEMS {
         return (candidates, false);

@@ -7,7 +7,10 @@ use crate::syntax::LinkTarget;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CursorItem {
     /// The link at this index of `syntax.links`.
-    Link { idx: usize, part: LinkPart },
+    Link {
+        idx: usize,
+        part: LinkPart,
+    },
     /// The heading at this index of `syntax.headings`.
     Heading(usize),
     /// The reference definition at this index of `syntax.link_defs`.
@@ -33,7 +36,16 @@ pub fn item_at(note: &Note, offset: usize) -> Option<CursorItem> {
     let idx = links.partition_point(|l| (l.range.end as usize) < offset);
     if let Some(link) = links.get(idx).filter(|l| l.range.touches(offset)) {
         let part = match &link.target {
-            LinkTarget::Path { path_range, fragment, .. } | LinkTarget::Wiki { stem_range: path_range, fragment, .. } => {
+            LinkTarget::Path {
+                path_range,
+                fragment,
+                ..
+            }
+            | LinkTarget::Wiki {
+                stem_range: path_range,
+                fragment,
+                ..
+            } => {
                 if fragment.as_ref().is_some_and(|f| f.range.touches(offset)) {
                     LinkPart::Fragment
                 } else if path_range.touches(offset) && !path_range.is_empty() {
@@ -42,7 +54,9 @@ pub fn item_at(note: &Note, offset: usize) -> Option<CursorItem> {
                     LinkPart::Other
                 }
             }
-            LinkTarget::Reference { label_range, .. } if label_range.touches(offset) => LinkPart::Label,
+            LinkTarget::Reference { label_range, .. } if label_range.touches(offset) => {
+                LinkPart::Label
+            }
             _ => LinkPart::Other,
         };
         return Some(CursorItem::Link { idx, part });
@@ -50,10 +64,18 @@ pub fn item_at(note: &Note, offset: usize) -> Option<CursorItem> {
     if let Some(idx) = syntax.headings.iter().position(|h| h.range.touches(offset)) {
         return Some(CursorItem::Heading(idx));
     }
-    if let Some(idx) = syntax.link_defs.iter().position(|d| d.range.touches(offset)) {
+    if let Some(idx) = syntax
+        .link_defs
+        .iter()
+        .position(|d| d.range.touches(offset))
+    {
         return Some(CursorItem::LinkDef(idx));
     }
-    if syntax.date.as_ref().is_some_and(|d| d.line_range.touches(offset)) {
+    if syntax
+        .date
+        .as_ref()
+        .is_some_and(|d| d.line_range.touches(offset))
+    {
         return Some(CursorItem::Date);
     }
     None
@@ -62,7 +84,10 @@ pub fn item_at(note: &Note, offset: usize) -> Option<CursorItem> {
 /// The reference label under the cursor, on a reference link's label or on a definition.
 pub fn label_at(note: &Note, offset: usize) -> Option<String> {
     match item_at(note, offset)? {
-        CursorItem::Link { idx, part: LinkPart::Label } => match &note.syntax.links[idx].target {
+        CursorItem::Link {
+            idx,
+            part: LinkPart::Label,
+        } => match &note.syntax.links[idx].target {
             LinkTarget::Reference { label, .. } => Some(label.clone()),
             _ => None,
         },

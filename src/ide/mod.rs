@@ -4,10 +4,10 @@
 //! Knows nothing about LSP, the file system or the clock: "today" and the configuration come in
 //! as arguments.
 
-pub mod diagnostics;
 pub mod actions;
 pub mod completion;
 pub mod cursor;
+pub mod diagnostics;
 pub mod navigation;
 pub mod outline;
 pub mod rename;

@@ -10,8 +10,14 @@ use std::fmt::Write;
 /// A place to jump to: a range in a note, or a non-note file of the corpus.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NavTarget {
-    Note { note: NoteId, range: TextRange, focus: TextRange },
-    File { path: String },
+    Note {
+        note: NoteId,
+        range: TextRange,
+        focus: TextRange,
+    },
+    File {
+        path: String,
+    },
 }
 
 /// A range in one note of the corpus.
@@ -21,21 +27,43 @@ pub struct NoteRange {
     pub range: TextRange,
 }
 
-pub fn goto_definition(graph: &Graph, id: NoteId, offset: usize) -> Option<(TextRange, Vec<NavTarget>)> {
+pub fn goto_definition(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+) -> Option<(TextRange, Vec<NavTarget>)> {
     let note = graph.note(id);
     match item_at(note, offset)? {
         CursorItem::Link { idx, part } => {
             let link = &note.syntax.links[idx];
-            if let (LinkPart::Label, LinkTarget::Reference { def: Some(def), label_range, .. }) = (part, &link.target) {
+            if let (
+                LinkPart::Label,
+                LinkTarget::Reference {
+                    def: Some(def),
+                    label_range,
+                    ..
+                },
+            ) = (part, &link.target)
+            {
                 let def = &note.syntax.link_defs[*def];
-                return Some((*label_range, vec![NavTarget::Note { note: id, range: def.range, focus: def.label_range }]));
+                return Some((
+                    *label_range,
+                    vec![NavTarget::Note {
+                        note: id,
+                        range: def.range,
+                        focus: def.label_range,
+                    }],
+                ));
             }
             let targets = target_of(graph, note, &link.target).into_iter().collect();
             Some((link.range, targets))
         }
         CursorItem::LinkDef(idx) => {
             let def = &note.syntax.link_defs[idx];
-            Some((def.range, target_of(graph, note, &def.target).into_iter().collect()))
+            Some((
+                def.range,
+                target_of(graph, note, &def.target).into_iter().collect(),
+            ))
         }
         CursorItem::Heading(_) | CursorItem::Date => None,
     }
@@ -43,7 +71,10 @@ pub fn goto_definition(graph: &Graph, id: NoteId, offset: usize) -> Option<(Text
 
 fn target_of(graph: &Graph, note: &Note, target: &LinkTarget) -> Option<NavTarget> {
     match graph.resolve(note, target) {
-        Resolved::Note { note: target, fragment } => {
+        Resolved::Note {
+            note: target,
+            fragment,
+        } => {
             let target_note = graph.note(target);
             let (range, focus) = match fragment {
                 FragmentMatch::Heading(h) => {
@@ -52,7 +83,11 @@ fn target_of(graph: &Graph, note: &Note, target: &LinkTarget) -> Option<NavTarge
                 }
                 _ => (TextRange::empty(0), TextRange::empty(0)),
             };
-            Some(NavTarget::Note { note: target, range, focus })
+            Some(NavTarget::Note {
+                note: target,
+                range,
+                focus,
+            })
         }
         Resolved::File { path } => Some(NavTarget::File { path }),
         _ => None,
@@ -61,29 +96,49 @@ fn target_of(graph: &Graph, note: &Note, target: &LinkTarget) -> Option<NavTarge
 
 /// What the cursor's references are: links to a heading, to a note, or to the same target
 /// as the link under the cursor; uses of a reference label.
-pub fn references(graph: &Graph, id: NoteId, offset: usize, include_declaration: bool) -> Vec<NoteRange> {
+pub fn references(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<NoteRange> {
     let note = graph.note(id);
     let link_ranges = |refs: Vec<LinkRef>| -> Vec<NoteRange> {
         refs.into_iter()
-            .map(|r| NoteRange { note: r.from, range: graph.note(r.from).syntax.links[r.link].range })
+            .map(|r| NoteRange {
+                note: r.from,
+                range: graph.note(r.from).syntax.links[r.link].range,
+            })
             .collect()
     };
     let mut res = match item_at(note, offset) {
         Some(CursorItem::Heading(h)) if note.syntax.headings[h].level > 1 => {
             let mut res = link_ranges(graph.heading_backlinks(id, h));
             if include_declaration {
-                res.push(NoteRange { note: id, range: note.syntax.headings[h].range });
+                res.push(NoteRange {
+                    note: id,
+                    range: note.syntax.headings[h].range,
+                });
             }
             res
         }
-        Some(CursorItem::Link { part: LinkPart::Label, .. } | CursorItem::LinkDef(_)) => {
+        Some(
+            CursorItem::Link {
+                part: LinkPart::Label,
+                ..
+            }
+            | CursorItem::LinkDef(_),
+        ) => {
             let label = label_at(note, offset).unwrap_or_default();
             label_uses(id, note, &normalize_label(&label), include_declaration)
         }
         Some(CursorItem::Link { idx, .. }) => {
             let link = &note.syntax.links[idx];
             match graph.resolve(note, &link.target) {
-                Resolved::Note { note: target, fragment } => match fragment {
+                Resolved::Note {
+                    note: target,
+                    fragment,
+                } => match fragment {
                     FragmentMatch::Heading(h) => link_ranges(graph.heading_backlinks(target, h)),
                     _ => link_ranges(graph.backlinks(target)),
                 },
@@ -93,7 +148,10 @@ pub fn references(graph: &Graph, id: NoteId, offset: usize, include_declaration:
         // On the title, the date or anywhere else: the note's backlinks.
         _ => link_ranges(graph.backlinks(id)),
     };
-    res.sort_by(|a, b| (graph.note(a.note).path.as_str(), a.range).cmp(&(graph.note(b.note).path.as_str(), b.range)));
+    res.sort_by(|a, b| {
+        (graph.note(a.note).path.as_str(), a.range)
+            .cmp(&(graph.note(b.note).path.as_str(), b.range))
+    });
     res.dedup();
     res
 }
@@ -104,9 +162,14 @@ fn label_uses(id: NoteId, note: &Note, label: &str, include_declaration: bool) -
         .links
         .iter()
         .filter_map(|l| match &l.target {
-            LinkTarget::Reference { label: used, label_range, .. } if normalize_label(used) == label => {
-                Some(NoteRange { note: id, range: *label_range })
-            }
+            LinkTarget::Reference {
+                label: used,
+                label_range,
+                ..
+            } if normalize_label(used) == label => Some(NoteRange {
+                note: id,
+                range: *label_range,
+            }),
             _ => None,
         })
         .collect();
@@ -116,7 +179,10 @@ fn label_uses(id: NoteId, note: &Note, label: &str, include_declaration: bool) -
                 .link_defs
                 .iter()
                 .filter(|d| normalize_label(&d.label) == label)
-                .map(|d| NoteRange { note: id, range: d.label_range }),
+                .map(|d| NoteRange {
+                    note: id,
+                    range: d.label_range,
+                }),
         );
     }
     res
@@ -131,7 +197,13 @@ pub struct HoverResult {
 /// Lines of a target shown in a link preview.
 const PREVIEW_LINES: usize = 12;
 
-pub fn hover(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, stale_after_days: u32) -> Option<HoverResult> {
+pub fn hover(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+    today: NaiveDate,
+    stale_after_days: u32,
+) -> Option<HoverResult> {
     let note = graph.note(id);
     let (range, markdown) = match item_at(note, offset)? {
         CursorItem::Link { idx, .. } => {
@@ -143,10 +215,19 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, stale_a
                     Some(def) => {
                         let def = &note.syntax.link_defs[*def];
                         let line = note.line_index.line_of(def.range.start as usize) + 1;
-                        let _ = writeln!(out, "`{}` (definition on line {line})\n", note.text[def.range.as_usize()].trim());
+                        let _ = writeln!(
+                            out,
+                            "`{}` (definition on line {line})\n",
+                            note.text[def.range.as_usize()].trim()
+                        );
                         target = &def.target;
                     }
-                    None => return Some(HoverResult { range: link.range, markdown: format!("No definition for reference `[{label}]`.") }),
+                    None => {
+                        return Some(HoverResult {
+                            range: link.range,
+                            markdown: format!("No definition for reference `[{label}]`."),
+                        })
+                    }
                 }
             }
             out += &link_preview(graph, note, target);
@@ -158,7 +239,11 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, stale_a
         }
         CursorItem::Heading(h) => {
             let heading = &note.syntax.headings[h];
-            let refs = if heading.level == 1 { graph.backlinks(id) } else { graph.heading_backlinks(id, h) };
+            let refs = if heading.level == 1 {
+                graph.backlinks(id)
+            } else {
+                graph.heading_backlinks(id, h)
+            };
             let mut out = format!("`#{}`: ", heading.anchor);
             out += &match refs.len() {
                 0 => "no links point here".to_string(),
@@ -171,7 +256,10 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize, today: NaiveDate, stale_a
             out += "\n";
             for r in refs.iter().take(20) {
                 let from = graph.note(r.from);
-                let line = from.line_index.line_of(from.syntax.links[r.link].range.start as usize) + 1;
+                let line = from
+                    .line_index
+                    .line_of(from.syntax.links[r.link].range.start as usize)
+                    + 1;
                 let _ = writeln!(out, "- `{}:{line}` ({})", from.path, from.title());
             }
             if refs.len() > 20 {
@@ -207,7 +295,10 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
             LinkTarget::External { url } => format!("External link: <{url}> (not checked)"),
             _ => String::new(),
         },
-        Resolved::Note { note: target_id, fragment } => {
+        Resolved::Note {
+            note: target_id,
+            fragment,
+        } => {
             let target_note = graph.note(target_id);
             let backlinks = graph.backlinks(target_id).len();
             let mut out = format!("**{}** — `{}`\n\n", target_note.title(), target_note.path);
@@ -217,9 +308,14 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
                     out += "⚠ the heading this link names does not exist\n\n";
                     TextRange::new(0, target_note.text.len())
                 }
-                FragmentMatch::None => TextRange::new(body_start(target_note), target_note.text.len()),
+                FragmentMatch::None => {
+                    TextRange::new(body_start(target_note), target_note.text.len())
+                }
             };
-            let preview: Vec<&str> = target_note.text[section.as_usize()].lines().take(PREVIEW_LINES).collect();
+            let preview: Vec<&str> = target_note.text[section.as_usize()]
+                .lines()
+                .take(PREVIEW_LINES)
+                .collect();
             out += &preview.join("\n");
             out += &format!(
                 "\n\n---\n{backlinks} backlink{} to this note",
@@ -232,7 +328,10 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
         Resolved::FolderWithoutIndex { path } => format!("Folder `{path}` has no index note"),
         Resolved::OutsideRoot => "Link outside the corpus root (not followed)".to_string(),
         Resolved::Ambiguous { candidates } => {
-            let paths: Vec<String> = candidates.iter().map(|c| format!("`{}`", graph.note(*c).path)).collect();
+            let paths: Vec<String> = candidates
+                .iter()
+                .map(|c| format!("`{}`", graph.note(*c).path))
+                .collect();
             format!("Ambiguous wiki-link: {}", paths.join(", "))
         }
         Resolved::UndefinedReference => "Undefined reference".to_string(),
@@ -241,9 +340,17 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
 
 /// Where a note's content starts: after its front matter and title heading.
 fn body_start(note: &Note) -> usize {
-    let mut start = note.syntax.front_matter.as_ref().map_or(0, |fm| fm.range.end as usize);
+    let mut start = note
+        .syntax
+        .front_matter
+        .as_ref()
+        .map_or(0, |fm| fm.range.end as usize);
     if let Some(title) = note.syntax.headings.first().filter(|h| h.level == 1) {
-        if title.range.start as usize <= start + 2 || note.text[start..title.range.start as usize].trim().is_empty() {
+        if title.range.start as usize <= start + 2
+            || note.text[start..title.range.start as usize]
+                .trim()
+                .is_empty()
+        {
             start = title.range.end as usize;
         }
     }

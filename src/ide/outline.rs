@@ -54,7 +54,9 @@ pub fn workspace_symbols(graph: &Graph, query: &str, limit: usize) -> Vec<Worksp
     let mut scored: Vec<(usize, WorkspaceSymbol)> = Vec::new();
     for (id, note) in graph.notes() {
         for heading in &note.syntax.headings {
-            let Some(score) = subsequence_score(&heading.text.to_lowercase(), &query) else { continue };
+            let Some(score) = subsequence_score(&heading.text.to_lowercase(), &query) else {
+                continue;
+            };
             let is_title = heading.level == 1;
             scored.push((
                 score + usize::from(!is_title),
@@ -68,7 +70,11 @@ pub fn workspace_symbols(graph: &Graph, query: &str, limit: usize) -> Vec<Worksp
             ));
         }
     }
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.len().cmp(&b.1.name.len())).then_with(|| a.1.name.cmp(&b.1.name)));
+    scored.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.name.len().cmp(&b.1.name.len()))
+            .then_with(|| a.1.name.cmp(&b.1.name))
+    });
     scored.truncate(limit);
     scored.into_iter().map(|(_, s)| s).collect()
 }
@@ -82,8 +88,18 @@ pub enum FoldKind {
 
 /// Foldable regions as byte ranges; the caller keeps those spanning more than one line.
 pub fn folding_ranges(note: &Note) -> Vec<(TextRange, FoldKind)> {
-    let mut res: Vec<(TextRange, FoldKind)> = note.syntax.headings.iter().map(|h| (trim_end(note, h.section), FoldKind::Section)).collect();
-    res.extend(note.syntax.code_blocks.iter().map(|b| (b.range, FoldKind::Code)));
+    let mut res: Vec<(TextRange, FoldKind)> = note
+        .syntax
+        .headings
+        .iter()
+        .map(|h| (trim_end(note, h.section), FoldKind::Section))
+        .collect();
+    res.extend(
+        note.syntax
+            .code_blocks
+            .iter()
+            .map(|b| (b.range, FoldKind::Code)),
+    );
     if let Some(fm) = &note.syntax.front_matter {
         res.push((fm.range, FoldKind::FrontMatter));
     }
@@ -98,9 +114,16 @@ fn trim_end(note: &Note, range: TextRange) -> TextRange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkDestination {
     /// A note, with the 0-based line of the heading the fragment names.
-    Note { note: NoteId, line: Option<u32> },
-    File { path: String },
-    External { url: String },
+    Note {
+        note: NoteId,
+        line: Option<u32>,
+    },
+    File {
+        path: String,
+    },
+    External {
+        url: String,
+    },
 }
 
 /// Every link of a note whose target exists, with where it leads.
@@ -111,13 +134,22 @@ pub fn document_links(graph: &Graph, note: &Note) -> Vec<(TextRange, LinkDestina
         .filter_map(|link| {
             let destination = match graph.resolve(note, &link.target) {
                 Resolved::External => match &link.target {
-                    crate::syntax::LinkTarget::External { url } => LinkDestination::External { url: url.clone() },
+                    crate::syntax::LinkTarget::External { url } => {
+                        LinkDestination::External { url: url.clone() }
+                    }
                     _ => return None,
                 },
-                Resolved::Note { note: target, fragment } => {
+                Resolved::Note {
+                    note: target,
+                    fragment,
+                } => {
                     let target_note = graph.note(target);
                     let line = match fragment {
-                        FragmentMatch::Heading(h) => Some(target_note.line_index.line_of(target_note.syntax.headings[h].range.start as usize)),
+                        FragmentMatch::Heading(h) => Some(
+                            target_note
+                                .line_index
+                                .line_of(target_note.syntax.headings[h].range.start as usize),
+                        ),
                         _ => None,
                     };
                     LinkDestination::Note { note: target, line }

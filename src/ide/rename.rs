@@ -16,7 +16,11 @@ pub struct TextEdit {
 }
 
 /// The range to rename and its current text, or why there is nothing to rename here.
-pub fn prepare_rename(graph: &Graph, id: NoteId, offset: usize) -> Result<(TextRange, String), String> {
+pub fn prepare_rename(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+) -> Result<(TextRange, String), String> {
     let note = graph.note(id);
     let range = match item_at(note, offset) {
         Some(CursorItem::Heading(h)) => note.syntax.headings[h].text_range,
@@ -30,7 +34,12 @@ pub fn prepare_rename(graph: &Graph, id: NoteId, offset: usize) -> Result<(TextR
     Ok((range, note.text[range.as_usize()].to_string()))
 }
 
-pub fn rename(graph: &Graph, id: NoteId, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, String> {
+pub fn rename(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+    new_name: &str,
+) -> Result<Vec<TextEdit>, String> {
     let note = graph.note(id);
     let new_name = new_name.trim();
     if new_name.is_empty() || new_name.contains('\n') {
@@ -38,7 +47,13 @@ pub fn rename(graph: &Graph, id: NoteId, offset: usize, new_name: &str) -> Resul
     }
     match item_at(note, offset) {
         Some(CursorItem::Heading(h)) => Ok(rename_heading(graph, id, h, new_name)),
-        Some(CursorItem::Link { part: LinkPart::Label, .. } | CursorItem::LinkDef(_)) => {
+        Some(
+            CursorItem::Link {
+                part: LinkPart::Label,
+                ..
+            }
+            | CursorItem::LinkDef(_),
+        ) => {
             let old = label_at(note, offset).unwrap_or_default();
             Ok(rename_label(id, note, &old, new_name))
         }
@@ -54,7 +69,11 @@ fn rename_heading(graph: &Graph, id: NoteId, h: usize, new_name: &str) -> Vec<Te
     let mut renamed: Vec<Heading> = headings.clone();
     renamed[h].text = new_name.to_string();
     let new_anchors = anchors_after_rename(&renamed);
-    let mut edits = vec![TextEdit { note: id, range: headings[h].text_range, new_text: new_name.to_string() }];
+    let mut edits = vec![TextEdit {
+        note: id,
+        range: headings[h].text_range,
+        new_text: new_name.to_string(),
+    }];
     for (idx, heading) in headings.iter().enumerate() {
         let changed = new_anchors[idx] != heading.anchor;
         if !changed && idx != h {
@@ -72,13 +91,21 @@ fn rename_heading(graph: &Graph, id: NoteId, h: usize, new_name: &str) -> Vec<Te
             };
             let Some(fragment) = fragment else { continue };
             let new_text = if matches!(target, LinkTarget::Wiki { .. }) {
-                if idx == h { new_name.to_string() } else { continue }
+                if idx == h {
+                    new_name.to_string()
+                } else {
+                    continue;
+                }
             } else if changed {
                 new_anchors[idx].clone()
             } else {
                 continue;
             };
-            edits.push(TextEdit { note: r.from, range: fragment.range, new_text });
+            edits.push(TextEdit {
+                note: r.from,
+                range: fragment.range,
+                new_text,
+            });
         }
     }
     edits.sort();
@@ -96,7 +123,11 @@ fn anchors_after_rename(headings: &[Heading]) -> Vec<String> {
             }
             let base = slug(&heading.text);
             let count = seen.entry(base.clone()).or_insert(0);
-            let anchor = if *count == 0 { base } else { format!("{base}-{count}") };
+            let anchor = if *count == 0 {
+                base
+            } else {
+                format!("{base}-{count}")
+            };
             *count += 1;
             anchor
         })
@@ -110,11 +141,23 @@ fn rename_label(id: NoteId, note: &Note, old: &str, new_name: &str) -> Vec<TextE
         .links
         .iter()
         .filter_map(|l| match &l.target {
-            LinkTarget::Reference { label, label_range, .. } if normalize_label(label) == old => Some(*label_range),
+            LinkTarget::Reference {
+                label, label_range, ..
+            } if normalize_label(label) == old => Some(*label_range),
             _ => None,
         })
-        .chain(note.syntax.link_defs.iter().filter(|d| normalize_label(&d.label) == old).map(|d| d.label_range))
-        .map(|range| TextEdit { note: id, range, new_text: new_name.to_string() })
+        .chain(
+            note.syntax
+                .link_defs
+                .iter()
+                .filter(|d| normalize_label(&d.label) == old)
+                .map(|d| d.label_range),
+        )
+        .map(|range| TextEdit {
+            note: id,
+            range,
+            new_text: new_name.to_string(),
+        })
         .collect();
     edits.sort();
     edits
@@ -139,30 +182,58 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
     for from_id in sources {
         let from = graph.note(from_id);
         let new_dir = crate::graph::parent_dir(new_path_of(from_id)).to_string();
-        let targets = from.syntax.links.iter().map(|l| &l.target).chain(from.syntax.link_defs.iter().map(|d| &d.target));
+        let targets = from
+            .syntax
+            .links
+            .iter()
+            .map(|l| &l.target)
+            .chain(from.syntax.link_defs.iter().map(|d| &d.target));
         for target in targets {
-            let Resolved::Note { note: target_id, .. } = graph.resolve(from, target) else { continue };
+            let Resolved::Note {
+                note: target_id, ..
+            } = graph.resolve(from, target)
+            else {
+                continue;
+            };
             if !moved.contains_key(&target_id) && !moved.contains_key(&from_id) {
                 continue;
             }
             match target {
-                LinkTarget::Path { path, path_range, .. } if !path.is_empty() && !path.starts_with('/') => {
+                LinkTarget::Path {
+                    path, path_range, ..
+                } if !path.is_empty() && !path.starts_with('/') => {
                     let new_rel = relative_path(&new_dir, new_path_of(target_id));
                     let written = &from.text[path_range.as_usize()];
                     if crate::syntax::percent_decode(written) != new_rel {
-                        edits.push(TextEdit { note: from_id, range: *path_range, new_text: new_rel.replace(' ', "%20") });
+                        edits.push(TextEdit {
+                            note: from_id,
+                            range: *path_range,
+                            new_text: new_rel.replace(' ', "%20"),
+                        });
                     }
                 }
-                LinkTarget::Path { path, path_range, .. } if path.starts_with('/') => {
+                LinkTarget::Path {
+                    path, path_range, ..
+                } if path.starts_with('/') => {
                     let new_abs = format!("/{}", new_path_of(target_id));
                     if *path != new_abs {
-                        edits.push(TextEdit { note: from_id, range: *path_range, new_text: new_abs.replace(' ', "%20") });
+                        edits.push(TextEdit {
+                            note: from_id,
+                            range: *path_range,
+                            new_text: new_abs.replace(' ', "%20"),
+                        });
                     }
                 }
-                LinkTarget::Wiki { stem, stem_range, .. } if !stem.is_empty() => {
+                LinkTarget::Wiki {
+                    stem, stem_range, ..
+                } if !stem.is_empty() => {
                     let new_stem = crate::graph::file_stem(new_path_of(target_id));
                     if !stem.eq_ignore_ascii_case(new_stem) {
-                        edits.push(TextEdit { note: from_id, range: *stem_range, new_text: new_stem.to_string() });
+                        edits.push(TextEdit {
+                            note: from_id,
+                            range: *stem_range,
+                            new_text: new_stem.to_string(),
+                        });
                     }
                 }
                 _ => {}

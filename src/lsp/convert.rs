@@ -7,7 +7,14 @@ use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
 pub fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
-    note.line_index.offset(&note.text, LineCol { line: position.line, col: position.character }, encoding)
+    note.line_index.offset(
+        &note.text,
+        LineCol {
+            line: position.line,
+            col: position.character,
+        },
+        encoding,
+    )
 }
 
 pub fn position(note: &Note, offset: usize, encoding: WideEncoding) -> Position {
@@ -16,7 +23,10 @@ pub fn position(note: &Note, offset: usize, encoding: WideEncoding) -> Position 
 }
 
 pub fn range(note: &Note, range: TextRange, encoding: WideEncoding) -> Range {
-    Range::new(position(note, range.start as usize, encoding), position(note, range.end as usize, encoding))
+    Range::new(
+        position(note, range.start as usize, encoding),
+        position(note, range.end as usize, encoding),
+    )
 }
 
 pub fn text_range(note: &Note, range: Range, encoding: WideEncoding) -> TextRange {
@@ -35,7 +45,12 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
 
 /// Applies one LSP content change to a rope; `None` range replaces everything. Positions past
 /// the end of a line or the text are clamped, as the protocol asks.
-pub fn apply_change(rope: &mut ropey::Rope, range: Option<Range>, text: &str, encoding: WideEncoding) {
+pub fn apply_change(
+    rope: &mut ropey::Rope,
+    range: Option<Range>,
+    text: &str,
+    encoding: WideEncoding,
+) {
     let Some(range) = range else {
         *rope = ropey::Rope::from_str(text);
         return;
@@ -79,14 +94,34 @@ mod tests {
     fn edits_after_emoji_land_in_utf16_units() {
         let mut rope = ropey::Rope::from_str("a🦀b\r\ncafé\n");
         // Replace "b" (UTF-16 column 3) with "B".
-        apply_change(&mut rope, Some(Range::new(Position::new(0, 3), Position::new(0, 4))), "B", WideEncoding::Utf16);
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(0, 3), Position::new(0, 4))),
+            "B",
+            WideEncoding::Utf16,
+        );
         assert_eq!(rope.to_string(), "a🦀B\r\ncafé\n");
         // UTF-8 columns: "é" ends at byte 5 of line 1.
-        apply_change(&mut rope, Some(Range::new(Position::new(1, 5), Position::new(1, 5))), "!", WideEncoding::Utf8);
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(1, 5), Position::new(1, 5))),
+            "!",
+            WideEncoding::Utf8,
+        );
         assert_eq!(rope.to_string(), "a🦀B\r\ncafé!\n");
         // Past the end of a line clamps before its "\r\n"; past the end of the text appends.
-        apply_change(&mut rope, Some(Range::new(Position::new(0, 99), Position::new(0, 99))), "?", WideEncoding::Utf16);
-        apply_change(&mut rope, Some(Range::new(Position::new(9, 0), Position::new(9, 0))), "end", WideEncoding::Utf16);
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(0, 99), Position::new(0, 99))),
+            "?",
+            WideEncoding::Utf16,
+        );
+        apply_change(
+            &mut rope,
+            Some(Range::new(Position::new(9, 0), Position::new(9, 0))),
+            "end",
+            WideEncoding::Utf16,
+        );
         assert_eq!(rope.to_string(), "a🦀B?\r\ncafé!\nend");
     }
 }

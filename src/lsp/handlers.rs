@@ -15,8 +15,22 @@ use tower_lsp_server::ls_types::*;
 pub fn initialize_result(encoding: WideEncoding, pull_diagnostics: bool) -> InitializeResult {
     let md_files = FileOperationRegistrationOptions {
         filters: vec![
-            FileOperationFilter { scheme: Some("file".into()), pattern: FileOperationPattern { glob: "**/*.{md,markdown}".into(), matches: Some(FileOperationPatternKind::File), options: None } },
-            FileOperationFilter { scheme: Some("file".into()), pattern: FileOperationPattern { glob: "**".into(), matches: Some(FileOperationPatternKind::Folder), options: None } },
+            FileOperationFilter {
+                scheme: Some("file".into()),
+                pattern: FileOperationPattern {
+                    glob: "**/*.{md,markdown}".into(),
+                    matches: Some(FileOperationPatternKind::File),
+                    options: None,
+                },
+            },
+            FileOperationFilter {
+                scheme: Some("file".into()),
+                pattern: FileOperationPattern {
+                    glob: "**".into(),
+                    matches: Some(FileOperationPatternKind::Folder),
+                    options: None,
+                },
+            },
         ],
     };
     let capabilities = ServerCapabilities {
@@ -24,12 +38,14 @@ pub fn initialize_result(encoding: WideEncoding, pull_diagnostics: bool) -> Init
             WideEncoding::Utf8 => PositionEncodingKind::UTF8,
             _ => PositionEncodingKind::UTF16,
         }),
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::INCREMENTAL),
-            save: None,
-            ..TextDocumentSyncOptions::default()
-        })),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: None,
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
@@ -37,16 +53,24 @@ pub fn initialize_result(encoding: WideEncoding, pull_diagnostics: bool) -> Init
             trigger_characters: Some(["(", "#", "[", "/", " ", "!"].map(String::from).to_vec()),
             ..CompletionOptions::default()
         }),
-        rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
-        document_link_provider: Some(DocumentLinkOptions { resolve_provider: Some(false), work_done_progress_options: Default::default() }),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()
         })),
-        code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
         diagnostic_provider: pull_diagnostics.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("kbls".into()),
@@ -56,7 +80,10 @@ pub fn initialize_result(encoding: WideEncoding, pull_diagnostics: bool) -> Init
             })
         }),
         workspace: Some(WorkspaceServerCapabilities {
-            workspace_folders: Some(WorkspaceFoldersServerCapabilities { supported: Some(true), change_notifications: None }),
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: None,
+            }),
             file_operations: Some(WorkspaceFileOperationsServerCapabilities {
                 did_create: Some(md_files.clone()),
                 did_rename: Some(md_files.clone()),
@@ -70,13 +97,19 @@ pub fn initialize_result(encoding: WideEncoding, pull_diagnostics: bool) -> Init
     };
     InitializeResult {
         capabilities,
-        server_info: Some(ServerInfo { name: "kbls".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+        server_info: Some(ServerInfo {
+            name: "kbls".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
         offset_encoding: None,
     }
 }
 
 /// The root, note and byte offset of a document position; `None` for unknown documents.
-fn locate<'a>(snap: &'a Snapshot, doc: &TextDocumentPositionParams) -> Option<(&'a RootSnapshot, NoteId, usize)> {
+fn locate<'a>(
+    snap: &'a Snapshot,
+    doc: &TextDocumentPositionParams,
+) -> Option<(&'a RootSnapshot, NoteId, usize)> {
     let (root, id) = document(snap, &doc.text_document.uri)?;
     let offset = convert::offset(root.note(id), doc.position, snap.encoding);
     Some((root, id, offset))
@@ -86,21 +119,41 @@ fn document<'a>(snap: &'a Snapshot, uri: &Uri) -> Option<(&'a RootSnapshot, Note
     snap.note_of(&convert::uri_to_path(uri)?)
 }
 
-fn location(snap: &Snapshot, root: &RootSnapshot, id: NoteId, range: TextRange) -> Option<Location> {
+fn location(
+    snap: &Snapshot,
+    root: &RootSnapshot,
+    id: NoteId,
+    range: TextRange,
+) -> Option<Location> {
     let note = root.note(id);
-    Some(Location { uri: convert::path_to_uri(&root.path_of(&note.path))?, range: convert::range(note, range, snap.encoding) })
+    Some(Location {
+        uri: convert::path_to_uri(&root.path_of(&note.path))?,
+        range: convert::range(note, range, snap.encoding),
+    })
 }
 
 pub fn hover(snap: &Snapshot, params: HoverParams) -> Option<Hover> {
     let (root, id, offset) = locate(snap, &params.text_document_position_params)?;
-    let res = navigation::hover(&root.graph, id, offset, root.cfg.today, root.cfg.config.stale_after_days)?;
+    let res = navigation::hover(
+        &root.graph,
+        id,
+        offset,
+        root.cfg.today,
+        root.cfg.config.stale_after_days,
+    )?;
     Some(Hover {
-        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: res.markdown }),
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: res.markdown,
+        }),
         range: Some(convert::range(root.note(id), res.range, snap.encoding)),
     })
 }
 
-pub fn goto_definition(snap: &Snapshot, params: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+pub fn goto_definition(
+    snap: &Snapshot,
+    params: GotoDefinitionParams,
+) -> Option<GotoDefinitionResponse> {
     let (root, id, offset) = locate(snap, &params.text_document_position_params)?;
     let (origin, targets) = navigation::goto_definition(&root.graph, id, offset)?;
     let origin = convert::range(root.note(id), origin, snap.encoding);
@@ -130,12 +183,22 @@ pub fn goto_definition(snap: &Snapshot, params: GotoDefinitionParams) -> Option<
 pub fn references(snap: &Snapshot, params: ReferenceParams) -> Option<Vec<Location>> {
     let (root, id, offset) = locate(snap, &params.text_document_position)?;
     let refs = navigation::references(&root.graph, id, offset, params.context.include_declaration);
-    Some(refs.into_iter().filter_map(|r| location(snap, root, r.note, r.range)).collect())
+    Some(
+        refs.into_iter()
+            .filter_map(|r| location(snap, root, r.note, r.range))
+            .collect(),
+    )
 }
 
 pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<CompletionResponse> {
     let (root, id, offset) = locate(snap, &params.text_document_position)?;
-    let res = completion::complete(&root.graph, id, offset, root.cfg.today, &root.cfg.config.date_label)?;
+    let res = completion::complete(
+        &root.graph,
+        id,
+        offset,
+        root.cfg.today,
+        &root.cfg.config.date_label,
+    )?;
     let note = root.note(id);
     let replace = convert::range(note, res.replace, snap.encoding);
     let items = res
@@ -153,15 +216,26 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
             detail: item.detail,
             filter_text: item.filter,
             sort_text: Some(format!("{i:05}")),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range: replace, new_text: item.insert })),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: replace,
+                new_text: item.insert,
+            })),
             ..CompletionItem::default()
         })
         .collect();
-    Some(CompletionResponse::List(CompletionList { is_incomplete: res.incomplete, items }))
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: res.incomplete,
+        items,
+    }))
 }
 
-pub fn prepare_rename(snap: &Snapshot, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
-    let Some((root, id, offset)) = locate(snap, &params) else { return Ok(None) };
+pub fn prepare_rename(
+    snap: &Snapshot,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    let Some((root, id, offset)) = locate(snap, &params) else {
+        return Ok(None);
+    };
     match rename::prepare_rename(&root.graph, id, offset) {
         Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
             range: convert::range(root.note(id), range, snap.encoding),
@@ -172,36 +246,61 @@ pub fn prepare_rename(snap: &Snapshot, params: TextDocumentPositionParams) -> Re
 }
 
 pub fn rename(snap: &Snapshot, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-    let Some((root, id, offset)) = locate(snap, &params.text_document_position) else { return Ok(None) };
+    let Some((root, id, offset)) = locate(snap, &params.text_document_position) else {
+        return Ok(None);
+    };
     match rename::rename(&root.graph, id, offset, &params.new_name) {
         Ok(edits) => Ok(Some(workspace_edit(snap, root, edits))),
         Err(why) => Err(Error::invalid_params(why)),
     }
 }
 
-fn workspace_edit(snap: &Snapshot, root: &RootSnapshot, edits: Vec<rename::TextEdit>) -> WorkspaceEdit {
+fn workspace_edit(
+    snap: &Snapshot,
+    root: &RootSnapshot,
+    edits: Vec<rename::TextEdit>,
+) -> WorkspaceEdit {
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for edit in edits {
         let note = root.note(edit.note);
-        let Some(uri) = convert::path_to_uri(&root.path_of(&note.path)) else { continue };
-        changes.entry(uri).or_default().push(TextEdit { range: convert::range(note, edit.range, snap.encoding), new_text: edit.new_text });
+        let Some(uri) = convert::path_to_uri(&root.path_of(&note.path)) else {
+            continue;
+        };
+        changes.entry(uri).or_default().push(TextEdit {
+            range: convert::range(note, edit.range, snap.encoding),
+            new_text: edit.new_text,
+        });
     }
-    WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }
 }
 
 /// Expands a file or folder move into the moves of the notes it covers.
 pub fn expand_moves(snap: &Snapshot, old: &Path, new: &Path) -> Vec<(PathBuf, PathBuf)> {
-    let Some(root) = snap.roots.iter().filter(|r| old.starts_with(&r.dir)).max_by_key(|r| r.dir.as_os_str().len()) else {
+    let Some(root) = snap
+        .roots
+        .iter()
+        .filter(|r| old.starts_with(&r.dir))
+        .max_by_key(|r| r.dir.as_os_str().len())
+    else {
         return Vec::new();
     };
-    let Some(old_rel) = load::relative(&root.dir, old) else { return Vec::new() };
+    let Some(old_rel) = load::relative(&root.dir, old) else {
+        return Vec::new();
+    };
     if root.graph.by_path(&old_rel).is_some() {
         return vec![(old.to_path_buf(), new.to_path_buf())];
     }
     let prefix = format!("{old_rel}/");
     root.graph
         .notes()
-        .filter_map(|(_, n)| n.path.strip_prefix(&prefix).map(|rest| (root.path_of(&n.path), new.join(rest))))
+        .filter_map(|(_, n)| {
+            n.path
+                .strip_prefix(&prefix)
+                .map(|rest| (root.path_of(&n.path), new.join(rest)))
+        })
         .collect()
 }
 
@@ -209,57 +308,115 @@ pub fn will_rename_files(snap: &Snapshot, params: RenameFilesParams) -> Option<W
     let mut per_root: Vec<(&RootSnapshot, Vec<(String, String)>)> = Vec::new();
     for file in &params.files {
         let (Some(old), Some(new)) = (
-            file.old_uri.parse::<Uri>().ok().as_ref().and_then(convert::uri_to_path),
-            file.new_uri.parse::<Uri>().ok().as_ref().and_then(convert::uri_to_path),
+            file.old_uri
+                .parse::<Uri>()
+                .ok()
+                .as_ref()
+                .and_then(convert::uri_to_path),
+            file.new_uri
+                .parse::<Uri>()
+                .ok()
+                .as_ref()
+                .and_then(convert::uri_to_path),
         ) else {
             continue;
         };
         for (old_path, new_path) in expand_moves(snap, &old, &new) {
-            let Some(root) = snap.roots.iter().filter(|r| old_path.starts_with(&r.dir)).max_by_key(|r| r.dir.as_os_str().len()) else { continue };
-            let (Some(old_rel), Some(new_rel)) = (load::relative(&root.dir, &old_path), load::relative(&root.dir, &new_path)) else { continue };
+            let Some(root) = snap
+                .roots
+                .iter()
+                .filter(|r| old_path.starts_with(&r.dir))
+                .max_by_key(|r| r.dir.as_os_str().len())
+            else {
+                continue;
+            };
+            let (Some(old_rel), Some(new_rel)) = (
+                load::relative(&root.dir, &old_path),
+                load::relative(&root.dir, &new_path),
+            ) else {
+                continue;
+            };
             match per_root.iter_mut().find(|(r, _)| r.dir == root.dir) {
                 Some((_, moves)) => moves.push((old_rel, new_rel)),
                 None => per_root.push((root, vec![(old_rel, new_rel)])),
             }
         }
     }
-    let mut res = WorkspaceEdit { changes: Some(HashMap::new()), ..WorkspaceEdit::default() };
+    let mut res = WorkspaceEdit {
+        changes: Some(HashMap::new()),
+        ..WorkspaceEdit::default()
+    };
     for (root, moves) in per_root {
         let edit = workspace_edit(snap, root, rename::rename_files(&root.graph, &moves));
-        res.changes.get_or_insert_with(HashMap::new).extend(edit.changes.unwrap_or_default());
+        res.changes
+            .get_or_insert_with(HashMap::new)
+            .extend(edit.changes.unwrap_or_default());
     }
     Some(res)
 }
 
-pub fn document_symbol(snap: &Snapshot, params: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
+pub fn document_symbol(
+    snap: &Snapshot,
+    params: DocumentSymbolParams,
+) -> Option<DocumentSymbolResponse> {
     let (root, id) = document(snap, &params.text_document.uri)?;
     let note = root.note(id);
     #[allow(deprecated)] // `deprecated` is a required field of the struct.
-    fn convert_symbol(note: &Note, symbol: outline::Symbol, encoding: WideEncoding) -> DocumentSymbol {
+    fn convert_symbol(
+        note: &Note,
+        symbol: outline::Symbol,
+        encoding: WideEncoding,
+    ) -> DocumentSymbol {
         DocumentSymbol {
-            name: if symbol.name.is_empty() { "(empty heading)".into() } else { symbol.name },
+            name: if symbol.name.is_empty() {
+                "(empty heading)".into()
+            } else {
+                symbol.name
+            },
             detail: Some("#".repeat(symbol.level as usize)),
-            kind: if symbol.level == 1 { SymbolKind::FILE } else { SymbolKind::STRING },
+            kind: if symbol.level == 1 {
+                SymbolKind::FILE
+            } else {
+                SymbolKind::STRING
+            },
             tags: None,
             deprecated: None,
             range: convert::range(note, symbol.range, encoding),
             selection_range: convert::range(note, symbol.selection, encoding),
-            children: Some(symbol.children.into_iter().map(|c| convert_symbol(note, c, encoding)).collect()),
+            children: Some(
+                symbol
+                    .children
+                    .into_iter()
+                    .map(|c| convert_symbol(note, c, encoding))
+                    .collect(),
+            ),
         }
     }
-    let symbols = outline::document_symbols(note).into_iter().map(|s| convert_symbol(note, s, snap.encoding)).collect();
+    let symbols = outline::document_symbols(note)
+        .into_iter()
+        .map(|s| convert_symbol(note, s, snap.encoding))
+        .collect();
     Some(DocumentSymbolResponse::Nested(symbols))
 }
 
-pub fn workspace_symbol(snap: &Snapshot, params: WorkspaceSymbolParams) -> Option<WorkspaceSymbolResponse> {
+pub fn workspace_symbol(
+    snap: &Snapshot,
+    params: WorkspaceSymbolParams,
+) -> Option<WorkspaceSymbolResponse> {
     let mut res = Vec::new();
     for root in &snap.roots {
         for symbol in outline::workspace_symbols(&root.graph, &params.query, 200) {
-            let Some(location) = location(snap, root, symbol.note, symbol.range) else { continue };
+            let Some(location) = location(snap, root, symbol.note, symbol.range) else {
+                continue;
+            };
             #[allow(deprecated)] // `deprecated` is a required field of the struct.
             res.push(SymbolInformation {
                 name: symbol.name,
-                kind: if symbol.is_title { SymbolKind::FILE } else { SymbolKind::STRING },
+                kind: if symbol.is_title {
+                    SymbolKind::FILE
+                } else {
+                    SymbolKind::STRING
+                },
                 tags: None,
                 deprecated: None,
                 location,
@@ -284,10 +441,17 @@ pub fn document_link(snap: &Snapshot, params: DocumentLinkParams) -> Option<Vec<
                         None => uri,
                     }
                 }
-                outline::LinkDestination::File { path } => convert::path_to_uri(&root.path_of(&path))?,
+                outline::LinkDestination::File { path } => {
+                    convert::path_to_uri(&root.path_of(&path))?
+                }
                 outline::LinkDestination::External { url } => url.parse().ok()?,
             };
-            Some(DocumentLink { range: convert::range(note, range, snap.encoding), target: Some(target), tooltip: None, data: None })
+            Some(DocumentLink {
+                range: convert::range(note, range, snap.encoding),
+                target: Some(target),
+                tooltip: None,
+                data: None,
+            })
         })
         .collect();
     Some(links)
@@ -321,7 +485,8 @@ pub fn code_action(snap: &Snapshot, params: CodeActionParams) -> Option<CodeActi
     let note = root.note(id);
     let range = convert::text_range(note, params.range, snap.encoding);
     let found = diagnostics::note_diagnostics(&root.graph, id, &root.cfg);
-    let lsp_diagnostics = publish::to_lsp_diagnostics(snap, snap.roots.iter().position(|r| r.dir == root.dir)?, id);
+    let lsp_diagnostics =
+        publish::to_lsp_diagnostics(snap, snap.roots.iter().position(|r| r.dir == root.dir)?, id);
     let actions = actions::code_actions(&root.graph, id, range, &found, root.cfg.today);
     let res = actions
         .into_iter()
@@ -329,17 +494,34 @@ pub fn code_action(snap: &Snapshot, params: CodeActionParams) -> Option<CodeActi
             let mut edit = workspace_edit(snap, root, action.edits);
             if let Some((path, text)) = action.create {
                 let uri = convert::path_to_uri(&root.path_of(&path))?;
-                let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile { uri: uri.clone(), options: Some(CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }), annotation_id: None }));
+                let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                    uri: uri.clone(),
+                    options: Some(CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                }));
                 let insert = DocumentChangeOperation::Edit(TextDocumentEdit {
                     text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
-                    edits: vec![OneOf::Left(TextEdit { range: Range::default(), new_text: text })],
+                    edits: vec![OneOf::Left(TextEdit {
+                        range: Range::default(),
+                        new_text: text,
+                    })],
                 });
-                edit = WorkspaceEdit { document_changes: Some(DocumentChanges::Operations(vec![create, insert])), ..WorkspaceEdit::default() };
+                edit = WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Operations(vec![create, insert])),
+                    ..WorkspaceEdit::default()
+                };
             }
             let fixed: Vec<Diagnostic> = match action.fixes {
                 Some(code) => lsp_diagnostics
                     .iter()
-                    .filter(|d| d.code == Some(NumberOrString::String(code.as_str().into())) && d.range.start <= params.range.end && params.range.start <= d.range.end)
+                    .filter(|d| {
+                        d.code == Some(NumberOrString::String(code.as_str().into()))
+                            && d.range.start <= params.range.end
+                            && params.range.start <= d.range.end
+                    })
                     .cloned()
                     .collect(),
                 None => Vec::new(),
@@ -369,10 +551,18 @@ pub fn code_lens(snap: &Snapshot, params: CodeLensParams) -> Option<Vec<CodeLens
         .iter()
         .enumerate()
         .map(|(h, heading)| {
-            let count = if heading.level == 1 { root.graph.backlinks(id).len() } else { root.graph.heading_backlinks(id, h).len() };
+            let count = if heading.level == 1 {
+                root.graph.backlinks(id).len()
+            } else {
+                root.graph.heading_backlinks(id, h).len()
+            };
             CodeLens {
                 range: convert::range(note, heading.range, snap.encoding),
-                command: Some(Command { title: format!("{count} reference{}", if count == 1 { "" } else { "s" }), command: String::new(), arguments: None }),
+                command: Some(Command {
+                    title: format!("{count} reference{}", if count == 1 { "" } else { "s" }),
+                    command: String::new(),
+                    arguments: None,
+                }),
                 data: None,
             }
         })
@@ -380,7 +570,10 @@ pub fn code_lens(snap: &Snapshot, params: CodeLensParams) -> Option<Vec<CodeLens
     Some(lenses)
 }
 
-pub fn document_diagnostic(snap: &Snapshot, params: DocumentDiagnosticParams) -> DocumentDiagnosticReportResult {
+pub fn document_diagnostic(
+    snap: &Snapshot,
+    params: DocumentDiagnosticParams,
+) -> DocumentDiagnosticReportResult {
     let items = convert::uri_to_path(&params.text_document.uri)
         .and_then(|path| {
             let (root, id) = snap.note_of(&path)?;
@@ -388,8 +581,13 @@ pub fn document_diagnostic(snap: &Snapshot, params: DocumentDiagnosticParams) ->
             Some(publish::to_lsp_diagnostics(snap, root_idx, id))
         })
         .unwrap_or_default();
-    DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-        related_documents: None,
-        full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
-    }))
+    DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+        RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: None,
+                items,
+            },
+        },
+    ))
 }

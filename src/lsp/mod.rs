@@ -6,24 +6,43 @@ mod handlers;
 mod publish;
 mod server;
 mod state;
+mod transport;
 
 use tower_lsp_server::{LspService, Server};
 
 pub fn run_stdio() -> std::process::ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "kbls: cannot start the async runtime: {err}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "kbls: cannot start the async runtime: {err}"
+            );
             return std::process::ExitCode::from(2);
         }
     };
     let exited_cleanly = runtime.block_on(async {
-        let (service, socket) = LspService::build(server::Backend::new).finish();
+        let (service, socket) = LspService::build(server::Backend::new)
+            .custom_method(
+                transport::MALFORMED_METHOD,
+                server::Backend::malformed_message,
+            )
+            .finish();
         let service_state = service.inner().shutdown_requested.clone();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        let (guarded, server_input) = tokio::io::duplex(1 << 16);
+        tokio::spawn(transport::guard_input(tokio::io::stdin(), guarded));
+        Server::new(server_input, tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
         service_state.load(std::sync::atomic::Ordering::SeqCst)
     });
+    // The stdin reader sits in a blocking read that would keep a normal runtime drop waiting.
+    runtime.shutdown_background();
     // LSP: exit code 0 when `shutdown` came before `exit`, 1 otherwise.
     std::process::ExitCode::from(if exited_cleanly { 0 } else { 1 })
 }

@@ -42,19 +42,28 @@ async fn flush(client: Client, state: Arc<Mutex<State>>) {
     let computed = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
         for (root_idx, id) in pending {
-            let Some(root) = snap.roots.get(root_idx) else { continue };
-            let Some(note) = root.graph.get(id) else { continue };
+            let Some(root) = snap.roots.get(root_idx) else {
+                continue;
+            };
+            let Some(note) = root.graph.get(id) else {
+                continue;
+            };
             let path = root.path_of(&note.path);
             // Open documents are pulled by clients that support it.
             if pull && snap.open.contains(&path) {
                 continue;
             }
-            let Some(uri) = convert::path_to_uri(&path) else { continue };
+            let Some(uri) = convert::path_to_uri(&path) else {
+                continue;
+            };
             out.push((uri, to_lsp_diagnostics(&snap, root_idx, id)));
         }
         for root in &snap.roots {
             for file in &root.unreadable {
-                if let (Some(uri), Some(severity)) = (convert::path_to_uri(&root.path_of(&file.path)), root.cfg.config.severity(Code::UnreadableFile)) {
+                if let (Some(uri), Some(severity)) = (
+                    convert::path_to_uri(&root.path_of(&file.path)),
+                    root.cfg.config.severity(Code::UnreadableFile),
+                ) {
                     let diagnostic = Diagnostic {
                         range: Range::default(),
                         severity: Some(lsp_severity(severity)),
@@ -79,7 +88,14 @@ async fn flush(client: Client, state: Arc<Mutex<State>>) {
                 let _ = client.workspace_diagnostic_refresh().await;
             }
         }
-        Err(err) => client.log_message(MessageType::ERROR, format!("kbls: diagnostics panicked: {err}")).await,
+        Err(err) => {
+            client
+                .log_message(
+                    MessageType::ERROR,
+                    format!("kbls: diagnostics panicked: {err}"),
+                )
+                .await
+        }
     }
 }
 
@@ -93,7 +109,10 @@ pub fn to_lsp_diagnostics(snap: &Snapshot, root_idx: usize, id: NoteId) -> Vec<D
 }
 
 fn to_lsp(note: &crate::graph::Note, d: KblsDiagnostic, snap: &Snapshot) -> Diagnostic {
-    let data = d.fix.as_ref().map(|fix| serde_json::json!({"fix": fix.new_text}));
+    let data = d
+        .fix
+        .as_ref()
+        .map(|fix| serde_json::json!({"fix": fix.new_text}));
     Diagnostic {
         range: convert::range(note, d.range, snap.encoding),
         severity: Some(lsp_severity(d.severity)),

@@ -41,14 +41,28 @@ impl Backend {
 
     /// Runs a request on a snapshot in the blocking pool; a panic becomes an error reply and a
     /// log message, and the server keeps serving.
-    async fn run<T: Send + 'static>(&self, name: &'static str, f: impl FnOnce(Snapshot) -> T + Send + 'static) -> Result<T> {
+    async fn run<T: Send + 'static>(
+        &self,
+        name: &'static str,
+        f: impl FnOnce(Snapshot) -> T + Send + 'static,
+    ) -> Result<T> {
         let snap = self.snapshot();
         match tokio::task::spawn_blocking(move || f(snap)).await {
             Ok(res) => Ok(res),
             Err(err) => {
-                let why = if err.is_panic() { "panicked" } else { "was cancelled" };
-                self.client.log_message(MessageType::ERROR, format!("kbls: {name} {why}: {err}")).await;
-                Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("{name} {why}").into(), data: None })
+                let why = if err.is_panic() {
+                    "panicked"
+                } else {
+                    "was cancelled"
+                };
+                self.client
+                    .log_message(MessageType::ERROR, format!("kbls: {name} {why}: {err}"))
+                    .await;
+                Err(Error {
+                    code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+                    message: format!("{name} {why}").into(),
+                    data: None,
+                })
             }
         }
     }
@@ -58,14 +72,38 @@ impl Backend {
         publish::schedule(self.client.clone(), self.state.clone());
     }
 
+    pub async fn malformed_message(&self, params: serde_json::Value) {
+        let reason = params["reason"]
+            .as_str()
+            .unwrap_or("unknown reason")
+            .to_string();
+        self.client
+            .log_message(
+                MessageType::ERROR,
+                format!("kbls: dropped a malformed message: {reason}"),
+            )
+            .await;
+    }
+
     fn index_in_background(&self, roots: Vec<usize>) {
         let state = self.state.clone();
         let client = self.client.clone();
         let progress = self.work_done_progress.load(Ordering::SeqCst);
         tokio::spawn(async move {
             let token = ProgressToken::String("kbls/indexing".into());
-            let progress = if progress && client.create_work_done_progress(token.clone()).await.is_ok() {
-                Some(client.progress(token, "kbls").with_message("Indexing notes").begin().await)
+            let progress = if progress
+                && client
+                    .create_work_done_progress(token.clone())
+                    .await
+                    .is_ok()
+            {
+                Some(
+                    client
+                        .progress(token, "kbls")
+                        .with_message("Indexing notes")
+                        .begin()
+                        .await,
+                )
             } else {
                 None
             };
@@ -87,16 +125,34 @@ impl Backend {
                     Ok(Ok((graph, unreadable, count))) => {
                         total += count;
                         if let Some(progress) = &progress {
-                            progress.report(format!("Indexing {} notes", group_thousands(total))).await;
+                            progress
+                                .report(format!("Indexing {} notes", group_thousands(total)))
+                                .await;
                         }
                         state.lock().install_index(idx, graph, unreadable);
                     }
-                    Ok(Err(err)) => client.show_message(MessageType::ERROR, format!("kbls: cannot index: {err:#}")).await,
-                    Err(err) => client.log_message(MessageType::ERROR, format!("kbls: indexing panicked: {err}")).await,
+                    Ok(Err(err)) => {
+                        client
+                            .show_message(
+                                MessageType::ERROR,
+                                format!("kbls: cannot index: {err:#}"),
+                            )
+                            .await
+                    }
+                    Err(err) => {
+                        client
+                            .log_message(
+                                MessageType::ERROR,
+                                format!("kbls: indexing panicked: {err}"),
+                            )
+                            .await
+                    }
                 }
             }
             if let Some(progress) = progress {
-                progress.finish_with_message(format!("Indexed {} notes", group_thousands(total))).await;
+                progress
+                    .finish_with_message(format!("Indexed {} notes", group_thousands(total)))
+                    .await;
             }
             publish::schedule_now(client, state);
         });
@@ -128,10 +184,24 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|g| g.position_encodings.as_ref())
             .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
-        let encoding = if offers_utf8 { WideEncoding::Utf8 } else { WideEncoding::Utf16 };
-        let pull = params.capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        let encoding = if offers_utf8 {
+            WideEncoding::Utf8
+        } else {
+            WideEncoding::Utf16
+        };
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some();
         self.work_done_progress.store(
-            params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+            params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
             Ordering::SeqCst,
         );
         self.dynamic_watch.store(
@@ -158,7 +228,9 @@ impl LanguageServer for Backend {
             let mut state = self.state.lock();
             state.encoding = encoding;
             state.pull_diagnostics = pull;
-            state.today = std::env::var("KBLS_TODAY").ok().and_then(|t| crate::syntax::parse_date(&t).ok());
+            state.today = std::env::var("KBLS_TODAY")
+                .ok()
+                .and_then(|t| crate::syntax::parse_date(&t).ok());
             for folder in folders {
                 state.add_root(std::fs::canonicalize(&folder).unwrap_or(folder));
             }
@@ -180,14 +252,26 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let (roots, config_errors): (Vec<usize>, Vec<String>) = {
             let state = self.state.lock();
-            ((0..state.roots.len()).collect(), state.roots.iter().filter_map(|r| r.config_error.clone()).collect())
+            (
+                (0..state.roots.len()).collect(),
+                state
+                    .roots
+                    .iter()
+                    .filter_map(|r| r.config_error.clone())
+                    .collect(),
+            )
         };
         for error in config_errors {
-            self.client.show_message(MessageType::ERROR, format!("kbls: {error}")).await;
+            self.client
+                .show_message(MessageType::ERROR, format!("kbls: {error}"))
+                .await;
         }
         if self.dynamic_watch.load(Ordering::SeqCst) {
             let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![FileSystemWatcher { glob_pattern: GlobPattern::String("**/*.{md,markdown}".into()), kind: None }],
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/*.{md,markdown}".into()),
+                    kind: None,
+                }],
             };
             let registration = Registration {
                 id: "kbls-watch-notes".into(),
@@ -205,11 +289,19 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let Some(path) = self.open_path(&params.text_document.uri) else { return };
+        let Some(path) = self.open_path(&params.text_document.uri) else {
+            return;
+        };
         let new_root = {
             let mut state = self.state.lock();
             let text = params.text_document.text;
-            state.open.insert(path.clone(), OpenDoc { rope: ropey::Rope::from_str(&text), version: params.text_document.version });
+            state.open.insert(
+                path.clone(),
+                OpenDoc {
+                    rope: ropey::Rope::from_str(&text),
+                    version: params.text_document.version,
+                },
+            );
             let (root, new_root) = match state.locate(&path) {
                 Some((root, _)) => (root, None),
                 None => {
@@ -230,11 +322,15 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let Some(path) = self.open_path(&params.text_document.uri) else { return };
+        let Some(path) = self.open_path(&params.text_document.uri) else {
+            return;
+        };
         let stale = {
             let mut state = self.state.lock();
             let encoding = state.encoding;
-            let Some(doc) = state.open.get_mut(&path) else { return };
+            let Some(doc) = state.open.get_mut(&path) else {
+                return;
+            };
             if params.text_document.version <= doc.version {
                 true
             } else {
@@ -251,14 +347,19 @@ impl LanguageServer for Backend {
         };
         if stale {
             self.client
-                .log_message(MessageType::WARNING, format!("kbls: ignored an out-of-order change to {}", path.display()))
+                .log_message(
+                    MessageType::WARNING,
+                    format!("kbls: ignored an out-of-order change to {}", path.display()),
+                )
                 .await;
         }
         self.schedule_diagnostics();
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let Some(path) = self.open_path(&params.text_document.uri) else { return };
+        let Some(path) = self.open_path(&params.text_document.uri) else {
+            return;
+        };
         {
             let mut state = self.state.lock();
             state.open.remove(&path);
@@ -284,7 +385,13 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state.lock();
             for file in &params.files {
-                if let Some(path) = file.uri.parse::<Uri>().ok().as_ref().and_then(convert::uri_to_path) {
+                if let Some(path) = file
+                    .uri
+                    .parse::<Uri>()
+                    .ok()
+                    .as_ref()
+                    .and_then(convert::uri_to_path)
+                {
                     state.reload_from_disk(&path);
                 }
             }
@@ -296,12 +403,26 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state.lock();
             for file in &params.files {
-                if let Some(path) = file.uri.parse::<Uri>().ok().as_ref().and_then(convert::uri_to_path) {
-                    let under: Vec<String> = state.locate(&path).into_iter().flat_map(|(root, rel)| {
-                        let graph = &state.roots[root].graph;
-                        let prefix = format!("{rel}/");
-                        graph.notes().filter(|(_, n)| n.path == rel || n.path.starts_with(&prefix)).map(|(_, n)| n.path.clone()).collect::<Vec<_>>()
-                    }).collect();
+                if let Some(path) = file
+                    .uri
+                    .parse::<Uri>()
+                    .ok()
+                    .as_ref()
+                    .and_then(convert::uri_to_path)
+                {
+                    let under: Vec<String> = state
+                        .locate(&path)
+                        .into_iter()
+                        .flat_map(|(root, rel)| {
+                            let graph = &state.roots[root].graph;
+                            let prefix = format!("{rel}/");
+                            graph
+                                .notes()
+                                .filter(|(_, n)| n.path == rel || n.path.starts_with(&prefix))
+                                .map(|(_, n)| n.path.clone())
+                                .collect::<Vec<_>>()
+                        })
+                        .collect();
                     if let Some((root, _)) = state.locate(&path) {
                         for rel in under {
                             state.remove_note(root, &rel);
@@ -317,9 +438,21 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state.lock();
             for file in &params.files {
-                let old = file.old_uri.parse::<Uri>().ok().as_ref().and_then(convert::uri_to_path);
-                let new = file.new_uri.parse::<Uri>().ok().as_ref().and_then(convert::uri_to_path);
-                let (Some(old), Some(new)) = (old, new) else { continue };
+                let old = file
+                    .old_uri
+                    .parse::<Uri>()
+                    .ok()
+                    .as_ref()
+                    .and_then(convert::uri_to_path);
+                let new = file
+                    .new_uri
+                    .parse::<Uri>()
+                    .ok()
+                    .as_ref()
+                    .and_then(convert::uri_to_path);
+                let (Some(old), Some(new)) = (old, new) else {
+                    continue;
+                };
                 for (old_path, new_path) in handlers::expand_moves(&state.snapshot(), &old, &new) {
                     if let Some(doc) = state.open.remove(&old_path) {
                         state.open.insert(new_path.clone(), doc);
@@ -348,58 +481,109 @@ impl LanguageServer for Backend {
     }
 
     async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
-        self.run("willRenameFiles", move |snap| handlers::will_rename_files(&snap, params)).await
+        self.run("willRenameFiles", move |snap| {
+            handlers::will_rename_files(&snap, params)
+        })
+        .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.run("hover", move |snap| handlers::hover(&snap, params)).await
+        self.run("hover", move |snap| handlers::hover(&snap, params))
+            .await
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
-        self.run("definition", move |snap| handlers::goto_definition(&snap, params)).await
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        self.run("definition", move |snap| {
+            handlers::goto_definition(&snap, params)
+        })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        self.run("references", move |snap| handlers::references(&snap, params)).await
+        self.run("references", move |snap| {
+            handlers::references(&snap, params)
+        })
+        .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        self.run("completion", move |snap| handlers::completion(&snap, params)).await
+        self.run("completion", move |snap| {
+            handlers::completion(&snap, params)
+        })
+        .await
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
-        self.run("prepareRename", move |snap| handlers::prepare_rename(&snap, params)).await?
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.run("prepareRename", move |snap| {
+            handlers::prepare_rename(&snap, params)
+        })
+        .await?
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        self.run("rename", move |snap| handlers::rename(&snap, params)).await?
+        self.run("rename", move |snap| handlers::rename(&snap, params))
+            .await?
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        self.run("documentSymbol", move |snap| handlers::document_symbol(&snap, params)).await
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.run("documentSymbol", move |snap| {
+            handlers::document_symbol(&snap, params)
+        })
+        .await
     }
 
-    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
-        self.run("workspace/symbol", move |snap| handlers::workspace_symbol(&snap, params)).await
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.run("workspace/symbol", move |snap| {
+            handlers::workspace_symbol(&snap, params)
+        })
+        .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.run("documentLink", move |snap| handlers::document_link(&snap, params)).await
+        self.run("documentLink", move |snap| {
+            handlers::document_link(&snap, params)
+        })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.run("foldingRange", move |snap| handlers::folding_range(&snap, params)).await
+        self.run("foldingRange", move |snap| {
+            handlers::folding_range(&snap, params)
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.run("codeAction", move |snap| handlers::code_action(&snap, params)).await
+        self.run("codeAction", move |snap| {
+            handlers::code_action(&snap, params)
+        })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.run("codeLens", move |snap| handlers::code_lens(&snap, params)).await
+        self.run("codeLens", move |snap| handlers::code_lens(&snap, params))
+            .await
     }
 
-    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        self.run("diagnostic", move |snap| handlers::document_diagnostic(&snap, params)).await
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        self.run("diagnostic", move |snap| {
+            handlers::document_diagnostic(&snap, params)
+        })
+        .await
     }
 }

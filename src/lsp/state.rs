@@ -49,7 +49,9 @@ impl ClientSettings {
         if let Some(days) = value.get("staleAfterDays").filter(|v| !v.is_null()) {
             match days.as_u64() {
                 Some(days) => res.stale_after_days = Some(days as u32),
-                None => errors.push(format!("kbls.staleAfterDays must be a number of days, got {days}")),
+                None => errors.push(format!(
+                    "kbls.staleAfterDays must be a number of days, got {days}"
+                )),
             }
         }
         if let Some(rules) = value.get("rules").and_then(|r| r.as_object()) {
@@ -112,7 +114,8 @@ impl State {
     }
 
     pub fn today(&self) -> NaiveDate {
-        self.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     /// The effective configuration of a root: its `kbls.toml` plus the client's settings.
@@ -137,7 +140,10 @@ impl State {
                 .map(|root| RootSnapshot {
                     dir: root.dir.clone(),
                     graph: root.graph.clone(),
-                    cfg: Arc::new(DiagnosticsConfig { config: self.config(root), today }),
+                    cfg: Arc::new(DiagnosticsConfig {
+                        config: self.config(root),
+                        today,
+                    }),
                     unreadable: root.unreadable.clone(),
                 })
                 .collect(),
@@ -167,7 +173,14 @@ impl State {
             Ok(config) => (config, None),
             Err(err) => (Config::default(), Some(format!("{err:#}"))),
         };
-        self.roots.push(Root { dir, file_config, config_error, graph: Arc::default(), unreadable: Vec::new(), indexed: false });
+        self.roots.push(Root {
+            dir,
+            file_config,
+            config_error,
+            graph: Arc::default(),
+            unreadable: Vec::new(),
+            indexed: false,
+        });
         self.roots.len() - 1
     }
 
@@ -210,7 +223,9 @@ impl State {
         if self.open.contains_key(path) || !load::is_note_path(path) {
             return;
         }
-        let Some((root, rel)) = self.locate(path) else { return };
+        let Some((root, rel)) = self.locate(path) else {
+            return;
+        };
         if !path.exists() {
             self.remove_note(root, &rel);
             return;
@@ -220,7 +235,9 @@ impl State {
             Ok(text) => self.set_note(root, &rel, text),
             Err(reason) => {
                 self.remove_note(root, &rel);
-                self.roots[root].unreadable.push(Unreadable { path: rel, reason });
+                self.roots[root]
+                    .unreadable
+                    .push(Unreadable { path: rel, reason });
             }
         }
     }
@@ -230,7 +247,11 @@ impl State {
         self.roots[idx].graph = Arc::new(graph);
         self.roots[idx].unreadable = unreadable;
         self.roots[idx].indexed = true;
-        let open: Vec<(PathBuf, String)> = self.open.iter().map(|(p, d)| (p.clone(), d.rope.to_string())).collect();
+        let open: Vec<(PathBuf, String)> = self
+            .open
+            .iter()
+            .map(|(p, d)| (p.clone(), d.rope.to_string()))
+            .collect();
         for (path, text) in open {
             if let Some((root, rel)) = self.locate(&path) {
                 if root == idx {

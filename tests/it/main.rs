@@ -1,1 +1,4 @@
+//! One integration test binary (STYLE.md): the CLI and the language server, end to end.
 
+mod lsp;
+mod lsp_client;

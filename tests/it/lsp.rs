@@ -1,0 +1,425 @@
+//! End-to-end tests of `kbls lsp`: the real binary, JSON-RPC over stdio.
+
+use crate::lsp_client::{copy_corpus, utf16_col, LspClient};
+use serde_json::{json, Value};
+use std::path::Path;
+
+fn corpus(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+fn start(root: &Path) -> LspClient {
+    LspClient::start(
+        root,
+        json!({"window": {"workDoneProgress": true}}),
+        Value::Null,
+    )
+    .0
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn indexes_the_fixture_corpus_with_progress_and_diagnostics_for_every_note() {
+    let kb = copy_corpus("kb");
+    let (mut client, init) = LspClient::start(
+        kb.path(),
+        json!({"window": {"workDoneProgress": true}}),
+        Value::Null,
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["serverInfo"]["name"], "kbls");
+    let progress = client
+        .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "report");
+    assert!(
+        progress["params"]["value"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Indexing "),
+        "{progress}"
+    );
+    // Diagnostics for notes that are not open, so the problems panel lists every broken link.
+    let broken = client.diagnostics_for("kubernetes/device-plugins.md", |d| !d.is_empty());
+    assert_eq!(codes(&broken), ["broken-link"]);
+    assert_eq!(broken[0]["source"], "kbls");
+    let anchor = client.diagnostics_for("linux/linux-internals.md", |d| !d.is_empty());
+    assert_eq!(codes(&anchor), ["broken-anchor"]);
+    assert!(anchor[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `#resource-requests-vs-limits`"));
+    let stale = client.diagnostics_for("devops/git-internals.md", |d| !d.is_empty());
+    assert_eq!(codes(&stale), ["stale-note"]);
+    client.diagnostics_for("networking/dns.md", |d| d.is_empty());
+    assert_eq!(client.shutdown(), 0);
+}
+
+const NOTES: &[(&str, &str)] = &[
+    ("a.md", "# Alpha 🦀 café\n\nSee [Beta intro](b/beta.md#intro-section) and [[beta]] and [missing](gone.md).\n[ref link][lbl]\n\n[lbl]: b/beta.md\n\nLast updated: 2026-11-01\n"),
+    ("b/beta.md", "# Beta\n\n## Intro Section\n\nBeta text.\n\n## Other\n\n[back](../a.md)\n"),
+    ("c.md", "# Gamma\n\n[to intro](b/beta.md#intro-section)\n"),
+];
+
+#[test]
+fn hover_definition_and_references_with_utf16_positions() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    let text = client.open("a.md");
+    client.diagnostics_for("a.md", |d| !d.is_empty());
+    let line = text.lines().nth(2).unwrap();
+    // Hover on the link destination; the line has no emoji, but line 0 does (below).
+    let col = utf16_col(line, line.find("b/beta.md").unwrap());
+    let hover = client.request("textDocument/hover", client.at("a.md", 2, col + 2));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("**Beta**")
+            && value.contains("## Intro Section")
+            && value.contains("backlink"),
+        "{value}"
+    );
+
+    let def = client.request("textDocument/definition", client.at("a.md", 2, col + 2));
+    assert_eq!(def[0]["targetUri"], client.uri("b/beta.md"));
+    assert_eq!(def[0]["targetSelectionRange"]["start"]["line"], 2);
+
+    // References on a heading: every link to it across the corpus.
+    let refs = client.request("textDocument/references", json!({"textDocument": {"uri": client.uri("b/beta.md")}, "position": {"line": 2, "character": 5}, "context": {"includeDeclaration": false}}));
+    let from: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(from, [client.uri("a.md"), client.uri("c.md")]);
+    // On the title: backlinks to the note (the three links in a.md count separately).
+    let backlinks = client.request("textDocument/references", json!({"textDocument": {"uri": client.uri("b/beta.md")}, "position": {"line": 0, "character": 0}, "context": {"includeDeclaration": false}}));
+    assert_eq!(backlinks.as_array().unwrap().len(), 4, "{backlinks}");
+
+    // The heading "# Alpha 🦀 café": hover on "café" after the emoji (UTF-16 col 10).
+    let hover = client.request("textDocument/hover", client.at("a.md", 0, 12));
+    assert_eq!(hover["range"]["end"]["character"], 15, "{hover}");
+    // A position far past the end of a line or file is clamped, not an error.
+    let far = client.request_raw("textDocument/hover", client.at("a.md", 999, 999));
+    assert!(far.get("error").is_none(), "{far}");
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn utf8_clients_get_byte_columns() {
+    let dir = corpus(&[
+        ("a.md", "# 🦀 x\n\n🦀 [b](b.md) [gone](gone.md)\n"),
+        ("b.md", "# B\n"),
+    ]);
+    let (mut client, init) = LspClient::start(
+        dir.path(),
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        Value::Null,
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let diagnostics = client.diagnostics_for("a.md", |d| !d.is_empty());
+    // "🦀 [b](b.md) [" is 4 + 1 + 10 + 1 + 6 = 22 bytes before "gone.md".
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        json!({"line": 2, "character": 22})
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn a_burst_of_edits_ends_in_the_same_state_as_a_fresh_parse() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.open("c.md");
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    let uri = client.uri("c.md");
+    let mut expected = std::fs::read_to_string(dir.path().join("c.md")).unwrap();
+    // 500 edits, each appending on the last line; every tenth adds a broken link.
+    for version in 2..502 {
+        let insert = if version % 10 == 0 {
+            format!(" [x{version}](nope{version}.md)")
+        } else {
+            "é🦀".to_string()
+        };
+        let lines = expected.split('\n').count() as u32 - 1;
+        let last_line = expected.rsplit('\n').next().unwrap();
+        let col = last_line.encode_utf16().count() as u32;
+        client.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": {"line": lines, "character": col}, "end": {"line": lines, "character": col}}, "text": insert}]}));
+        expected.push_str(&insert);
+    }
+    let diagnostics = client.diagnostics_for("c.md", |d| d.len() == 50);
+    assert!(diagnostics.iter().all(|d| d["code"] == "broken-link"));
+    // The server's text equals ours: a fresh server on the final text reports the same.
+    std::fs::write(dir.path().join("c.md"), &expected).unwrap();
+    let mut fresh = start(dir.path());
+    let fresh_diagnostics = fresh.diagnostics_for("c.md", |d| !d.is_empty());
+    assert_eq!(diagnostics, fresh_diagnostics);
+    assert_eq!(fresh.shutdown(), 0);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn deleting_a_heading_breaks_links_in_other_notes_and_restoring_it_clears_them() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.open("b/beta.md");
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    let uri = client.uri("b/beta.md");
+    client.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": {"line": 2, "character": 3}, "end": {"line": 2, "character": 16}}, "text": "Renamed"}]}));
+    let broken = client.diagnostics_for("c.md", |d| !d.is_empty());
+    assert_eq!(codes(&broken), ["broken-anchor"]);
+    client.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": NOTES[1].1}]}));
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn files_changed_on_disk_update_only_what_depends_on_them() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    let before = client.diagnostics_for("a.md", |d| !d.is_empty());
+    assert_eq!(codes(&before), ["broken-link"]);
+    std::fs::write(dir.path().join("gone.md"), "# Gone no more\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": client.uri("gone.md"), "type": 1}]}),
+    );
+    client.diagnostics_for("a.md", |d| d.is_empty());
+    std::fs::remove_file(dir.path().join("b/beta.md")).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": client.uri("b/beta.md"), "type": 3}]}),
+    );
+    let after = client.diagnostics_for("c.md", |d| !d.is_empty());
+    assert_eq!(codes(&after), ["broken-link"]);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn will_rename_files_keeps_links_into_and_out_of_the_moved_note() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    let edit = client.request("workspace/willRenameFiles", json!({"files": [{"oldUri": client.uri("b/beta.md"), "newUri": client.uri("archive/old/beta2.md")}]}));
+    let changes = &edit["changes"];
+    let a = changes[client.uri("a.md")].as_array().unwrap();
+    let new_texts: Vec<&str> = a.iter().map(|e| e["newText"].as_str().unwrap()).collect();
+    assert_eq!(
+        new_texts,
+        ["archive/old/beta2.md", "beta2", "archive/old/beta2.md"]
+    );
+    assert_eq!(
+        changes[client.uri("c.md")][0]["newText"],
+        "archive/old/beta2.md"
+    );
+    // The moved note's own relative link must still reach a.md from its new folder.
+    assert_eq!(changes[client.uri("b/beta.md")][0]["newText"], "../../a.md");
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn rename_a_heading_updates_every_anchor() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.open("b/beta.md");
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    let prepare = client.request("textDocument/prepareRename", client.at("b/beta.md", 2, 5));
+    assert_eq!(prepare["placeholder"], "Intro Section");
+    let mut params = client.at("b/beta.md", 2, 5);
+    params["newName"] = json!("Getting Started");
+    let edit = client.request("textDocument/rename", params);
+    assert_eq!(
+        edit["changes"][client.uri("c.md")][0]["newText"],
+        "getting-started"
+    );
+    assert_eq!(
+        edit["changes"][client.uri("a.md")][0]["newText"],
+        "getting-started"
+    );
+    assert_eq!(
+        edit["changes"][client.uri("b/beta.md")][0]["newText"],
+        "Getting Started"
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn completion_of_paths_anchors_wikilinks_dates_and_admonitions() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    let text = "# New\n\n[x](b/\n[y](b/beta.md#\n[[be\nLast updated: \n> [!\n";
+    client.open_text("new.md", text);
+    client.diagnostics_for("new.md", |_| true);
+    let labels = |result: &Value| -> Vec<String> {
+        result["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let paths = client.request("textDocument/completion", client.at("new.md", 2, 6));
+    assert!(labels(&paths).contains(&"b/beta.md".to_string()), "{paths}");
+    let item = paths["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "b/beta.md")
+        .unwrap();
+    assert_eq!(item["detail"], "Beta");
+    assert_eq!(
+        item["textEdit"]["range"]["start"],
+        json!({"line": 2, "character": 4})
+    );
+    let anchors = client.request("textDocument/completion", client.at("new.md", 3, 14));
+    assert_eq!(labels(&anchors), ["beta", "intro-section", "other"]);
+    let wiki = client.request("textDocument/completion", client.at("new.md", 4, 4));
+    assert!(labels(&wiki).contains(&"beta".to_string()));
+    let date = client.request("textDocument/completion", client.at("new.md", 5, 14));
+    assert_eq!(labels(&date), ["2026-11-28"]);
+    let admonitions = client.request("textDocument/completion", client.at("new.md", 6, 4));
+    assert_eq!(
+        labels(&admonitions),
+        ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"]
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn symbols_folding_links_code_actions_and_lenses() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.open("a.md");
+    client.diagnostics_for("a.md", |d| !d.is_empty());
+    let doc = json!({"textDocument": {"uri": client.uri("b/beta.md")}});
+    let symbols = client.request("textDocument/documentSymbol", doc.clone());
+    assert_eq!(symbols[0]["name"], "Beta");
+    let children: Vec<&str> = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(children, ["Intro Section", "Other"]);
+    let workspace = client.request("workspace/symbol", json!({"query": "intro"}));
+    assert_eq!(workspace[0]["name"], "Intro Section");
+    let folds = client.request("textDocument/foldingRange", doc.clone());
+    assert!(folds.as_array().unwrap().len() >= 2);
+    let links = client.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": client.uri("a.md")}}),
+    );
+    assert!(
+        links[0]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("b/beta.md#L3"),
+        "{links}"
+    );
+    let lenses = client.request("textDocument/codeLens", doc);
+    assert_eq!(lenses[1]["command"]["title"], "2 references");
+    // Quick fixes for the broken link: create the note, suppress it.
+    let actions = client.request("textDocument/codeAction", json!({"textDocument": {"uri": client.uri("a.md")}, "range": {"start": {"line": 2, "character": 72}, "end": {"line": 2, "character": 72}}, "context": {"diagnostics": []}}));
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Create note `gone.md`"), "{titles:?}");
+    assert!(
+        titles.contains(&"Suppress `broken-link` on this line"),
+        "{titles:?}"
+    );
+    let date_actions = client.request("textDocument/codeAction", json!({"textDocument": {"uri": client.uri("a.md")}, "range": {"start": {"line": 7, "character": 16}, "end": {"line": 7, "character": 16}}, "context": {"diagnostics": []}}));
+    assert_eq!(date_actions[0]["title"], "Set date to today (2026-11-28)");
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn settings_from_the_client_override_kbls_toml() {
+    let dir = corpus(&[("a.md", "# A\n\n[x](gone.md)\n\nLast updated: 2026-10-01\n")]);
+    let (mut client, _) = LspClient::start(
+        dir.path(),
+        json!({}),
+        json!({"kbls": {"staleAfterDays": 10, "rules": {"broken-link": "off"}}}),
+    );
+    let diagnostics = client.diagnostics_for("a.md", |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), ["stale-note"]);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"kbls": {"staleAfterDays": 365}}}),
+    );
+    let diagnostics = client.diagnostics_for("a.md", |d| codes(d) == ["broken-link"]);
+    assert_eq!(diagnostics[0]["severity"], 1);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn survives_bad_input() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    // Unknown methods, malformed JSON, unknown documents, cancellation.
+    let unknown = client.request_raw("kbls/noSuchMethod", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    client.send_raw("{this is not json");
+    let logged = client.wait_for(|m| m["method"] == "window/logMessage");
+    assert!(
+        logged["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("malformed message"),
+        "{logged}"
+    );
+    client.send_raw(
+        r#"{"jsonrpc":"2.0","id":99,"method":"textDocument/hover","params":{"bogus":true}}"#,
+    );
+    let bad_params = client.wait_for(|m| m["id"] == 99);
+    assert!(bad_params.get("error").is_some());
+    let nowhere = client.request("textDocument/hover", json!({"textDocument": {"uri": "file:///nowhere/x.md"}, "position": {"line": 0, "character": 0}}));
+    assert!(nowhere.is_null());
+    client.notify("$/cancelRequest", json!({"id": 12345}));
+    // A link climbing out of the workspace is reported, never read.
+    client.open_text("out.md", "# Out\n\n[x](../../../../etc/passwd)\n");
+    let out = client.diagnostics_for("out.md", |d| !d.is_empty());
+    assert_eq!(codes(&out), ["link-outside-root"]);
+    // Still serving.
+    let hover = client.request("textDocument/hover", client.at("c.md", 2, 5));
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("Beta"));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_exits_with_code_1() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.notify("exit", Value::Null);
+    let status = client_wait(&mut client);
+    assert_eq!(status, 1);
+}
+
+fn client_wait(client: &mut LspClient) -> i32 {
+    // Give the server a moment to exit on its own.
+    for _ in 0..200 {
+        if let Some(code) = client.try_exit_code() {
+            return code;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("server did not exit")
+}
