@@ -1,3 +1,5 @@
+//! Graph tests: resolution snapshots and incremental updates checked against fresh builds.
+
 use super::*;
 use expect_test::expect;
 

@@ -15,13 +15,23 @@ use tower_lsp_server::ls_types::*;
 pub fn initialize_result(encoding: WideEncoding, pull_diagnostics: bool) -> InitializeResult {
     let file = |glob: &str| FileOperationFilter {
         scheme: Some("file".into()),
-        pattern: FileOperationPattern { glob: glob.into(), matches: Some(FileOperationPatternKind::File), options: None },
+        pattern: FileOperationPattern {
+            glob: glob.into(),
+            matches: Some(FileOperationPatternKind::File),
+            options: None,
+        },
     };
     let folders = FileOperationFilter {
         scheme: Some("file".into()),
-        pattern: FileOperationPattern { glob: "**".into(), matches: Some(FileOperationPatternKind::Folder), options: None },
+        pattern: FileOperationPattern {
+            glob: "**".into(),
+            matches: Some(FileOperationPatternKind::Folder),
+            options: None,
+        },
     };
-    let md_files = FileOperationRegistrationOptions { filters: vec![file("**/*.md"), file("**/*.markdown"), folders] };
+    let md_files = FileOperationRegistrationOptions {
+        filters: vec![file("**/*.md"), file("**/*.markdown"), folders],
+    };
     let capabilities = ServerCapabilities {
         position_encoding: Some(match encoding {
             WideEncoding::Utf8 => PositionEncodingKind::UTF8,

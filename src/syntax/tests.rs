@@ -1,3 +1,5 @@
+//! Parser tests: a dump of everything found in small notes, one line per item.
+
 use super::*;
 use expect_test::{expect, Expect};
 

@@ -2,3 +2,4 @@
 
 mod lsp;
 mod lsp_client;
+mod tidy;

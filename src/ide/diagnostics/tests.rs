@@ -1,3 +1,5 @@
+//! Rule tests: fixtures of small corpora and the findings they must produce.
+
 use super::*;
 use crate::test_fixture;
 use expect_test::{expect, Expect};
