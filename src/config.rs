@@ -20,6 +20,26 @@ pub struct Config {
     pub max_file_size: u64,
     /// Severity overrides by rule; `None` turns a rule off.
     pub rules: HashMap<Code, Option<Severity>>,
+    /// Days a git commit may come after a note's date before `outdated-date` reports it.
+    pub date_grace_days: u32,
+    /// Staleness thresholds for some folders or tags, first match wins over `stale_after_days`.
+    pub staleness: Vec<StalenessRule>,
+}
+
+/// `[[staleness]]`: notes under `path` (a glob) or tagged `tag` go stale after `after_days`.
+#[derive(Clone, Debug)]
+pub struct StalenessRule {
+    pub path: Option<globset::GlobMatcher>,
+    pub tag: Option<String>,
+    pub after_days: u32,
+}
+
+impl PartialEq for StalenessRule {
+    fn eq(&self, other: &Self) -> bool {
+        self.path.as_ref().map(|g| g.glob().glob()) == other.path.as_ref().map(|g| g.glob().glob())
+            && self.tag == other.tag
+            && self.after_days == other.after_days
+    }
 }
 
 impl Default for Config {
@@ -33,6 +53,8 @@ impl Default for Config {
             wikilinks: parse.wikilinks,
             max_file_size: 8 * 1024 * 1024,
             rules: HashMap::new(),
+            date_grace_days: 1,
+            staleness: Vec::new(),
         }
     }
 }
@@ -52,6 +74,20 @@ impl Config {
             Some(level) => *level,
             None => code.default_severity(),
         }
+    }
+
+    /// The staleness threshold of a note at `path` with `tags`.
+    pub fn stale_after_days_for(&self, path: &str, tags: &[String]) -> u32 {
+        self.staleness
+            .iter()
+            .find(|rule| {
+                rule.path.as_ref().is_some_and(|glob| glob.is_match(path))
+                    || rule
+                        .tag
+                        .as_ref()
+                        .is_some_and(|tag| tags.iter().any(|t| t == tag))
+            })
+            .map_or(self.stale_after_days, |rule| rule.after_days)
     }
 
     /// Sets the severity of a rule from its config spelling (`"error"`, ..., `"off"`).
@@ -86,6 +122,16 @@ struct RawConfig {
     wikilinks: Option<bool>,
     max_file_size: Option<u64>,
     rules: Option<toml::Spanned<HashMap<toml::Spanned<String>, toml::Spanned<String>>>>,
+    date_grace_days: Option<u32>,
+    staleness: Option<Vec<toml::Spanned<RawStaleness>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaleness {
+    path: Option<String>,
+    tag: Option<String>,
+    after_days: u32,
 }
 
 /// Parses the text of a `kbls.toml`; `file` names it in error messages.
@@ -118,6 +164,31 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
     }
     if let Some(size) = raw.max_file_size {
         config.max_file_size = size;
+    }
+    if let Some(days) = raw.date_grace_days {
+        config.date_grace_days = days;
+    }
+    for rule in raw.staleness.unwrap_or_default() {
+        let location = format_location(text, rule.span().start);
+        let rule = rule.into_inner();
+        if rule.path.is_none() && rule.tag.is_none() {
+            return Err(format!(
+                "{file}{location}: [[staleness]] needs a `path` or a `tag`"
+            ));
+        }
+        let path = match rule.path {
+            Some(pattern) => Some(
+                globset::Glob::new(&pattern)
+                    .map_err(|err| format!("{file}{location}: [[staleness]] invalid path pattern `{pattern}`: {err}"))?
+                    .compile_matcher(),
+            ),
+            None => None,
+        };
+        config.staleness.push(StalenessRule {
+            path,
+            tag: rule.tag,
+            after_days: rule.after_days,
+        });
     }
     if let Some(rules) = raw.rules {
         for (code, level) in rules.into_inner() {
@@ -160,6 +231,26 @@ mod tests {
         assert_eq!(config.severity(Code::MissingDate), Some(Severity::Warning));
         assert_eq!(config.severity(Code::BrokenLink), None);
         assert_eq!(config.severity(Code::BrokenAnchor), Some(Severity::Error));
+    }
+
+    #[test]
+    fn staleness_thresholds_by_folder_and_tag() {
+        let config = parse(
+            "stale_after_days = 180\n[[staleness]]\npath = \"gpu/**\"\nafter_days = 90\n[[staleness]]\ntag = \"evergreen\"\nafter_days = 3650\n",
+            "kbls.toml",
+        )
+        .unwrap();
+        assert_eq!(config.stale_after_days_for("gpu/dcgm.md", &[]), 90);
+        assert_eq!(
+            config.stale_after_days_for("linux/boot.md", &["evergreen".into()]),
+            3650
+        );
+        assert_eq!(config.stale_after_days_for("linux/boot.md", &[]), 180);
+        let err = parse("[[staleness]]\nafter_days = 3\n", "kbls.toml").unwrap_err();
+        assert_eq!(
+            err,
+            "kbls.toml:1:1: [[staleness]] needs a `path` or a `tag`"
+        );
     }
 
     #[test]

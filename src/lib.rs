@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod graph;
+pub mod history;
 pub mod ide;
 pub mod load;
 pub mod lsp;

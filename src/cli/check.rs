@@ -3,12 +3,15 @@
 use super::render::{self, Report, ReportItem};
 use super::{CheckArgs, Deny};
 use crate::graph::Graph;
+use crate::history;
 use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic, DiagnosticsConfig, Severity};
 use crate::load;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
     match check(&args) {
@@ -78,9 +81,16 @@ fn check_root(
         config.stale_after_days = days;
     }
     let corpus = load::load_corpus(root, &config)?;
+    let changed = match &args.changed_since {
+        Some(reference) => {
+            Some(history::changed_since(root, reference).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
     let is_selected = |rel: &str| {
         let abs = root.join(rel);
         selected.iter().any(|s| abs.starts_with(s))
+            && changed.as_ref().is_none_or(|changed| changed.contains(rel))
     };
     let display = |rel: &str| display_path(cwd, &root.join(rel));
     let unreadable_severity = config.severity(Code::UnreadableFile);
@@ -93,18 +103,55 @@ fn check_root(
             ));
         }
     }
+    let history = if config.severity(Code::OutdatedDate).is_some() {
+        let mut markers = vec![config.date_label.clone()];
+        markers.extend(config.date_keys.iter().cloned());
+        history::read(root, &markers)
+    } else {
+        None
+    };
+    if let Some(history) = history.as_ref().filter(|h| !h.too_shallow.is_empty()) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "kbls: git history is too shallow to judge {} note(s); outdated-date skipped for them (fetch more with `git fetch --deepen` or `--unshallow`)",
+            history.too_shallow.len()
+        );
+    }
     let graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
-    let cfg = DiagnosticsConfig { config, today };
-    let notes: Vec<_> = graph
+    let mut cfg = DiagnosticsConfig::new(config, today);
+    cfg.history = history.map(Arc::new);
+    let mut notes: Vec<_> = graph
         .notes()
         .filter(|(_, n)| is_selected(&n.path))
         .collect();
-    report.files += notes.len() + corpus.unreadable.len();
+    // In pull-request mode, notes whose links into the changed notes broke are reported too
+    // (for those links only).
+    let mut dependents = HashSet::new();
+    if let Some(changed) = &changed {
+        for path in changed {
+            dependents.extend(
+                graph
+                    .dependents(path)
+                    .into_iter()
+                    .filter(|id| !notes.iter().any(|(n, _)| n == id)),
+            );
+        }
+        notes.extend(dependents.iter().map(|id| (*id, graph.note(*id))));
+    }
+    report.files += notes.len()
+        + corpus
+            .unreadable
+            .iter()
+            .filter(|f| is_selected(&f.path))
+            .count();
     let progress = render::Progress::new(notes.len(), args.quiet);
     let items: Vec<ReportItem> = notes
         .par_iter()
         .flat_map_iter(|(id, note)| {
-            let diagnostics: Vec<Diagnostic> = note_diagnostics(&graph, *id, &cfg);
+            let mut diagnostics: Vec<Diagnostic> = note_diagnostics(&graph, *id, &cfg);
+            if dependents.contains(id) {
+                diagnostics.retain(|d| matches!(d.code, Code::BrokenLink | Code::BrokenAnchor));
+            }
             progress.tick();
             let path = display(&note.path);
             diagnostics

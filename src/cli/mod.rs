@@ -50,6 +50,10 @@ pub struct CheckArgs {
     /// Also fail (exit 1) on findings of this level.
     #[arg(long, value_enum, value_name = "LEVEL")]
     deny: Option<Deny>,
+    /// Report only on notes changed between REF and the working tree (and on links into them
+    /// that broke), for pull-request checks.
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
     /// Print findings only: no summary line, no progress.
     #[arg(long, short)]
     quiet: bool,

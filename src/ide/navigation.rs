@@ -1,10 +1,11 @@
 //! Go to definition, find references and hover: links, headings, reference labels and dates.
 
 use super::cursor::{item_at, label_at, CursorItem, LinkPart};
+use super::diagnostics::DiagnosticsConfig;
 use crate::graph::{FragmentMatch, Graph, LinkRef, Note, NoteId, Resolved};
+use crate::history::NoteHistory;
 use crate::syntax::{normalize_label, LinkTarget};
 use crate::text::TextRange;
-use chrono::NaiveDate;
 use std::fmt::Write;
 
 /// A place to jump to: a range in a note, or a non-note file of the corpus.
@@ -201,10 +202,10 @@ pub fn hover(
     graph: &Graph,
     id: NoteId,
     offset: usize,
-    today: NaiveDate,
-    stale_after_days: u32,
+    cfg: &DiagnosticsConfig,
 ) -> Option<HoverResult> {
     let note = graph.note(id);
+    let today = cfg.today;
     let (range, markdown) = match item_at(note, offset)? {
         CursorItem::Link { idx, .. } => {
             let link = &note.syntax.links[idx];
@@ -269,7 +270,13 @@ pub fn hover(
         }
         CursorItem::Date => {
             let date = note.syntax.date.as_ref()?;
-            let out = match date.value {
+            let tags = note
+                .syntax
+                .front_matter
+                .as_ref()
+                .map_or(&[][..], |fm| fm.tags.as_slice());
+            let stale_after_days = cfg.config.stale_after_days_for(&note.path, tags);
+            let mut out = match date.value {
                 Ok(value) => {
                     let age = (today - value).num_days();
                     let state = if age < 0 {
@@ -283,6 +290,22 @@ pub fn hover(
                 }
                 Err(_) => format!("`{}` is not a valid YYYY-MM-DD date.", date.text),
             };
+            match cfg.history.as_ref().map(|h| h.of(&note.path)) {
+                Some(NoteHistory::Changed(change)) => {
+                    let _ = write!(
+                        out,
+                        "\n\nGit last changed this note's content on {} in `{}` ({}).",
+                        change.date, change.short_hash, change.subject
+                    );
+                }
+                Some(NoteHistory::TooShallow) => {
+                    out += "\n\nGit history is too shallow to say when the content last changed."
+                }
+                Some(NoteHistory::Unknown) => {
+                    out += "\n\nGit has no committed change of this note."
+                }
+                None => {}
+            }
             (date.range, out)
         }
     };

@@ -133,13 +133,7 @@ fn location(
 
 pub fn hover(snap: &Snapshot, params: HoverParams) -> Option<Hover> {
     let (root, id, offset) = locate(snap, &params.text_document_position_params)?;
-    let res = navigation::hover(
-        &root.graph,
-        id,
-        offset,
-        root.cfg.today,
-        root.cfg.config.stale_after_days,
-    )?;
+    let res = navigation::hover(&root.graph, id, offset, &root.cfg)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,

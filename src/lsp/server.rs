@@ -130,6 +130,7 @@ impl Backend {
                                 .await;
                         }
                         state.lock().install_index(idx, graph, unreadable);
+                        read_history(&state, idx).await;
                     }
                     Ok(Err(err)) => {
                         client
@@ -160,6 +161,24 @@ impl Backend {
 
     fn open_path(&self, uri: &Uri) -> Option<PathBuf> {
         convert::uri_to_path(uri)
+    }
+}
+
+/// Reads the git history of root `idx` off the async workers and requeues its diagnostics.
+async fn read_history(state: &Arc<Mutex<State>>, idx: usize) {
+    let (dir, markers) = {
+        let state = state.lock();
+        let config = state.config(&state.roots[idx]);
+        let mut markers = vec![config.date_label.clone()];
+        markers.extend(config.date_keys.iter().cloned());
+        (state.roots[idx].dir.clone(), markers)
+    };
+    if let Ok(Some(history)) =
+        tokio::task::spawn_blocking(move || crate::history::read(&dir, &markers)).await
+    {
+        let mut state = state.lock();
+        state.roots[idx].history = Some(Arc::new(history));
+        state.queue_all(Some(idx));
     }
 }
 
@@ -339,6 +358,7 @@ impl LanguageServer for Backend {
                     convert::apply_change(&mut doc.rope, change.range, &change.text, encoding);
                 }
                 let text: Arc<str> = Arc::from(doc.rope.to_string());
+                state.edited.insert(path.clone());
                 if let Some((root, rel)) = state.locate(&path) {
                     state.set_note(root, &rel, text);
                 }

@@ -4,11 +4,12 @@
 
 use crate::config::Config;
 use crate::graph::{Graph, Note, NoteId};
+use crate::history::History;
 use crate::ide::diagnostics::DiagnosticsConfig;
 use crate::load::{self, Unreadable};
 use crate::text::WideEncoding;
 use chrono::NaiveDate;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,6 +24,8 @@ pub struct Root {
     pub graph: Arc<Graph>,
     pub unreadable: Vec<Unreadable>,
     pub indexed: bool,
+    /// Git history of the root, once read (`None` outside a repository or before it is read).
+    pub history: Option<Arc<History>>,
 }
 
 /// An open document: the editor's text, which wins over the disk.
@@ -37,6 +40,8 @@ pub struct ClientSettings {
     pub stale_after_days: Option<u32>,
     pub rules: Vec<(String, String)>,
     pub code_lens: Option<bool>,
+    /// Whether an edited note whose date is not today gets a hint (`date-not-today`).
+    pub date_hint: Option<bool>,
 }
 
 impl ClientSettings {
@@ -46,6 +51,7 @@ impl ClientSettings {
         let value = value.get("kbls").unwrap_or(value);
         let mut errors = Vec::new();
         let mut res = ClientSettings::default();
+        res.date_hint = value.get("dateHint").and_then(|v| v.as_bool());
         if let Some(days) = value.get("staleAfterDays").filter(|v| !v.is_null()) {
             match days.as_u64() {
                 Some(days) => res.stale_after_days = Some(days as u32),
@@ -79,6 +85,8 @@ pub struct State {
     pub generation: u64,
     /// Whether the client pulls diagnostics for open documents (then they are not pushed).
     pub pull_diagnostics: bool,
+    /// Notes changed in the editor this session.
+    pub edited: HashSet<PathBuf>,
 }
 
 /// An immutable view of the state for one request.
@@ -110,6 +118,7 @@ impl State {
             pending: BTreeSet::new(),
             generation: 0,
             pull_diagnostics: false,
+            edited: HashSet::new(),
         }
     }
 
@@ -128,6 +137,11 @@ impl State {
             // Unknown codes or levels from the client were reported when the settings arrived.
             let _ = config.set_rule(code, level);
         }
+        if self.settings.date_hint == Some(false) {
+            config
+                .rules
+                .insert(crate::ide::diagnostics::Code::DateNotToday, None);
+        }
         config
     }
 
@@ -143,6 +157,12 @@ impl State {
                     cfg: Arc::new(DiagnosticsConfig {
                         config: self.config(root),
                         today,
+                        history: root.history.clone(),
+                        edited: self
+                            .edited
+                            .iter()
+                            .filter_map(|p| load::relative(&root.dir, p))
+                            .collect(),
                     }),
                     unreadable: root.unreadable.clone(),
                 })
@@ -180,6 +200,7 @@ impl State {
             graph: Arc::default(),
             unreadable: Vec::new(),
             indexed: false,
+            history: None,
         });
         self.roots.len() - 1
     }

@@ -423,3 +423,30 @@ fn client_wait(client: &mut LspClient) -> i32 {
     }
     panic!("server did not exit")
 }
+
+#[test]
+fn editing_a_note_whose_date_is_not_today_gets_a_hint_with_a_fix() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.open("a.md");
+    client.diagnostics_for("a.md", |d| !d.is_empty());
+    let uri = client.uri("a.md");
+    client.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "More text.\n"}]}));
+    let diagnostics =
+        client.diagnostics_for("a.md", |d| codes(d).contains(&"date-not-today".to_string()));
+    let hint = diagnostics
+        .iter()
+        .find(|d| d["code"] == "date-not-today")
+        .unwrap();
+    assert_eq!(hint["severity"], 4);
+    assert_eq!(hint["range"]["start"], json!({"line": 8, "character": 14}));
+    let actions = client.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": hint["range"], "context": {"diagnostics": [hint]}}));
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Set date to today (2026-11-28)")
+        .expect("set-to-today action");
+    assert_eq!(fix["edit"]["changes"][&uri][0]["newText"], "2026-11-28");
+    assert_eq!(client.shutdown(), 0);
+}

@@ -2,6 +2,7 @@
 
 use super::{Code, DiagnosticsConfig, Finding, Fix};
 use crate::graph::Note;
+use crate::history::NoteHistory;
 use crate::syntax::{DateError, DateSource};
 
 pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Finding>) {
@@ -53,7 +54,12 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
         }
         Ok(value) => {
             let age = (today - value).num_days();
-            let limit = i64::from(cfg.config.stale_after_days);
+            let tags = note
+                .syntax
+                .front_matter
+                .as_ref()
+                .map_or(&[][..], |fm| fm.tags.as_slice());
+            let limit = i64::from(cfg.config.stale_after_days_for(&note.path, tags));
             if age > limit {
                 let source = match &date.source {
                     DateSource::Line => String::new(),
@@ -64,11 +70,55 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
                     date.range,
                     format!("note was last updated {age} days ago on {value}{source}, more than the {limit} days allowed"),
                 );
+                finding.fix = Some(set_today.clone());
+                findings.push(finding);
+            }
+            check_history(note, cfg, value, date.range, findings);
+            if cfg.edited.contains(&note.path) && value != today {
+                let mut finding = Finding::new(
+                    Code::DateNotToday,
+                    date.range,
+                    format!("you are editing this note; its date {value} is not today"),
+                );
+                finding.suggestion = Some(set_today.new_text.clone());
                 finding.fix = Some(set_today);
                 findings.push(finding);
             }
         }
     }
+}
+
+/// `outdated-date`: git saw the content change after the stated date (beyond the grace days).
+fn check_history(
+    note: &Note,
+    cfg: &DiagnosticsConfig,
+    stated: chrono::NaiveDate,
+    range: crate::text::TextRange,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(history) = &cfg.history else { return };
+    let NoteHistory::Changed(change) = history.of(&note.path) else {
+        return;
+    };
+    let grace = i64::from(cfg.config.date_grace_days);
+    if (change.date - stated).num_days() <= grace {
+        return;
+    }
+    let new_date = change.date.format("%Y-%m-%d").to_string();
+    let mut finding = Finding::new(
+        Code::OutdatedDate,
+        range,
+        format!(
+            "content changed in commit {} on {} (\"{}\"), after the date {stated} this note states",
+            change.short_hash, change.date, change.subject
+        ),
+    );
+    finding.fix = Some(Fix {
+        range,
+        new_text: new_date.clone(),
+    });
+    finding.suggestion = Some(new_date);
+    findings.push(finding);
 }
 
 fn plural(n: i64) -> &'static str {

@@ -6,8 +6,11 @@ mod suggest;
 
 use crate::config::Config;
 use crate::graph::{Graph, NoteId};
+use crate::history::History;
 use crate::text::TextRange;
 use chrono::NaiveDate;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Stable rule codes, as users write them in `kbls.toml` and suppression comments.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -26,10 +29,12 @@ pub enum Code {
     UnknownDcgmField,
     UnknownKubectlFlag,
     UnknownKubectlCommand,
+    OutdatedDate,
+    DateNotToday,
 }
 
 impl Code {
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 16] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::UndefinedReference,
@@ -44,6 +49,8 @@ impl Code {
         Code::UnknownDcgmField,
         Code::UnknownKubectlFlag,
         Code::UnknownKubectlCommand,
+        Code::OutdatedDate,
+        Code::DateNotToday,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +69,8 @@ impl Code {
             Code::UnknownDcgmField => "unknown-dcgm-field",
             Code::UnknownKubectlFlag => "unknown-kubectl-flag",
             Code::UnknownKubectlCommand => "unknown-kubectl-command",
+            Code::OutdatedDate => "outdated-date",
+            Code::DateNotToday => "date-not-today",
         }
     }
 
@@ -84,7 +93,9 @@ impl Code {
             | Code::LinkOutsideRoot
             | Code::UnknownDcgmField
             | Code::UnknownKubectlFlag
-            | Code::UnknownKubectlCommand => Some(Severity::Warning),
+            | Code::UnknownKubectlCommand
+            | Code::OutdatedDate => Some(Severity::Warning),
+            Code::DateNotToday => Some(Severity::Hint),
             Code::MissingDate | Code::DuplicateHeading => None,
         }
     }
@@ -110,6 +121,12 @@ impl Code {
             Code::UnknownDcgmField => "A DCGM_FI_ identifier that is not a DCGM field.",
             Code::UnknownKubectlFlag => "A kubectl flag that the command does not have.",
             Code::UnknownKubectlCommand => "A kubectl subcommand that does not exist.",
+            Code::OutdatedDate => {
+                "The note's content changed in a git commit made after the date it states."
+            }
+            Code::DateNotToday => {
+                "A note being edited whose date is not today (language server only)."
+            }
         }
     }
 }
@@ -151,11 +168,26 @@ pub struct Fix {
     pub new_text: String,
 }
 
-/// What the rules need from outside: the configuration and today's date.
+/// What the rules need from outside: the configuration, today's date, the git history (when the
+/// corpus is in a repository) and the notes being edited in an editor.
 #[derive(Clone, Debug)]
 pub struct DiagnosticsConfig {
     pub config: Config,
     pub today: NaiveDate,
+    pub history: Option<Arc<History>>,
+    /// Paths of notes changed in the editor this session (for `date-not-today`).
+    pub edited: HashSet<String>,
+}
+
+impl DiagnosticsConfig {
+    pub fn new(config: Config, today: NaiveDate) -> DiagnosticsConfig {
+        DiagnosticsConfig {
+            config,
+            today,
+            history: None,
+            edited: HashSet::new(),
+        }
+    }
 }
 
 /// A finding before its severity is looked up.

@@ -6,10 +6,7 @@ use expect_test::{expect, Expect};
 
 fn render(fixture: &str, config: Config, expect: Expect) {
     let fixture = test_fixture::parse(fixture);
-    let cfg = DiagnosticsConfig {
-        config,
-        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
-    };
+    let cfg = DiagnosticsConfig::new(config, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
     let mut notes: Vec<_> = fixture.graph.notes().collect();
     notes.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     let mut out = String::new();

@@ -1,0 +1,219 @@
+//! `outdated-date` and `--changed-since` on real git repositories built in temp dirs.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
+        .output()
+        .expect("run git");
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn commit_all(dir: &Path, message: &str, date: &str) {
+    git(dir, &["add", "-A"], date);
+    git(dir, &["commit", "-q", "-m", message], date);
+}
+
+fn check(dir: &Path, extra: &[&str]) -> (Vec<(String, String, String)>, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kbls"))
+        .current_dir(dir)
+        .args(["check", "--format", "json", "--today", "2026-11-28"])
+        .args(extra)
+        .output()
+        .expect("run kbls");
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&output.stderr)));
+    let findings = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().into(),
+                d["code"].as_str().unwrap().into(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    (
+        findings,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"], "2026-01-01");
+    write(dir.path(), "kbls.toml", "stale_after_days = 3650\n");
+    write(
+        dir.path(),
+        "a.md",
+        "# A\n\nFirst text.\n\nLast updated: 2026-03-01\n",
+    );
+    write(
+        dir.path(),
+        "b.md",
+        "# B\n\nSee [A](a.md).\n\nLast updated: 2026-03-01\n",
+    );
+    write(
+        dir.path(),
+        "old/c.md",
+        "# C\n\nText.\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(dir.path(), "Write notes", "2026-03-01");
+    dir
+}
+
+#[test]
+fn content_changes_after_the_stated_date_are_outdated() {
+    let dir = repo();
+    let root = dir.path();
+    // Real edit without bumping the date: outdated.
+    write(
+        root,
+        "a.md",
+        "# A\n\nFirst text, corrected.\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(root, "Fix A", "2026-05-02");
+    // Whitespace-only and date-only changes do not count.
+    write(
+        root,
+        "b.md",
+        "# B\n\nSee  [A](a.md).\n\n\nLast updated: 2026-04-01\n",
+    );
+    commit_all(root, "Reflow B", "2026-06-01");
+    // A pure rename keeps the old history: not outdated.
+    git(root, &["mv", "old/c.md", "c.md"], "2026-07-01");
+    commit_all(root, "Move C", "2026-07-01");
+    let (findings, _) = check(root, &[]);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let (path, code, message) = &findings[0];
+    assert_eq!((path.as_str(), code.as_str()), ("a.md", "outdated-date"));
+    assert!(
+        message.contains("on 2026-05-02 (\"Fix A\")")
+            && message.contains("after the date 2026-03-01"),
+        "{message}"
+    );
+}
+
+#[test]
+fn one_day_of_grace_by_default() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "a.md",
+        "# A\n\nEdited the next day.\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(dir.path(), "Next day", "2026-03-02");
+    assert!(check(dir.path(), &[]).0.is_empty());
+}
+
+#[test]
+fn shallow_clones_say_so_and_skip_the_rule() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "a.md",
+        "# A\n\nChanged.\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(dir.path(), "Change A", "2026-05-02");
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let target = clone.path().join("c");
+    git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            target.to_str().unwrap(),
+        ],
+        "2026-06-01",
+    );
+    let (findings, stderr) = check(&target, &[]);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert!(
+        stderr.contains("too shallow to judge 3 note(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn outside_a_repository_the_rule_is_silently_off() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "kbls.toml", "stale_after_days = 3650\n");
+    write(dir.path(), "a.md", "# A\n\nLast updated: 2026-03-01\n");
+    let (findings, stderr) = check(dir.path(), &[]);
+    assert!(
+        findings.is_empty() && stderr.is_empty(),
+        "{findings:?} {stderr}"
+    );
+}
+
+#[test]
+fn changed_since_reports_changed_notes_and_links_into_them_that_broke() {
+    let dir = repo();
+    let root = dir.path();
+    git(root, &["branch", "base"], "2026-03-01");
+    // Untouched but broken: not reported in pull-request mode.
+    write(
+        root,
+        "old/c.md",
+        "# C\n\n[gone](nowhere.md)\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(root, "Break C on main", "2026-03-02");
+    git(root, &["branch", "-f", "base"], "2026-03-02");
+    // The change under review: rename A's title heading target away and add a broken link.
+    std::fs::remove_file(root.join("a.md")).unwrap();
+    write(
+        root,
+        "new.md",
+        "# New\n\n[missing](missing.md)\n\nLast updated: 2026-11-28\n",
+    );
+    let (findings, _) = check(root, &["--changed-since", "base"]);
+    let found: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|(p, c, _)| (p.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(found, [("b.md", "broken-link"), ("new.md", "broken-link")]);
+    let (all, _) = check(root, &[]);
+    assert_eq!(all.len(), 3, "{all:?}");
+}
+
+#[test]
+fn changed_since_an_unknown_ref_is_a_usage_error() {
+    let dir = repo();
+    let output = Command::new(env!("CARGO_BIN_EXE_kbls"))
+        .current_dir(dir.path())
+        .args(["check", "--changed-since", "no-such-ref"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-ref"));
+}
