@@ -33,8 +33,11 @@ pub fn code_actions(
     for d in diagnostics.iter().filter(|d| overlaps(d.range, range)) {
         if let Some(fix) = &d.fix {
             let title = match d.code {
-                Code::StaleNote | Code::InvalidDate | Code::FutureDate => {
+                Code::StaleNote | Code::InvalidDate | Code::FutureDate | Code::DateNotToday => {
                     format!("Set date to today ({today_text})")
+                }
+                Code::OutdatedDate => {
+                    format!("Set date to {} (the last content change)", fix.new_text)
                 }
                 _ => format!("Change to `{}`", fix.new_text),
             };
@@ -104,7 +107,7 @@ pub fn code_actions(
         let already_offered = res.iter().any(|a| {
             matches!(
                 a.fixes,
-                Some(Code::StaleNote | Code::InvalidDate | Code::FutureDate)
+                Some(Code::StaleNote | Code::InvalidDate | Code::FutureDate | Code::DateNotToday)
             )
         });
         if overlaps(date.line_range, range) && date.text != today_text && !already_offered {
