@@ -373,6 +373,38 @@ fn human_has_no_color_when_not_a_terminal() {
     assert!(!run.stdout.contains('\x1b'), "{}", run.stdout);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn human_has_color_on_a_terminal_unless_no_color() {
+    // util-linux `script` gives kbls a pseudo-terminal as stdout.
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        return;
+    }
+    let on_terminal = |no_color: &str| {
+        let shell = format!(
+            "env NO_COLOR={no_color} '{}' check fixtures/suppress --today {TODAY}",
+            env!("CARGO_BIN_EXE_kbls")
+        );
+        let output = std::process::Command::new(script)
+            .args(["-qec", &shell, "/dev/null"])
+            .current_dir(repo_root())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run script");
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let colored = on_terminal("");
+    assert!(
+        colored.contains("\x1b[1;31merror[broken-link]\x1b[0m"),
+        "{colored:?}"
+    );
+    let plain = on_terminal("1");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert!(plain.contains("error[broken-link]"), "{plain:?}");
+}
+
 // Exit codes.
 
 #[test]
