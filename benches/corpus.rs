@@ -1,1 +1,273 @@
-fn main() {}
+//! Whole-corpus benchmark: `cargo bench --bench corpus`.
+//!
+//! For each size (default 1k, 10k and 50k notes; `KBLS_BENCH_SIZES=1000,5000` to choose) it
+//! generates a corpus in a temporary folder, then measures:
+//! - `kbls check DIR --format json --quiet`: the release binary, wall time over several runs
+//!   (min and median) and peak RSS (from `/usr/bin/time -f %M`, else by polling `VmHWM`);
+//! - a bare parse for comparison: this program re-run as a child that reads every note and runs
+//!   pulldown-cmark over it on 2 rayon threads, with the options kbls uses, and nothing else.
+//!
+//! Every kbls run is also checked: its broken-link and broken-anchor findings must be exactly
+//! the generator's intended ones.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod gen;
+
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TODAY: &str = "2026-11-28";
+const SEED: u64 = 1;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(pos) = args.iter().position(|a| a == "--bare-parse") {
+        let dir = PathBuf::from(&args[pos + 1]);
+        bare_parse(&dir);
+        return;
+    }
+    let sizes: Vec<usize> = std::env::var("KBLS_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000,50000".to_string())
+        .split(',')
+        .map(|n| {
+            n.trim()
+                .parse()
+                .expect("KBLS_BENCH_SIZES: comma-separated note counts")
+        })
+        .collect();
+    let kbls = env!("CARGO_BIN_EXE_kbls");
+    let time_bin = Path::new("/usr/bin/time");
+    let rss_source = if time_bin.exists() {
+        "/usr/bin/time -f %M"
+    } else {
+        "VmHWM polling"
+    };
+    println!("kbls corpus benchmark: binary {kbls}, peak RSS by {rss_source}, 2 cores");
+    let mut rows = Vec::new();
+    for &n_notes in &sizes {
+        let dir = tempfile::Builder::new()
+            .prefix("kbls-bench-")
+            .tempdir()
+            .expect("temp dir");
+        let started = Instant::now();
+        let stats = gen::generate(dir.path(), n_notes, SEED);
+        eprintln!(
+            "generated {} notes ({:.1} MB, {} links, {} intended findings) in {:.1} s",
+            stats.notes,
+            stats.bytes as f64 / 1e6,
+            stats.links,
+            stats.broken.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let runs = if n_notes >= 50_000 { 3 } else { 5 };
+
+        // The first run warms the page cache and checks the findings.
+        let check_args = [
+            "check", ".", "--format", "json", "--quiet", "--today", TODAY,
+        ];
+        let output = Command::new(kbls)
+            .args(check_args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run kbls");
+        assert!(
+            output.status.code() == Some(1),
+            "kbls exit {:?}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        verify_findings(&output.stdout, &stats);
+
+        let check_args: Vec<&std::ffi::OsStr> = check_args.iter().map(|a| a.as_ref()).collect();
+        let kbls_runs = measure(Path::new(kbls), &check_args, dir.path(), runs);
+
+        let this = std::env::current_exe().expect("current exe");
+        let bare_args = ["--bare-parse".as_ref(), dir.path().as_os_str()];
+        let bare_runs = measure(&this, &bare_args, dir.path(), runs);
+
+        rows.push((n_notes, stats.bytes, stats.links, kbls_runs, bare_runs));
+    }
+    println!();
+    println!(
+        "| notes | MB | links | kbls min | kbls median | kbls peak RSS | bare parse min | bare parse median | bare parse peak RSS |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (n_notes, bytes, links, kbls_runs, bare_runs) in rows {
+        println!(
+            "| {n_notes} | {:.1} | {links} | {} | {} | {} | {} | {} | {} |",
+            bytes as f64 / 1e6,
+            secs(kbls_runs.min()),
+            secs(kbls_runs.median()),
+            mib(kbls_runs.peak_rss_kib),
+            secs(bare_runs.min()),
+            secs(bare_runs.median()),
+            mib(bare_runs.peak_rss_kib),
+        );
+    }
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".to_string(), |kib| {
+        format!("{:.0} MiB", kib as f64 / 1024.0)
+    })
+}
+
+struct Runs {
+    times: Vec<Duration>,
+    /// The largest peak RSS over the runs, in KiB.
+    peak_rss_kib: Option<u64>,
+}
+
+impl Runs {
+    fn min(&self) -> Duration {
+        *self.times.iter().min().expect("at least one run")
+    }
+
+    fn median(&self) -> Duration {
+        let mut times = self.times.clone();
+        times.sort();
+        times[times.len() / 2]
+    }
+}
+
+/// Runs `program ARGS` in `cwd` `n` times with its output thrown away.
+fn measure(program: &Path, args: &[&std::ffi::OsStr], cwd: &Path, n: usize) -> Runs {
+    let time_bin = Path::new("/usr/bin/time");
+    let mut times = Vec::new();
+    let mut peak_rss_kib = None;
+    for _ in 0..n {
+        let rss_file = tempfile::NamedTempFile::new().expect("temp file");
+        let mut cmd = if time_bin.exists() {
+            let mut cmd = Command::new(time_bin);
+            cmd.arg("-f")
+                .arg("%M")
+                .arg("-o")
+                .arg(rss_file.path())
+                .arg(program);
+            cmd
+        } else {
+            Command::new(program)
+        };
+        cmd.args(args)
+            .current_dir(cwd)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let started = Instant::now();
+        let mut process = cmd.spawn().expect("spawn");
+        let mut polled_kib = 0;
+        let status = loop {
+            if let Some(status) = process.try_wait().expect("wait") {
+                break status;
+            }
+            if !time_bin.exists() {
+                polled_kib = polled_kib.max(vm_hwm_kib(process.id()).unwrap_or(0));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        times.push(started.elapsed());
+        assert!(status.code().is_some_and(|c| c <= 1), "{cmd:?}: {status}");
+        let kib = if time_bin.exists() {
+            std::fs::read_to_string(rss_file.path())
+                .ok()
+                .and_then(|text| text.lines().last()?.trim().parse().ok())
+        } else {
+            Some(polled_kib).filter(|kib| *kib > 0)
+        };
+        peak_rss_kib = peak_rss_kib.max(kib);
+    }
+    Runs {
+        times,
+        peak_rss_kib,
+    }
+}
+
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The intended findings and kbls's broken-link/broken-anchor findings must be the same.
+fn verify_findings(json: &[u8], stats: &gen::GenStats) {
+    let report: serde_json::Value = serde_json::from_slice(json).expect("kbls JSON");
+    let mut found: Vec<(String, usize)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| matches!(d["code"].as_str(), Some("broken-link" | "broken-anchor")))
+        .map(|d| {
+            (
+                d["path"].as_str().expect("path").to_string(),
+                d["line"].as_u64().expect("line") as usize,
+            )
+        })
+        .collect();
+    let mut wanted: Vec<(String, usize)> = stats
+        .broken
+        .iter()
+        .map(|(path, line, _)| (path.clone(), *line))
+        .collect();
+    found.sort();
+    wanted.sort();
+    assert_eq!(
+        found.len(),
+        wanted.len(),
+        "kbls found {} broken links and anchors, the generator made {}",
+        found.len(),
+        wanted.len()
+    );
+    assert!(found == wanted, "kbls and the generator disagree on where");
+}
+
+/// The comparison point: read every note and parse it with pulldown-cmark on 2 threads.
+fn bare_parse(dir: &Path) {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut paths = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read folder") {
+            let entry = entry.expect("folder entry");
+            let path = entry.path();
+            if entry.file_type().expect("file type").is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                paths.push(path);
+            }
+        }
+    }
+    // The options `kbls::syntax::parse` uses.
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_WIKILINKS;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("thread pool");
+    let n_links: usize = pool.install(|| {
+        paths
+            .par_iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).expect("read note");
+                Parser::new_ext(&text, options)
+                    .into_offset_iter()
+                    .filter(|(event, _)| matches!(event, Event::Start(Tag::Link { .. })))
+                    .count()
+            })
+            .sum()
+    });
+    // Printed so the parse cannot be optimized away.
+    println!("{} notes, {n_links} links", paths.len());
+}

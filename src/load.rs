@@ -29,12 +29,13 @@ pub struct Unreadable {
 /// The corpus root for `path`: the nearest folder at or above it holding a `kbls.toml`, else
 /// `path` itself (its folder, for a file).
 pub fn find_root(path: &Path) -> PathBuf {
+    // Canonicalize first: the parent of a bare `note.md` is the empty path, not the folder.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let start = if path.is_file() {
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     } else {
-        path.to_path_buf()
+        path
     };
-    let start = std::fs::canonicalize(&start).unwrap_or(start);
     start
         .ancestors()
         .find(|dir| dir.join(config::FILE_NAME).is_file())
@@ -50,9 +51,23 @@ pub fn load_config(root: &Path, explicit: Option<&Path>) -> anyhow::Result<Confi
     if explicit.is_none() && !path.is_file() {
         return Ok(Config::default());
     }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read config {}", path.display()))?;
-    config::parse(&text, &path.display().to_string()).map_err(anyhow::Error::msg)
+    // Errors name the file as the user would: as given, or relative to the current folder.
+    let shown = match explicit {
+        Some(path) => path.display().to_string(),
+        None => display_path(&path),
+    };
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read config {shown}"))?;
+    config::parse(&text, &shown).map_err(anyhow::Error::msg)
+}
+
+/// `path` relative to the current folder with `/` separators when under it, else as it is.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let cwd = cwd.map(|cwd| std::fs::canonicalize(&cwd).unwrap_or(cwd));
+    cwd.and_then(|cwd| relative(&cwd, path))
+        .filter(|rel| !rel.is_empty())
+        .unwrap_or_else(|| path.display().to_string().replace('\\', "/"))
 }
 
 pub fn is_note_path(path: &Path) -> bool {
@@ -108,7 +123,11 @@ pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus>
             let mut collected = collected.lock().expect("loader lock");
             match read {
                 Ok(text) => collected.notes.push((rel, text)),
-                Err(reason) => collected.unreadable.push(Unreadable { path: rel, reason }),
+                Err(reason) => {
+                    // The file exists, so links to it are not broken even though it is no note.
+                    collected.files.push(rel.clone());
+                    collected.unreadable.push(Unreadable { path: rel, reason });
+                }
             }
             ignore::WalkState::Continue
         })

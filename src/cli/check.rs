@@ -94,7 +94,12 @@ fn check_root(
     };
     let display = |rel: &str| display_path(cwd, &root.join(rel));
     let unreadable_severity = config.severity(Code::UnreadableFile);
-    for file in corpus.unreadable.iter().filter(|f| is_selected(&f.path)) {
+    let unreadable: Vec<_> = corpus
+        .unreadable
+        .iter()
+        .filter(|f| is_selected(&f.path))
+        .collect();
+    for file in &unreadable {
         if let Some(severity) = unreadable_severity {
             report.items.push(ReportItem::unreadable(
                 display(&file.path),
@@ -138,12 +143,7 @@ fn check_root(
         }
         notes.extend(dependents.iter().map(|id| (*id, graph.note(*id))));
     }
-    report.files += notes.len()
-        + corpus
-            .unreadable
-            .iter()
-            .filter(|f| is_selected(&f.path))
-            .count();
+    report.files += notes.len() + unreadable.len();
     let progress = render::Progress::new(notes.len(), args.quiet);
     let items: Vec<ReportItem> = notes
         .par_iter()

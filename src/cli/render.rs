@@ -4,6 +4,7 @@ use super::Format;
 use crate::graph::Note;
 use crate::ide::diagnostics::{Code, Diagnostic, Severity};
 use crate::text::WideEncoding;
+use serde::Serialize;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -113,24 +114,33 @@ fn human(report: &Report, quiet: bool, color: bool) -> String {
         );
         if let Some(source) = &item.source_line {
             let gutter = item.line.to_string();
-            let width = if item.end_line == item.line {
-                item.end_column.saturating_sub(item.column).max(1)
+            let start = item.column as usize - 1;
+            let end = if item.end_line == item.line {
+                item.end_column as usize - 1
             } else {
-                (source.chars().count() as u32 + 1)
-                    .saturating_sub(item.column)
-                    .max(1)
+                usize::MAX
             };
-            // Tabs are kept so the caret lines up under them.
-            let pad: String = source
+            // Columns count characters, but a terminal gives CJK and emoji two cells: the caret
+            // goes under the cells. Tabs are kept so the caret lines up under them.
+            let mut pad = String::new();
+            for c in source.chars().take(start) {
+                match c {
+                    '\t' => pad.push('\t'),
+                    c => pad.extend(std::iter::repeat_n(' ', cell_width(c))),
+                }
+            }
+            let width: usize = source
                 .chars()
-                .take(item.column as usize - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+                .take(end)
+                .skip(start)
+                .map(|c| if c == '\t' { 1 } else { cell_width(c) })
+                .sum();
+            let width = width.max(1);
             out += &format!("{gutter} | {source}\n");
             out += &format!(
                 "{} | {pad}{}\n",
                 " ".repeat(gutter.len()),
-                paint(caret_color, &"^".repeat(width as usize))
+                paint(caret_color, &"^".repeat(width))
             );
         }
     }
@@ -157,6 +167,50 @@ fn human(report: &Report, quiet: bool, color: bool) -> String {
     out
 }
 
+/// The terminal cells a character takes: 0 for joiners, modifiers and combining marks, 2 for
+/// East Asian wide characters and emoji, else 1. A short table, not all of Unicode's.
+fn cell_width(c: char) -> usize {
+    match u32::from(c) {
+        0x0300..=0x036F
+        | 0x200B..=0x200F
+        | 0x20D0..=0x20FF
+        | 0xFE00..=0xFE0F
+        | 0x1F3FB..=0x1F3FF
+        | 0xE0000..=0xE007F => 0,
+        0x1100..=0x115F
+        | 0x231A..=0x231B
+        | 0x23E9..=0x23EC
+        | 0x23F0
+        | 0x23F3
+        | 0x2614..=0x2615
+        | 0x26A1
+        | 0x26BD..=0x26BE
+        | 0x2705
+        | 0x270A..=0x270B
+        | 0x2728
+        | 0x274C
+        | 0x2753..=0x2757
+        | 0x2B50
+        | 0x2B55
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F680..=0x1F6FF
+        | 0x1F900..=0x1F9FF
+        | 0x1FA70..=0x1FAFF
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
 fn counts(report: &Report) -> (usize, usize, usize) {
     (
         report.count(Severity::Error),
@@ -173,33 +227,63 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The `--format json` document. Structs, not `json!`, so that keys keep the documented order.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
 fn json(report: &Report) -> String {
-    let diagnostics: Vec<serde_json::Value> = report
+    let diagnostics = report
         .items
         .iter()
-        .map(|item| {
-            let mut value = json!({
-                "path": item.path,
-                "line": item.line,
-                "column": item.column,
-                "end_line": item.end_line,
-                "end_column": item.end_column,
-                "severity": item.severity.as_str(),
-                "code": item.code.as_str(),
-                "message": item.message,
-            });
-            if let Some(suggestion) = &item.suggestion {
-                value["suggestion"] = json!(suggestion);
-            }
-            value
+        .map(|item| JsonDiagnostic {
+            path: &item.path,
+            line: item.line,
+            column: item.column,
+            end_line: item.end_line,
+            end_column: item.end_column,
+            severity: item.severity.as_str(),
+            code: item.code.as_str(),
+            message: &item.message,
+            suggestion: item.suggestion.as_deref(),
         })
         .collect();
     let (errors, warnings, infos) = counts(report);
-    let doc = json!({
-        "version": 1,
-        "diagnostics": diagnostics,
-        "summary": {"files": report.files, "errors": errors, "warnings": warnings, "infos": infos},
-    });
+    let doc = JsonReport {
+        version: 1,
+        diagnostics,
+        summary: JsonSummary {
+            files: report.files,
+            errors,
+            warnings,
+            infos,
+        },
+    };
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON of plain values");
     out.push('\n');
     out

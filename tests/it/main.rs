@@ -1,6 +1,8 @@
-//! One integration test binary (STYLE.md): the CLI and the language server, end to end.
+//! The one integration test binary (STYLE.md): each module tests kbls from the outside.
 
+mod check_cli;
 mod git;
 mod lsp;
 mod lsp_client;
+mod support;
 mod tidy;
