@@ -167,48 +167,10 @@ fn human(report: &Report, quiet: bool, color: bool) -> String {
     out
 }
 
-/// The terminal cells a character takes: 0 for joiners, modifiers and combining marks, 2 for
-/// East Asian wide characters and emoji, else 1. A short table, not all of Unicode's.
+/// The terminal cells a character takes: 0 for combining marks and joiners, 2 for East Asian
+/// wide characters and emoji.
 fn cell_width(c: char) -> usize {
-    match u32::from(c) {
-        0x0300..=0x036F
-        | 0x200B..=0x200F
-        | 0x20D0..=0x20FF
-        | 0xFE00..=0xFE0F
-        | 0x1F3FB..=0x1F3FF
-        | 0xE0000..=0xE007F => 0,
-        0x1100..=0x115F
-        | 0x231A..=0x231B
-        | 0x23E9..=0x23EC
-        | 0x23F0
-        | 0x23F3
-        | 0x2614..=0x2615
-        | 0x26A1
-        | 0x26BD..=0x26BE
-        | 0x2705
-        | 0x270A..=0x270B
-        | 0x2728
-        | 0x274C
-        | 0x2753..=0x2757
-        | 0x2B50
-        | 0x2B55
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x1F300..=0x1F64F
-        | 0x1F680..=0x1F6FF
-        | 0x1F900..=0x1F9FF
-        | 0x1FA70..=0x1FAFF
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
-    }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 fn counts(report: &Report) -> (usize, usize, usize) {

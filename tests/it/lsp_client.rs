@@ -250,3 +250,10 @@ impl LspClient {
             .map(|s| s.code().unwrap_or(-1))
     }
 }
+
+impl LspClient {
+    /// The server's process id, for reading its memory use.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
