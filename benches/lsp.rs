@@ -12,6 +12,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod gen;
+// Shared with the end-to-end tests; the benchmark uses only part of it.
+#[allow(dead_code)]
 #[path = "../tests/it/lsp_client.rs"]
 mod lsp_client;
 
@@ -26,7 +28,10 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 const HUB_LINKS: usize = 1000;
 
 fn main() {
-    let notes: usize = std::env::var("KBLS_BENCH_NOTES").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let notes: usize = std::env::var("KBLS_BENCH_NOTES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     let stats = gen::generate(root, notes, 1);
@@ -34,33 +39,59 @@ fn main() {
     for folder in 0..stats.folders {
         let mut names: Vec<String> = std::fs::read_dir(root.join(format!("area-{folder:03}")))
             .expect("folder")
-            .map(|e| format!("area-{folder:03}/{}", e.expect("entry").file_name().to_string_lossy()))
+            .map(|e| {
+                format!(
+                    "area-{folder:03}/{}",
+                    e.expect("entry").file_name().to_string_lossy()
+                )
+            })
             .collect();
         names.sort();
         paths.extend(names);
     }
-    std::fs::write(root.join("hub.md"), "# Hub\n\n## Hub Heading\n\nLinked from a thousand notes.\n\nLast updated: 2026-11-01\n").expect("hub");
+    std::fs::write(
+        root.join("hub.md"),
+        "# Hub\n\n## Hub Heading\n\nLinked from a thousand notes.\n\nLast updated: 2026-11-01\n",
+    )
+    .expect("hub");
     for path in paths.iter().take(HUB_LINKS) {
         let full = root.join(path);
         let mut text = std::fs::read_to_string(&full).expect("note");
         text.push_str("\nSee the [hub](../hub.md#hub-heading).\n");
         std::fs::write(full, text).expect("note");
     }
+    assert_eq!(paths.len(), stats.notes);
     let total_notes = paths.len() + 1;
-    println!("corpus: {total_notes} notes, {:.1} MB, {} links", stats.bytes as f64 / 1e6, stats.links + HUB_LINKS);
+    println!(
+        "corpus: {total_notes} notes, {:.1} MB, {} links",
+        stats.bytes as f64 / 1e6,
+        stats.links + HUB_LINKS
+    );
 
     let started = Instant::now();
-    let (mut client, _) = LspClient::start(root, json!({"window": {"workDoneProgress": true}}), Value::Null);
+    let (mut client, _) = LspClient::start(
+        root,
+        json!({"window": {"workDoneProgress": true}}),
+        Value::Null,
+    );
     let initialized = started.elapsed();
     let mut published = HashSet::new();
     while published.len() < total_notes {
         let message = client.wait_for(|m| m["method"] == "textDocument/publishDiagnostics");
-        published.insert(message["params"]["uri"].as_str().unwrap_or_default().to_string());
+        published.insert(
+            message["params"]["uri"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
     }
     let indexed = started.elapsed();
     client.backlog.clear();
     println!("initialize answered: {:>8.1} ms", ms(initialized));
-    println!("index complete (all {total_notes} notes' diagnostics published): {:>8.1} ms", ms(indexed));
+    println!(
+        "index complete (all {total_notes} notes' diagnostics published): {:>8.1} ms",
+        ms(indexed)
+    );
 
     // A link on a note that is open in the editor.
     let note = paths[0].clone();
@@ -69,22 +100,46 @@ fn main() {
     let (line, col) = text
         .lines()
         .enumerate()
-        .find_map(|(i, l)| l.find("](").filter(|_| !l.contains("http")).map(|c| (i as u32, c as u32 + 3)))
+        .find_map(|(i, l)| {
+            l.find("](")
+                .filter(|_| !l.contains("http"))
+                .map(|c| (i as u32, c as u32 + 3))
+        })
         .expect("a link in the note");
     let at = client.at(&note, line, col);
-    report("hover on a link", time_requests(&mut client, "textDocument/hover", &at));
-    report("definition of a link", time_requests(&mut client, "textDocument/definition", &at));
+    report(
+        "hover on a link",
+        time_requests(&mut client, "textDocument/hover", &at),
+    );
+    report(
+        "definition of a link",
+        time_requests(&mut client, "textDocument/definition", &at),
+    );
     let mut refs = client.at("hub.md", 2, 5);
     refs["context"] = json!({"includeDeclaration": false});
     let found = client.request("textDocument/references", refs.clone());
-    assert_eq!(found.as_array().map(Vec::len), Some(HUB_LINKS), "references to the hub heading");
-    report("references (1,000 links)", time_requests(&mut client, "textDocument/references", &refs));
+    assert_eq!(
+        found.as_array().map(Vec::len),
+        Some(HUB_LINKS),
+        "references to the hub heading"
+    );
+    report(
+        "references (1,000 links)",
+        time_requests(&mut client, "textDocument/references", &refs),
+    );
     // Completion with every note a candidate: an empty prefix after `](`.
     client.open_text("scratch.md", "# Scratch\n\n[x](\n");
     let complete = client.at("scratch.md", 2, 4);
     let items = client.request("textDocument/completion", complete.clone());
-    println!("completion after `](`: {} items sent, incomplete={}", items["items"].as_array().map_or(0, Vec::len), items["isIncomplete"]);
-    report("completion after `](`", time_requests(&mut client, "textDocument/completion", &complete));
+    println!(
+        "completion after `](`: {} items sent, incomplete={}",
+        items["items"].as_array().map_or(0, Vec::len),
+        items["isIncomplete"]
+    );
+    report(
+        "completion after `](`",
+        time_requests(&mut client, "textDocument/completion", &complete),
+    );
 
     // Edits to the hub heading: each breaks or mends 1,000 links; wait for a dependent note.
     let hub_text = std::fs::read_to_string(root.join("hub.md")).expect("hub");
@@ -94,7 +149,11 @@ fn main() {
     let mut edit_times = Vec::new();
     for version in 2..42 {
         let broken = version % 2 == 0;
-        let heading = if broken { "## Hub Heading Renamed" } else { "## Hub Heading" };
+        let heading = if broken {
+            "## Hub Heading Renamed"
+        } else {
+            "## Hub Heading"
+        };
         client.backlog.clear();
         let sent = Instant::now();
         client.notify(
@@ -104,14 +163,23 @@ fn main() {
         client.wait_for(|m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == dependent_uri.as_str()
-                && m["params"]["diagnostics"]
-                    .as_array()
-                    .is_some_and(|d| d.iter().any(|d| d["code"] == "broken-anchor" && d["message"].as_str().unwrap_or("").contains("hub-heading")) == broken)
+                && m["params"]["diagnostics"].as_array().is_some_and(|d| {
+                    d.iter().any(|d| {
+                        d["code"] == "broken-anchor"
+                            && d["message"].as_str().unwrap_or("").contains("hub-heading")
+                    }) == broken
+                })
         });
         edit_times.push(sent.elapsed());
     }
     report("edit -> dependent's diagnostics", edit_times.clone());
-    report("  the same, less the debounce", edit_times.iter().map(|t| t.saturating_sub(DEBOUNCE)).collect());
+    report(
+        "  the same, less the debounce",
+        edit_times
+            .iter()
+            .map(|t| t.saturating_sub(DEBOUNCE))
+            .collect(),
+    );
 
     let mut rename = client.at("hub.md", 2, 5);
     rename["newName"] = json!("Central Heading");
@@ -120,14 +188,23 @@ fn main() {
         let start = Instant::now();
         let edit = client.request("textDocument/rename", rename.clone());
         rename_times.push(start.elapsed());
-        let edits: usize = edit["changes"].as_object().map_or(0, |c| c.values().map(|v| v.as_array().map_or(0, Vec::len)).sum());
+        let edits: usize = edit["changes"].as_object().map_or(0, |c| {
+            c.values().map(|v| v.as_array().map_or(0, Vec::len)).sum()
+        });
         assert_eq!(edits, HUB_LINKS + 1, "rename edits");
     }
     report("rename heading (1,000 links)", rename_times);
     let rss = std::fs::read_to_string(format!("/proc/{}/status", client.pid()))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()));
-    println!("peak RSS: {} MiB", rss.map_or("?".to_string(), |kib| format!("{:.1}", kib as f64 / 1024.0)));
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        });
+    println!(
+        "peak RSS: {} MiB",
+        rss.map_or("?".to_string(), |kib| format!("{:.1}", kib as f64 / 1024.0))
+    );
     assert_eq!(client.shutdown(), 0);
 }
 
@@ -145,7 +222,12 @@ fn time_requests(client: &mut LspClient, method: &str, params: &Value) -> Vec<Du
 fn report(what: &str, mut times: Vec<Duration>) {
     times.sort();
     let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-    println!("{what:<36} p50 {:>7.2} ms   p95 {:>7.2} ms   (n={})", ms(pick(0.5)), ms(pick(0.95)), times.len());
+    println!(
+        "{what:<36} p50 {:>7.2} ms   p95 {:>7.2} ms   (n={})",
+        ms(pick(0.5)),
+        ms(pick(0.95)),
+        times.len()
+    );
 }
 
 fn ms(d: Duration) -> f64 {

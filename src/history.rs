@@ -114,16 +114,14 @@ pub fn read(root: &Path, date_markers: &[String]) -> Option<History> {
     res.shallow = shallow;
     // Paths in git are relative to the repository; notes are relative to the corpus root.
     if !prefix.is_empty() {
-        let strip = |map: HashMap<String, LastChange>| -> HashMap<String, LastChange> {
-            map.into_iter()
-                .filter_map(|(p, c)| Some((p.strip_prefix(&format!("{prefix}/"))?.to_string(), c)))
-                .collect()
-        };
-        res.changes = strip(res.changes);
-        res.too_shallow = res
-            .too_shallow
+        let prefix = format!("{prefix}/");
+        res.changes = std::mem::take(&mut res.changes)
             .into_iter()
-            .filter_map(|p| Some(p.strip_prefix(&format!("{prefix}/"))?.to_string()))
+            .filter_map(|(p, c)| Some((p.strip_prefix(&prefix)?.to_string(), c)))
+            .collect();
+        res.too_shallow = std::mem::take(&mut res.too_shallow)
+            .into_iter()
+            .filter_map(|p| Some(p.strip_prefix(&prefix)?.to_string()))
             .collect();
     }
     Some(res)

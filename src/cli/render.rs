@@ -122,19 +122,19 @@ fn human(report: &Report, quiet: bool, color: bool) -> String {
             };
             // Columns count characters, but a terminal gives CJK and emoji two cells: the caret
             // goes under the cells. Tabs are kept so the caret lines up under them.
-            let mut pad = String::new();
-            for c in source.chars().take(start) {
-                match c {
-                    '\t' => pad.push('\t'),
-                    c => pad.extend(std::iter::repeat_n(' ', cell_width(c))),
-                }
-            }
-            let width: usize = source
-                .chars()
-                .take(end)
-                .skip(start)
-                .map(|c| if c == '\t' { 1 } else { cell_width(c) })
-                .sum();
+            let byte_at = |col: usize| {
+                source
+                    .char_indices()
+                    .nth(col)
+                    .map_or(source.len(), |(i, _)| i)
+            };
+            let (start_byte, end_byte) = (byte_at(start), byte_at(end));
+            let pad = source[..start_byte]
+                .split('\t')
+                .map(|segment| " ".repeat(cells(segment)))
+                .collect::<Vec<_>>()
+                .join("\t");
+            let width = cells(&source[start_byte..end_byte.max(start_byte)]);
             let width = width.max(1);
             out += &format!("{gutter} | {source}\n");
             out += &format!(
@@ -167,10 +167,10 @@ fn human(report: &Report, quiet: bool, color: bool) -> String {
     out
 }
 
-/// The terminal cells a character takes: 0 for combining marks and joiners, 2 for East Asian
-/// wide characters and emoji.
-fn cell_width(c: char) -> usize {
-    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+/// The terminal cells `text` takes: CJK and emoji (with their modifiers) take two, combining
+/// marks none, a tab one.
+fn cells(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text) + text.matches('\t').count()
 }
 
 fn counts(report: &Report) -> (usize, usize, usize) {

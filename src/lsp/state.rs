@@ -50,8 +50,10 @@ impl ClientSettings {
     pub fn from_json(value: &serde_json::Value) -> (ClientSettings, Vec<String>) {
         let value = value.get("kbls").unwrap_or(value);
         let mut errors = Vec::new();
-        let mut res = ClientSettings::default();
-        res.date_hint = value.get("dateHint").and_then(|v| v.as_bool());
+        let mut res = ClientSettings {
+            date_hint: value.get("dateHint").and_then(|v| v.as_bool()),
+            ..ClientSettings::default()
+        };
         if let Some(days) = value.get("staleAfterDays").filter(|v| !v.is_null()) {
             match days.as_u64() {
                 Some(days) => res.stale_after_days = Some(days as u32),
