@@ -4,4 +4,5 @@
 //! - [`text`]: byte ranges and line/column conversion.
 //! - [`syntax`]: one note parsed in isolation.
 pub mod syntax;
+pub mod terms;
 pub mod text;
