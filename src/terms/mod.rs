@@ -1,13 +1,26 @@
 //! Terms: what the notes and the shipped reference packs say a name means.
-mod pack;
+//!
+//! - [`pack`](parse_pack) reads the term pack format; [`Packs`] merges the shipped packs (DCGM
+//!   fields, kubectl commands and flags, embedded in the binary) with the user's own.
+//! - [`extract`] finds the definitions one note writes; [`TermIndex`] holds them for the corpus
+//!   and finds their mentions; [`dcgm_mentions`] finds `DCGM_FI_*` names.
+//! - [`note_invocations`] reads kubectl command lines in shell blocks and code spans.
+//! - [`check`] reports unknown DCGM fields, kubectl commands and flags; [`term_at`],
+//!   [`hover_markdown`] and [`complete`] serve the editor.
+//!
+//! Pure analysis: no LSP types, no file system, no clock. Ranges are byte offsets in the note.
+
 mod extract;
 mod kubectl;
+mod pack;
 mod packs;
+mod recognize;
 
+pub use extract::{extract, DefKind, TermDef, GENERIC_LABELS, LABEL_REPEATS};
+pub use kubectl::{code_span_kubectl, dialect_of, invocations, note_invocations, Dialect, FlagUse, Invocation, Word};
 pub use pack::{escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack, PackError, PackTerm};
 pub use packs::{BuiltinPack, Packs};
+pub use recognize::{dcgm_mentions, DcgmMention, DefSite, Mention, TermId, TermIndex};
 
 #[cfg(test)]
 mod tests;
-pub use kubectl::{code_span_kubectl, dialect_of, invocations, note_invocations, Dialect, FlagUse, Invocation, Word};
-pub use extract::{extract, DefKind, TermDef};

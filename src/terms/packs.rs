@@ -83,6 +83,11 @@ impl Packs {
         Packs::from_packs(packs)
     }
 
+    /// No packs at all.
+    pub fn empty() -> Packs {
+        Packs::default()
+    }
+
     /// All shipped packs and no user packs, built once.
     pub fn builtin() -> &'static Packs {
         static PACKS: OnceLock<Packs> = OnceLock::new();
