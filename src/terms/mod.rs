@@ -10,12 +10,14 @@
 //!
 //! Pure analysis: no LSP types, no file system, no clock. Ranges are byte offsets in the note.
 
+mod check;
 mod extract;
 mod kubectl;
 mod pack;
 mod packs;
 mod recognize;
 
+pub use check::{check, TermFinding, CODES, UNKNOWN_DCGM_FIELD, UNKNOWN_KUBECTL_COMMAND, UNKNOWN_KUBECTL_FLAG};
 pub use extract::{extract, DefKind, TermDef, GENERIC_LABELS, LABEL_REPEATS};
 pub use kubectl::{code_span_kubectl, dialect_of, invocations, note_invocations, Dialect, FlagUse, Invocation, Word};
 pub use pack::{escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack, PackError, PackTerm};

@@ -284,9 +284,20 @@ impl Packs {
         }
     }
 
-    /// Other commands that have the long flag `long` as their own flag, sorted.
-    pub fn commands_with_flag(&self, long: &str) -> &[String] {
-        self.flag_commands.get(long).map_or(&[], Vec::as_slice)
+    /// The commands that have the flag `name` (`--tail` or `-c`) as their own flag, sorted.
+    pub fn commands_with_flag(&self, name: &str) -> Vec<&str> {
+        if name.starts_with("--") {
+            return self.flag_commands.get(name).into_iter().flatten().map(String::as_str).collect();
+        }
+        let short = name.trim_start_matches('-').chars().next();
+        let mut res: Vec<&str> = self
+            .flags
+            .iter()
+            .filter(|(_, entries)| entries.iter().any(|e| short.is_some() && self.flag_at(*e).short == short))
+            .map(|(command, _)| command.as_str())
+            .collect();
+        res.sort_unstable();
+        res
     }
 
     /// The flag of `command` closest to `name` (`--sortby` gives `--sort-by`).
@@ -399,7 +410,8 @@ mod tests {
         assert_eq!(packs.flag("kubectl get", "-o").map(|f| f.long.as_str()), Some("--output"));
         assert_eq!(packs.flag("kubectl get", "-n").map(|f| f.long.as_str()), Some("--namespace"));
         assert!(packs.flag("kubectl get", "--tail").is_none());
-        assert!(packs.commands_with_flag("--tail").contains(&"kubectl logs".to_string()));
+        assert!(packs.commands_with_flag("--tail").contains(&"kubectl logs"));
+        assert!(packs.commands_with_flag("-c").contains(&"kubectl exec"));
         assert_eq!(packs.suggest_flag("kubectl get", "--sortby").as_deref(), Some("--sort-by"));
         assert_eq!(packs.suggest_flag("kubectl get", "--namespac").as_deref(), Some("--namespace"));
         let subcommands: Vec<&str> = packs.subcommands("kubectl auth").iter().map(|c| c.name()).collect();

@@ -48,3 +48,41 @@ fn dump_fixture_definitions() {
     }
     let _ = std::fs::write(out, dump);
 }
+
+/// The findings on every fixture note, one per line: `path line: code message`.
+fn fixture_findings(notes: &[(String, String)]) -> String {
+    let mut res = String::new();
+    for (path, text, syntax) in parsed(notes) {
+        let line_index = crate::text::LineIndex::new(text);
+        for finding in check(text, &syntax, Packs::builtin()) {
+            let line = line_index.line_of(finding.range.start as usize) + 1;
+            res.push_str(&format!("{path}:{line}: {} {}\n", finding.code, finding.message));
+        }
+    }
+    res
+}
+
+#[test]
+#[ignore]
+fn dump_fixture_findings() {
+    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else { return };
+    let _ = std::fs::write(out, fixture_findings(&fixture_notes()));
+}
+
+#[test]
+#[ignore]
+fn dump_fixture_invocations() {
+    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else { return };
+    let notes = fixture_notes();
+    let mut res = String::new();
+    for (path, text, syntax) in parsed(&notes) {
+        for inv in note_invocations(text, &syntax, Packs::builtin()) {
+            let flags: Vec<&str> = inv.flags.iter().map(|f| f.name.as_str()).collect();
+            res.push_str(&format!("{path}\t{}\t{}\t{}\n", inv.command, flags.join(" "), &text[inv.extent.as_usize()]));
+        }
+        for mention in dcgm_mentions(text) {
+            res.push_str(&format!("{path}\tDCGM\t{}\n", &text[mention.range.as_usize()]));
+        }
+    }
+    let _ = std::fs::write(out, res);
+}
