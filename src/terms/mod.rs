@@ -12,6 +12,7 @@
 
 mod check;
 mod extract;
+mod hover;
 mod kubectl;
 mod pack;
 mod packs;
@@ -19,6 +20,7 @@ mod recognize;
 
 pub use check::{check, TermFinding, CODES, UNKNOWN_DCGM_FIELD, UNKNOWN_KUBECTL_COMMAND, UNKNOWN_KUBECTL_FLAG};
 pub use extract::{extract, DefKind, TermDef, GENERIC_LABELS, LABEL_REPEATS};
+pub use hover::{hover_markdown, term_at, DefLocation, TermAt, TermAtKind};
 pub use kubectl::{code_span_kubectl, dialect_of, invocations, note_invocations, Dialect, FlagUse, Invocation, Word};
 pub use pack::{escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack, PackError, PackTerm};
 pub use packs::{BuiltinPack, Packs};

@@ -257,9 +257,20 @@ impl TermIndex {
     /// The terms mentioned in a note's prose (whole words, longest first where mentions overlap),
     /// and code spans that hold exactly a term name, in document order.
     pub fn mentions(&self, text: &str, syntax: &NoteSyntax) -> Vec<Mention> {
+        self.find_mentions(text, &merged_runs(&syntax.text_runs), &syntax.code_spans)
+    }
+
+    /// The mention under the cursor at `offset`, reading only the text around it.
+    pub fn mention_at(&self, text: &str, syntax: &NoteSyntax, offset: usize) -> Option<Mention> {
+        let runs: Vec<TextRange> = merged_runs(&syntax.text_runs).into_iter().filter(|r| r.touches(offset)).collect();
+        let spans: Vec<TextRange> = syntax.code_spans.iter().copied().filter(|r| r.touches(offset)).collect();
+        self.find_mentions(text, &runs, &spans).into_iter().find(|m| m.range.touches(offset))
+    }
+
+    fn find_mentions(&self, text: &str, runs: &[TextRange], code_spans: &[TextRange]) -> Vec<Mention> {
         let matcher = self.matcher();
         let mut res = Vec::new();
-        for run in merged_runs(&syntax.text_runs) {
+        for &run in runs {
             let Some(run_text) = text.get(run.as_usize()) else {
                 continue;
             };
@@ -284,7 +295,7 @@ impl TermIndex {
                 }
             }
         }
-        for span in &syntax.code_spans {
+        for span in code_spans {
             let Some(raw) = text.get(span.as_usize()) else {
                 continue;
             };
