@@ -11,6 +11,7 @@
 //! Pure analysis: no LSP types, no file system, no clock. Ranges are byte offsets in the note.
 
 mod check;
+mod complete;
 mod extract;
 mod hover;
 mod kubectl;
@@ -19,6 +20,7 @@ mod packs;
 mod recognize;
 
 pub use check::{check, TermFinding, CODES, UNKNOWN_DCGM_FIELD, UNKNOWN_KUBECTL_COMMAND, UNKNOWN_KUBECTL_FLAG};
+pub use complete::{complete, Completion, CompletionItem, CompletionKind, MAX_DCGM_ITEMS};
 pub use extract::{extract, DefKind, TermDef, GENERIC_LABELS, LABEL_REPEATS};
 pub use hover::{hover_markdown, term_at, DefLocation, TermAt, TermAtKind};
 pub use kubectl::{code_span_kubectl, dialect_of, invocations, note_invocations, Dialect, FlagUse, Invocation, Word};
