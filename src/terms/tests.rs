@@ -2,6 +2,7 @@
 //! findings on them are the genuine errors only.
 
 use super::*;
+use crate::terms::extract::DefKind;
 use crate::syntax::{parse, NoteSyntax, ParseOptions};
 use std::path::{Path, PathBuf};
 
@@ -85,4 +86,147 @@ fn dump_fixture_invocations() {
         }
     }
     let _ = std::fs::write(out, res);
+}
+
+/// The definition patterns of the issue, told apart by how the term is written.
+fn pattern_of(text: &str, def: &TermDef) -> &'static str {
+    let before = &text[..def.term_range.start as usize];
+    match def.kind {
+        DefKind::TableRow => "table row",
+        DefKind::Heading => "heading",
+        DefKind::FrontMatterAlias => "front matter aliases",
+        DefKind::FrontMatterTerm => "front matter terms",
+        DefKind::ListItem if !def.aliases.is_empty() && !before.ends_with(['*', '_', '`']) => "list `- Term (Alias): text`",
+        DefKind::ListItem if before.ends_with("**") || before.ends_with("__") || before.ends_with("**`") => "list `- **Term**: text`",
+        DefKind::ListItem if before.ends_with('`') => "list `- `term`: text`",
+        DefKind::ListItem => "list `- Term: text`",
+    }
+}
+
+#[test]
+fn every_definition_pattern_is_found_in_the_fixtures() {
+    let notes = fixture_notes();
+    assert!(!notes.is_empty(), "no fixture notes found");
+    let mut found: std::collections::BTreeMap<&'static str, (usize, String)> = std::collections::BTreeMap::new();
+    for (path, text, syntax) in parsed(&notes) {
+        for def in extract(text, &syntax) {
+            let entry = found.entry(pattern_of(text, &def)).or_insert((0, format!("{path}: {}", def.term)));
+            entry.0 += 1;
+        }
+    }
+    let expected = [
+        "front matter aliases",
+        "front matter terms",
+        "heading",
+        "list `- **Term**: text`",
+        "list `- Term (Alias): text`",
+        "list `- Term: text`",
+        "list `- `term`: text`",
+        "table row",
+    ];
+    let missing: Vec<&str> = expected.iter().copied().filter(|p| !found.contains_key(p)).collect();
+    assert!(missing.is_empty(), "patterns not found in the fixtures: {missing:?}; found: {found:#?}");
+}
+
+/// The findings on the fixture corpus are reviewed by hand: each must be a genuine error.
+#[test]
+fn findings_on_the_fixtures() {
+    if std::env::var_os("KBLS_TERMS_FIXTURES").is_some() {
+        return;
+    }
+    expect_test::expect_file!["../../fixtures/terms-findings.expected"].assert_eq(&fixture_findings(&fixture_notes()));
+}
+
+/// Times term extraction, indexing, recognition and findings against parsing, on the fixtures
+/// and on a 10,000-note corpus built from them (each copy adds five terms of its own, so the
+/// automaton holds tens of thousands of names), plus hover latency. Run in release mode:
+/// `KBLS_TERMS_DUMP=timing.txt cargo test --release --lib terms::tests::timing -- --ignored`.
+#[test]
+#[ignore]
+fn timing() {
+    use std::time::{Duration, Instant};
+    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else { return };
+    let fixtures = fixture_notes();
+    let mut report = String::new();
+    let mut big = Vec::new();
+    for copy in 0..10_000 / fixtures.len().max(1) + 1 {
+        for (path, text) in &fixtures {
+            if big.len() == 10_000 {
+                break;
+            }
+            let mut text = text.clone();
+            for term in 0..5 {
+                text.push_str(&format!("\n- **Term{copy}x{term} Widget**: A thing only copy {copy} defines.\n"));
+            }
+            big.push((format!("copy{copy}/{path}"), text));
+        }
+    }
+    let packs = Packs::builtin();
+    for (name, notes) in [("fixtures/kb", fixtures.clone()), ("10,000 notes", big)] {
+        let bytes: usize = notes.iter().map(|(_, t)| t.len()).sum();
+        let start = Instant::now();
+        let syntaxes: Vec<NoteSyntax> = notes.iter().map(|(_, text)| parse(text, &ParseOptions::default())).collect();
+        let parse_time = start.elapsed();
+        let start = Instant::now();
+        let defs: Vec<Vec<TermDef>> = notes.iter().zip(&syntaxes).map(|((_, text), syntax)| extract(text, syntax)).collect();
+        let extract_time = start.elapsed();
+        let n_defs: usize = defs.iter().map(Vec::len).sum();
+        let start = Instant::now();
+        let index = TermIndex::build(notes.iter().map(|(p, _)| p.clone()).zip(defs), packs);
+        let _ = index.term_id("warm the automaton");
+        let index_time = start.elapsed();
+        let start = Instant::now();
+        let mut n_mentions = 0;
+        let mut n_dcgm = 0;
+        for ((_, text), syntax) in notes.iter().zip(&syntaxes) {
+            n_mentions += index.mentions(text, syntax).len();
+            n_dcgm += dcgm_mentions(text).len();
+        }
+        let recognize_time = start.elapsed();
+        let start = Instant::now();
+        let mut n_findings = 0;
+        for ((_, text), syntax) in notes.iter().zip(&syntaxes) {
+            n_findings += check(text, syntax, packs).len();
+        }
+        let check_time = start.elapsed();
+        // Hover at the start of every 7th mention, up to 2,000 hovers.
+        let mut hover_times: Vec<Duration> = Vec::new();
+        'notes: for ((_, text), syntax) in notes.iter().zip(&syntaxes) {
+            for mention in index.mentions(text, syntax).iter().step_by(7) {
+                let start = Instant::now();
+                if let Some(target) = term_at(text, syntax, mention.range.start as usize + 1, packs, &index) {
+                    let sites = index.definitions(target.name());
+                    let locations: Vec<DefLocation<'_>> = sites.iter().map(|s| DefLocation { path: s.path, line: 1, def: s.def }).collect();
+                    let _ = hover_markdown(&target, packs, &locations, Some(3));
+                }
+                hover_times.push(start.elapsed());
+                if hover_times.len() >= 2_000 {
+                    break 'notes;
+                }
+            }
+        }
+        hover_times.sort();
+        let p95 = hover_times.get(hover_times.len() * 95 / 100).copied().unwrap_or_default();
+        let max = hover_times.last().copied().unwrap_or_default();
+        let terms_total = extract_time + index_time + recognize_time + check_time;
+        report.push_str(&format!(
+            "{name}: {} notes, {:.1} MB\n  parse {parse_time:.2?}\n  extract {extract_time:.2?} ({n_defs} definitions)\n  index {index_time:.2?}\n  mentions + DCGM names {recognize_time:.2?} ({n_mentions} mentions, {n_dcgm} DCGM names)\n  findings {check_time:.2?} ({n_findings})\n  terms total {terms_total:.2?} = {:.0}% of parse\n  hover p95 {p95:.2?}, max {max:.2?} over {} hovers\n",
+            notes.len(),
+            bytes as f64 / 1e6,
+            terms_total.as_secs_f64() / parse_time.as_secs_f64().max(1e-9) * 100.0,
+            hover_times.len(),
+        ));
+    }
+    let start = Instant::now();
+    for builtin in BuiltinPack::ALL {
+        let _ = parse_pack(match builtin {
+            BuiltinPack::Dcgm => include_str!("../../packs/dcgm.tsv"),
+            BuiltinPack::Kubectl => include_str!("../../packs/kubectl.tsv"),
+        });
+    }
+    let pack_parse = start.elapsed();
+    let start = Instant::now();
+    let _ = Packs::new(&BuiltinPack::ALL, Vec::new());
+    report.push_str(&format!("shipped packs: parse {pack_parse:.2?}, parse + merge {:.2?}\n", start.elapsed()));
+    let _ = std::fs::write(out, report);
 }
