@@ -12,7 +12,7 @@
 //! and field labels out (see [`GENERIC_LABELS`], [`LABEL_REPEATS`] and the filters in each
 //! reader). Knows nothing about other notes, packs or LSP; ranges are byte offsets in the note.
 
-use crate::syntax::{Heading, NoteSyntax, Table};
+use crate::syntax::{NoteSyntax, Table};
 use crate::text::TextRange;
 
 /// One definition of a term.
@@ -54,22 +54,22 @@ impl DefKind {
 }
 
 /// Labels that notes use to structure an item or a section rather than to define a term
-/// (`- **Action**: ...`, `## Overview`). Compared lowercased.
+/// (`- **Action**: ...`, `## Overview`). Lowercase, sorted, at most 20 bytes each.
 pub const GENERIC_LABELS: &[&str] = &[
     "action", "actions", "advantage", "advantages", "analysis", "answer", "architecture", "background",
-    "behavior", "behaviour", "benefit", "benefits", "best practices", "cause", "causes", "caution", "challenges",
-    "check", "command", "commands", "common issues", "comparison", "comparison table", "concepts", "conclusion",
-    "cons", "contents", "core concepts", "criteria", "date", "default", "definition", "description", "details",
-    "disadvantage", "disadvantages", "e.g.", "effect", "example", "examples", "faq", "fix", "further reading",
-    "goal", "goals", "how", "how it works", "i.e.", "impact", "important", "input", "introduction", "intro",
-    "issue", "issues", "key concepts", "key points", "key takeaways", "limitation", "limitations", "links",
-    "mitigation", "note", "notes", "output", "overview", "owner", "prerequisites", "problem", "pros",
-    "purpose", "question", "reason", "references", "related", "requirement", "requirements", "resolution",
-    "resources", "result", "results", "risk", "risks", "root cause", "see also", "setup", "solution",
-    "solutions", "source", "sources", "status", "step", "steps", "summary", "symptom", "symptoms",
-    "table of contents", "takeaways", "tip", "tips", "tl;dr", "trade-off", "trade-offs", "tradeoff",
-    "tradeoffs", "troubleshooting", "usage", "use case", "use cases", "verify", "warning", "what", "when",
-    "where", "why", "workaround",
+    "behavior", "behaviour", "benefit", "benefits", "best practices", "cause", "causes", "caution",
+    "challenges", "check", "command", "commands", "common issues", "comparison", "comparison table",
+    "concepts", "conclusion", "cons", "contents", "core concepts", "criteria", "date", "default",
+    "definition", "description", "details", "disadvantage", "disadvantages", "e.g.", "effect", "example",
+    "examples", "faq", "fix", "further reading", "goal", "goals", "how", "how it works", "i.e.", "impact",
+    "important", "input", "intro", "introduction", "issue", "issues", "key concepts", "key points",
+    "key takeaways", "limitation", "limitations", "links", "mitigation", "note", "notes", "output",
+    "overview", "owner", "prerequisites", "problem", "pros", "purpose", "question", "reason", "references",
+    "related", "requirement", "requirements", "resolution", "resources", "result", "results", "risk", "risks",
+    "root cause", "see also", "setup", "solution", "solutions", "source", "sources", "status", "step",
+    "steps", "summary", "symptom", "symptoms", "table of contents", "takeaways", "tip", "tips", "tl;dr",
+    "trade-off", "trade-offs", "tradeoff", "tradeoffs", "troubleshooting", "usage", "use case", "use cases",
+    "verify", "warning", "what", "when", "where", "why", "workaround",
 ];
 
 /// A list label used this many times in one note is a field label (`Action`, `Criteria`), not a term.
@@ -108,8 +108,17 @@ pub fn extract(text: &str, syntax: &NoteSyntax) -> Vec<TermDef> {
 }
 
 fn is_generic(term: &str) -> bool {
-    let lower = term.trim().to_lowercase();
-    GENERIC_LABELS.contains(&lower.as_str())
+    let term = term.trim().as_bytes();
+    // No generic label is longer, and all are ASCII: lowercase on the stack, then search.
+    let mut lower = [0u8; 20];
+    if term.len() > lower.len() {
+        return false;
+    }
+    for (dst, src) in lower.iter_mut().zip(term) {
+        *dst = src.to_ascii_lowercase();
+    }
+    let lower = &lower[..term.len()];
+    GENERIC_LABELS.binary_search_by(|label| label.as_bytes().cmp(lower)).is_ok()
 }
 
 // Front matter.
@@ -279,16 +288,21 @@ fn is_term_like(term: &str, is_code: bool) -> bool {
 // List items.
 
 fn list_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
+    let citation_headings: Vec<bool> =
+        syntax.headings.iter().map(|h| CITATION_SECTIONS.iter().any(|c| c.eq_ignore_ascii_case(h.text.trim()))).collect();
     let mut found = Vec::new();
     for (idx, item) in syntax.list_items.iter().enumerate() {
-        if in_citation_section(text, &syntax.headings, item.start as usize) {
+        // Headings are in document order: the last one before the item names its section.
+        let heading_idx = syntax.headings.partition_point(|h| h.range.start < item.start);
+        if heading_idx > 0 && citation_headings[heading_idx - 1] {
             continue;
         }
-        // The item's own text stops where its first nested item or code block begins.
-        let nested_start = syntax.list_items[idx + 1..]
-            .iter()
-            .map(|r| r.start)
-            .chain(syntax.code_blocks.iter().map(|b| b.range.start))
+        // The item's own text stops where its first nested item or code block begins (items and
+        // blocks are in document order, so the first candidates are the next ones).
+        let block_idx = syntax.code_blocks.partition_point(|b| b.range.start <= item.start);
+        let nested_start = [syntax.list_items.get(idx + 1).map(|r| r.start), syntax.code_blocks.get(block_idx).map(|b| b.range.start)]
+            .into_iter()
+            .flatten()
             .filter(|&start| start > item.start && start < item.end)
             .min()
             .unwrap_or(item.end);
@@ -302,14 +316,6 @@ fn list_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
         *counts.entry(def.term.to_lowercase()).or_default() += 1;
     }
     res.extend(found.into_iter().filter(|def| counts[&def.term.to_lowercase()] < LABEL_REPEATS));
-}
-
-fn in_citation_section(text: &str, headings: &[Heading], offset: usize) -> bool {
-    let _ = text;
-    headings
-        .iter()
-        .rfind(|h| (h.range.start as usize) < offset)
-        .is_some_and(|h| CITATION_SECTIONS.contains(&h.text.trim().to_lowercase().as_str()))
 }
 
 fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef> {
@@ -565,9 +571,29 @@ fn paragraph_right_after(text: &str, syntax: &NoteSyntax, offset: usize, limit: 
 
 // Helpers.
 
-/// Collapses runs of whitespace (line breaks included) into one space and trims.
+/// Collapses runs of ASCII whitespace (line breaks included) into one space and trims.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = text.trim_ascii();
+    let bytes = text.as_bytes();
+    // Most definitions are one line with single spaces: nothing to collapse.
+    if memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none() && memchr::memmem::find(bytes, b"  ").is_none() {
+        return text.to_string();
+    }
+    let mut res: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut pending_space = false;
+    for &byte in bytes {
+        if byte.is_ascii_whitespace() {
+            pending_space = !res.is_empty();
+        } else {
+            if pending_space {
+                res.push(b' ');
+                pending_space = false;
+            }
+            res.push(byte);
+        }
+    }
+    // Only ASCII bytes were dropped or added, so the bytes are still UTF-8.
+    String::from_utf8(res).unwrap_or_default()
 }
 
 fn truncate(text: &str, max: usize) -> String {

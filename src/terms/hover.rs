@@ -89,6 +89,9 @@ fn kubectl_word_at(inv: &Invocation, offset: usize, packs: &Packs) -> Option<Ter
     Some(TermAt { range: flag.range, kind: TermAtKind::KubectlFlag { command: inv.command.clone(), flag: flag.name.clone() } })
 }
 
+/// The most note definitions a hover lists; the rest are counted.
+pub const MAX_HOVER_DEFINITIONS: usize = 10;
+
 /// A definition in the notes and where the caller says it is.
 #[derive(Clone, Copy, Debug)]
 pub struct DefLocation<'a> {
@@ -105,7 +108,7 @@ pub fn hover_markdown(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>], 
     let mut sections: Vec<String> = Vec::new();
     if !defs.is_empty() {
         let mut notes = String::from("**In your notes**\n");
-        for loc in defs {
+        for loc in defs.iter().take(MAX_HOVER_DEFINITIONS) {
             let def = loc.def;
             let label = if def.term.eq_ignore_ascii_case(target.name()) {
                 String::new()
@@ -113,6 +116,9 @@ pub fn hover_markdown(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>], 
                 format!("**{}**: ", def.term)
             };
             let _ = writeln!(notes, "- {label}{} ([{}:{}]({}#L{}))", def.definition, loc.path, loc.line, loc.path, loc.line);
+        }
+        if defs.len() > MAX_HOVER_DEFINITIONS {
+            let _ = writeln!(notes, "- … and {} more", defs.len() - MAX_HOVER_DEFINITIONS);
         }
         sections.push(notes.trim_end().to_string());
     }

@@ -22,7 +22,7 @@ mod recognize;
 pub use check::{check, TermFinding, CODES, UNKNOWN_DCGM_FIELD, UNKNOWN_KUBECTL_COMMAND, UNKNOWN_KUBECTL_FLAG};
 pub use complete::{complete, Completion, CompletionItem, CompletionKind, MAX_DCGM_ITEMS};
 pub use extract::{extract, DefKind, TermDef, GENERIC_LABELS, LABEL_REPEATS};
-pub use hover::{hover_markdown, term_at, DefLocation, TermAt, TermAtKind};
+pub use hover::{hover_markdown, term_at, DefLocation, TermAt, TermAtKind, MAX_HOVER_DEFINITIONS};
 pub use kubectl::{code_span_kubectl, dialect_of, invocations, note_invocations, Dialect, FlagUse, Invocation, Word};
 pub use pack::{escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack, PackError, PackTerm};
 pub use packs::{BuiltinPack, Packs};

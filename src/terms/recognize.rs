@@ -12,7 +12,7 @@ use super::packs::Packs;
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// A `DCGM_FI_*` identifier in a note.
@@ -74,10 +74,12 @@ pub struct DefSite<'a> {
 /// All term definitions of the corpus, by name, and the automaton that finds their mentions.
 #[derive(Clone, Debug, Default)]
 pub struct TermIndex {
-    /// Each note's definitions, by path (so listings come in a stable order).
-    notes: BTreeMap<String, Vec<TermDef>>,
-    /// Lowercased name or alias to the notes defining it.
-    by_name: HashMap<String, Vec<String>>,
+    /// Each note's path and definitions; a removed note leaves a free slot.
+    notes: Vec<Option<(Arc<str>, Vec<TermDef>)>>,
+    by_path: HashMap<Arc<str>, u32>,
+    free_slots: Vec<u32>,
+    /// Lowercased name or alias to its definitions, as (note slot, definition index).
+    by_name: HashMap<String, Vec<(u32, u32)>>,
     /// Names recognized in prose (as written), with how many definitions give each.
     patterns: HashMap<String, u32>,
     /// Pack term names and aliases, recognized like note terms.
@@ -88,9 +90,10 @@ pub struct TermIndex {
 
 #[derive(Debug)]
 struct Matcher {
-    /// A case-sensitive and an ASCII case-insensitive automaton, each with its pattern index to
-    /// term id table.
-    automata: [(Option<AhoCorasick>, Vec<TermId>); 2],
+    /// One ASCII case-insensitive automaton over every name.
+    automaton: Option<AhoCorasick>,
+    /// Per pattern: its term, and the exact spelling a match must have when case matters.
+    patterns: Vec<(TermId, Option<String>)>,
     /// Term id to its lowercased name.
     keys: Vec<String>,
     by_key: HashMap<String, TermId>,
@@ -113,48 +116,85 @@ impl TermIndex {
 
     /// Replaces the definitions of the note at `path` (an empty list removes it).
     pub fn update_note(&mut self, path: &str, defs: Vec<TermDef>) {
-        let old = if defs.is_empty() { self.notes.remove(path) } else { self.notes.insert(path.to_string(), defs) };
         let mut changed = false;
-        if let Some(old) = old {
-            for def in &old {
+        let slot = match self.by_path.get(path) {
+            Some(&slot) => {
+                changed |= self.unindex(slot);
+                slot
+            }
+            None if defs.is_empty() => return,
+            None => {
+                let path: Arc<str> = Arc::from(path);
+                let slot = match self.free_slots.pop() {
+                    Some(slot) => slot,
+                    None => {
+                        self.notes.push(None);
+                        (self.notes.len() - 1) as u32
+                    }
+                };
+                self.by_path.insert(path.clone(), slot);
+                self.notes[slot as usize] = Some((path, Vec::new()));
+                slot
+            }
+        };
+        if defs.is_empty() {
+            if let Some((path, _)) = self.notes[slot as usize].take() {
+                self.by_path.remove(&path);
+                self.free_slots.push(slot);
+            }
+        } else {
+            for (def_idx, def) in defs.iter().enumerate() {
                 for key in lower_names(def) {
-                    if let Some(paths) = self.by_name.get_mut(&key) {
-                        paths.retain(|p| p != path);
-                        if paths.is_empty() {
-                            self.by_name.remove(&key);
-                        }
+                    let entries = self.by_name.entry(key).or_default();
+                    if entries.last() != Some(&(slot, def_idx as u32)) {
+                        entries.push((slot, def_idx as u32));
                     }
                 }
                 for pattern in mention_names(def) {
-                    if let Some(count) = self.patterns.get_mut(pattern) {
-                        *count -= 1;
-                        if *count == 0 {
-                            self.patterns.remove(pattern);
+                    match self.patterns.get_mut(pattern) {
+                        Some(count) => *count += 1,
+                        None => {
+                            self.patterns.insert(pattern.to_string(), 1);
                             changed = true;
                         }
                     }
                 }
             }
-        }
-        if let Some(new) = self.notes.get(path) {
-            for def in new {
-                for key in lower_names(def) {
-                    let paths = self.by_name.entry(key).or_default();
-                    if !paths.iter().any(|p| p == path) {
-                        let at = paths.partition_point(|p| p.as_str() < path);
-                        paths.insert(at, path.to_string());
-                    }
-                }
-                for pattern in mention_names(def) {
-                    let count = self.patterns.entry(pattern.to_string()).or_insert(0);
-                    changed |= *count == 0;
-                    *count += 1;
-                }
+            if let Some((_, slot_defs)) = &mut self.notes[slot as usize] {
+                *slot_defs = defs;
             }
         }
         if changed {
             self.invalidate();
         }
+    }
+
+    /// Drops the name entries of the note in `slot`; returns whether a recognized name went away.
+    fn unindex(&mut self, slot: u32) -> bool {
+        let Some((_, defs)) = &self.notes[slot as usize] else {
+            return false;
+        };
+        let mut changed = false;
+        for def in defs {
+            for key in lower_names(def) {
+                if let Some(entries) = self.by_name.get_mut(&key) {
+                    entries.retain(|(s, _)| *s != slot);
+                    if entries.is_empty() {
+                        self.by_name.remove(&key);
+                    }
+                }
+            }
+            for pattern in mention_names(def) {
+                if let Some(count) = self.patterns.get_mut(pattern) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.patterns.remove(pattern);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        changed
     }
 
     pub fn remove_note(&mut self, path: &str) {
@@ -191,24 +231,32 @@ impl TermIndex {
 
     /// The definitions of `name` (a term or an alias, any case), by note path then position.
     pub fn definitions(&self, name: &str) -> Vec<DefSite<'_>> {
-        let key = name.to_lowercase();
-        let mut res = Vec::new();
-        for path in self.by_name.get(&key).into_iter().flatten() {
-            let Some((path, defs)) = self.notes.get_key_value(path) else {
-                continue;
-            };
-            for def in defs {
-                if lower_names(def).any(|k| k == key) {
-                    res.push(DefSite { path, def });
-                }
-            }
-        }
+        let mut res: Vec<DefSite<'_>> = self
+            .by_name
+            .get(&name.to_lowercase())
+            .into_iter()
+            .flatten()
+            .filter_map(|&(slot, def_idx)| {
+                let (path, defs) = self.notes.get(slot as usize)?.as_ref()?;
+                Some(DefSite { path, def: defs.get(def_idx as usize)? })
+            })
+            .collect();
+        res.sort_by(|a, b| (a.path, a.def.range.start).cmp(&(b.path, b.def.range.start)));
         res
     }
 
+    /// How many notes define `name`.
+    pub fn n_defining_notes(&self, name: &str) -> usize {
+        let mut slots: Vec<u32> = self.by_name.get(&name.to_lowercase()).into_iter().flatten().map(|(slot, _)| *slot).collect();
+        slots.dedup();
+        slots.len()
+    }
+
     /// Every definition of the corpus, by note path then position.
-    pub fn all_definitions(&self) -> impl Iterator<Item = DefSite<'_>> {
-        self.notes.iter().flat_map(|(path, defs)| defs.iter().map(move |def| DefSite { path, def }))
+    pub fn all_definitions(&self) -> Vec<DefSite<'_>> {
+        let mut notes: Vec<&(Arc<str>, Vec<TermDef>)> = self.notes.iter().flatten().collect();
+        notes.sort_by(|a, b| a.0.cmp(&b.0));
+        notes.iter().flat_map(|(path, defs)| defs.iter().map(move |def| DefSite { path, def })).collect()
     }
 
     /// The lowercased name a term id stands for.
@@ -236,22 +284,20 @@ impl TermIndex {
         // Names of several words, or that start in lowercase, are matched ignoring ASCII case
         // (`error budget` for `Error Budget`, `Kubelet` at the start of a sentence). A single
         // capitalized word (`Storage`, `GPU`) keeps its case, or every `storage` would be a mention.
-        let mut sensitive = (Vec::new(), Vec::new());
-        let mut insensitive = (Vec::new(), Vec::new());
-        for name in names {
+        let mut patterns = Vec::with_capacity(names.len());
+        for name in &names {
             let id = by_key[&name.to_lowercase()];
-            let list = if name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase()) { &mut insensitive } else { &mut sensitive };
-            list.0.push(name.to_string());
-            list.1.push(id);
+            let ignore_case = name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase());
+            patterns.push((id, (!ignore_case).then(|| name.to_string())));
         }
-        let build = |patterns: &[String], case_insensitive: bool| {
-            if patterns.is_empty() {
-                return None;
-            }
-            AhoCorasick::builder().match_kind(MatchKind::Standard).ascii_case_insensitive(case_insensitive).build(patterns).ok()
+        // One automaton for all names (searching once is what makes recognition cheap); case is
+        // checked per match for the names that keep it.
+        let automaton = if names.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder().match_kind(MatchKind::Standard).ascii_case_insensitive(true).build(&names).ok()
         };
-        let automata = [(build(&sensitive.0, false), sensitive.1), (build(&insensitive.0, true), insensitive.1)];
-        Matcher { automata, keys, by_key }
+        Matcher { automaton, patterns, keys, by_key }
     }
 
     /// The terms mentioned in a note's prose (whole words, longest first where mentions overlap),
@@ -275,16 +321,15 @@ impl TermIndex {
                 continue;
             };
             let mut candidates: Vec<(usize, usize, TermId)> = Vec::new();
-            for (automaton, pattern_terms) in &matcher.automata {
-                let Some(automaton) = automaton else {
-                    continue;
-                };
-                candidates.extend(
-                    automaton
-                        .find_overlapping_iter(run_text)
-                        .map(|m| (run.start as usize + m.start(), run.start as usize + m.end(), pattern_terms[m.pattern().as_usize()]))
-                        .filter(|&(start, end, _)| is_whole_word(text, start, end)),
-                );
+            if let Some(automaton) = &matcher.automaton {
+                for m in automaton.find_overlapping_iter(run_text) {
+                    let (term, exact) = &matcher.patterns[m.pattern().as_usize()];
+                    let (start, end) = (run.start as usize + m.start(), run.start as usize + m.end());
+                    if exact.as_ref().is_some_and(|exact| exact.as_str() != &text[start..end]) || !is_whole_word(text, start, end) {
+                        continue;
+                    }
+                    candidates.push((start, end, *term));
+                }
             }
             candidates.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
             let mut covered = 0;

@@ -256,3 +256,10 @@ fn comparison_tables_have_no_terms() {
         expect![[r#""#]],
     );
 }
+
+#[test]
+fn generic_labels_are_sorted_short_lowercase() {
+    assert!(GENERIC_LABELS.windows(2).all(|w| w[0] < w[1]));
+    assert!(GENERIC_LABELS.iter().all(|l| l.len() <= 20 && *l == l.to_lowercase()));
+    assert!(is_generic("Overview") && is_generic(" TL;DR ") && !is_generic("kube-apiserver"));
+}
