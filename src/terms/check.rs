@@ -17,7 +17,11 @@ pub const UNKNOWN_KUBECTL_COMMAND: &str = "unknown-kubectl-command";
 pub const UNKNOWN_KUBECTL_FLAG: &str = "unknown-kubectl-flag";
 
 /// Every code this module reports; all are warnings.
-pub const CODES: [&str; 3] = [UNKNOWN_DCGM_FIELD, UNKNOWN_KUBECTL_COMMAND, UNKNOWN_KUBECTL_FLAG];
+pub const CODES: [&str; 3] = [
+    UNKNOWN_DCGM_FIELD,
+    UNKNOWN_KUBECTL_COMMAND,
+    UNKNOWN_KUBECTL_FLAG,
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TermFinding {
@@ -31,10 +35,41 @@ pub struct TermFinding {
 /// Well-known kubectl plugins (`kubectl krew`, `kubectl virt`): a first word that is neither a
 /// command nor close to one is taken for a plugin and not reported, and these never are.
 const KNOWN_PLUGINS: &[&str] = &[
-    "access-matrix", "ai", "argo", "cert-manager", "cnpg", "ctx", "df-pv", "example", "gadget", "hns", "images",
-    "karmada", "konfig", "krew", "ktop", "kuttl", "kyverno", "minio", "mtail", "neat", "node-shell", "ns",
-    "oidc-login", "resource-capacity", "rook-ceph", "rollouts", "slice", "sniff", "stern", "tail", "trace", "tree",
-    "view-secret", "virt", "who-can",
+    "access-matrix",
+    "ai",
+    "argo",
+    "cert-manager",
+    "cnpg",
+    "ctx",
+    "df-pv",
+    "example",
+    "gadget",
+    "hns",
+    "images",
+    "karmada",
+    "konfig",
+    "krew",
+    "ktop",
+    "kuttl",
+    "kyverno",
+    "minio",
+    "mtail",
+    "neat",
+    "node-shell",
+    "ns",
+    "oidc-login",
+    "resource-capacity",
+    "rook-ceph",
+    "rollouts",
+    "slice",
+    "sniff",
+    "stern",
+    "tail",
+    "trace",
+    "tree",
+    "view-secret",
+    "virt",
+    "who-can",
 ];
 
 /// The findings of one note, in document order.
@@ -54,7 +89,12 @@ pub fn check(text: &str, syntax: &NoteSyntax, packs: &Packs) -> Vec<TermFinding>
                 Some(close) => format!("`{name}` is not a DCGM field (did you mean `{close}`?)"),
                 None => format!("`{name}` is not a DCGM field"),
             };
-            res.push(TermFinding { code: UNKNOWN_DCGM_FIELD, range: mention.range, message, suggestion });
+            res.push(TermFinding {
+                code: UNKNOWN_DCGM_FIELD,
+                range: mention.range,
+                message,
+                suggestion,
+            });
         }
     }
     if packs.has_kubectl() {
@@ -71,7 +111,9 @@ fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>)
         let word = first.text.as_str();
         let has_subcommands = !packs.subcommands(&inv.command).is_empty();
         if has_subcommands && !is_placeholder(word) {
-            let suggestion = packs.suggest_subcommand(&inv.command, word).map(String::from);
+            let suggestion = packs
+                .suggest_subcommand(&inv.command, word)
+                .map(String::from);
             if inv.command == "kubectl" {
                 // Not a command and not close to one: most likely a plugin, whose flags are its own.
                 if suggestion.is_none() || KNOWN_PLUGINS.contains(&word) {
@@ -79,12 +121,21 @@ fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>)
                 }
             }
             let message = match (&suggestion, inv.command.as_str()) {
-                (Some(close), "kubectl") => format!("`{word}` is not a kubectl command (did you mean `kubectl {close}`?)"),
+                (Some(close), "kubectl") => {
+                    format!("`{word}` is not a kubectl command (did you mean `kubectl {close}`?)")
+                }
                 (None, "kubectl") => format!("`{word}` is not a kubectl command"),
-                (Some(close), parent) => format!("`{word}` is not a subcommand of `{parent}` (did you mean `{parent} {close}`?)"),
+                (Some(close), parent) => format!(
+                    "`{word}` is not a subcommand of `{parent}` (did you mean `{parent} {close}`?)"
+                ),
                 (None, parent) => format!("`{word}` is not a subcommand of `{parent}`"),
             };
-            res.push(TermFinding { code: UNKNOWN_KUBECTL_COMMAND, range: first.range, message, suggestion });
+            res.push(TermFinding {
+                code: UNKNOWN_KUBECTL_COMMAND,
+                range: first.range,
+                message,
+                suggestion,
+            });
             // With the command unknown, its flags cannot be judged.
             return;
         }
@@ -98,11 +149,18 @@ fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>)
             [] => String::new(),
             [one] => format!(" (it is a flag of `{one}`)"),
             [one, two] => format!(" (it is a flag of `{one}` and `{two}`)"),
-            [one, two, rest @ ..] => format!(" (it is a flag of `{one}`, `{two}` and {} more)", rest.len()),
+            [one, two, rest @ ..] => format!(
+                " (it is a flag of `{one}`, `{two}` and {} more)",
+                rest.len()
+            ),
         };
         // Only a whole flag word can be replaced: not one letter of `-itz`.
         let replaceable = flag.is_long() || flag.range.len() == 2;
-        let suggestion = if replaceable { packs.suggest_flag(&inv.command, &flag.name) } else { None };
+        let suggestion = if replaceable {
+            packs.suggest_flag(&inv.command, &flag.name)
+        } else {
+            None
+        };
         let hint = match &suggestion {
             Some(close) if elsewhere.is_empty() => format!(" (did you mean `{close}`?)"),
             Some(close) => format!("; did you mean `{close}`?"),
@@ -111,7 +169,10 @@ fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>)
         res.push(TermFinding {
             code: UNKNOWN_KUBECTL_FLAG,
             range: flag.range,
-            message: format!("`{}` is not a flag of `{}`{elsewhere}{hint}", flag.name, inv.command),
+            message: format!(
+                "`{}` is not a flag of `{}`{elsewhere}{hint}",
+                flag.name, inv.command
+            ),
             suggestion,
         });
     }
@@ -122,7 +183,8 @@ fn is_placeholder(word: &str) -> bool {
     word.starts_with(['<', '$', '{', '[', '(', '"', '\'', '`'])
         || word.contains("...")
         || word.contains('…')
-        || (word.chars().any(|c| c.is_ascii_uppercase()) && !word.chars().any(|c| c.is_ascii_lowercase()))
+        || (word.chars().any(|c| c.is_ascii_uppercase())
+            && !word.chars().any(|c| c.is_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -137,8 +199,17 @@ mod tests {
         let res: Vec<String> = check(text, &syntax, Packs::builtin())
             .iter()
             .map(|f| {
-                let fix = f.suggestion.as_deref().map(|s| format!(" -> {s}")).unwrap_or_default();
-                format!("{} {:?}{fix}: {}", f.code, &text[f.range.as_usize()], f.message)
+                let fix = f
+                    .suggestion
+                    .as_deref()
+                    .map(|s| format!(" -> {s}"))
+                    .unwrap_or_default();
+                format!(
+                    "{} {:?}{fix}: {}",
+                    f.code,
+                    &text[f.range.as_usize()],
+                    f.message
+                )
             })
             .collect();
         expect.assert_eq(&res.join("\n"));

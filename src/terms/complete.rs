@@ -42,7 +42,12 @@ pub enum CompletionKind {
 pub const MAX_DCGM_ITEMS: usize = 200;
 
 /// Completions at `offset`, if the cursor is on something this module completes.
-pub fn complete(text: &str, syntax: &NoteSyntax, offset: usize, packs: &Packs) -> Option<Completion> {
+pub fn complete(
+    text: &str,
+    syntax: &NoteSyntax,
+    offset: usize,
+    packs: &Packs,
+) -> Option<Completion> {
     if offset > text.len() || !text.is_char_boundary(offset) {
         return None;
     }
@@ -65,7 +70,8 @@ fn complete_dcgm(text: &str, offset: usize, packs: &Packs) -> Option<Completion>
     }
     let typed = text[start..offset].to_ascii_uppercase();
     // `DCGM` or more of `DCGM_FI_...`.
-    let is_dcgm = typed.len() >= 4 && ("DCGM_FI_".starts_with(&typed) || typed.starts_with("DCGM_FI_"));
+    let is_dcgm =
+        typed.len() >= 4 && ("DCGM_FI_".starts_with(&typed) || typed.starts_with("DCGM_FI_"));
     if !is_dcgm || !packs.has_dcgm() {
         return None;
     }
@@ -99,16 +105,32 @@ fn complete_dcgm(text: &str, offset: usize, packs: &Packs) -> Option<Completion>
             }
         })
         .collect();
-    Some(Completion { replace_range: TextRange::new(start, end), items, incomplete })
+    Some(Completion {
+        replace_range: TextRange::new(start, end),
+        items,
+        incomplete,
+    })
 }
 
-fn complete_kubectl(text: &str, inv: &Invocation, offset: usize, packs: &Packs) -> Option<Completion> {
-    if offset < inv.kubectl.end as usize || inv.after_dash_dash.iter().any(|w| (w.range.start as usize) < offset) {
+fn complete_kubectl(
+    text: &str,
+    inv: &Invocation,
+    offset: usize,
+    packs: &Packs,
+) -> Option<Completion> {
+    if offset < inv.kubectl.end as usize
+        || inv
+            .after_dash_dash
+            .iter()
+            .any(|w| (w.range.start as usize) < offset)
+    {
         return None;
     }
     // A flag being typed: `-`, `--`, `--so`, `-o` (read from the text: `-` and `--` alone are
     // not flags to the parser).
-    let word_start = text[..offset].rfind(|c: char| c.is_whitespace() || c == '`').map_or(0, |idx| idx + 1);
+    let word_start = text[..offset]
+        .rfind(|c: char| c.is_whitespace() || c == '`')
+        .map_or(0, |idx| idx + 1);
     let typed = &text[word_start..offset];
     if typed.starts_with('-') {
         if let Some(flag) = inv.flags.iter().find(|f| f.range.touches(offset)) {
@@ -117,27 +139,55 @@ fn complete_kubectl(text: &str, inv: &Invocation, offset: usize, packs: &Packs) 
                 return None;
             }
         }
-        let word_end = text[offset..].find(|c: char| c.is_whitespace() || c == '=' || c == '`').map_or(text.len(), |idx| offset + idx);
-        return Some(flag_completion(inv, TextRange::new(word_start, word_end), typed, packs));
+        let word_end = text[offset..]
+            .find(|c: char| c.is_whitespace() || c == '=' || c == '`')
+            .map_or(text.len(), |idx| offset + idx);
+        return Some(flag_completion(
+            inv,
+            TextRange::new(word_start, word_end),
+            typed,
+            packs,
+        ));
     }
     // A word being typed, or a blank after the last word.
     let words = inv.path.iter().chain(&inv.args);
     let current = words.clone().find(|w| w.range.touches(offset));
-    let args_before = inv.args.iter().any(|w| (w.range.end as usize) < offset || current.is_some_and(|c| c.range != w.range && w.range.start < c.range.start));
-    if args_before || inv.flags.iter().any(|f| f.value.as_ref().is_some_and(|v| v.range.touches(offset))) {
+    let args_before = inv.args.iter().any(|w| {
+        (w.range.end as usize) < offset
+            || current.is_some_and(|c| c.range != w.range && w.range.start < c.range.start)
+    });
+    if args_before
+        || inv
+            .flags
+            .iter()
+            .any(|f| f.value.as_ref().is_some_and(|v| v.range.touches(offset)))
+    {
         return None;
     }
     // The value a flag still waits for (`-o |`) is not a subcommand.
-    let waiting_flag = inv.flags.iter().any(|f| f.value.is_none() && (f.range.end as usize) < offset && packs.flag(&inv.command, &f.name).is_some_and(|fl| fl.value_type.takes_value()));
+    let waiting_flag = inv.flags.iter().any(|f| {
+        f.value.is_none()
+            && (f.range.end as usize) < offset
+            && packs
+                .flag(&inv.command, &f.name)
+                .is_some_and(|fl| fl.value_type.takes_value())
+    });
     if waiting_flag && current.is_none() {
         return None;
     }
     let (parent_words, replace_range): (Vec<&str>, TextRange) = match current {
         Some(word) => (
-            inv.path.iter().take_while(|w| w.range.end < word.range.start).map(|w| w.text.as_str()).collect(),
+            inv.path
+                .iter()
+                .take_while(|w| w.range.end < word.range.start)
+                .map(|w| w.text.as_str())
+                .collect(),
             word.range,
         ),
-        None => (inv.path.iter().map(|w| w.text.as_str()).collect(), TextRange::empty(offset)),
+        None => (
+            inv.path.iter().map(|w| w.text.as_str()).collect(),
+            TextRange::empty(offset),
+        ),
     };
     if current.is_none() && !text[..offset].ends_with(char::is_whitespace) {
         return None;
@@ -154,7 +204,11 @@ fn complete_kubectl(text: &str, inv: &Invocation, offset: usize, packs: &Packs) 
             if !command.usage.is_empty() {
                 documentation.push_str(&format!("`{}`\n\n", command.usage));
             }
-            documentation.push_str(if command.description.is_empty() { &command.synopsis } else { &command.description });
+            documentation.push_str(if command.description.is_empty() {
+                &command.synopsis
+            } else {
+                &command.description
+            });
             CompletionItem {
                 label: command.name().to_string(),
                 kind: CompletionKind::KubectlCommand,
@@ -164,20 +218,45 @@ fn complete_kubectl(text: &str, inv: &Invocation, offset: usize, packs: &Packs) 
             }
         })
         .collect();
-    Some(Completion { replace_range, items, incomplete: false })
+    Some(Completion {
+        replace_range,
+        items,
+        incomplete: false,
+    })
 }
 
 /// The flags of the invocation's command (its own first, then global ones); after `--` only
 /// long names, after a single `-` the shorthands too.
-fn flag_completion(inv: &Invocation, replace_range: TextRange, typed: &str, packs: &Packs) -> Completion {
+fn flag_completion(
+    inv: &Invocation,
+    replace_range: TextRange,
+    typed: &str,
+    packs: &Packs,
+) -> Completion {
     let mut flags = packs.flags(&inv.command);
     // The command's own flags first, then the global ones, each group by name.
-    flags.sort_by_key(|flag| (!flag.commands.iter().any(|c| c == &inv.command), flag.long.clone()));
-    let mut items: Vec<CompletionItem> = flags.iter().map(|flag| flag_item(flag, &flag.long, &inv.command)).collect();
+    flags.sort_by_key(|flag| {
+        (
+            !flag.commands.iter().any(|c| c == &inv.command),
+            flag.long.clone(),
+        )
+    });
+    let mut items: Vec<CompletionItem> = flags
+        .iter()
+        .map(|flag| flag_item(flag, &flag.long, &inv.command))
+        .collect();
     if !typed.starts_with("--") {
-        items.extend(flags.iter().filter_map(|flag| Some(flag_item(flag, &format!("-{}", flag.short?), &inv.command))));
+        items.extend(
+            flags.iter().filter_map(|flag| {
+                Some(flag_item(flag, &format!("-{}", flag.short?), &inv.command))
+            }),
+        );
     }
-    Completion { replace_range, items, incomplete: false }
+    Completion {
+        replace_range,
+        items,
+        incomplete: false,
+    }
 }
 
 fn flag_item(flag: &KubectlFlag, label: &str, command: &str) -> CompletionItem {
@@ -218,9 +297,19 @@ mod tests {
                     "replace {:?}, {} items{}",
                     &text[completion.replace_range.as_usize()],
                     completion.items.len(),
-                    if completion.incomplete { " (incomplete)" } else { "" }
+                    if completion.incomplete {
+                        " (incomplete)"
+                    } else {
+                        ""
+                    }
                 )];
-                lines.extend(completion.items.iter().take(limit).map(|item| format!("{} — {}", item.label, item.detail)));
+                lines.extend(
+                    completion
+                        .items
+                        .iter()
+                        .take(limit)
+                        .map(|item| format!("{} — {}", item.label, item.detail)),
+                );
                 lines.join("\n")
             }
         };
@@ -229,45 +318,73 @@ mod tests {
 
     #[test]
     fn dcgm_names() {
-        check("Watch DCGM_FI_DEV_GPU_T$0 closely.", 10, expect![[r#"
+        check(
+            "Watch DCGM_FI_DEV_GPU_T$0 closely.",
+            10,
+            expect![[r#"
             replace "DCGM_FI_DEV_GPU_T", 6 items
             DCGM_FI_DEV_GPU_TEMP — id 150 · int64 · C · old name of DCGM_FI_DEV_GPU_TEMP_CELSIUS
             DCGM_FI_DEV_GPU_TEMP_CELSIUS — id 150 · int64 · degrees C
             DCGM_FI_DEV_GPU_TEMP_LIMIT — id 153 · int64 · C · old name of DCGM_FI_DEV_GPU_TEMP_MARGIN_CELSIUS
             DCGM_FI_DEV_GPU_TEMP_MARGIN_CELSIUS — id 153 · int64 · C
             DCGM_FI_DEV_GPU_TEMP_SHUTDOWN_CELSIUS — id 159 · int64 · C
-            DCGM_FI_DEV_GPU_TEMP_SLOWDOWN_CELSIUS — id 158 · int64 · C"#]]);
-        check("`dcgm_fi_prof_gr$0`", 10, expect![[r#"
+            DCGM_FI_DEV_GPU_TEMP_SLOWDOWN_CELSIUS — id 158 · int64 · C"#]],
+        );
+        check(
+            "`dcgm_fi_prof_gr$0`",
+            10,
+            expect![[r#"
             replace "dcgm_fi_prof_gr", 2 items
             DCGM_FI_PROF_GR_ENGINE_ACTIVE — id 1001 · double · ratio · old name of DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO
-            DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO — id 1001 · double · ratio"#]]);
-        check("DCGM$0", 2, expect![[r#"
+            DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO — id 1001 · double · ratio"#]],
+        );
+        check(
+            "DCGM$0",
+            2,
+            expect![[r#"
             replace "DCGM", 200 items (incomplete)
             DCGM_FI_BIND_UNBIND_EVENT — id 6 · int64 · old name of DCGM_FI_SYSTEM_GPU_BIND_EVENT
-            DCGM_FI_CUDA_DRIVER_VERSION — id 5 · int64"#]]);
+            DCGM_FI_CUDA_DRIVER_VERSION — id 5 · int64"#]],
+        );
         check("DCG$0", 2, expect!["none"]);
     }
 
     #[test]
     fn kubectl_subcommands() {
-        check("```bash\nkubectl $0\n```\n", 3, expect![[r#"
+        check(
+            "```bash\nkubectl $0\n```\n",
+            3,
+            expect![[r#"
             replace "", 45 items
             alpha — Commands for features in alpha
             annotate — Update the annotations on a resource
-            api-resources — Print the supported API resources on the server"#]]);
-        check("```bash\nkubectl cre$0\n```\n", 1, expect![[r#"
+            api-resources — Print the supported API resources on the server"#]],
+        );
+        check(
+            "```bash\nkubectl cre$0\n```\n",
+            1,
+            expect![[r#"
             replace "cre", 45 items
-            alpha — Commands for features in alpha"#]]);
-        check("```bash\nkubectl create $0\n```\n", 3, expect![[r#"
+            alpha — Commands for features in alpha"#]],
+        );
+        check(
+            "```bash\nkubectl create $0\n```\n",
+            3,
+            expect![[r#"
             replace "", 17 items
             clusterrole — Create a cluster role
             clusterrolebinding — Create a cluster role binding for a particular cluster role
-            configmap — Create a config map from a local file, directory or literal value"#]]);
-        check("```bash\nkubectl auth $0 create pods\n```\n", 5, expect![[r#"
+            configmap — Create a config map from a local file, directory or literal value"#]],
+        );
+        check(
+            "```bash\nkubectl auth $0 create pods\n```\n",
+            5,
+            expect![[r#"
             replace "", 3 items
             can-i — Check whether an action is allowed
             reconcile — Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects
-            whoami — Experimental: Check self subject attributes"#]]);
+            whoami — Experimental: Check self subject attributes"#]],
+        );
         check("```bash\nkubectl get pods $0\n```\n", 3, expect!["none"]);
         check("```bash\nkubectl get -o $0\n```\n", 3, expect!["none"]);
         check("```yaml\nkubectl $0\n```\n", 3, expect!["none"]);
@@ -275,25 +392,45 @@ mod tests {
 
     #[test]
     fn kubectl_flags_of_the_command() {
-        check("```bash\nkubectl get pods --so$0\n```\n", 3, expect![[r#"
+        check(
+            "```bash\nkubectl get pods --so$0\n```\n",
+            3,
+            expect![[r#"
             replace "--so", 52 items
             --all-namespaces — bool · default false
             --allow-missing-template-keys — bool · default true
-            --chunk-size — int · default 500"#]]);
-        check("Try `kubectl logs web -$0`.", 4, expect![[r#"
+            --chunk-size — int · default 500"#]],
+        );
+        check(
+            "Try `kubectl logs web -$0`.",
+            4,
+            expect![[r#"
             replace "-", 53 items
             --all-containers — bool · default false
             --all-pods — bool · default false
             --container — string
-            --follow — bool · default false"#]]);
-        check("```bash\nkubectl get pods --$0\n```\n", 2, expect![[r#"
+            --follow — bool · default false"#]],
+        );
+        check(
+            "```bash\nkubectl get pods --$0\n```\n",
+            2,
+            expect![[r#"
             replace "--", 52 items
             --all-namespaces — bool · default false
-            --allow-missing-template-keys — bool · default true"#]]);
-        check("```bash\nkubectl debug -i$0t web\n```\n", 2, expect![[r#"
+            --allow-missing-template-keys — bool · default true"#]],
+        );
+        check(
+            "```bash\nkubectl debug -i$0t web\n```\n",
+            2,
+            expect![[r#"
             replace "-it", 61 items
             --arguments-only — bool · default false
-            --attach — bool · default false"#]]);
-        check("```sh\nkubectl exec -it web -- ls -$0\n```\n", 3, expect!["none"]);
+            --attach — bool · default false"#]],
+        );
+        check(
+            "```sh\nkubectl exec -it web -- ls -$0\n```\n",
+            3,
+            expect!["none"],
+        );
     }
 }

@@ -56,40 +56,170 @@ impl DefKind {
 /// Labels that notes use to structure an item or a section rather than to define a term
 /// (`- **Action**: ...`, `## Overview`). Lowercase, sorted, at most 20 bytes each.
 pub const GENERIC_LABELS: &[&str] = &[
-    "action", "actions", "advantage", "advantages", "analysis", "answer", "architecture", "background",
-    "behavior", "behaviour", "benefit", "benefits", "best practices", "cause", "causes", "caution",
-    "challenges", "check", "command", "commands", "common issues", "comparison", "comparison table",
-    "concepts", "conclusion", "cons", "contents", "core concepts", "criteria", "date", "default",
-    "definition", "description", "details", "disadvantage", "disadvantages", "e.g.", "effect", "example",
-    "examples", "faq", "fix", "further reading", "goal", "goals", "how", "how it works", "i.e.", "impact",
-    "important", "input", "intro", "introduction", "issue", "issues", "key concepts", "key points",
-    "key takeaways", "limitation", "limitations", "links", "mitigation", "note", "notes", "output",
-    "overview", "owner", "prerequisites", "problem", "pros", "purpose", "question", "reason", "references",
-    "related", "requirement", "requirements", "resolution", "resources", "result", "results", "risk", "risks",
-    "root cause", "see also", "setup", "solution", "solutions", "source", "sources", "status", "step",
-    "steps", "summary", "symptom", "symptoms", "table of contents", "takeaways", "tip", "tips", "tl;dr",
-    "trade-off", "trade-offs", "tradeoff", "tradeoffs", "troubleshooting", "usage", "use case", "use cases",
-    "verify", "warning", "what", "when", "where", "why", "workaround",
+    "action",
+    "actions",
+    "advantage",
+    "advantages",
+    "analysis",
+    "answer",
+    "architecture",
+    "background",
+    "behavior",
+    "behaviour",
+    "benefit",
+    "benefits",
+    "best practices",
+    "cause",
+    "causes",
+    "caution",
+    "challenges",
+    "check",
+    "command",
+    "commands",
+    "common issues",
+    "comparison",
+    "comparison table",
+    "concepts",
+    "conclusion",
+    "cons",
+    "contents",
+    "core concepts",
+    "criteria",
+    "date",
+    "default",
+    "definition",
+    "description",
+    "details",
+    "disadvantage",
+    "disadvantages",
+    "e.g.",
+    "effect",
+    "example",
+    "examples",
+    "faq",
+    "fix",
+    "further reading",
+    "goal",
+    "goals",
+    "how",
+    "how it works",
+    "i.e.",
+    "impact",
+    "important",
+    "input",
+    "intro",
+    "introduction",
+    "issue",
+    "issues",
+    "key concepts",
+    "key points",
+    "key takeaways",
+    "limitation",
+    "limitations",
+    "links",
+    "mitigation",
+    "note",
+    "notes",
+    "output",
+    "overview",
+    "owner",
+    "prerequisites",
+    "problem",
+    "pros",
+    "purpose",
+    "question",
+    "reason",
+    "references",
+    "related",
+    "requirement",
+    "requirements",
+    "resolution",
+    "resources",
+    "result",
+    "results",
+    "risk",
+    "risks",
+    "root cause",
+    "see also",
+    "setup",
+    "solution",
+    "solutions",
+    "source",
+    "sources",
+    "status",
+    "step",
+    "steps",
+    "summary",
+    "symptom",
+    "symptoms",
+    "table of contents",
+    "takeaways",
+    "tip",
+    "tips",
+    "tl;dr",
+    "trade-off",
+    "trade-offs",
+    "tradeoff",
+    "tradeoffs",
+    "troubleshooting",
+    "usage",
+    "use case",
+    "use cases",
+    "verify",
+    "warning",
+    "what",
+    "when",
+    "where",
+    "why",
+    "workaround",
 ];
 
 /// A list label used this many times in one note is a field label (`Action`, `Criteria`), not a term.
 pub const LABEL_REPEATS: usize = 3;
 
 /// Sections whose list items are citations, not definitions.
-const CITATION_SECTIONS: &[&str] = &["references", "see also", "further reading", "links", "sources", "resources", "bibliography"];
+const CITATION_SECTIONS: &[&str] = &[
+    "references",
+    "see also",
+    "further reading",
+    "links",
+    "sources",
+    "resources",
+    "bibliography",
+];
 
 /// Words a plain `Term:` label does not end with: `Persist configuration in: ...` is a sentence.
-const TRAILING_FUNCTION_WORDS: &[&str] =
-    &["a", "an", "and", "are", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "with", "was", "were", "be"];
+const TRAILING_FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
+    "the", "to", "with", "was", "were", "be",
+];
 
 /// Words a plain `Term:` label does not start with: `To add an element: ...` is a step.
-const LEADING_FUNCTION_WORDS: &[&str] =
-    &["to", "if", "when", "then", "for", "in", "on", "at", "by", "with", "this", "that", "it", "we", "you", "i", "a", "an", "and", "or", "but", "so", "note", "run", "use", "see"];
+const LEADING_FUNCTION_WORDS: &[&str] = &[
+    "to", "if", "when", "then", "for", "in", "on", "at", "by", "with", "this", "that", "it", "we",
+    "you", "i", "a", "an", "and", "or", "but", "so", "note", "run", "use", "see",
+];
 
 /// Column headers under which bold cells are the rows of a comparison (`| Feature | NFS | Lustre |`),
 /// not terms.
-const COMPARISON_HEADERS: &[&str] =
-    &["", "feature", "features", "aspect", "aspects", "criteria", "criterion", "characteristic", "characteristics", "property", "properties", "dimension", "attribute", "comparison", "factor", "category"];
+const COMPARISON_HEADERS: &[&str] = &[
+    "",
+    "feature",
+    "features",
+    "aspect",
+    "aspects",
+    "criteria",
+    "criterion",
+    "characteristic",
+    "characteristics",
+    "property",
+    "properties",
+    "dimension",
+    "attribute",
+    "comparison",
+    "factor",
+    "category",
+];
 
 /// Longest definition text kept for a nested item or section.
 const MAX_DEFINITION: usize = 600;
@@ -118,7 +248,9 @@ fn is_generic(term: &str) -> bool {
         *dst = src.to_ascii_lowercase();
     }
     let lower = &lower[..term.len()];
-    GENERIC_LABELS.binary_search_by(|label| label.as_bytes().cmp(lower)).is_ok()
+    GENERIC_LABELS
+        .binary_search_by(|label| label.as_bytes().cmp(lower))
+        .is_ok()
 }
 
 // Front matter.
@@ -131,17 +263,33 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
     let fm_text = text.get(fm_range.as_usize()).unwrap_or_default();
     let find_in_fm = |needle: &str, from: usize| -> Option<TextRange> {
         let at = fm_text.get(from..)?.find(needle)? + from;
-        Some(TextRange::new(fm_range.start as usize + at, fm_range.start as usize + at + needle.len()))
+        Some(TextRange::new(
+            fm_range.start as usize + at,
+            fm_range.start as usize + at + needle.len(),
+        ))
     };
     if !front_matter.aliases.is_empty() {
         let title_heading = syntax.headings.iter().find(|h| h.level == 1);
-        let term = syntax.title.clone().or_else(|| front_matter.aliases.first().cloned());
+        let term = syntax
+            .title
+            .clone()
+            .or_else(|| front_matter.aliases.first().cloned());
         if let Some(term) = term {
-            let aliases_at = fm_text.find("aliases").or_else(|| fm_text.find("alias")).unwrap_or(0);
-            let first_alias_range = front_matter.aliases.first().and_then(|a| find_in_fm(a, aliases_at));
+            let aliases_at = fm_text
+                .find("aliases")
+                .or_else(|| fm_text.find("alias"))
+                .unwrap_or(0);
+            let first_alias_range = front_matter
+                .aliases
+                .first()
+                .and_then(|a| find_in_fm(a, aliases_at));
             let term_range = match title_heading {
-                Some(heading) if syntax.title.as_deref() == Some(heading.text.as_str()) => heading.text_range,
-                _ => find_in_fm(&term, 0).or(first_alias_range).unwrap_or(fm_range),
+                Some(heading) if syntax.title.as_deref() == Some(heading.text.as_str()) => {
+                    heading.text_range
+                }
+                _ => find_in_fm(&term, 0)
+                    .or(first_alias_range)
+                    .unwrap_or(fm_range),
             };
             let definition = title_heading
                 .and_then(|h| paragraph_right_after(text, syntax, h.range.end as usize, text.len()))
@@ -149,7 +297,12 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
                 .map(|p| collapse(&text[p.as_usize()]))
                 .unwrap_or_default();
             res.push(TermDef {
-                aliases: front_matter.aliases.iter().filter(|a| **a != term).cloned().collect(),
+                aliases: front_matter
+                    .aliases
+                    .iter()
+                    .filter(|a| **a != term)
+                    .cloned()
+                    .collect(),
                 term,
                 definition,
                 term_range,
@@ -166,7 +319,10 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
         let term_range = if key_range == fm_range {
             fm_range
         } else {
-            TextRange::new(key_range.start as usize, key_range.start as usize + term_name.len())
+            TextRange::new(
+                key_range.start as usize,
+                key_range.start as usize + term_name.len(),
+            )
         };
         res.push(TermDef {
             term: term_name.to_string(),
@@ -187,15 +343,26 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
     let term_cells: Vec<Vec<Option<(String, TextRange)>>> = table
         .rows
         .iter()
-        .map(|row| row.iter().map(|cell| term_cell(cell_text(cell), *cell)).collect())
+        .map(|row| {
+            row.iter()
+                .map(|cell| term_cell(cell_text(cell), *cell))
+                .collect()
+        })
         .collect();
     let term_columns: Vec<usize> = (0..n_columns)
         .filter(|&col| {
-            let header = table.header.get(col).map(|h| collapse(cell_text(h)).to_lowercase()).unwrap_or_default();
+            let header = table
+                .header
+                .get(col)
+                .map(|h| collapse(cell_text(h)).to_lowercase())
+                .unwrap_or_default();
             if COMPARISON_HEADERS.contains(&header.trim_matches('*')) {
                 return false;
             }
-            let n_terms = term_cells.iter().filter(|row| matches!(row.get(col), Some(Some(_)))).count();
+            let n_terms = term_cells
+                .iter()
+                .filter(|row| matches!(row.get(col), Some(Some(_))))
+                .count();
             n_terms > 0 && n_terms * 2 >= table.rows.len()
         })
         .collect();
@@ -210,7 +377,12 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
                 .filter(|(idx, cell)| *idx != col && !cell_text(cell).trim().is_empty())
                 .map(|(idx, cell)| {
                     let value = collapse(cell_text(cell));
-                    match table.header.get(idx).map(|h| collapse(cell_text(h))).filter(|h| !h.is_empty()) {
+                    match table
+                        .header
+                        .get(idx)
+                        .map(|h| collapse(cell_text(h)))
+                        .filter(|h| !h.is_empty())
+                    {
                         Some(header) => format!("{header}: {value}"),
                         None => value,
                     }
@@ -227,7 +399,10 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
                 aliases: Vec::new(),
                 definition: definition.join("; "),
                 term_range: *term_range,
-                range: line_range(text, TextRange::new(first.start as usize, last.end as usize)),
+                range: line_range(
+                    text,
+                    TextRange::new(first.start as usize, last.end as usize),
+                ),
                 kind: DefKind::TableRow,
             });
         }
@@ -242,7 +417,8 @@ fn term_cell(cell: &str, range: TextRange) -> Option<(String, TextRange)> {
     let inner_trimmed = inner.trim_end_matches(':').trim();
     let start = range.start as usize + offset + extra + (inner.len() - inner.trim_start().len());
     let term_range = TextRange::new(start, start + inner_trimmed.len());
-    is_term_like(inner_trimmed, cell.starts_with('`')).then(|| (inner_trimmed.to_string(), term_range))
+    is_term_like(inner_trimmed, cell.starts_with('`'))
+        .then(|| (inner_trimmed.to_string(), term_range))
 }
 
 /// `**x**` or `__x__` covering the whole text: the inside and its offset.
@@ -264,7 +440,10 @@ fn strip_code(text: &str) -> Option<(&str, usize)> {
         return None;
     }
     let inner = text.get(ticks..text.len() - ticks)?;
-    if !text.ends_with(&"`".repeat(ticks)) || inner.contains(&"`".repeat(ticks)) || inner.ends_with('`') {
+    if !text.ends_with(&"`".repeat(ticks))
+        || inner.contains(&"`".repeat(ticks))
+        || inner.ends_with('`')
+    {
         return None;
     }
     let trimmed_start = inner.len() - inner.trim_start().len();
@@ -280,7 +459,7 @@ fn is_term_like(term: &str, is_code: bool) -> bool {
         && term.len() <= 64
         && n_words <= max_words
         && !term.contains(['\n', '<', '>', '|', '[', ']'])
-        && !(is_code && term.contains(" -"))
+        && (!is_code || !term.contains(" -"))
         && !term.ends_with("...")
         && term.chars().any(char::is_alphanumeric)
 }
@@ -288,24 +467,38 @@ fn is_term_like(term: &str, is_code: bool) -> bool {
 // List items.
 
 fn list_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
-    let citation_headings: Vec<bool> =
-        syntax.headings.iter().map(|h| CITATION_SECTIONS.iter().any(|c| c.eq_ignore_ascii_case(h.text.trim()))).collect();
+    let citation_headings: Vec<bool> = syntax
+        .headings
+        .iter()
+        .map(|h| {
+            CITATION_SECTIONS
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(h.text.trim()))
+        })
+        .collect();
     let mut found = Vec::new();
     for (idx, item) in syntax.list_items.iter().enumerate() {
         // Headings are in document order: the last one before the item names its section.
-        let heading_idx = syntax.headings.partition_point(|h| h.range.start < item.start);
+        let heading_idx = syntax
+            .headings
+            .partition_point(|h| h.range.start < item.start);
         if heading_idx > 0 && citation_headings[heading_idx - 1] {
             continue;
         }
         // The item's own text stops where its first nested item or code block begins (items and
         // blocks are in document order, so the first candidates are the next ones).
-        let block_idx = syntax.code_blocks.partition_point(|b| b.range.start <= item.start);
-        let nested_start = [syntax.list_items.get(idx + 1).map(|r| r.start), syntax.code_blocks.get(block_idx).map(|b| b.range.start)]
-            .into_iter()
-            .flatten()
-            .filter(|&start| start > item.start && start < item.end)
-            .min()
-            .unwrap_or(item.end);
+        let block_idx = syntax
+            .code_blocks
+            .partition_point(|b| b.range.start <= item.start);
+        let nested_start = [
+            syntax.list_items.get(idx + 1).map(|r| r.start),
+            syntax.code_blocks.get(block_idx).map(|b| b.range.start),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|&start| start > item.start && start < item.end)
+        .min()
+        .unwrap_or(item.end);
         if let Some(def) = list_item_def(text, *item, nested_start as usize) {
             found.push(def);
         }
@@ -315,7 +508,11 @@ fn list_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
     for def in &found {
         *counts.entry(def.term.to_lowercase()).or_default() += 1;
     }
-    res.extend(found.into_iter().filter(|def| counts[&def.term.to_lowercase()] < LABEL_REPEATS));
+    res.extend(
+        found
+            .into_iter()
+            .filter(|def| counts[&def.term.to_lowercase()] < LABEL_REPEATS),
+    );
 }
 
 fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef> {
@@ -336,7 +533,10 @@ fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef>
     let rest = collapse(&body[after..]);
     let definition = if rest.is_empty() {
         // `- **Speed Generations**:` with the definition in nested items.
-        truncate(&collapse(text.get(own_end..item.end as usize).unwrap_or_default()), MAX_DEFINITION)
+        truncate(
+            &collapse(text.get(own_end..item.end as usize).unwrap_or_default()),
+            MAX_DEFINITION,
+        )
     } else {
         rest
     };
@@ -348,7 +548,10 @@ fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef>
         aliases: alias.into_iter().collect(),
         definition,
         term_range,
-        range: TextRange::new(item.start as usize, trim_end_blank(text, own_end).max(item.start as usize)),
+        range: TextRange::new(
+            item.start as usize,
+            trim_end_blank(text, own_end).max(item.start as usize),
+        ),
         kind: DefKind::ListItem,
     })
 }
@@ -405,7 +608,12 @@ fn strip_bold_prefix(line: &str) -> Option<Label> {
         return None;
     }
     let start = 2 + lead + code_offset + inner_code.find(term).unwrap_or(0);
-    Some((term.to_string(), alias, TextRange::new(start, start + term.len()), after))
+    Some((
+        term.to_string(),
+        alias,
+        TextRange::new(start, start + term.len()),
+        after,
+    ))
 }
 
 /// `` `term`: ... `` and `` `term` (`alias`): ... ``.
@@ -422,12 +630,22 @@ fn strip_code_prefix(line: &str) -> Option<Label> {
     if !is_term_like(term, true) {
         return None;
     }
-    Some((term.to_string(), alias, TextRange::new(offset, offset + term.len()), after))
+    Some((
+        term.to_string(),
+        alias,
+        TextRange::new(offset, offset + term.len()),
+        after,
+    ))
 }
 
 /// After a bold or code label: an optional `(Alias)`, then the `:` unless it was inside the
 /// label. Returns the alias and where the definition starts.
-fn label_tail(line: &str, mut pos: usize, mut alias: Option<String>, colon_inside: bool) -> Option<(Option<String>, usize)> {
+fn label_tail(
+    line: &str,
+    mut pos: usize,
+    mut alias: Option<String>,
+    colon_inside: bool,
+) -> Option<(Option<String>, usize)> {
     let rest = &line[pos..];
     let trimmed = rest.trim_start();
     if !colon_inside && trimmed.starts_with('(') {
@@ -459,7 +677,9 @@ fn plain_label(line: &str) -> Option<Label> {
         return None;
     }
     let label = &line[..colon];
-    if label.ends_with(char::is_whitespace) || label.contains(['*', '`', '[', ']', '<', '>', '|', '"']) {
+    if label.ends_with(char::is_whitespace)
+        || label.contains(['*', '`', '[', ']', '<', '>', '|', '"'])
+    {
         return None;
     }
     let (term, alias) = split_alias(label.trim());
@@ -467,10 +687,20 @@ fn plain_label(line: &str) -> Option<Label> {
     let last = words.last()?.to_lowercase();
     let first_ok = term.chars().next().is_some_and(char::is_alphanumeric)
         && !LEADING_FUNCTION_WORDS.contains(&words.first()?.to_lowercase().as_str());
-    if words.len() > 5 || term.len() > 60 || !first_ok || TRAILING_FUNCTION_WORDS.contains(&last.as_str()) || !term.chars().any(char::is_alphabetic) {
+    if words.len() > 5
+        || term.len() > 60
+        || !first_ok
+        || TRAILING_FUNCTION_WORDS.contains(&last.as_str())
+        || !term.chars().any(char::is_alphabetic)
+    {
         return None;
     }
-    Some((term.to_string(), alias.map(String::from), TextRange::new(0, term.len()), colon + 1))
+    Some((
+        term.to_string(),
+        alias.map(String::from),
+        TextRange::new(0, term.len()),
+        colon + 1,
+    ))
 }
 
 /// `Term (Alias)` into its parts; anything else is all term. A parenthesis that gives an
@@ -484,7 +714,9 @@ fn split_alias(label: &str) -> (&str, Option<&str>) {
             let alias = strip_code(alias).map_or(alias, |(inner, _)| inner);
             if !term.is_empty() && !alias.is_empty() && !alias.contains('(') {
                 let lower = alias.to_lowercase();
-                let is_example = ["e.g.", "eg ", "e.g ", "i.e.", "see ", "like ", "such as "].iter().any(|p| lower.starts_with(p));
+                let is_example = ["e.g.", "eg ", "e.g ", "i.e.", "see ", "like ", "such as "]
+                    .iter()
+                    .any(|p| lower.starts_with(p));
                 return (term, (!is_example).then_some(alias));
             }
         }
@@ -497,10 +729,17 @@ fn split_alias(label: &str) -> (&str, Option<&str>) {
 /// (`B-Trees (Read-Optimized)`): the alias's letters, in order, are found in the first or last
 /// words of the term, or those words' letters in the alias, starting with the same letter.
 fn is_abbreviation_pair(term: &str, alias: &str) -> bool {
-    let letters = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     let is_subsequence = |short: &str, long: &str| {
         let mut long_chars = long.chars();
-        short.chars().next().is_some() && short.chars().next() == long.chars().next() && short.chars().all(|c| long_chars.any(|l| l == c))
+        short.chars().next().is_some()
+            && short.chars().next() == long.chars().next()
+            && short.chars().all(|c| long_chars.any(|l| l == c))
     };
     let word_runs = |s: &str| -> Vec<String> {
         let words: Vec<&str> = s.split_whitespace().collect();
@@ -512,7 +751,9 @@ fn is_abbreviation_pair(term: &str, alias: &str) -> bool {
         runs
     };
     let alias_letters = letters(alias);
-    word_runs(term).iter().any(|run| is_subsequence(run, &alias_letters) || is_subsequence(&alias_letters, run))
+    word_runs(term)
+        .iter()
+        .any(|run| is_subsequence(run, &alias_letters) || is_subsequence(&alias_letters, run))
 }
 
 // Headings.
@@ -522,16 +763,27 @@ fn heading_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
         if heading.level < 2 || !heading_is_term(&heading.text) {
             continue;
         }
-        let Some(paragraph) = paragraph_right_after(text, syntax, heading.range.end as usize, heading.section.end as usize) else {
+        let Some(paragraph) = paragraph_right_after(
+            text,
+            syntax,
+            heading.range.end as usize,
+            heading.section.end as usize,
+        ) else {
             continue;
         };
         let (term, alias) = split_alias(&heading.text);
         // `The Dockerfile` defines `Dockerfile`; quotes around a name are not part of it.
-        let term = term.strip_prefix("The ").unwrap_or(term).trim_matches(['"', '\'', '“', '”']);
+        let term = term
+            .strip_prefix("The ")
+            .unwrap_or(term)
+            .trim_matches(['"', '\'', '“', '”']);
         let alias = alias.filter(|alias| is_abbreviation_pair(term, alias));
         let raw = text.get(heading.text_range.as_usize()).unwrap_or_default();
         let term_range = match raw.find(term) {
-            Some(at) => TextRange::new(heading.text_range.start as usize + at, heading.text_range.start as usize + at + term.len()),
+            Some(at) => TextRange::new(
+                heading.text_range.start as usize + at,
+                heading.text_range.start as usize + at + term.len(),
+            ),
             None => heading.text_range,
         };
         res.push(TermDef {
@@ -548,10 +800,18 @@ fn heading_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
 /// Headings that name a thing: short, not a question or a step, not a generic section title.
 fn heading_is_term(text: &str) -> bool {
     let (term, _) = split_alias(text);
-    let first_word = term.split_whitespace().next().unwrap_or_default().to_lowercase();
+    let first_word = term
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
     let numbered = term.starts_with(|c: char| c.is_ascii_digit())
-        || (["step", "case", "phase", "part", "stage", "level", "layer"].contains(&first_word.as_str())
-            && term.split_whitespace().nth(1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())));
+        || (["step", "case", "phase", "part", "stage", "level", "layer"]
+            .contains(&first_word.as_str())
+            && term
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())));
     !term.is_empty()
         && term.split_whitespace().count() <= 5
         && term.len() <= 60
@@ -562,8 +822,15 @@ fn heading_is_term(text: &str) -> bool {
 }
 
 /// The paragraph that directly follows `offset` (only blank lines between), ending before `limit`.
-fn paragraph_right_after(text: &str, syntax: &NoteSyntax, offset: usize, limit: usize) -> Option<TextRange> {
-    let idx = syntax.paragraphs.partition_point(|p| (p.start as usize) < offset);
+fn paragraph_right_after(
+    text: &str,
+    syntax: &NoteSyntax,
+    offset: usize,
+    limit: usize,
+) -> Option<TextRange> {
+    let idx = syntax
+        .paragraphs
+        .partition_point(|p| (p.start as usize) < offset);
     let paragraph = *syntax.paragraphs.get(idx)?;
     let gap = text.get(offset..paragraph.start as usize)?;
     (gap.trim().is_empty() && (paragraph.end as usize) <= limit).then_some(paragraph)
@@ -576,7 +843,9 @@ fn collapse(text: &str) -> String {
     let text = text.trim_ascii();
     let bytes = text.as_bytes();
     // Most definitions are one line with single spaces: nothing to collapse.
-    if memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none() && memchr::memmem::find(bytes, b"  ").is_none() {
+    if memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none()
+        && memchr::memmem::find(bytes, b"  ").is_none()
+    {
         return text.to_string();
     }
     let mut res: Vec<u8> = Vec::with_capacity(bytes.len());
@@ -616,8 +885,12 @@ fn trim_end_blank(text: &str, mut end: usize) -> usize {
 
 /// The whole line(s) `range` is on, without the line break.
 fn line_range(text: &str, range: TextRange) -> TextRange {
-    let start = text[..range.start as usize].rfind('\n').map_or(0, |n| n + 1);
-    let end = text[range.end as usize..].find('\n').map_or(text.len(), |n| range.end as usize + n);
+    let start = text[..range.start as usize]
+        .rfind('\n')
+        .map_or(0, |n| n + 1);
+    let end = text[range.end as usize..]
+        .find('\n')
+        .map_or(text.len(), |n| range.end as usize + n);
     TextRange::new(start, end)
 }
 

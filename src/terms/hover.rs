@@ -47,10 +47,22 @@ impl TermAt {
 }
 
 /// What is at `offset`: a DCGM name, a kubectl command word or flag, or a mention of a defined term.
-pub fn term_at(text: &str, syntax: &NoteSyntax, offset: usize, packs: &Packs, index: &TermIndex) -> Option<TermAt> {
-    if let Some(mention) = dcgm_mentions(text).into_iter().find(|m| !m.partial && m.range.touches(offset)) {
+pub fn term_at(
+    text: &str,
+    syntax: &NoteSyntax,
+    offset: usize,
+    packs: &Packs,
+    index: &TermIndex,
+) -> Option<TermAt> {
+    if let Some(mention) = dcgm_mentions(text)
+        .into_iter()
+        .find(|m| !m.partial && m.range.touches(offset))
+    {
         let name = text[mention.range.as_usize()].to_string();
-        return Some(TermAt { range: mention.range, kind: TermAtKind::Dcgm { name } });
+        return Some(TermAt {
+            range: mention.range,
+            kind: TermAtKind::Dcgm { name },
+        });
     }
     if let Some(inv) = invocation_at(text, syntax, offset, packs) {
         if let Some(res) = kubectl_word_at(&inv, offset, packs) {
@@ -59,11 +71,19 @@ pub fn term_at(text: &str, syntax: &NoteSyntax, offset: usize, packs: &Packs, in
     }
     let mention = index.mention_at(text, syntax, offset)?;
     let name = index.term_key(mention.term).to_string();
-    Some(TermAt { range: mention.range, kind: TermAtKind::Term { name } })
+    Some(TermAt {
+        range: mention.range,
+        kind: TermAtKind::Term { name },
+    })
 }
 
 /// The kubectl invocation whose command line holds `offset`, in a shell block or a code span.
-pub(crate) fn invocation_at(text: &str, syntax: &NoteSyntax, offset: usize, packs: &Packs) -> Option<Invocation> {
+pub(crate) fn invocation_at(
+    text: &str,
+    syntax: &NoteSyntax,
+    offset: usize,
+    packs: &Packs,
+) -> Option<Invocation> {
     let (range, dialect) = syntax
         .code_blocks
         .iter()
@@ -73,20 +93,36 @@ pub(crate) fn invocation_at(text: &str, syntax: &NoteSyntax, offset: usize, pack
             let span = syntax.code_spans.iter().find(|s| s.touches(offset))?;
             Some((code_span_kubectl(text, *span)?, Dialect::Script))
         })?;
-    invocations(text, range, dialect, packs).into_iter().find(|inv| inv.extent.touches(offset))
+    invocations(text, range, dialect, packs)
+        .into_iter()
+        .find(|inv| inv.extent.touches(offset))
 }
 
 fn kubectl_word_at(inv: &Invocation, offset: usize, packs: &Packs) -> Option<TermAt> {
     if inv.kubectl.touches(offset) {
-        return Some(TermAt { range: inv.kubectl, kind: TermAtKind::KubectlCommand { path: "kubectl".to_string() } });
+        return Some(TermAt {
+            range: inv.kubectl,
+            kind: TermAtKind::KubectlCommand {
+                path: "kubectl".to_string(),
+            },
+        });
     }
     if let Some(idx) = inv.path.iter().position(|w| w.range.touches(offset)) {
         let words: Vec<&str> = inv.path[..=idx].iter().map(|w| w.text.as_str()).collect();
         let (path, _) = packs.resolve_command(&words);
-        return Some(TermAt { range: inv.path[idx].range, kind: TermAtKind::KubectlCommand { path } });
+        return Some(TermAt {
+            range: inv.path[idx].range,
+            kind: TermAtKind::KubectlCommand { path },
+        });
     }
     let flag = inv.flags.iter().find(|f| f.range.touches(offset))?;
-    Some(TermAt { range: flag.range, kind: TermAtKind::KubectlFlag { command: inv.command.clone(), flag: flag.name.clone() } })
+    Some(TermAt {
+        range: flag.range,
+        kind: TermAtKind::KubectlFlag {
+            command: inv.command.clone(),
+            flag: flag.name.clone(),
+        },
+    })
 }
 
 /// The most note definitions a hover lists; the rest are counted.
@@ -104,7 +140,12 @@ pub struct DefLocation<'a> {
 
 /// The hover text for `target`: the notes' definitions (`defs`, in the order given), then the
 /// pack entry, then "Mentioned in N notes" when `mentioned_in` is known.
-pub fn hover_markdown(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>], mentioned_in: Option<usize>) -> String {
+pub fn hover_markdown(
+    target: &TermAt,
+    packs: &Packs,
+    defs: &[DefLocation<'_>],
+    mentioned_in: Option<usize>,
+) -> String {
     let mut sections: Vec<String> = Vec::new();
     if !defs.is_empty() {
         let mut notes = String::from("**In your notes**\n");
@@ -115,7 +156,11 @@ pub fn hover_markdown(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>], 
             } else {
                 format!("**{}**: ", def.term)
             };
-            let _ = writeln!(notes, "- {label}{} ([{}:{}]({}#L{}))", def.definition, loc.path, loc.line, loc.path, loc.line);
+            let _ = writeln!(
+                notes,
+                "- {label}{} ([{}:{}]({}#L{}))",
+                def.definition, loc.path, loc.line, loc.path, loc.line
+            );
         }
         if defs.len() > MAX_HOVER_DEFINITIONS {
             let _ = writeln!(notes, "- … and {} more", defs.len() - MAX_HOVER_DEFINITIONS);
@@ -126,9 +171,18 @@ pub fn hover_markdown(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>], 
         sections.push(entry);
     }
     if let Some(n) = mentioned_in {
-        sections.push(format!("Mentioned in {n} note{}", if n == 1 { "" } else { "s" }));
+        sections.push(format!(
+            "Mentioned in {n} note{}",
+            if n == 1 { "" } else { "s" }
+        ));
     }
-    format!("{}\n\n{}", title(target, packs, defs), sections.join("\n\n---\n\n")).trim_end().to_string()
+    format!(
+        "{}\n\n{}",
+        title(target, packs, defs),
+        sections.join("\n\n---\n\n")
+    )
+    .trim_end()
+    .to_string()
 }
 
 fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
@@ -136,7 +190,9 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
         TermAtKind::Dcgm { name } => format!("**`{name}`**"),
         TermAtKind::KubectlCommand { path } => format!("**`{path}`**"),
         TermAtKind::KubectlFlag { command, flag } => {
-            let shown = packs.flag(command, flag).map_or_else(|| flag.clone(), KubectlFlag::display_name);
+            let shown = packs
+                .flag(command, flag)
+                .map_or_else(|| flag.clone(), KubectlFlag::display_name);
             format!("**`{shown}`** of `{command}`")
         }
         TermAtKind::Term { name } => {
@@ -161,7 +217,9 @@ fn pack_entry(target: &TermAt, packs: &Packs) -> Option<String> {
                 None => return None,
             },
         }),
-        TermAtKind::KubectlCommand { path } => packs.kubectl_command(path).map(|c| command_entry(c, packs)),
+        TermAtKind::KubectlCommand { path } => {
+            packs.kubectl_command(path).map(|c| command_entry(c, packs))
+        }
         TermAtKind::KubectlFlag { command, flag } => Some(match packs.flag(command, flag) {
             Some(found) => flag_entry(found, command),
             None if !packs.has_kubectl() => return None,
@@ -180,7 +238,11 @@ fn pack_entry(target: &TermAt, packs: &Packs) -> Option<String> {
             }
             let mut res = String::new();
             for term in terms {
-                let aliases = if term.aliases.is_empty() { String::new() } else { format!(" ({})", term.aliases.join(", ")) };
+                let aliases = if term.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", term.aliases.join(", "))
+                };
                 let _ = write!(res, "**{}**{aliases}: {}", term.name, term.definition);
                 if !term.link.is_empty() {
                     let _ = write!(res, " ([more]({}))", term.link);
@@ -216,7 +278,11 @@ fn dcgm_entry(field: &DcgmField, packs: &Packs) -> String {
     if !field.description.is_empty() {
         let _ = write!(res, "\n\n{}", field.description);
     }
-    let old_names: Vec<String> = packs.dcgm_aliases_of(&field.name).iter().map(|f| format!("`{}`", f.name)).collect();
+    let old_names: Vec<String> = packs
+        .dcgm_aliases_of(&field.name)
+        .iter()
+        .map(|f| format!("`{}`", f.name))
+        .collect();
     if !old_names.is_empty() {
         let _ = write!(res, "\n\nOlder name: {}", old_names.join(", "));
     }
@@ -232,9 +298,22 @@ fn command_entry(command: &KubectlCommand, packs: &Packs) -> String {
         let _ = write!(res, "\n\n{}", command.description);
     }
     if !command.aliases.is_empty() {
-        let _ = write!(res, "\n\nAliases: {}", command.aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "));
+        let _ = write!(
+            res,
+            "\n\nAliases: {}",
+            command
+                .aliases
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
-    let subcommands: Vec<String> = packs.subcommands(&command.path).iter().map(|c| format!("`{}`", c.name())).collect();
+    let subcommands: Vec<String> = packs
+        .subcommands(&command.path)
+        .iter()
+        .map(|c| format!("`{}`", c.name()))
+        .collect();
     if !subcommands.is_empty() {
         let _ = write!(res, "\n\nSubcommands: {}", subcommands.join(", "));
     }
@@ -268,9 +347,18 @@ mod tests {
         let text = first_text.replace("$0", "");
         let packs = Packs::builtin();
         let mut sources: Vec<(String, String)> = vec![(first_path.to_string(), text.clone())];
-        sources.extend(notes[1..].iter().map(|(p, t)| (p.to_string(), t.to_string())));
+        sources.extend(
+            notes[1..]
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string())),
+        );
         let index = TermIndex::build(
-            sources.iter().map(|(path, text)| (path.clone(), extract(text, &parse(text, &ParseOptions::default())))),
+            sources.iter().map(|(path, text)| {
+                (
+                    path.clone(),
+                    extract(text, &parse(text, &ParseOptions::default())),
+                )
+            }),
             packs,
         );
         let syntax = parse(&text, &ParseOptions::default());
@@ -282,13 +370,27 @@ mod tests {
         let locations: Vec<DefLocation<'_>> = sites
             .iter()
             .map(|site| {
-                let source = &sources.iter().find(|(p, _)| p == site.path).map(|(_, t)| t.as_str()).unwrap_or_default();
-                let line = source[..site.def.range.start as usize].matches('\n').count() as u32 + 1;
-                DefLocation { path: site.path, line, def: site.def }
+                let source = &sources
+                    .iter()
+                    .find(|(p, _)| p == site.path)
+                    .map(|(_, t)| t.as_str())
+                    .unwrap_or_default();
+                let line = source[..site.def.range.start as usize]
+                    .matches('\n')
+                    .count() as u32
+                    + 1;
+                DefLocation {
+                    path: site.path,
+                    line,
+                    def: site.def,
+                }
             })
             .collect();
         let hovered = &text[target.range.as_usize()];
-        let res = format!("{hovered:?}\n{}", hover_markdown(&target, packs, &locations, Some(2)));
+        let res = format!(
+            "{hovered:?}\n{}",
+            hover_markdown(&target, packs, &locations, Some(2))
+        );
         expect.assert_eq(&res);
     }
 
@@ -320,7 +422,12 @@ mod tests {
 
     #[test]
     fn kubectl_flag_for_this_command() {
-        check(&[("k.md", "```bash\nkubectl get pods --sort$0-by=.metadata.name\n```\n")], expect![[r#"
+        check(
+            &[(
+                "k.md",
+                "```bash\nkubectl get pods --sort$0-by=.metadata.name\n```\n",
+            )],
+            expect![[r#"
             "--sort-by"
             **`--sort-by`** of `kubectl get`
 
@@ -330,8 +437,11 @@ mod tests {
 
             ---
 
-            Mentioned in 2 notes"#]]);
-        check(&[("k.md", "```bash\nkubectl -n$0 kube-system get pods\n```\n")], expect![[r#"
+            Mentioned in 2 notes"#]],
+        );
+        check(
+            &[("k.md", "```bash\nkubectl -n$0 kube-system get pods\n```\n")],
+            expect![[r#"
             "-n"
             **`-n, --namespace`** of `kubectl get`
 
@@ -341,8 +451,11 @@ mod tests {
 
             ---
 
-            Mentioned in 2 notes"#]]);
-        check(&[("k.md", "Run `kubectl get pods --ta$0il 5`.\n")], expect![[r#"
+            Mentioned in 2 notes"#]],
+        );
+        check(
+            &[("k.md", "Run `kubectl get pods --ta$0il 5`.\n")],
+            expect![[r#"
             "--tail"
             **`--tail`** of `kubectl get`
 
@@ -350,12 +463,18 @@ mod tests {
 
             ---
 
-            Mentioned in 2 notes"#]]);
+            Mentioned in 2 notes"#]],
+        );
     }
 
     #[test]
     fn kubectl_command_path() {
-        check(&[("k.md", "```console\n$ kubectl auth can$0-i create deployments\n```\n")], expect![[r#"
+        check(
+            &[(
+                "k.md",
+                "```console\n$ kubectl auth can$0-i create deployments\n```\n",
+            )],
+            expect![[r#"
             "can-i"
             **`kubectl auth can-i`**
 
@@ -367,7 +486,8 @@ mod tests {
 
             ---
 
-            Mentioned in 2 notes"#]]);
+            Mentioned in 2 notes"#]],
+        );
     }
 
     #[test]
@@ -389,7 +509,10 @@ mod tests {
                 Mentioned in 2 notes"#]],
         );
         check(
-            &[("a.md", "Our error bud$0get is spent.\n"), ("sre.md", "- **Error Budget** (EB): What may fail.\n")],
+            &[
+                ("a.md", "Our error bud$0get is spent.\n"),
+                ("sre.md", "- **Error Budget** (EB): What may fail.\n"),
+            ],
             expect![[r#"
                 "error budget"
                 **Error Budget**

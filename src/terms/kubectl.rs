@@ -83,7 +83,9 @@ pub fn dialect_of(lang: Option<&str>) -> Option<Dialect> {
     };
     match lang.to_ascii_lowercase().as_str() {
         "bash" | "sh" | "shell" | "zsh" | "ksh" | "fish" => Some(Dialect::Script),
-        "console" | "shell-session" | "shellsession" | "sh-session" | "terminal" => Some(Dialect::Console),
+        "console" | "shell-session" | "shellsession" | "sh-session" | "terminal" => {
+            Some(Dialect::Console)
+        }
         _ => None,
     }
 }
@@ -121,12 +123,19 @@ pub fn code_span_kubectl(text: &str, span: TextRange) -> Option<TextRange> {
     let inner = text.get(inner_start..inner_end)?;
     let trimmed = inner.trim_start();
     let start = inner_start + (inner.len() - trimmed.len());
-    let is_kubectl = trimmed.strip_prefix("kubectl").is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace));
+    let is_kubectl = trimmed
+        .strip_prefix("kubectl")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace));
     is_kubectl.then(|| TextRange::new(start, inner_end.max(start)))
 }
 
 /// The kubectl invocations in the shell text at `range` of `text`.
-pub fn invocations(text: &str, range: TextRange, dialect: Dialect, packs: &Packs) -> Vec<Invocation> {
+pub fn invocations(
+    text: &str,
+    range: TextRange,
+    dialect: Dialect,
+    packs: &Packs,
+) -> Vec<Invocation> {
     let Some(src) = text.get(range.as_usize()) else {
         return Vec::new();
     };
@@ -229,7 +238,16 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a str, base: usize, prompts_only: bool) -> Lexer<'a> {
-        Lexer { src, base, prompts_only, pos: 0, commands: Vec::new(), words: Vec::new(), nested: Vec::new(), heredocs: Vec::new() }
+        Lexer {
+            src,
+            base,
+            prompts_only,
+            pos: 0,
+            commands: Vec::new(),
+            words: Vec::new(),
+            nested: Vec::new(),
+            heredocs: Vec::new(),
+        }
     }
 
     fn peek(&self, ahead: usize) -> Option<u8> {
@@ -239,7 +257,10 @@ impl<'a> Lexer<'a> {
     fn finish_command(&mut self) {
         if !self.words.is_empty() {
             let words = std::mem::take(&mut self.words);
-            self.commands.push(SimpleCommand { words, end: self.base + self.pos });
+            self.commands.push(SimpleCommand {
+                words,
+                end: self.base + self.pos,
+            });
         }
     }
 
@@ -291,7 +312,9 @@ impl<'a> Lexer<'a> {
         if self.pos >= self.src.len() {
             return;
         }
-        let line_end = self.src[self.pos..].find('\n').map_or(self.src.len(), |n| self.pos + n);
+        let line_end = self.src[self.pos..]
+            .find('\n')
+            .map_or(self.src.len(), |n| self.pos + n);
         let line = &self.src[self.pos..line_end];
         if self.prompts_only {
             match prompt_len(line) {
@@ -313,14 +336,18 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_to_line_end(&mut self) {
-        self.pos = self.src[self.pos..].find('\n').map_or(self.src.len(), |n| self.pos + n);
+        self.pos = self.src[self.pos..]
+            .find('\n')
+            .map_or(self.src.len(), |n| self.pos + n);
     }
 
     fn skip_heredoc_bodies(&mut self) {
         let delimiters = std::mem::take(&mut self.heredocs);
         for delimiter in delimiters {
             while self.pos < self.src.len() {
-                let line_end = self.src[self.pos..].find('\n').map_or(self.src.len(), |n| self.pos + n);
+                let line_end = self.src[self.pos..]
+                    .find('\n')
+                    .map_or(self.src.len(), |n| self.pos + n);
                 let line = self.src[self.pos..line_end].trim();
                 self.pos = (line_end + 1).min(self.src.len());
                 if line == delimiter {
@@ -398,7 +425,10 @@ impl<'a> Lexer<'a> {
                     }
                     None => {
                         // `2>file`: the digits were a file descriptor, not a word.
-                        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && self.pos - start == text.len() {
+                        if !text.is_empty()
+                            && text.bytes().all(|b| b.is_ascii_digit())
+                            && self.pos - start == text.len()
+                        {
                             self.redirect();
                             return;
                         }
@@ -407,7 +437,9 @@ impl<'a> Lexer<'a> {
                 },
                 b'\'' => {
                     let body_start = self.pos + 1;
-                    let body_end = self.src[body_start..].find('\'').map_or(self.src.len(), |n| body_start + n);
+                    let body_end = self.src[body_start..]
+                        .find('\'')
+                        .map_or(self.src.len(), |n| body_start + n);
                     text.push_str(&self.src[body_start..body_end]);
                     self.pos = (body_end + 1).min(self.src.len());
                 }
@@ -423,9 +455,13 @@ impl<'a> Lexer<'a> {
                         self.pos += 1;
                     }
                 },
-                b'$' if matches!(bytes.get(self.pos + 1), Some(b'(')) => self.substitution(&mut text),
+                b'$' if matches!(bytes.get(self.pos + 1), Some(b'(')) => {
+                    self.substitution(&mut text)
+                }
                 b'$' if matches!(bytes.get(self.pos + 1), Some(b'{')) => {
-                    let end = self.src[self.pos..].find('}').map_or(self.src.len(), |n| self.pos + n + 1);
+                    let end = self.src[self.pos..]
+                        .find('}')
+                        .map_or(self.src.len(), |n| self.pos + n + 1);
                     text.push_str(&self.src[self.pos..end]);
                     self.pos = end;
                 }
@@ -439,7 +475,13 @@ impl<'a> Lexer<'a> {
         }
         if self.pos > start {
             let plain = plain.unwrap_or(text.len());
-            self.words.push(RawWord { word: Word { text, range: TextRange::new(self.base + start, self.base + self.pos) }, plain });
+            self.words.push(RawWord {
+                word: Word {
+                    text,
+                    range: TextRange::new(self.base + start, self.base + self.pos),
+                },
+                plain,
+            });
         } else {
             // Nothing could be read (cannot happen for the bytes `run` sends here); move on.
             self.pos += 1;
@@ -486,17 +528,21 @@ impl<'a> Lexer<'a> {
         let end = (body_end + 1).min(self.src.len());
         text.push_str(&self.src[open..end]);
         if !self.src[body_start..].starts_with('(') {
-            self.nested.push((self.base + body_start, self.base + body_end));
+            self.nested
+                .push((self.base + body_start, self.base + body_end));
         }
         self.pos = end;
     }
 
     fn backticks(&mut self, text: &mut String) {
         let body_start = self.pos + 1;
-        let body_end = self.src[body_start..].find('`').map_or(self.src.len(), |n| body_start + n);
+        let body_end = self.src[body_start..]
+            .find('`')
+            .map_or(self.src.len(), |n| body_start + n);
         let end = (body_end + 1).min(self.src.len());
         text.push_str(&self.src[self.pos..end]);
-        self.nested.push((self.base + body_start, self.base + body_end));
+        self.nested
+            .push((self.base + body_start, self.base + body_end));
         self.pos = end;
     }
 }
@@ -536,7 +582,11 @@ fn matching_paren(src: &str, start: usize) -> usize {
 /// matching `>` before any blank.
 fn placeholder_len(rest: &str) -> Option<usize> {
     let bytes = rest.as_bytes();
-    if bytes.first() != Some(&b'<') || !bytes.get(1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+    if bytes.first() != Some(&b'<')
+        || !bytes
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    {
         return None;
     }
     for (idx, &byte) in bytes.iter().enumerate().skip(2) {
@@ -551,7 +601,10 @@ fn placeholder_len(rest: &str) -> Option<usize> {
 
 /// Commands that run the command after them, with their options that take a value.
 const WRAPPERS: &[(&str, &[&str])] = &[
-    ("sudo", &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]),
+    (
+        "sudo",
+        &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"],
+    ),
     ("doas", &["-u", "-C"]),
     ("watch", &["-n", "--interval", "-d"]),
     ("xargs", &["-n", "-I", "-L", "-P", "-d", "-s", "-a", "-E"]),
@@ -576,7 +629,8 @@ fn invocation(command: &SimpleCommand, packs: &Packs) -> Option<Invocation> {
             idx += 1;
             continue;
         }
-        let Some((wrapper, value_options)) = WRAPPERS.iter().find(|(name, _)| *name == word.text) else {
+        let Some((wrapper, value_options)) = WRAPPERS.iter().find(|(name, _)| *name == word.text)
+        else {
             break;
         };
         idx += 1;
@@ -584,7 +638,11 @@ fn invocation(command: &SimpleCommand, packs: &Packs) -> Option<Invocation> {
         let mut needs_duration = *wrapper == "timeout";
         while let Some(option) = words.get(idx).map(|w| &w.word) {
             if option.text.starts_with('-') && option.text.len() > 1 {
-                idx += if value_options.contains(&option.text.as_str()) { 2 } else { 1 };
+                idx += if value_options.contains(&option.text.as_str()) {
+                    2
+                } else {
+                    1
+                };
             } else if is_assignment(&option.text) && *wrapper == "env" {
                 idx += 1;
             } else if needs_duration {
@@ -599,14 +657,21 @@ fn invocation(command: &SimpleCommand, packs: &Packs) -> Option<Invocation> {
     if first.text != "kubectl" && !first.text.ends_with("/kubectl") {
         return None;
     }
-    Some(read_invocation(first.range, &words[idx + 1..], command.end, packs))
+    Some(read_invocation(
+        first.range,
+        &words[idx + 1..],
+        command.end,
+        packs,
+    ))
 }
 
 fn is_assignment(word: &str) -> bool {
     let Some((name, _)) = word.split_once('=') else {
         return false;
     };
-    !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn read_invocation(kubectl: TextRange, words: &[RawWord], end: usize, packs: &Packs) -> Invocation {
@@ -649,14 +714,30 @@ fn read_invocation(kubectl: TextRange, words: &[RawWord], end: usize, packs: &Pa
 }
 
 /// Reads the flag word `word` into `out`; returns whether it used `next` as its value.
-fn read_flags(raw: &RawWord, next: Option<&Word>, command: &str, packs: &Packs, out: &mut Vec<FlagUse>) -> bool {
+fn read_flags(
+    raw: &RawWord,
+    next: Option<&Word>,
+    command: &str,
+    packs: &Packs,
+    out: &mut Vec<FlagUse>,
+) -> bool {
     let word = &raw.word;
     // Offsets inside the word are offsets into the note only up to its first quote or escape.
     let start = word.range.start as usize;
-    let sub_range = |from: usize, to: usize| if to <= raw.plain { TextRange::new(start + from, start + to) } else { word.range };
+    let sub_range = |from: usize, to: usize| {
+        if to <= raw.plain {
+            TextRange::new(start + from, start + to)
+        } else {
+            word.range
+        }
+    };
     let value_word = |from: usize| {
         let text = word.text[from..].to_string();
-        let range = if from <= raw.plain { TextRange::new(start + from, word.range.end as usize) } else { word.range };
+        let range = if from <= raw.plain {
+            TextRange::new(start + from, word.range.end as usize)
+        } else {
+            word.range
+        };
         Some(Word { text, range })
     };
     if word.text.starts_with("--") {
@@ -674,7 +755,12 @@ fn read_flags(raw: &RawWord, next: Option<&Word>, command: &str, packs: &Packs, 
             }
             None => None,
         };
-        out.push(FlagUse { name: name.to_string(), range: sub_range(0, name.len()), value, known: flag.is_some() });
+        out.push(FlagUse {
+            name: name.to_string(),
+            range: sub_range(0, name.len()),
+            value,
+            known: flag.is_some(),
+        });
         return use_next;
     }
     // A shorthand group: `-it`, `-ojson`, `-o=json`, `-n`.
@@ -686,7 +772,11 @@ fn read_flags(raw: &RawWord, next: Option<&Word>, command: &str, packs: &Packs, 
         }
         let ch_end = ch_start + ch.len_utf8();
         let name = format!("-{ch}");
-        let range = if ch_start == 1 { sub_range(0, ch_end) } else { sub_range(ch_start, ch_end) };
+        let range = if ch_start == 1 {
+            sub_range(0, ch_end)
+        } else {
+            sub_range(ch_start, ch_end)
+        };
         let flag = packs.flag(command, &name);
         let takes_value = flag.is_some_and(|f| f.value_type.takes_value());
         let rest = &word.text[ch_end..];
@@ -703,10 +793,20 @@ fn read_flags(raw: &RawWord, next: Option<&Word>, command: &str, packs: &Packs, 
             } else {
                 None
             };
-            out.push(FlagUse { name, range, value, known: flag.is_some() });
+            out.push(FlagUse {
+                name,
+                range,
+                value,
+                known: flag.is_some(),
+            });
             return use_next;
         }
-        out.push(FlagUse { name, range, value: None, known: true });
+        out.push(FlagUse {
+            name,
+            range,
+            value: None,
+            known: true,
+        });
         offset = ch_end;
     }
     false
@@ -739,7 +839,11 @@ mod tests {
                 let _ = write!(res, " arg({})", word.text);
             }
             if !inv.after_dash_dash.is_empty() {
-                let rest: Vec<&str> = inv.after_dash_dash.iter().map(|w| w.text.as_str()).collect();
+                let rest: Vec<&str> = inv
+                    .after_dash_dash
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect();
                 let _ = write!(res, " -- {}", rest.join(" "));
             }
             let _ = writeln!(res, " | {:?}", at(inv.extent));
@@ -880,7 +984,12 @@ mod tests {
         ];
         for input in inputs {
             for dialect in [Dialect::Script, Dialect::Console] {
-                let _ = invocations(input, TextRange::new(0, input.len()), dialect, Packs::builtin());
+                let _ = invocations(
+                    input,
+                    TextRange::new(0, input.len()),
+                    dialect,
+                    Packs::builtin(),
+                );
             }
         }
     }

@@ -8,7 +8,7 @@
 //! # kbls term pack v1
 //! # name: ops
 //! # license: CC0-1.0
-//! term	SLO	service level objective	A target for a service level indicator.
+//! term<TAB>SLO<TAB>service level objective<TAB>A target for a service level indicator.
 //! ```
 
 use std::fmt;
@@ -200,9 +200,25 @@ impl std::error::Error for PackError {}
 
 /// Columns of each kind, after the kind itself; the first is required, trailing ones may be left out.
 const TERM_COLUMNS: &[&str] = &["name", "aliases", "definition", "link"];
-const DCGM_COLUMNS: &[&str] = &["name", "id", "type", "unit", "status", "alias_of", "note", "description"];
+const DCGM_COLUMNS: &[&str] = &[
+    "name",
+    "id",
+    "type",
+    "unit",
+    "status",
+    "alias_of",
+    "note",
+    "description",
+];
 const COMMAND_COLUMNS: &[&str] = &["path", "aliases", "synopsis", "usage", "description"];
-const FLAG_COLUMNS: &[&str] = &["commands", "flag", "shorthand", "type", "default", "description"];
+const FLAG_COLUMNS: &[&str] = &[
+    "commands",
+    "flag",
+    "shorthand",
+    "type",
+    "default",
+    "description",
+];
 
 /// Reads a pack. Blank lines and lines starting with `#` are skipped; `# key: value` lines before
 /// the first row fill the pack's name, title, source and license.
@@ -211,11 +227,17 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
     let mut in_header = true;
     for (line_idx, line) in text.lines().enumerate() {
         let line_no = line_idx + 1;
-        let err = |message: String| PackError { line: line_no, message };
+        let err = |message: String| PackError {
+            line: line_no,
+            message,
+        };
         let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some(version) = line.strip_prefix(FORMAT_PREFIX) {
             if version.trim() != FORMAT_VERSION {
-                return Err(err(format!("unsupported pack version `{}` (this kbls reads v{FORMAT_VERSION})", version.trim())));
+                return Err(err(format!(
+                    "unsupported pack version `{}` (this kbls reads v{FORMAT_VERSION})",
+                    version.trim()
+                )));
             }
             continue;
         }
@@ -253,7 +275,10 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
         }
         let get = |idx: usize| values.get(idx).map(|v| v.trim()).unwrap_or_default();
         if get(0).is_empty() {
-            return Err(err(format!("the `{}` column of a `{kind}` row is empty", columns[0])));
+            return Err(err(format!(
+                "the `{}` column of a `{kind}` row is empty",
+                columns[0]
+            )));
         }
         match kind {
             "term" => pack.terms.push(PackTerm {
@@ -265,10 +290,16 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
             "dcgm-field" => {
                 let id = match get(1) {
                     "" => None,
-                    id => Some(id.parse::<u32>().map_err(|_| err(format!("field id `{id}` is not a number")))?),
+                    id => Some(
+                        id.parse::<u32>()
+                            .map_err(|_| err(format!("field id `{id}` is not a number")))?,
+                    ),
                 };
                 let status = DcgmStatus::parse(get(4)).ok_or_else(|| {
-                    err(format!("unknown status `{}` (expected current, deprecated, marker or removed)", get(4)))
+                    err(format!(
+                        "unknown status `{}` (expected current, deprecated, marker or removed)",
+                        get(4)
+                    ))
                 })?;
                 pack.dcgm_fields.push(DcgmField {
                     name: get(0).to_string(),
@@ -284,7 +315,9 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
             "kubectl-command" => {
                 let path = get(0).split_whitespace().collect::<Vec<_>>().join(" ");
                 if path != "kubectl" && !path.starts_with("kubectl ") {
-                    return Err(err(format!("command path `{path}` does not start with `kubectl`")));
+                    return Err(err(format!(
+                        "command path `{path}` does not start with `kubectl`"
+                    )));
                 }
                 pack.kubectl_commands.push(KubectlCommand {
                     path,
@@ -295,14 +328,23 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
                 });
             }
             _ => {
-                let commands: Vec<String> =
-                    split_list(get(0), &[',']).iter().map(|c| c.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
-                if let Some(bad) = commands.iter().find(|c| *c != "kubectl" && !c.starts_with("kubectl ")) {
-                    return Err(err(format!("command path `{bad}` does not start with `kubectl`")));
+                let commands: Vec<String> = split_list(get(0), &[','])
+                    .iter()
+                    .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect();
+                if let Some(bad) = commands
+                    .iter()
+                    .find(|c| *c != "kubectl" && !c.starts_with("kubectl "))
+                {
+                    return Err(err(format!(
+                        "command path `{bad}` does not start with `kubectl`"
+                    )));
                 }
                 let long = get(1);
                 if !long.starts_with("--") || long.len() < 3 || long.contains(char::is_whitespace) {
-                    return Err(err(format!("flag `{long}` is not a long flag like `--output`")));
+                    return Err(err(format!(
+                        "flag `{long}` is not a long flag like `--output`"
+                    )));
                 }
                 let short = match get(2) {
                     "" => None,
@@ -310,7 +352,11 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
                         let mut chars = short.chars();
                         match (chars.next(), chars.next(), chars.next()) {
                             (Some('-'), Some(ch), None) if ch != '-' => Some(ch),
-                            _ => return Err(err(format!("shorthand `{short}` is not a dash and one character like `-o`"))),
+                            _ => {
+                                return Err(err(format!(
+                                    "shorthand `{short}` is not a dash and one character like `-o`"
+                                )))
+                            }
                         }
                     }
                 };
@@ -350,8 +396,11 @@ fn read_header_line(comment: &str, pack: &mut Pack) {
 
 /// Aliases are written without the description they share with their target, to keep packs small.
 fn fill_alias_descriptions(fields: &mut [DcgmField]) {
-    let by_name: std::collections::HashMap<&str, usize> =
-        fields.iter().enumerate().map(|(idx, f)| (f.name.as_str(), idx)).collect();
+    let by_name: std::collections::HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(idx, f)| (f.name.as_str(), idx))
+        .collect();
     let fills: Vec<(usize, usize)> = fields
         .iter()
         .enumerate()
@@ -364,7 +413,11 @@ fn fill_alias_descriptions(fields: &mut [DcgmField]) {
 }
 
 fn split_list(text: &str, separators: &[char]) -> Vec<String> {
-    text.split(separators).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    text.split(separators)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Undoes the pack escapes `\\`, `\t`, `\n` and `\r`; any other backslash stays as written.
@@ -396,7 +449,11 @@ fn unescape(field: &str) -> String {
 
 /// The inverse of the reader's unescaping, for writing packs.
 pub fn escape_field(field: &str) -> String {
-    field.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r")
+    field
+        .replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
 #[cfg(test)]
@@ -525,20 +582,45 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        check("# kbls term pack v2\n", expect!["error: line 1: unsupported pack version `2` (this kbls reads v1)"]);
+        check(
+            "# kbls term pack v2\n",
+            expect!["error: line 1: unsupported pack version `2` (this kbls reads v1)"],
+        );
         check("\nterms\tSLO\n", expect!["error: line 2: unknown row kind `terms` (expected term, dcgm-field, kubectl-command or kubectl-flag, then a tab)"]);
-        check("term\t\tdef\n", expect!["error: line 1: the `name` column of a `term` row is empty"]);
+        check(
+            "term\t\tdef\n",
+            expect!["error: line 1: the `name` column of a `term` row is empty"],
+        );
         check("term\ta\tb\tc\td\te\n", expect!["error: line 1: a `term` row has at most 4 columns after the kind (name, aliases, definition, link), found 5"]);
-        check("dcgm-field\tDCGM_FI_X\tabc\n", expect!["error: line 1: field id `abc` is not a number"]);
+        check(
+            "dcgm-field\tDCGM_FI_X\tabc\n",
+            expect!["error: line 1: field id `abc` is not a number"],
+        );
         check("dcgm-field\tDCGM_FI_X\t1\t\t\tgone\n", expect!["error: line 1: unknown status `gone` (expected current, deprecated, marker or removed)"]);
-        check("kubectl-flag\tkubectl get\t-o\n", expect!["error: line 1: flag `-o` is not a long flag like `--output`"]);
-        check("kubectl-flag\tkubectl get\t--output\to\n", expect!["error: line 1: shorthand `o` is not a dash and one character like `-o`"]);
-        check("kubectl-command\tget\n", expect!["error: line 1: command path `get` does not start with `kubectl`"]);
+        check(
+            "kubectl-flag\tkubectl get\t-o\n",
+            expect!["error: line 1: flag `-o` is not a long flag like `--output`"],
+        );
+        check(
+            "kubectl-flag\tkubectl get\t--output\to\n",
+            expect!["error: line 1: shorthand `o` is not a dash and one character like `-o`"],
+        );
+        check(
+            "kubectl-command\tget\n",
+            expect!["error: line 1: command path `get` does not start with `kubectl`"],
+        );
     }
 
     #[test]
     fn escapes_round_trip() {
-        for field in ["plain", "tab\there", "line\nbreak", "back\\slash", "\\t literally", "end\\"] {
+        for field in [
+            "plain",
+            "tab\there",
+            "line\nbreak",
+            "back\\slash",
+            "\\t literally",
+            "end\\",
+        ] {
             assert_eq!(unescape(&escape_field(field)), field);
         }
         assert_eq!(unescape(r"^127\.0\.0\.1$"), r"^127\.0\.0\.1$");

@@ -29,7 +29,9 @@ impl BuiltinPack {
     }
 
     pub fn from_name(name: &str) -> Option<BuiltinPack> {
-        BuiltinPack::ALL.into_iter().find(|pack| pack.name() == name)
+        BuiltinPack::ALL
+            .into_iter()
+            .find(|pack| pack.name() == name)
     }
 
     /// The pack, parsed on first use. The shipped packs are checked by tests, so a parse error
@@ -41,7 +43,8 @@ impl BuiltinPack {
             BuiltinPack::Dcgm => (&DCGM, DCGM_TEXT),
             BuiltinPack::Kubectl => (&KUBECTL, KUBECTL_TEXT),
         };
-        cell.get_or_init(|| Arc::new(parse_pack(text).unwrap_or_default())).clone()
+        cell.get_or_init(|| Arc::new(parse_pack(text).unwrap_or_default()))
+            .clone()
     }
 }
 
@@ -95,10 +98,16 @@ impl Packs {
     }
 
     fn from_packs(packs: Vec<Arc<Pack>>) -> Packs {
-        let mut res = Packs { packs, ..Packs::default() };
+        let mut res = Packs {
+            packs,
+            ..Packs::default()
+        };
         let mut dcgm: HashMap<&str, EntryRef> = HashMap::new();
         for (pack_idx, pack) in res.packs.iter().enumerate() {
-            let entry = |idx: usize| EntryRef { pack: pack_idx as u32, idx: idx as u32 };
+            let entry = |idx: usize| EntryRef {
+                pack: pack_idx as u32,
+                idx: idx as u32,
+            };
             for (idx, field) in pack.dcgm_fields.iter().enumerate() {
                 dcgm.insert(&field.name, entry(idx));
             }
@@ -109,14 +118,22 @@ impl Packs {
                 for command in &flag.commands {
                     let list = res.flags.entry(command.clone()).or_default();
                     // A later row for the same flag of the same command replaces the earlier one.
-                    list.retain(|r| res.packs[r.pack as usize].kubectl_flags[r.idx as usize].long != flag.long);
+                    list.retain(|r| {
+                        res.packs[r.pack as usize].kubectl_flags[r.idx as usize].long != flag.long
+                    });
                     list.push(entry(idx));
-                    res.flag_commands.entry(flag.long.clone()).or_default().push(command.clone());
+                    res.flag_commands
+                        .entry(flag.long.clone())
+                        .or_default()
+                        .push(command.clone());
                 }
             }
             for (idx, term) in pack.terms.iter().enumerate() {
                 for name in std::iter::once(&term.name).chain(&term.aliases) {
-                    res.terms.entry(name.to_lowercase()).or_default().push(entry(idx));
+                    res.terms
+                        .entry(name.to_lowercase())
+                        .or_default()
+                        .push(entry(idx));
                 }
             }
         }
@@ -127,8 +144,13 @@ impl Packs {
         for (path, entry) in &res.commands {
             if let Some((parent, _)) = path.rsplit_once(' ') {
                 let command = res.command_at(*entry);
-                for name in std::iter::once(command.name()).chain(command.aliases.iter().map(String::as_str)) {
-                    children.entry(parent.to_string()).or_default().push((name.to_string(), path.clone()));
+                for name in std::iter::once(command.name())
+                    .chain(command.aliases.iter().map(String::as_str))
+                {
+                    children
+                        .entry(parent.to_string())
+                        .or_default()
+                        .push((name.to_string(), path.clone()));
                 }
             }
         }
@@ -172,20 +194,29 @@ impl Packs {
     // DCGM fields.
 
     pub fn dcgm_field(&self, name: &str) -> Option<&DcgmField> {
-        let idx = self.dcgm.binary_search_by(|e| self.dcgm_at(*e).name.as_str().cmp(name)).ok()?;
+        let idx = self
+            .dcgm
+            .binary_search_by(|e| self.dcgm_at(*e).name.as_str().cmp(name))
+            .ok()?;
         Some(self.dcgm_at(self.dcgm[idx]))
     }
 
     /// The old names that are aliases of `name`, sorted.
     pub fn dcgm_aliases_of(&self, name: &str) -> Vec<&DcgmField> {
-        self.dcgm.iter().map(|e| self.dcgm_at(*e)).filter(|f| f.alias_of.as_deref() == Some(name)).collect()
+        self.dcgm
+            .iter()
+            .map(|e| self.dcgm_at(*e))
+            .filter(|f| f.alias_of.as_deref() == Some(name))
+            .collect()
     }
 
     /// Fields whose name starts with `prefix` (ASCII case-insensitive), sorted by name. Markers and
     /// removed names are left out: they are not what one types into a new note.
     pub fn dcgm_complete(&self, prefix: &str) -> Vec<&DcgmField> {
         let upper = prefix.to_ascii_uppercase();
-        let start = self.dcgm.partition_point(|e| self.dcgm_at(*e).name.as_str() < upper.as_str());
+        let start = self
+            .dcgm
+            .partition_point(|e| self.dcgm_at(*e).name.as_str() < upper.as_str());
         self.dcgm[start..]
             .iter()
             .map(|e| self.dcgm_at(*e))
@@ -197,10 +228,23 @@ impl Packs {
     /// The known name closest to `name`, for a did-you-mean. Removed names and markers are never
     /// suggested; among equally close names a current one beats a deprecated alias.
     pub fn dcgm_suggest(&self, name: &str) -> Option<&str> {
-        let candidates = self.dcgm.iter().map(|e| self.dcgm_at(*e)).filter(|f| matches!(f.status, DcgmStatus::Current | DcgmStatus::Deprecated));
+        let candidates = self
+            .dcgm
+            .iter()
+            .map(|e| self.dcgm_at(*e))
+            .filter(|f| matches!(f.status, DcgmStatus::Current | DcgmStatus::Deprecated));
         let body = name.strip_prefix("DCGM_FI_").unwrap_or(name);
-        closest(body, candidates.map(|f| (f.name.strip_prefix("DCGM_FI_").unwrap_or(&f.name), &f.name, f.status != DcgmStatus::Current)))
-            .map(String::as_str)
+        closest(
+            body,
+            candidates.map(|f| {
+                (
+                    f.name.strip_prefix("DCGM_FI_").unwrap_or(&f.name),
+                    &f.name,
+                    f.status != DcgmStatus::Current,
+                )
+            }),
+        )
+        .map(String::as_str)
     }
 
     // kubectl commands.
@@ -212,7 +256,9 @@ impl Packs {
     /// The child of `parent` named `word` (or with `word` as an alias).
     pub fn subcommand(&self, parent: &str, word: &str) -> Option<&KubectlCommand> {
         let children = self.children.get(parent)?;
-        let idx = children.binary_search_by(|(name, _)| name.as_str().cmp(word)).ok()?;
+        let idx = children
+            .binary_search_by(|(name, _)| name.as_str().cmp(word))
+            .ok()?;
         self.kubectl_command(&children[idx].1)
     }
 
@@ -250,7 +296,13 @@ impl Packs {
     /// The closest subcommand name of `parent` to `word`, for a did-you-mean.
     pub fn suggest_subcommand(&self, parent: &str, word: &str) -> Option<&str> {
         let children = self.children.get(parent)?;
-        closest(word, children.iter().map(|(name, _)| (name.as_str(), name, false))).map(String::as_str)
+        closest(
+            word,
+            children
+                .iter()
+                .map(|(name, _)| (name.as_str(), name, false)),
+        )
+        .map(String::as_str)
     }
 
     // kubectl flags.
@@ -258,7 +310,11 @@ impl Packs {
     /// The command's own flags, then the global ones, each once.
     pub fn flags(&self, command: &str) -> Vec<&KubectlFlag> {
         let own = self.flags.get(command).into_iter().flatten();
-        let global = if command == "kubectl" { None } else { self.flags.get("kubectl") };
+        let global = if command == "kubectl" {
+            None
+        } else {
+            self.flags.get("kubectl")
+        };
         let mut res: Vec<&KubectlFlag> = Vec::new();
         for entry in own.chain(global.into_iter().flatten()) {
             let flag = self.flag_at(*entry);
@@ -287,13 +343,23 @@ impl Packs {
     /// The commands that have the flag `name` (`--tail` or `-c`) as their own flag, sorted.
     pub fn commands_with_flag(&self, name: &str) -> Vec<&str> {
         if name.starts_with("--") {
-            return self.flag_commands.get(name).into_iter().flatten().map(String::as_str).collect();
+            return self
+                .flag_commands
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
         }
         let short = name.trim_start_matches('-').chars().next();
         let mut res: Vec<&str> = self
             .flags
             .iter()
-            .filter(|(_, entries)| entries.iter().any(|e| short.is_some() && self.flag_at(*e).short == short))
+            .filter(|(_, entries)| {
+                entries
+                    .iter()
+                    .any(|e| short.is_some() && self.flag_at(*e).short == short)
+            })
             .map(|(command, _)| command.as_str())
             .collect();
         res.sort_unstable();
@@ -305,7 +371,13 @@ impl Packs {
         let flags = self.flags(command);
         let candidates: Vec<String> = flags.iter().map(|f| f.long.clone()).collect();
         let body = name.trim_start_matches('-');
-        closest(body, candidates.iter().map(|long| (long.trim_start_matches('-'), long, false))).cloned()
+        closest(
+            body,
+            candidates
+                .iter()
+                .map(|long| (long.trim_start_matches('-'), long, false)),
+        )
+        .cloned()
     }
 
     // Generic terms.
@@ -326,7 +398,10 @@ impl Packs {
 /// Candidates come as `(compared text, returned value, is_worse)`; at equal distance, a candidate
 /// that is not `is_worse`, then the first, wins. Lengths are compared first, so most candidates
 /// are rejected without computing a distance.
-fn closest<'a, T: ?Sized + 'a>(word: &str, candidates: impl Iterator<Item = (&'a str, &'a T, bool)>) -> Option<&'a T> {
+fn closest<'a, T: ?Sized + 'a>(
+    word: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a T, bool)>,
+) -> Option<&'a T> {
     let len = word.chars().count();
     let max = match len {
         0 => return None,
@@ -345,7 +420,9 @@ fn closest<'a, T: ?Sized + 'a>(word: &str, candidates: impl Iterator<Item = (&'a
         }
         let better = match best {
             None => true,
-            Some((best_distance, best_worse, _)) => (distance, is_worse) < (best_distance, best_worse),
+            Some((best_distance, best_worse, _)) => {
+                (distance, is_worse) < (best_distance, best_worse)
+            }
         };
         if better {
             best = Some((distance, is_worse, value));
@@ -380,12 +457,31 @@ mod tests {
     #[test]
     fn dcgm_lookups() {
         let packs = Packs::builtin();
-        let field = packs.dcgm_field("DCGM_FI_PROF_GR_ENGINE_ACTIVE").map(|f| (f.id, f.alias_of.clone(), f.description.len() > 10));
-        assert_eq!(field, Some((Some(1001), Some("DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO".to_string()), true)));
-        assert_eq!(packs.dcgm_suggest("DCGM_FI_DEV_GPU_TEMPP"), Some("DCGM_FI_DEV_GPU_TEMP"));
-        assert_eq!(packs.dcgm_suggest("DCGM_FI_PROF_GR_ENGIN_ACTIVE"), Some("DCGM_FI_PROF_GR_ENGINE_ACTIVE"));
+        let field = packs
+            .dcgm_field("DCGM_FI_PROF_GR_ENGINE_ACTIVE")
+            .map(|f| (f.id, f.alias_of.clone(), f.description.len() > 10));
+        assert_eq!(
+            field,
+            Some((
+                Some(1001),
+                Some("DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO".to_string()),
+                true
+            ))
+        );
+        assert_eq!(
+            packs.dcgm_suggest("DCGM_FI_DEV_GPU_TEMPP"),
+            Some("DCGM_FI_DEV_GPU_TEMP")
+        );
+        assert_eq!(
+            packs.dcgm_suggest("DCGM_FI_PROF_GR_ENGIN_ACTIVE"),
+            Some("DCGM_FI_PROF_GR_ENGINE_ACTIVE")
+        );
         assert_eq!(packs.dcgm_suggest("DCGM_FI_TOTALLY_MADE_UP_THING"), None);
-        let names: Vec<&str> = packs.dcgm_complete("dcgm_fi_dev_gpu_t").iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<&str> = packs
+            .dcgm_complete("dcgm_fi_dev_gpu_t")
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
         let expected = [
             "DCGM_FI_DEV_GPU_TEMP",
             "DCGM_FI_DEV_GPU_TEMP_CELSIUS",
@@ -395,26 +491,60 @@ mod tests {
             "DCGM_FI_DEV_GPU_TEMP_SLOWDOWN_CELSIUS",
         ];
         assert_eq!(names, expected);
-        let aliases: Vec<&str> = packs.dcgm_aliases_of("DCGM_FI_DEV_GPU_UTIL_RATIO").iter().map(|f| f.name.as_str()).collect();
+        let aliases: Vec<&str> = packs
+            .dcgm_aliases_of("DCGM_FI_DEV_GPU_UTIL_RATIO")
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
         assert_eq!(aliases, ["DCGM_FI_DEV_GPU_UTIL"]);
     }
 
     #[test]
     fn kubectl_lookups() {
         let packs = Packs::builtin();
-        assert_eq!(packs.resolve_command(&["auth", "can-i", "create", "pods"]), ("kubectl auth can-i".to_string(), 2));
-        assert_eq!(packs.resolve_command(&["create", "deploy", "web"]), ("kubectl create deployment".to_string(), 2));
-        assert_eq!(packs.resolve_command(&["gett", "pods"]), ("kubectl".to_string(), 0));
+        assert_eq!(
+            packs.resolve_command(&["auth", "can-i", "create", "pods"]),
+            ("kubectl auth can-i".to_string(), 2)
+        );
+        assert_eq!(
+            packs.resolve_command(&["create", "deploy", "web"]),
+            ("kubectl create deployment".to_string(), 2)
+        );
+        assert_eq!(
+            packs.resolve_command(&["gett", "pods"]),
+            ("kubectl".to_string(), 0)
+        );
         assert_eq!(packs.suggest_subcommand("kubectl", "gett"), Some("get"));
-        assert_eq!(packs.flag("kubectl get", "--sort-by").map(|f| f.long.as_str()), Some("--sort-by"));
-        assert_eq!(packs.flag("kubectl get", "-o").map(|f| f.long.as_str()), Some("--output"));
-        assert_eq!(packs.flag("kubectl get", "-n").map(|f| f.long.as_str()), Some("--namespace"));
+        assert_eq!(
+            packs
+                .flag("kubectl get", "--sort-by")
+                .map(|f| f.long.as_str()),
+            Some("--sort-by")
+        );
+        assert_eq!(
+            packs.flag("kubectl get", "-o").map(|f| f.long.as_str()),
+            Some("--output")
+        );
+        assert_eq!(
+            packs.flag("kubectl get", "-n").map(|f| f.long.as_str()),
+            Some("--namespace")
+        );
         assert!(packs.flag("kubectl get", "--tail").is_none());
         assert!(packs.commands_with_flag("--tail").contains(&"kubectl logs"));
         assert!(packs.commands_with_flag("-c").contains(&"kubectl exec"));
-        assert_eq!(packs.suggest_flag("kubectl get", "--sortby").as_deref(), Some("--sort-by"));
-        assert_eq!(packs.suggest_flag("kubectl get", "--namespac").as_deref(), Some("--namespace"));
-        let subcommands: Vec<&str> = packs.subcommands("kubectl auth").iter().map(|c| c.name()).collect();
+        assert_eq!(
+            packs.suggest_flag("kubectl get", "--sortby").as_deref(),
+            Some("--sort-by")
+        );
+        assert_eq!(
+            packs.suggest_flag("kubectl get", "--namespac").as_deref(),
+            Some("--namespace")
+        );
+        let subcommands: Vec<&str> = packs
+            .subcommands("kubectl auth")
+            .iter()
+            .map(|c| c.name())
+            .collect();
         assert_eq!(subcommands, ["can-i", "reconcile", "whoami"]);
     }
 

@@ -35,7 +35,11 @@ pub fn dcgm_mentions(text: &str) -> Vec<DcgmMention> {
             continue;
         }
         let mut end = start + DCGM_PREFIX.len();
-        while end < bytes.len() && (bytes[end].is_ascii_uppercase() || bytes[end].is_ascii_digit() || bytes[end] == b'_') {
+        while end < bytes.len()
+            && (bytes[end].is_ascii_uppercase()
+                || bytes[end].is_ascii_digit()
+                || bytes[end] == b'_')
+        {
             end += 1;
         }
         // `DCGM_FI_Dev...` is not an identifier of this shape.
@@ -43,8 +47,13 @@ pub fn dcgm_mentions(text: &str) -> Vec<DcgmMention> {
             continue;
         }
         let next = &text[end..];
-        let partial = bytes[end - 1] == b'_' || next.starts_with(['*', '<', '{', '…', '$']) || next.starts_with("...");
-        res.push(DcgmMention { range: TextRange::new(start, end), partial });
+        let partial = bytes[end - 1] == b'_'
+            || next.starts_with(['*', '<', '{', '…', '$'])
+            || next.starts_with("...");
+        res.push(DcgmMention {
+            range: TextRange::new(start, end),
+            partial,
+        });
     }
     res
 }
@@ -105,7 +114,10 @@ impl TermIndex {
     }
 
     /// Builds the index of all `notes` (path, definitions).
-    pub fn build(notes: impl IntoIterator<Item = (String, Vec<TermDef>)>, packs: &Packs) -> TermIndex {
+    pub fn build(
+        notes: impl IntoIterator<Item = (String, Vec<TermDef>)>,
+        packs: &Packs,
+    ) -> TermIndex {
         let mut res = TermIndex::new();
         res.set_packs(packs);
         for (path, defs) in notes {
@@ -238,7 +250,10 @@ impl TermIndex {
             .flatten()
             .filter_map(|&(slot, def_idx)| {
                 let (path, defs) = self.notes.get(slot as usize)?.as_ref()?;
-                Some(DefSite { path, def: defs.get(def_idx as usize)? })
+                Some(DefSite {
+                    path,
+                    def: defs.get(def_idx as usize)?,
+                })
             })
             .collect();
         res.sort_by(|a, b| (a.path, a.def.range.start).cmp(&(b.path, b.def.range.start)));
@@ -247,7 +262,13 @@ impl TermIndex {
 
     /// How many notes define `name`.
     pub fn n_defining_notes(&self, name: &str) -> usize {
-        let mut slots: Vec<u32> = self.by_name.get(&name.to_lowercase()).into_iter().flatten().map(|(slot, _)| *slot).collect();
+        let mut slots: Vec<u32> = self
+            .by_name
+            .get(&name.to_lowercase())
+            .into_iter()
+            .flatten()
+            .map(|(slot, _)| *slot)
+            .collect();
         slots.dedup();
         slots.len()
     }
@@ -256,12 +277,18 @@ impl TermIndex {
     pub fn all_definitions(&self) -> Vec<DefSite<'_>> {
         let mut notes: Vec<&(Arc<str>, Vec<TermDef>)> = self.notes.iter().flatten().collect();
         notes.sort_by(|a, b| a.0.cmp(&b.0));
-        notes.iter().flat_map(|(path, defs)| defs.iter().map(move |def| DefSite { path, def })).collect()
+        notes
+            .iter()
+            .flat_map(|(path, defs)| defs.iter().map(move |def| DefSite { path, def }))
+            .collect()
     }
 
     /// The lowercased name a term id stands for.
     pub fn term_key(&self, id: TermId) -> &str {
-        self.matcher().keys.get(id.0 as usize).map_or("", |key| key.as_str())
+        self.matcher()
+            .keys
+            .get(id.0 as usize)
+            .map_or("", |key| key.as_str())
     }
 
     /// The id of a name, if notes or packs define it and it is recognized in prose.
@@ -274,20 +301,30 @@ impl TermIndex {
     }
 
     fn build_matcher(&self) -> Matcher {
-        let mut names: Vec<&str> = self.patterns.keys().map(String::as_str).chain(self.pack_names.iter().map(String::as_str)).collect();
+        let mut names: Vec<&str> = self
+            .patterns
+            .keys()
+            .map(String::as_str)
+            .chain(self.pack_names.iter().map(String::as_str))
+            .collect();
         names.sort_unstable();
         names.dedup();
         let mut keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
         keys.sort();
         keys.dedup();
-        let by_key: HashMap<String, TermId> = keys.iter().enumerate().map(|(idx, key)| (key.clone(), TermId(idx as u32))).collect();
+        let by_key: HashMap<String, TermId> = keys
+            .iter()
+            .enumerate()
+            .map(|(idx, key)| (key.clone(), TermId(idx as u32)))
+            .collect();
         // Names of several words, or that start in lowercase, are matched ignoring ASCII case
         // (`error budget` for `Error Budget`, `Kubelet` at the start of a sentence). A single
         // capitalized word (`Storage`, `GPU`) keeps its case, or every `storage` would be a mention.
         let mut patterns = Vec::with_capacity(names.len());
         for name in &names {
             let id = by_key[&name.to_lowercase()];
-            let ignore_case = name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase());
+            let ignore_case =
+                name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase());
             patterns.push((id, (!ignore_case).then(|| name.to_string())));
         }
         // One automaton for all names (searching once is what makes recognition cheap); case is
@@ -295,9 +332,18 @@ impl TermIndex {
         let automaton = if names.is_empty() {
             None
         } else {
-            AhoCorasick::builder().match_kind(MatchKind::Standard).ascii_case_insensitive(true).build(&names).ok()
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(&names)
+                .ok()
         };
-        Matcher { automaton, patterns, keys, by_key }
+        Matcher {
+            automaton,
+            patterns,
+            keys,
+            by_key,
+        }
     }
 
     /// The terms mentioned in a note's prose (whole words, longest first where mentions overlap),
@@ -308,12 +354,27 @@ impl TermIndex {
 
     /// The mention under the cursor at `offset`, reading only the text around it.
     pub fn mention_at(&self, text: &str, syntax: &NoteSyntax, offset: usize) -> Option<Mention> {
-        let runs: Vec<TextRange> = merged_runs(&syntax.text_runs).into_iter().filter(|r| r.touches(offset)).collect();
-        let spans: Vec<TextRange> = syntax.code_spans.iter().copied().filter(|r| r.touches(offset)).collect();
-        self.find_mentions(text, &runs, &spans).into_iter().find(|m| m.range.touches(offset))
+        let runs: Vec<TextRange> = merged_runs(&syntax.text_runs)
+            .into_iter()
+            .filter(|r| r.touches(offset))
+            .collect();
+        let spans: Vec<TextRange> = syntax
+            .code_spans
+            .iter()
+            .copied()
+            .filter(|r| r.touches(offset))
+            .collect();
+        self.find_mentions(text, &runs, &spans)
+            .into_iter()
+            .find(|m| m.range.touches(offset))
     }
 
-    fn find_mentions(&self, text: &str, runs: &[TextRange], code_spans: &[TextRange]) -> Vec<Mention> {
+    fn find_mentions(
+        &self,
+        text: &str,
+        runs: &[TextRange],
+        code_spans: &[TextRange],
+    ) -> Vec<Mention> {
         let matcher = self.matcher();
         let mut res = Vec::new();
         for &run in runs {
@@ -324,8 +385,13 @@ impl TermIndex {
             if let Some(automaton) = &matcher.automaton {
                 for m in automaton.find_overlapping_iter(run_text) {
                     let (term, exact) = &matcher.patterns[m.pattern().as_usize()];
-                    let (start, end) = (run.start as usize + m.start(), run.start as usize + m.end());
-                    if exact.as_ref().is_some_and(|exact| exact.as_str() != &text[start..end]) || !is_whole_word(text, start, end) {
+                    let (start, end) =
+                        (run.start as usize + m.start(), run.start as usize + m.end());
+                    if exact
+                        .as_ref()
+                        .is_some_and(|exact| exact.as_str() != &text[start..end])
+                        || !is_whole_word(text, start, end)
+                    {
                         continue;
                     }
                     candidates.push((start, end, *term));
@@ -335,7 +401,10 @@ impl TermIndex {
             let mut covered = 0;
             for (start, end, term) in candidates {
                 if start >= covered {
-                    res.push(Mention { term, range: TextRange::new(start, end) });
+                    res.push(Mention {
+                        term,
+                        range: TextRange::new(start, end),
+                    });
                     covered = end;
                 }
             }
@@ -348,7 +417,10 @@ impl TermIndex {
             let trimmed = inner.trim();
             if let Some(&term) = matcher.by_key.get(&trimmed.to_lowercase()) {
                 let start = span.start as usize + raw.find(trimmed).unwrap_or(0);
-                res.push(Mention { term, range: TextRange::new(start, start + trimmed.len()) });
+                res.push(Mention {
+                    term,
+                    range: TextRange::new(start, start + trimmed.len()),
+                });
             }
         }
         res.sort_by_key(|m| m.range.start);
@@ -358,18 +430,26 @@ impl TermIndex {
 
 /// The lowercased term and aliases of a definition.
 fn lower_names(def: &TermDef) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(&def.term).chain(&def.aliases).map(|name| name.to_lowercase())
+    std::iter::once(&def.term)
+        .chain(&def.aliases)
+        .map(|name| name.to_lowercase())
 }
 
 /// The names of a definition that are looked for in prose.
 fn mention_names(def: &TermDef) -> impl Iterator<Item = &str> + '_ {
-    std::iter::once(&def.term).chain(&def.aliases).map(String::as_str).filter(|name| is_mention_name(name))
+    std::iter::once(&def.term)
+        .chain(&def.aliases)
+        .map(String::as_str)
+        .filter(|name| is_mention_name(name))
 }
 
 /// Names too short or without letters (`A`, `15`, `5 bits`) would match everywhere.
 fn is_mention_name(name: &str) -> bool {
     let n_letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    name.chars().count() >= 2 && name.len() <= 80 && n_letters >= 2 && !name.starts_with(char::is_whitespace)
+    name.chars().count() >= 2
+        && name.len() <= 80
+        && n_letters >= 2
+        && !name.starts_with(char::is_whitespace)
 }
 
 /// A match is a whole word when the characters around it are not letters, digits or `_` (a name
@@ -403,7 +483,12 @@ mod tests {
 
     fn index_of(notes: &[(&str, &str)]) -> TermIndex {
         TermIndex::build(
-            notes.iter().map(|(path, text)| (path.to_string(), extract(text, &parse(text, &ParseOptions::default())))),
+            notes.iter().map(|(path, text)| {
+                (
+                    path.to_string(),
+                    extract(text, &parse(text, &ParseOptions::default())),
+                )
+            }),
             &Packs::empty(),
         )
     }
@@ -413,7 +498,13 @@ mod tests {
         let res: Vec<String> = index
             .mentions(text, &syntax)
             .iter()
-            .map(|m| format!("{:?} -> {}", &text[m.range.as_usize()], index.term_key(m.term)))
+            .map(|m| {
+                format!(
+                    "{:?} -> {}",
+                    &text[m.range.as_usize()],
+                    index.term_key(m.term)
+                )
+            })
             .collect();
         expect.assert_eq(&res.join("\n"));
     }
@@ -421,7 +512,16 @@ mod tests {
     #[test]
     fn dcgm_identifiers_everywhere() {
         let text = "Use `DCGM_FI_DEV_GPU_UTIL` or DCGM_FI_PROF_* and MY_DCGM_FI_X, DCGM_FI_DEV_NVLINK_<n>,\n```\nDCGM_FI_PROF_SM_ACTIVE\n```\nDCGM_FI_Dev and DCGM_FI_PROF_PCIE_TX_BYTES.";
-        let res: Vec<String> = dcgm_mentions(text).iter().map(|m| format!("{}{}", &text[m.range.as_usize()], if m.partial { " (partial)" } else { "" })).collect();
+        let res: Vec<String> = dcgm_mentions(text)
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}{}",
+                    &text[m.range.as_usize()],
+                    if m.partial { " (partial)" } else { "" }
+                )
+            })
+            .collect();
         expect![[r#"
             [
                 "DCGM_FI_DEV_GPU_UTIL",
@@ -457,22 +557,47 @@ mod tests {
 
     #[test]
     fn definitions_in_stable_order_and_incremental_updates() {
-        let mut index = index_of(&[("b.md", "- **Pod**: Smallest unit.\n"), ("a.md", "- **Pod**: A group of containers.\n")]);
-        let render = |index: &TermIndex| -> Vec<String> { index.definitions("pod").iter().map(|d| format!("{}: {}", d.path, d.def.definition)).collect() };
-        assert_eq!(render(&index), ["a.md: A group of containers.", "b.md: Smallest unit."]);
+        let mut index = index_of(&[
+            ("b.md", "- **Pod**: Smallest unit.\n"),
+            ("a.md", "- **Pod**: A group of containers.\n"),
+        ]);
+        let render = |index: &TermIndex| -> Vec<String> {
+            index
+                .definitions("pod")
+                .iter()
+                .map(|d| format!("{}: {}", d.path, d.def.definition))
+                .collect()
+        };
+        assert_eq!(
+            render(&index),
+            ["a.md: A group of containers.", "b.md: Smallest unit."]
+        );
         let generation = index.generation();
         // Same names: the automaton stays.
         let text = "- **Pod**: Changed.\n";
-        index.update_note("b.md", extract(text, &parse(text, &ParseOptions::default())));
+        index.update_note(
+            "b.md",
+            extract(text, &parse(text, &ParseOptions::default())),
+        );
         assert_eq!(index.generation(), generation);
-        assert_eq!(render(&index), ["a.md: A group of containers.", "b.md: Changed."]);
+        assert_eq!(
+            render(&index),
+            ["a.md: A group of containers.", "b.md: Changed."]
+        );
         // A new name: rebuilt, and the new term is found.
         let text = "- **Pod**: Changed.\n- **Node**: A machine.\n";
-        index.update_note("b.md", extract(text, &parse(text, &ParseOptions::default())));
+        index.update_note(
+            "b.md",
+            extract(text, &parse(text, &ParseOptions::default())),
+        );
         assert_ne!(index.generation(), generation);
-        check_mentions(&index, "A Pod on a Node.", expect![[r#"
+        check_mentions(
+            &index,
+            "A Pod on a Node.",
+            expect![[r#"
             "Pod" -> pod
-            "Node" -> node"#]]);
+            "Node" -> node"#]],
+        );
         index.remove_note("a.md");
         index.remove_note("b.md");
         assert!(index.definitions("pod").is_empty());

@@ -2,8 +2,8 @@
 //! findings on them are the genuine errors only.
 
 use super::*;
-use crate::terms::extract::DefKind;
 use crate::syntax::{parse, NoteSyntax, ParseOptions};
+use crate::terms::extract::DefKind;
 use std::path::{Path, PathBuf};
 
 /// The notes of `fixtures/kb` (or of `KBLS_TERMS_FIXTURES`), sorted by path, as (path, text).
@@ -14,14 +14,20 @@ fn fixture_notes() -> Vec<(String, String)> {
     let mut res = Vec::new();
     let mut dirs = vec![root.clone()];
     while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
                 dirs.push(path);
             } else if path.extension().is_some_and(|e| e == "md") {
                 if let Ok(text) = std::fs::read_to_string(&path) {
-                    let rel = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    let rel = path
+                        .strip_prefix(&root)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
                     res.push((rel, text));
                 }
             }
@@ -32,19 +38,36 @@ fn fixture_notes() -> Vec<(String, String)> {
 }
 
 fn parsed(notes: &[(String, String)]) -> Vec<(String, &str, NoteSyntax)> {
-    notes.iter().map(|(path, text)| (path.clone(), text.as_str(), parse(text, &ParseOptions::default()))).collect()
+    notes
+        .iter()
+        .map(|(path, text)| {
+            (
+                path.clone(),
+                text.as_str(),
+                parse(text, &ParseOptions::default()),
+            )
+        })
+        .collect()
 }
 
 /// Writes what extraction finds in the fixtures to `KBLS_TERMS_DUMP`, for reviewing the heuristics.
 #[test]
 #[ignore]
 fn dump_fixture_definitions() {
-    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else { return };
+    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else {
+        return;
+    };
     let notes = fixture_notes();
     let mut dump = String::new();
     for (path, text, syntax) in parsed(&notes) {
         for def in extract(text, &syntax) {
-            dump.push_str(&format!("{path}\t{}\t{}\t{}\t{}\n", def.kind.as_str(), def.term, def.aliases.join("|"), def.definition.chars().take(100).collect::<String>()));
+            dump.push_str(&format!(
+                "{path}\t{}\t{}\t{}\t{}\n",
+                def.kind.as_str(),
+                def.term,
+                def.aliases.join("|"),
+                def.definition.chars().take(100).collect::<String>()
+            ));
         }
     }
     let _ = std::fs::write(out, dump);
@@ -57,7 +80,10 @@ fn fixture_findings(notes: &[(String, String)]) -> String {
         let line_index = crate::text::LineIndex::new(text);
         for finding in check(text, &syntax, Packs::builtin()) {
             let line = line_index.line_of(finding.range.start as usize) + 1;
-            res.push_str(&format!("{path}:{line}: {} {}\n", finding.code, finding.message));
+            res.push_str(&format!(
+                "{path}:{line}: {} {}\n",
+                finding.code, finding.message
+            ));
         }
     }
     res
@@ -66,23 +92,35 @@ fn fixture_findings(notes: &[(String, String)]) -> String {
 #[test]
 #[ignore]
 fn dump_fixture_findings() {
-    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else { return };
+    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else {
+        return;
+    };
     let _ = std::fs::write(out, fixture_findings(&fixture_notes()));
 }
 
 #[test]
 #[ignore]
 fn dump_fixture_invocations() {
-    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else { return };
+    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else {
+        return;
+    };
     let notes = fixture_notes();
     let mut res = String::new();
     for (path, text, syntax) in parsed(&notes) {
         for inv in note_invocations(text, &syntax, Packs::builtin()) {
             let flags: Vec<&str> = inv.flags.iter().map(|f| f.name.as_str()).collect();
-            res.push_str(&format!("{path}\t{}\t{}\t{}\n", inv.command, flags.join(" "), &text[inv.extent.as_usize()]));
+            res.push_str(&format!(
+                "{path}\t{}\t{}\t{}\n",
+                inv.command,
+                flags.join(" "),
+                &text[inv.extent.as_usize()]
+            ));
         }
         for mention in dcgm_mentions(text) {
-            res.push_str(&format!("{path}\tDCGM\t{}\n", &text[mention.range.as_usize()]));
+            res.push_str(&format!(
+                "{path}\tDCGM\t{}\n",
+                &text[mention.range.as_usize()]
+            ));
         }
     }
     let _ = std::fs::write(out, res);
@@ -96,8 +134,14 @@ fn pattern_of(text: &str, def: &TermDef) -> &'static str {
         DefKind::Heading => "heading",
         DefKind::FrontMatterAlias => "front matter aliases",
         DefKind::FrontMatterTerm => "front matter terms",
-        DefKind::ListItem if !def.aliases.is_empty() && !before.ends_with(['*', '_', '`']) => "list `- Term (Alias): text`",
-        DefKind::ListItem if before.ends_with("**") || before.ends_with("__") || before.ends_with("**`") => "list `- **Term**: text`",
+        DefKind::ListItem if !def.aliases.is_empty() && !before.ends_with(['*', '_', '`']) => {
+            "list `- Term (Alias): text`"
+        }
+        DefKind::ListItem
+            if before.ends_with("**") || before.ends_with("__") || before.ends_with("**`") =>
+        {
+            "list `- **Term**: text`"
+        }
         DefKind::ListItem if before.ends_with('`') => "list `- `term`: text`",
         DefKind::ListItem => "list `- Term: text`",
     }
@@ -107,10 +151,13 @@ fn pattern_of(text: &str, def: &TermDef) -> &'static str {
 fn every_definition_pattern_is_found_in_the_fixtures() {
     let notes = fixture_notes();
     assert!(!notes.is_empty(), "no fixture notes found");
-    let mut found: std::collections::BTreeMap<&'static str, (usize, String)> = std::collections::BTreeMap::new();
+    let mut found: std::collections::BTreeMap<&'static str, (usize, String)> =
+        std::collections::BTreeMap::new();
     for (path, text, syntax) in parsed(&notes) {
         for def in extract(text, &syntax) {
-            let entry = found.entry(pattern_of(text, &def)).or_insert((0, format!("{path}: {}", def.term)));
+            let entry = found
+                .entry(pattern_of(text, &def))
+                .or_insert((0, format!("{path}: {}", def.term)));
             entry.0 += 1;
         }
     }
@@ -124,8 +171,15 @@ fn every_definition_pattern_is_found_in_the_fixtures() {
         "list `- `term`: text`",
         "table row",
     ];
-    let missing: Vec<&str> = expected.iter().copied().filter(|p| !found.contains_key(p)).collect();
-    assert!(missing.is_empty(), "patterns not found in the fixtures: {missing:?}; found: {found:#?}");
+    let missing: Vec<&str> = expected
+        .iter()
+        .copied()
+        .filter(|p| !found.contains_key(p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "patterns not found in the fixtures: {missing:?}; found: {found:#?}"
+    );
 }
 
 /// The findings on the fixture corpus are reviewed by hand: each must be a genuine error.
@@ -134,7 +188,8 @@ fn findings_on_the_fixtures() {
     if std::env::var_os("KBLS_TERMS_FIXTURES").is_some() {
         return;
     }
-    expect_test::expect_file!["../../fixtures/terms-findings.expected"].assert_eq(&fixture_findings(&fixture_notes()));
+    expect_test::expect_file!["../../fixtures/terms-findings.expected"]
+        .assert_eq(&fixture_findings(&fixture_notes()));
 }
 
 /// Times term extraction, indexing, recognition and findings against parsing, on the fixtures
@@ -145,7 +200,9 @@ fn findings_on_the_fixtures() {
 #[ignore]
 fn timing() {
     use std::time::{Duration, Instant};
-    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else { return };
+    let Some(out) = std::env::var_os("KBLS_TERMS_DUMP") else {
+        return;
+    };
     let fixtures = fixture_notes();
     let mut report = String::new();
     let mut big = Vec::new();
@@ -156,7 +213,9 @@ fn timing() {
             }
             let mut text = text.clone();
             for term in 0..5 {
-                text.push_str(&format!("\n- **Term{copy}x{term} Widget**: A thing only copy {copy} defines.\n"));
+                text.push_str(&format!(
+                    "\n- **Term{copy}x{term} Widget**: A thing only copy {copy} defines.\n"
+                ));
             }
             big.push((format!("copy{copy}/{path}"), text));
         }
@@ -165,15 +224,26 @@ fn timing() {
     for (name, notes) in [("fixtures/kb", fixtures.clone()), ("10,000 notes", big)] {
         let bytes: usize = notes.iter().map(|(_, t)| t.len()).sum();
         let start = Instant::now();
-        let syntaxes: Vec<NoteSyntax> = notes.iter().map(|(_, text)| parse(text, &ParseOptions::default())).collect();
+        let syntaxes: Vec<NoteSyntax> = notes
+            .iter()
+            .map(|(_, text)| parse(text, &ParseOptions::default()))
+            .collect();
         let parse_time = start.elapsed();
         // Twice: the first pass also pays for growing the heap, which a long-running server does once.
         let start = Instant::now();
-        let defs: Vec<Vec<TermDef>> = notes.iter().zip(&syntaxes).map(|((_, text), syntax)| extract(text, syntax)).collect();
+        let defs: Vec<Vec<TermDef>> = notes
+            .iter()
+            .zip(&syntaxes)
+            .map(|((_, text), syntax)| extract(text, syntax))
+            .collect();
         let first_extract_time = start.elapsed();
         drop(defs);
         let start = Instant::now();
-        let defs: Vec<Vec<TermDef>> = notes.iter().zip(&syntaxes).map(|((_, text), syntax)| extract(text, syntax)).collect();
+        let defs: Vec<Vec<TermDef>> = notes
+            .iter()
+            .zip(&syntaxes)
+            .map(|((_, text), syntax)| extract(text, syntax))
+            .collect();
         let extract_time = start.elapsed();
         let n_defs: usize = defs.iter().map(Vec::len).sum();
         let start = Instant::now();
@@ -199,9 +269,22 @@ fn timing() {
         'notes: for ((_, text), syntax) in notes.iter().zip(&syntaxes) {
             for mention in index.mentions(text, syntax).iter().step_by(7) {
                 let start = Instant::now();
-                if let Some(target) = term_at(text, syntax, mention.range.start as usize + 1, packs, &index) {
+                if let Some(target) = term_at(
+                    text,
+                    syntax,
+                    mention.range.start as usize + 1,
+                    packs,
+                    &index,
+                ) {
                     let sites = index.definitions(target.name());
-                    let locations: Vec<DefLocation<'_>> = sites.iter().map(|s| DefLocation { path: s.path, line: 1, def: s.def }).collect();
+                    let locations: Vec<DefLocation<'_>> = sites
+                        .iter()
+                        .map(|s| DefLocation {
+                            path: s.path,
+                            line: 1,
+                            def: s.def,
+                        })
+                        .collect();
                     let _ = hover_markdown(&target, packs, &locations, Some(3));
                 }
                 hover_times.push(start.elapsed());
@@ -211,7 +294,10 @@ fn timing() {
             }
         }
         hover_times.sort();
-        let p95 = hover_times.get(hover_times.len() * 95 / 100).copied().unwrap_or_default();
+        let p95 = hover_times
+            .get(hover_times.len() * 95 / 100)
+            .copied()
+            .unwrap_or_default();
         let max = hover_times.last().copied().unwrap_or_default();
         let terms_total = extract_time + index_time + recognize_time + check_time;
         report.push_str(&format!(
@@ -232,7 +318,10 @@ fn timing() {
     let pack_parse = start.elapsed();
     let start = Instant::now();
     let _ = Packs::new(&BuiltinPack::ALL, Vec::new());
-    report.push_str(&format!("shipped packs: parse {pack_parse:.2?}, parse + merge {:.2?}\n", start.elapsed()));
+    report.push_str(&format!(
+        "shipped packs: parse {pack_parse:.2?}, parse + merge {:.2?}\n",
+        start.elapsed()
+    ));
     let _ = std::fs::write(out, report);
 }
 
@@ -241,7 +330,10 @@ fn timing() {
 #[ignore]
 fn profile_extract() {
     let notes = fixture_notes();
-    let syntaxes: Vec<NoteSyntax> = notes.iter().map(|(_, text)| parse(text, &ParseOptions::default())).collect();
+    let syntaxes: Vec<NoteSyntax> = notes
+        .iter()
+        .map(|(_, text)| parse(text, &ParseOptions::default()))
+        .collect();
     let mut n = 0;
     for _ in 0..2000 {
         for ((_, text), syntax) in notes.iter().zip(&syntaxes) {

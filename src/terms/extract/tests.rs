@@ -8,9 +8,23 @@ fn render(text: &str, defs: &[TermDef]) -> String {
     let mut res = String::new();
     for def in defs {
         let at = &text[def.term_range.as_usize()];
-        let aliases = if def.aliases.is_empty() { String::new() } else { format!(" ({})", def.aliases.join(", ")) };
-        let marked = if at == def.term { String::new() } else { format!(" at {at:?}") };
-        let _ = writeln!(res, "{}: {}{aliases}{marked} => {}", def.kind.as_str(), def.term, def.definition);
+        let aliases = if def.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", def.aliases.join(", "))
+        };
+        let marked = if at == def.term {
+            String::new()
+        } else {
+            format!(" at {at:?}")
+        };
+        let _ = writeln!(
+            res,
+            "{}: {}{aliases}{marked} => {}",
+            def.kind.as_str(),
+            def.term,
+            def.definition
+        );
     }
     res
 }
@@ -260,6 +274,8 @@ fn comparison_tables_have_no_terms() {
 #[test]
 fn generic_labels_are_sorted_short_lowercase() {
     assert!(GENERIC_LABELS.windows(2).all(|w| w[0] < w[1]));
-    assert!(GENERIC_LABELS.iter().all(|l| l.len() <= 20 && *l == l.to_lowercase()));
+    assert!(GENERIC_LABELS
+        .iter()
+        .all(|l| l.len() <= 20 && *l == l.to_lowercase()));
     assert!(is_generic("Overview") && is_generic(" TL;DR ") && !is_generic("kube-apiserver"));
 }
