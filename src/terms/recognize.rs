@@ -99,13 +99,32 @@ pub struct TermIndex {
 
 #[derive(Debug)]
 struct Matcher {
-    /// One ASCII case-insensitive automaton over every name.
+    /// One automaton over every name, ASCII-lowercased.
     automaton: Option<AhoCorasick>,
-    /// Per pattern: its term, and the exact spelling a match must have when case matters.
-    patterns: Vec<(TermId, Option<String>)>,
+    /// Per pattern: the terms it stands for, each with the exact spelling a match must have
+    /// when case matters.
+    patterns: Vec<Vec<(TermId, Option<String>)>>,
     /// Term id to its lowercased name.
     keys: Vec<String>,
     by_key: HashMap<String, TermId>,
+    /// Lowercased pattern to its index, for the shorter names inside a rejected match.
+    pattern_of: HashMap<String, usize>,
+}
+
+impl Matcher {
+    /// The term that pattern `idx` matched at `start..end` of `text` stands for, if the match is
+    /// a whole word and has the case its name needs.
+    fn accept(&self, text: &str, start: usize, end: usize, idx: usize) -> Option<TermId> {
+        if !is_whole_word(text, start, end) {
+            return None;
+        }
+        let found = &text[start..end];
+        self.patterns
+            .get(idx)?
+            .iter()
+            .find(|(_, exact)| exact.as_ref().is_none_or(|exact| exact == found))
+            .map(|(term, _)| *term)
+    }
 }
 
 impl TermIndex {
@@ -320,22 +339,32 @@ impl TermIndex {
         // Names of several words, or that start in lowercase, are matched ignoring ASCII case
         // (`error budget` for `Error Budget`, `Kubelet` at the start of a sentence). A single
         // capitalized word (`Storage`, `GPU`) keeps its case, or every `storage` would be a mention.
-        let mut patterns = Vec::with_capacity(names.len());
+        // Patterns are ASCII-lowercased names (searched in the lowercased text); each keeps the
+        // names it stands for and, for those that keep their case, the exact spelling.
+        let mut lowered: Vec<String> = Vec::new();
+        let mut patterns: Vec<Vec<(TermId, Option<String>)>> = Vec::new();
+        let mut pattern_of: HashMap<String, usize> = HashMap::new();
         for name in &names {
             let id = by_key[&name.to_lowercase()];
             let ignore_case =
                 name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase());
-            patterns.push((id, (!ignore_case).then(|| name.to_string())));
+            let lower = name.to_ascii_lowercase();
+            let idx = *pattern_of.entry(lower.clone()).or_insert_with(|| {
+                lowered.push(lower);
+                patterns.push(Vec::new());
+                patterns.len() - 1
+            });
+            patterns[idx].push((id, (!ignore_case).then(|| name.to_string())));
         }
-        // One automaton for all names (searching once is what makes recognition cheap); case is
-        // checked per match for the names that keep it.
-        let automaton = if names.is_empty() {
+        // One automaton for all names: searching once is what makes recognition cheap.
+        let automaton = if lowered.is_empty() {
             None
         } else {
+            // Leftmost-longest finds each mention with one forward search, much faster than
+            // reporting every overlapping match; a rejected match falls back to shorter names.
             AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                .build(&names)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&lowered)
                 .ok()
         };
         Matcher {
@@ -343,6 +372,7 @@ impl TermIndex {
             patterns,
             keys,
             by_key,
+            pattern_of,
         }
     }
 
@@ -377,24 +407,57 @@ impl TermIndex {
     ) -> Vec<Mention> {
         let matcher = self.matcher();
         let mut res = Vec::new();
+        // Lowercasing ASCII keeps every byte offset, so matches in `lower` are ranges of `text`.
+        let lower = if runs.is_empty() || matcher.automaton.is_none() {
+            String::new()
+        } else {
+            text.to_ascii_lowercase()
+        };
         for &run in runs {
-            let Some(run_text) = text.get(run.as_usize()) else {
+            let Some(run_text) = lower.get(run.as_usize()) else {
                 continue;
             };
             let mut candidates: Vec<(usize, usize, TermId)> = Vec::new();
             if let Some(automaton) = &matcher.automaton {
-                for m in automaton.find_overlapping_iter(run_text) {
-                    let (term, exact) = &matcher.patterns[m.pattern().as_usize()];
-                    let (start, end) =
-                        (run.start as usize + m.start(), run.start as usize + m.end());
-                    if exact
-                        .as_ref()
-                        .is_some_and(|exact| exact.as_str() != &text[start..end])
-                        || !is_whole_word(text, start, end)
-                    {
-                        continue;
+                let mut input = aho_corasick::Input::new(run_text);
+                while input.start() < run_text.len() {
+                    let Some(m) = automaton.find(input.clone()) else {
+                        break;
+                    };
+                    let start = run.start as usize + m.start();
+                    let end = run.start as usize + m.end();
+                    match matcher.accept(text, start, end, m.pattern().as_usize()) {
+                        Some(term) => {
+                            candidates.push((start, end, term));
+                            input.set_start(m.end());
+                        }
+                        None => {
+                            // The longest name here is not a whole word (`GPU Util` in `GPU
+                            // Utilization`); a shorter one starting at the same place may be.
+                            let shorter = (m.start() + 1..m.end())
+                                .rev()
+                                .filter(|&cut| run_text.is_char_boundary(cut))
+                                .find_map(|cut| {
+                                    let idx = *matcher.pattern_of.get(&run_text[m.start()..cut])?;
+                                    Some((
+                                        cut,
+                                        matcher.accept(
+                                            text,
+                                            start,
+                                            run.start as usize + cut,
+                                            idx,
+                                        )?,
+                                    ))
+                                });
+                            match shorter {
+                                Some((cut, term)) => {
+                                    candidates.push((start, run.start as usize + cut, term));
+                                    input.set_start(cut);
+                                }
+                                None => input.set_start(m.start() + 1),
+                            }
+                        }
                     }
-                    candidates.push((start, end, *term));
                 }
             }
             candidates.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
@@ -552,6 +615,21 @@ mod tests {
                 "GPU Util" -> gpu util
                 "SIGTERM" -> sigterm
                 "kube-apiserver" -> kube-apiserver"#]],
+        );
+    }
+
+    #[test]
+    fn a_rejected_longest_name_falls_back_to_a_shorter_one() {
+        let index = index_of(&[(
+            "a.md",
+            "- **GPU**: A chip.\n- **GPU Util**: Busy time.\n- **Node**: A machine.\n",
+        )]);
+        check_mentions(
+            &index,
+            "GPU Utilization on a NodeJS Node.\n",
+            expect![[r#"
+                "GPU" -> gpu
+                "Node" -> node"#]],
         );
     }
 

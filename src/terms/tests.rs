@@ -11,6 +11,11 @@ fn fixture_notes() -> Vec<(String, String)> {
     let root = std::env::var_os("KBLS_TERMS_FIXTURES")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kb"));
+    read_notes(&root)
+}
+
+fn read_notes(root: &Path) -> Vec<(String, String)> {
+    let root = root.to_path_buf();
     let mut res = Vec::new();
     let mut dirs = vec![root.clone()];
     while let Some(dir) = dirs.pop() {
@@ -221,7 +226,18 @@ fn timing() {
         }
     }
     let packs = Packs::builtin();
-    for (name, notes) in [("fixtures/kb", fixtures.clone()), ("10,000 notes", big)] {
+    let mut corpora = vec![
+        ("fixtures/kb".to_string(), fixtures.clone()),
+        ("fixtures/kb copied to 10,000 notes".to_string(), big),
+    ];
+    // A generated corpus, e.g. from `examples/gen_corpus.rs`.
+    if let Some(dir) = std::env::var_os("KBLS_TERMS_CORPUS") {
+        corpora.push((
+            dir.to_string_lossy().into_owned(),
+            read_notes(Path::new(&dir)),
+        ));
+    }
+    for (name, notes) in corpora {
         let bytes: usize = notes.iter().map(|(_, t)| t.len()).sum();
         let start = Instant::now();
         let syntaxes: Vec<NoteSyntax> = notes
@@ -248,6 +264,7 @@ fn timing() {
         let n_defs: usize = defs.iter().map(Vec::len).sum();
         let start = Instant::now();
         let index = TermIndex::build(notes.iter().map(|(p, _)| p.clone()).zip(defs), packs);
+        let maps_time = start.elapsed();
         let _ = index.term_id("warm the automaton");
         let index_time = start.elapsed();
         let start = Instant::now();
@@ -301,7 +318,7 @@ fn timing() {
         let max = hover_times.last().copied().unwrap_or_default();
         let terms_total = extract_time + index_time + recognize_time + check_time;
         report.push_str(&format!(
-            "{name}: {} notes, {:.1} MB\n  parse {parse_time:.2?}\n  extract {extract_time:.2?} (first pass {first_extract_time:.2?}; {n_defs} definitions)\n  index {index_time:.2?}\n  mentions + DCGM names {recognize_time:.2?} ({n_mentions} mentions, {n_dcgm} DCGM names)\n  findings {check_time:.2?} ({n_findings})\n  terms total {terms_total:.2?} = {:.0}% of parse\n  hover p95 {p95:.2?}, max {max:.2?} over {} hovers\n",
+            "{name}: {} notes, {:.1} MB\n  parse {parse_time:.2?}\n  extract {extract_time:.2?} (first pass {first_extract_time:.2?}; {n_defs} definitions)\n  index {index_time:.2?} (maps {maps_time:.2?}, then the automaton)\n  mentions + DCGM names {recognize_time:.2?} ({n_mentions} mentions, {n_dcgm} DCGM names)\n  findings {check_time:.2?} ({n_findings})\n  terms total {terms_total:.2?} = {:.0}% of parse\n  hover p95 {p95:.2?}, max {max:.2?} over {} hovers\n",
             notes.len(),
             bytes as f64 / 1e6,
             terms_total.as_secs_f64() / parse_time.as_secs_f64().max(1e-9) * 100.0,
@@ -341,4 +358,37 @@ fn profile_extract() {
         }
     }
     assert!(n > 0);
+}
+
+/// A loop over mention finding alone on `KBLS_TERMS_CORPUS`, for profiling.
+#[test]
+#[ignore]
+fn profile_mentions() {
+    let Some(dir) = std::env::var_os("KBLS_TERMS_CORPUS") else {
+        return;
+    };
+    let notes = read_notes(Path::new(&dir));
+    let syntaxes: Vec<NoteSyntax> = notes
+        .iter()
+        .map(|(_, text)| parse(text, &ParseOptions::default()))
+        .collect();
+    let defs = notes
+        .iter()
+        .zip(&syntaxes)
+        .map(|((_, text), syntax)| extract(text, syntax));
+    let index = TermIndex::build(
+        notes.iter().map(|(p, _)| p.clone()).zip(defs),
+        Packs::builtin(),
+    );
+    let start = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..3 {
+        for ((_, text), syntax) in notes.iter().zip(&syntaxes) {
+            n += index.mentions(text, syntax).len();
+        }
+    }
+    let _ = std::fs::write(
+        "/tmp/profile_mentions.txt",
+        format!("{n} mentions, {:?} for 3 passes\n", start.elapsed()),
+    );
 }
