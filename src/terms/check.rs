@@ -178,9 +178,11 @@ fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>)
     }
 }
 
-/// Words that stand for a command rather than name one: `<command>`, `$CMD`, `COMMAND`, `...`.
+/// Words that stand for a command rather than name one (`<command>`, `$CMD`, `COMMAND`, `...`)
+/// or list several in prose shorthand (`restart/status`, `get|describe`).
 fn is_placeholder(word: &str) -> bool {
     word.starts_with(['<', '$', '{', '[', '(', '"', '\'', '`'])
+        || word.contains(['/', '|', ',', '*'])
         || word.contains("...")
         || word.contains('…')
         || (word.chars().any(|c| c.is_ascii_uppercase())
@@ -228,7 +230,7 @@ mod tests {
     #[test]
     fn unknown_kubectl_commands() {
         check_findings(
-            "```bash\nkubectl gett pods\nkubectl rollout restrat deploy/web\nkubectl krew install neat\nkubectl foo --bar\nkubectl <command> --help\nkubectl create deploymnt web --image=nginx\n```\n",
+            "```bash\nkubectl gett pods\nkubectl rollout restrat deploy/web\nkubectl krew install neat\nkubectl foo --bar\nkubectl <command> --help\nkubectl create deploymnt web --image=nginx\n```\nIn prose: `kubectl rollout restart/status`.\n",
             expect![[r#"
                 unknown-kubectl-command "gett" -> get: `gett` is not a kubectl command (did you mean `kubectl get`?)
                 unknown-kubectl-command "restrat" -> restart: `restrat` is not a subcommand of `kubectl rollout` (did you mean `kubectl rollout restart`?)

@@ -599,7 +599,7 @@ fn placeholder_len(rest: &str) -> Option<usize> {
     None
 }
 
-/// Commands that run the command after them, with their options that take a value.
+/// Commands and keywords that run the command after them, with their options that take a value.
 const WRAPPERS: &[(&str, &[&str])] = &[
     (
         "sudo",
@@ -617,6 +617,16 @@ const WRAPPERS: &[(&str, &[&str])] = &[
     ("nice", &["-n"]),
     ("timeout", &["-s", "-k"]),
     ("stdbuf", &["-i", "-o", "-e"]),
+    // Shell keywords that start a command list.
+    ("do", &[]),
+    ("then", &[]),
+    ("else", &[]),
+    ("elif", &[]),
+    ("if", &[]),
+    ("while", &[]),
+    ("until", &[]),
+    ("!", &[]),
+    ("{", &[]),
 ];
 
 /// The kubectl invocation a simple command is, if it is one.
@@ -939,10 +949,13 @@ mod tests {
     fn heredocs_are_not_commands() {
         check(
             Some("bash"),
-            "kubectl apply -f - <<EOF\nkubectl get this-is-yaml\nEOF\nkubectl get ns\n",
+            "kubectl apply -f - <<EOF\nkubectl get this-is-yaml\nEOF\nkubectl get ns\nfor ns in a b; do kubectl get pods -n \"$ns\"; done\nif kubectl auth can-i get pods; then echo yes; fi\nsource <(kubectl completion bash)\n",
             expect![[r#"
                 kubectl apply [kubectl] path(apply) -f@-f=-@- | "kubectl apply -f - <<EOF"
                 kubectl get [kubectl] path(get) arg(ns) | "kubectl get ns"
+                kubectl get [kubectl] path(get) -n@-n=$ns@"$ns" arg(pods) | "kubectl get pods -n \"$ns\""
+                kubectl auth can-i [kubectl] path(auth) path(can-i) arg(get) arg(pods) | "kubectl auth can-i get pods"
+                kubectl completion [kubectl] path(completion) arg(bash) | "kubectl completion bash"
             "#]],
         );
     }
