@@ -288,6 +288,7 @@ impl TermIndex {
             .flatten()
             .map(|(slot, _)| *slot)
             .collect();
+        slots.sort_unstable();
         slots.dedup();
         slots.len()
     }
