@@ -11,6 +11,7 @@ pub mod ide;
 pub mod load;
 pub mod lsp;
 pub mod syntax;
+pub mod terms;
 pub mod text;
 
 #[cfg(test)]

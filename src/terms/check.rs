@@ -1,0 +1,277 @@
+//! Findings about the reference names a note uses: `DCGM_FI_*` names that DCGM does not have,
+//! kubectl subcommands that do not exist, and flags that the command at hand does not take.
+//!
+//! Each finding may carry a suggestion; the quick fix replaces the finding's range with it.
+//! Checks run only against the packs in use (switching the DCGM pack off silences
+//! `unknown-dcgm-field`). Suppression comments are left to the caller, as for every other rule.
+//! Knows nothing about LSP; ranges are byte offsets.
+
+use super::kubectl::{note_invocations, Invocation};
+use super::packs::Packs;
+use super::recognize::dcgm_mentions;
+use crate::syntax::NoteSyntax;
+use crate::text::TextRange;
+
+pub const UNKNOWN_DCGM_FIELD: &str = "unknown-dcgm-field";
+pub const UNKNOWN_KUBECTL_COMMAND: &str = "unknown-kubectl-command";
+pub const UNKNOWN_KUBECTL_FLAG: &str = "unknown-kubectl-flag";
+
+/// Every code this module reports; all are warnings.
+pub const CODES: [&str; 3] = [
+    UNKNOWN_DCGM_FIELD,
+    UNKNOWN_KUBECTL_COMMAND,
+    UNKNOWN_KUBECTL_FLAG,
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermFinding {
+    pub code: &'static str,
+    pub range: TextRange,
+    pub message: String,
+    /// The text that should replace `range` (the quick fix), when a close match exists.
+    pub suggestion: Option<String>,
+}
+
+/// Well-known kubectl plugins (`kubectl krew`, `kubectl virt`): a first word that is neither a
+/// command nor close to one is taken for a plugin and not reported, and these never are.
+const KNOWN_PLUGINS: &[&str] = &[
+    "access-matrix",
+    "ai",
+    "argo",
+    "cert-manager",
+    "cnpg",
+    "ctx",
+    "df-pv",
+    "example",
+    "gadget",
+    "hns",
+    "images",
+    "karmada",
+    "konfig",
+    "krew",
+    "ktop",
+    "kuttl",
+    "kyverno",
+    "minio",
+    "mtail",
+    "neat",
+    "node-shell",
+    "ns",
+    "oidc-login",
+    "resource-capacity",
+    "rook-ceph",
+    "rollouts",
+    "slice",
+    "sniff",
+    "stern",
+    "tail",
+    "trace",
+    "tree",
+    "view-secret",
+    "virt",
+    "who-can",
+];
+
+/// The findings of one note, in document order.
+pub fn check(text: &str, syntax: &NoteSyntax, packs: &Packs) -> Vec<TermFinding> {
+    let mut res = Vec::new();
+    if packs.has_dcgm() {
+        for mention in dcgm_mentions(text) {
+            if mention.partial {
+                continue;
+            }
+            let name = &text[mention.range.as_usize()];
+            if packs.dcgm_field(name).is_some() {
+                continue;
+            }
+            let suggestion = packs.dcgm_suggest(name).map(String::from);
+            let message = match &suggestion {
+                Some(close) => format!("`{name}` is not a DCGM field (did you mean `{close}`?)"),
+                None => format!("`{name}` is not a DCGM field"),
+            };
+            res.push(TermFinding {
+                code: UNKNOWN_DCGM_FIELD,
+                range: mention.range,
+                message,
+                suggestion,
+            });
+        }
+    }
+    if packs.has_kubectl() {
+        for inv in note_invocations(text, syntax, packs) {
+            check_invocation(&inv, packs, &mut res);
+        }
+    }
+    res.sort_by_key(|f| (f.range.start, f.range.end));
+    res
+}
+
+fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>) {
+    if let Some(first) = inv.args.first() {
+        let word = first.text.as_str();
+        let has_subcommands = !packs.subcommands(&inv.command).is_empty();
+        if has_subcommands && !is_placeholder(word) {
+            let suggestion = packs
+                .suggest_subcommand(&inv.command, word)
+                .map(String::from);
+            if inv.command == "kubectl" {
+                // Not a command and not close to one: most likely a plugin, whose flags are its own.
+                if suggestion.is_none() || KNOWN_PLUGINS.contains(&word) {
+                    return;
+                }
+            }
+            let message = match (&suggestion, inv.command.as_str()) {
+                (Some(close), "kubectl") => {
+                    format!("`{word}` is not a kubectl command (did you mean `kubectl {close}`?)")
+                }
+                (None, "kubectl") => format!("`{word}` is not a kubectl command"),
+                (Some(close), parent) => format!(
+                    "`{word}` is not a subcommand of `{parent}` (did you mean `{parent} {close}`?)"
+                ),
+                (None, parent) => format!("`{word}` is not a subcommand of `{parent}`"),
+            };
+            res.push(TermFinding {
+                code: UNKNOWN_KUBECTL_COMMAND,
+                range: first.range,
+                message,
+                suggestion,
+            });
+            // With the command unknown, its flags cannot be judged.
+            return;
+        }
+    }
+    for flag in &inv.flags {
+        if packs.flag(&inv.command, &flag.name).is_some() {
+            continue;
+        }
+        let others = packs.commands_with_flag(&flag.name);
+        let elsewhere = match others.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (it is a flag of `{one}`)"),
+            [one, two] => format!(" (it is a flag of `{one}` and `{two}`)"),
+            [one, two, rest @ ..] => format!(
+                " (it is a flag of `{one}`, `{two}` and {} more)",
+                rest.len()
+            ),
+        };
+        // Only a whole flag word can be replaced: not one letter of `-itz`.
+        let replaceable = flag.is_long() || flag.range.len() == 2;
+        let suggestion = if replaceable {
+            packs.suggest_flag(&inv.command, &flag.name)
+        } else {
+            None
+        };
+        let hint = match &suggestion {
+            Some(close) if elsewhere.is_empty() => format!(" (did you mean `{close}`?)"),
+            Some(close) => format!("; did you mean `{close}`?"),
+            None => String::new(),
+        };
+        res.push(TermFinding {
+            code: UNKNOWN_KUBECTL_FLAG,
+            range: flag.range,
+            message: format!(
+                "`{}` is not a flag of `{}`{elsewhere}{hint}",
+                flag.name, inv.command
+            ),
+            suggestion,
+        });
+    }
+}
+
+/// Words that stand for a command rather than name one (`<command>`, `$CMD`, `COMMAND`, `...`)
+/// or list several in prose shorthand (`restart/status`, `get|describe`).
+fn is_placeholder(word: &str) -> bool {
+    word.starts_with(['<', '$', '{', '[', '(', '"', '\'', '`'])
+        || word.contains(['/', '|', ',', '*'])
+        || word.contains("...")
+        || word.contains('…')
+        || (word.chars().any(|c| c.is_ascii_uppercase())
+            && !word.chars().any(|c| c.is_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, ParseOptions};
+    use expect_test::{expect, Expect};
+
+    /// Each finding as `code "text at range" -> suggestion: message`.
+    fn check_findings(text: &str, expect: Expect) {
+        let syntax = parse(text, &ParseOptions::default());
+        let res: Vec<String> = check(text, &syntax, Packs::builtin())
+            .iter()
+            .map(|f| {
+                let fix = f
+                    .suggestion
+                    .as_deref()
+                    .map(|s| format!(" -> {s}"))
+                    .unwrap_or_default();
+                format!(
+                    "{} {:?}{fix}: {}",
+                    f.code,
+                    &text[f.range.as_usize()],
+                    f.message
+                )
+            })
+            .collect();
+        expect.assert_eq(&res.join("\n"));
+    }
+
+    #[test]
+    fn unknown_dcgm_fields() {
+        check_findings(
+            "Watch `DCGM_FI_DEV_GPU_TEMPP` and DCGM_FI_PROF_GR_ENGINE_ACTIVE, DCGM_FI_NOT_A_THING,\nDCGM_FI_PROF_* and the removed DCGM_FI_DEV_MEM_COPY_UTIL_SAMPLES.\n",
+            expect![[r#"
+                unknown-dcgm-field "DCGM_FI_DEV_GPU_TEMPP" -> DCGM_FI_DEV_GPU_TEMP: `DCGM_FI_DEV_GPU_TEMPP` is not a DCGM field (did you mean `DCGM_FI_DEV_GPU_TEMP`?)
+                unknown-dcgm-field "DCGM_FI_NOT_A_THING": `DCGM_FI_NOT_A_THING` is not a DCGM field"#]],
+        );
+    }
+
+    #[test]
+    fn unknown_kubectl_commands() {
+        check_findings(
+            "```bash\nkubectl gett pods\nkubectl rollout restrat deploy/web\nkubectl krew install neat\nkubectl foo --bar\nkubectl <command> --help\nkubectl create deploymnt web --image=nginx\n```\nIn prose: `kubectl rollout restart/status`.\n",
+            expect![[r#"
+                unknown-kubectl-command "gett" -> get: `gett` is not a kubectl command (did you mean `kubectl get`?)
+                unknown-kubectl-command "restrat" -> restart: `restrat` is not a subcommand of `kubectl rollout` (did you mean `kubectl rollout restart`?)
+                unknown-kubectl-command "deploymnt" -> deployment: `deploymnt` is not a subcommand of `kubectl create` (did you mean `kubectl create deployment`?)"#]],
+        );
+    }
+
+    #[test]
+    fn unknown_kubectl_flags_are_command_aware() {
+        check_findings(
+            "```sh\nkubectl get pods --tail 10\nkubectl get pods --sortby=.metadata.name\nkubectl logs web -c app --tail=5 -f\nkubectl debug -itz web --image=busybox\nkubectl exec -it web -- ls --color -l\nkubectl -n kube-system get pods --namespac foo\n```\nAlso `kubectl get pod -o wide --no-header`.\n",
+            expect![[r#"
+                unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` (it is a flag of `kubectl logs`)
+                unknown-kubectl-flag "--sortby" -> --sort-by: `--sortby` is not a flag of `kubectl get` (did you mean `--sort-by`?)
+                unknown-kubectl-flag "z": `-z` is not a flag of `kubectl debug`
+                unknown-kubectl-flag "--namespac" -> --namespace: `--namespac` is not a flag of `kubectl get` (did you mean `--namespace`?)
+                unknown-kubectl-flag "--no-header" -> --no-headers: `--no-header` is not a flag of `kubectl get` (did you mean `--no-headers`?)"#]],
+        );
+    }
+
+    #[test]
+    fn valid_command_lines_have_no_findings() {
+        check_findings(
+            r#"```bash
+kubectl logs -l app=my-service
+kubectl debug -it <pod-name> --image=busybox --target=<container-name> --share-processes
+kubectl delete pod <pod-name> --grace-period=0 --force
+kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName,STATUS:.status.phase
+kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.spec.containers[*].image}{"\n"}{end}'
+kubectl get pods --sort-by='.status.containerStatuses[0].restartCount'
+kubectl port-forward svc/my-service 8080:80
+kubectl auth can-i create deployments
+kubectl api-resources --verbs=list --namespaced -o name \
+  | xargs -n 1 kubectl get --show-kind --ignore-not-found -l <label>=<value> -n <namespace>
+kubectl cp <pod-name>:/tmp/capture.pcap ./capture.pcap -c <debug-container-name>
+kubectl top nodes
+kubectl config use-context prod
+kubectl create secret docker-registry regcred --docker-server=x
+```
+"#,
+            expect![[""]],
+        );
+    }
+}

@@ -1,0 +1,529 @@
+//! What is under the cursor ([`term_at`]) and the hover text for it ([`hover_markdown`]): the
+//! notes' own definitions first, with a link to each, then the pack entry, then how many notes
+//! mention it.
+//!
+//! Knows nothing about LSP or the file system: the caller turns definition ranges into the
+//! displayed path and line, and counts mentions across the corpus.
+
+use super::extract::TermDef;
+use super::kubectl::{code_span_kubectl, dialect_of, invocations, Dialect, Invocation};
+use super::pack::{DcgmField, DcgmStatus, KubectlCommand, KubectlFlag};
+use super::packs::Packs;
+use super::recognize::{dcgm_mentions, TermIndex};
+use crate::syntax::NoteSyntax;
+use crate::text::TextRange;
+use std::fmt::Write;
+
+/// The name under the cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermAt {
+    /// The name's range in the note.
+    pub range: TextRange,
+    pub kind: TermAtKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TermAtKind {
+    /// A `DCGM_FI_*` identifier.
+    Dcgm { name: String },
+    /// `kubectl` or one of its subcommand words, resolved to the command's full path.
+    KubectlCommand { path: String },
+    /// A flag of a kubectl command line, as written (`--sort-by`, `-o`), with that command.
+    KubectlFlag { command: String, flag: String },
+    /// A term the notes or a user pack define, by its lowercased name.
+    Term { name: String },
+}
+
+impl TermAt {
+    /// The name to look definitions up by: the DCGM name, the command path, the flag as written
+    /// or the term.
+    pub fn name(&self) -> &str {
+        match &self.kind {
+            TermAtKind::Dcgm { name } | TermAtKind::Term { name } => name,
+            TermAtKind::KubectlCommand { path } => path,
+            TermAtKind::KubectlFlag { flag, .. } => flag,
+        }
+    }
+}
+
+/// What is at `offset`: a DCGM name, a kubectl command word or flag, or a mention of a defined term.
+pub fn term_at(
+    text: &str,
+    syntax: &NoteSyntax,
+    offset: usize,
+    packs: &Packs,
+    index: &TermIndex,
+) -> Option<TermAt> {
+    if let Some(mention) = dcgm_mentions(text)
+        .into_iter()
+        .find(|m| !m.partial && m.range.touches(offset))
+    {
+        let name = text[mention.range.as_usize()].to_string();
+        return Some(TermAt {
+            range: mention.range,
+            kind: TermAtKind::Dcgm { name },
+        });
+    }
+    if let Some(inv) = invocation_at(text, syntax, offset, packs) {
+        if let Some(res) = kubectl_word_at(&inv, offset, packs) {
+            return Some(res);
+        }
+    }
+    let mention = index.mention_at(text, syntax, offset)?;
+    let name = index.term_key(mention.term).to_string();
+    Some(TermAt {
+        range: mention.range,
+        kind: TermAtKind::Term { name },
+    })
+}
+
+/// The kubectl invocation whose command line holds `offset`, in a shell block or a code span.
+pub(crate) fn invocation_at(
+    text: &str,
+    syntax: &NoteSyntax,
+    offset: usize,
+    packs: &Packs,
+) -> Option<Invocation> {
+    let (range, dialect) = syntax
+        .code_blocks
+        .iter()
+        .find(|b| b.content.touches(offset))
+        .and_then(|b| Some((b.content, dialect_of(b.lang.as_deref())?)))
+        .or_else(|| {
+            let span = syntax.code_spans.iter().find(|s| s.touches(offset))?;
+            Some((code_span_kubectl(text, *span)?, Dialect::Script))
+        })?;
+    invocations(text, range, dialect, packs)
+        .into_iter()
+        .find(|inv| inv.extent.touches(offset))
+}
+
+fn kubectl_word_at(inv: &Invocation, offset: usize, packs: &Packs) -> Option<TermAt> {
+    if inv.kubectl.touches(offset) {
+        return Some(TermAt {
+            range: inv.kubectl,
+            kind: TermAtKind::KubectlCommand {
+                path: "kubectl".to_string(),
+            },
+        });
+    }
+    if let Some(idx) = inv.path.iter().position(|w| w.range.touches(offset)) {
+        let words: Vec<&str> = inv.path[..=idx].iter().map(|w| w.text.as_str()).collect();
+        let (path, _) = packs.resolve_command(&words);
+        return Some(TermAt {
+            range: inv.path[idx].range,
+            kind: TermAtKind::KubectlCommand { path },
+        });
+    }
+    let flag = inv.flags.iter().find(|f| f.range.touches(offset))?;
+    Some(TermAt {
+        range: flag.range,
+        kind: TermAtKind::KubectlFlag {
+            command: inv.command.clone(),
+            flag: flag.name.clone(),
+        },
+    })
+}
+
+/// The most note definitions a hover lists; the rest are counted.
+pub const MAX_HOVER_DEFINITIONS: usize = 10;
+
+/// A definition in the notes and where the caller says it is.
+#[derive(Clone, Copy, Debug)]
+pub struct DefLocation<'a> {
+    /// The path to show and link to (relative to the hovered note, or to the corpus root).
+    pub path: &'a str,
+    /// 1-based line of the definition.
+    pub line: u32,
+    pub def: &'a TermDef,
+}
+
+/// The hover text for `target`: the notes' definitions (`defs`, in the order given), then the
+/// pack entry, then "Mentioned in N notes" when `mentioned_in` is known.
+pub fn hover_markdown(
+    target: &TermAt,
+    packs: &Packs,
+    defs: &[DefLocation<'_>],
+    mentioned_in: Option<usize>,
+) -> String {
+    let mut sections: Vec<String> = Vec::new();
+    if !defs.is_empty() {
+        let mut notes = String::from("**In your notes**\n");
+        for loc in defs.iter().take(MAX_HOVER_DEFINITIONS) {
+            let def = loc.def;
+            let label = if def.term.eq_ignore_ascii_case(target.name()) {
+                String::new()
+            } else {
+                format!("**{}**: ", def.term)
+            };
+            let _ = writeln!(
+                notes,
+                "- {label}{} ([{}:{}]({}#L{}))",
+                def.definition, loc.path, loc.line, loc.path, loc.line
+            );
+        }
+        if defs.len() > MAX_HOVER_DEFINITIONS {
+            let _ = writeln!(notes, "- … and {} more", defs.len() - MAX_HOVER_DEFINITIONS);
+        }
+        sections.push(notes.trim_end().to_string());
+    }
+    if let Some(entry) = pack_entry(target, packs) {
+        sections.push(entry);
+    }
+    if let Some(n) = mentioned_in {
+        sections.push(format!(
+            "Mentioned in {n} note{}",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    format!(
+        "{}\n\n{}",
+        title(target, packs, defs),
+        sections.join("\n\n---\n\n")
+    )
+    .trim_end()
+    .to_string()
+}
+
+fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
+    match &target.kind {
+        TermAtKind::Dcgm { name } => format!("**`{name}`**"),
+        TermAtKind::KubectlCommand { path } => format!("**`{path}`**"),
+        TermAtKind::KubectlFlag { command, flag } => {
+            let shown = packs
+                .flag(command, flag)
+                .map_or_else(|| flag.clone(), KubectlFlag::display_name);
+            format!("**`{shown}`** of `{command}`")
+        }
+        TermAtKind::Term { name } => {
+            // The name as the notes or the pack write it, not lowercased.
+            let written = defs
+                .iter()
+                .flat_map(|loc| std::iter::once(&loc.def.term).chain(&loc.def.aliases))
+                .chain(packs.terms(name).into_iter().map(|t| &t.name))
+                .find(|written| written.to_lowercase() == *name);
+            format!("**{}**", written.map_or(name.as_str(), String::as_str))
+        }
+    }
+}
+
+fn pack_entry(target: &TermAt, packs: &Packs) -> Option<String> {
+    match &target.kind {
+        TermAtKind::Dcgm { name } => Some(match packs.dcgm_field(name) {
+            Some(field) => dcgm_entry(field, packs),
+            None => match packs.dcgm_suggest(name) {
+                Some(close) => format!("Not a DCGM field. Did you mean `{close}`?"),
+                None if packs.has_dcgm() => "Not a DCGM field.".to_string(),
+                None => return None,
+            },
+        }),
+        TermAtKind::KubectlCommand { path } => {
+            packs.kubectl_command(path).map(|c| command_entry(c, packs))
+        }
+        TermAtKind::KubectlFlag { command, flag } => Some(match packs.flag(command, flag) {
+            Some(found) => flag_entry(found, command),
+            None if !packs.has_kubectl() => return None,
+            None => {
+                let others = packs.commands_with_flag(flag);
+                match others.first() {
+                    Some(other) => format!("Not a flag of `{command}`; `{other}` has it."),
+                    None => format!("Not a flag of `{command}`."),
+                }
+            }
+        }),
+        TermAtKind::Term { name } => {
+            let terms = packs.terms(name);
+            if terms.is_empty() {
+                return None;
+            }
+            let mut res = String::new();
+            for term in terms {
+                let aliases = if term.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", term.aliases.join(", "))
+                };
+                let _ = write!(res, "**{}**{aliases}: {}", term.name, term.definition);
+                if !term.link.is_empty() {
+                    let _ = write!(res, " ([more]({}))", term.link);
+                }
+                res.push('\n');
+            }
+            Some(res.trim_end().to_string())
+        }
+    }
+}
+
+fn dcgm_entry(field: &DcgmField, packs: &Packs) -> String {
+    let mut facts: Vec<String> = Vec::new();
+    facts.push(match field.id {
+        Some(id) => format!("DCGM field {id}"),
+        None => "DCGM name".to_string(),
+    });
+    if !field.value_type.is_empty() {
+        facts.push(format!("`{}`", field.value_type));
+    }
+    if !field.unit.is_empty() {
+        facts.push(format!("unit: {}", field.unit));
+    }
+    match (&field.alias_of, field.status) {
+        (Some(target), _) => facts.push(format!("deprecated alias of `{target}`")),
+        (None, DcgmStatus::Current) => {}
+        (None, status) => facts.push(status.as_str().to_string()),
+    }
+    if !field.note.is_empty() {
+        facts.push(field.note.clone());
+    }
+    let mut res = facts.join(" · ");
+    if !field.description.is_empty() {
+        let _ = write!(res, "\n\n{}", field.description);
+    }
+    let old_names: Vec<String> = packs
+        .dcgm_aliases_of(&field.name)
+        .iter()
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    if !old_names.is_empty() {
+        let _ = write!(res, "\n\nOlder name: {}", old_names.join(", "));
+    }
+    res
+}
+
+fn command_entry(command: &KubectlCommand, packs: &Packs) -> String {
+    let mut res = command.synopsis.clone();
+    if !command.usage.is_empty() {
+        let _ = write!(res, "\n\nUsage: `{}`", command.usage);
+    }
+    if !command.description.is_empty() && command.description != command.synopsis {
+        let _ = write!(res, "\n\n{}", command.description);
+    }
+    if !command.aliases.is_empty() {
+        let _ = write!(
+            res,
+            "\n\nAliases: {}",
+            command
+                .aliases
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let subcommands: Vec<String> = packs
+        .subcommands(&command.path)
+        .iter()
+        .map(|c| format!("`{}`", c.name()))
+        .collect();
+    if !subcommands.is_empty() {
+        let _ = write!(res, "\n\nSubcommands: {}", subcommands.join(", "));
+    }
+    res
+}
+
+fn flag_entry(flag: &KubectlFlag, command: &str) -> String {
+    let scope = if flag.commands.iter().any(|c| c == command) {
+        format!("flag of `{command}`")
+    } else {
+        "global flag (every command)".to_string()
+    };
+    let mut facts = vec![scope, format!("type: {}", flag.value_type.as_str())];
+    if !flag.default.is_empty() {
+        facts.push(format!("default: `{}`", flag.default));
+    }
+    format!("{}\n\n{}", facts.join(" · "), flag.description)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, ParseOptions};
+    use crate::terms::extract::extract;
+    use expect_test::{expect, Expect};
+
+    /// `$0` marks the cursor in the first note; the others only define terms.
+    fn check(notes: &[(&str, &str)], expect: Expect) {
+        let (first_path, first_text) = notes[0];
+        let offset = first_text.find("$0").unwrap_or(0);
+        let text = first_text.replace("$0", "");
+        let packs = Packs::builtin();
+        let mut sources: Vec<(String, String)> = vec![(first_path.to_string(), text.clone())];
+        sources.extend(
+            notes[1..]
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string())),
+        );
+        let index = TermIndex::build(
+            sources.iter().map(|(path, text)| {
+                (
+                    path.clone(),
+                    extract(text, &parse(text, &ParseOptions::default())),
+                )
+            }),
+            packs,
+        );
+        let syntax = parse(&text, &ParseOptions::default());
+        let Some(target) = term_at(&text, &syntax, offset, packs, &index) else {
+            expect.assert_eq("nothing");
+            return;
+        };
+        let sites = index.definitions(target.name());
+        let locations: Vec<DefLocation<'_>> = sites
+            .iter()
+            .map(|site| {
+                let source = &sources
+                    .iter()
+                    .find(|(p, _)| p == site.path)
+                    .map(|(_, t)| t.as_str())
+                    .unwrap_or_default();
+                let line = source[..site.def.range.start as usize]
+                    .matches('\n')
+                    .count() as u32
+                    + 1;
+                DefLocation {
+                    path: site.path,
+                    line,
+                    def: site.def,
+                }
+            })
+            .collect();
+        let hovered = &text[target.range.as_usize()];
+        let res = format!(
+            "{hovered:?}\n{}",
+            hover_markdown(&target, packs, &locations, Some(2))
+        );
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn dcgm_field_with_note_definitions() {
+        check(
+            &[
+                ("gpu/a.md", "For MIG use `DCGM_FI_PROF_GR_EN$0GINE_ACTIVE`.\n"),
+                ("gpu/b.md", "| Metric | Field | Description |\n|---|---|---|\n| **GR Engine** | `DCGM_FI_PROF_GR_ENGINE_ACTIVE` | **Use for MIG partitions** |\n"),
+            ],
+            expect![[r#"
+                "DCGM_FI_PROF_GR_ENGINE_ACTIVE"
+                **`DCGM_FI_PROF_GR_ENGINE_ACTIVE`**
+
+                **In your notes**
+                - Metric: **GR Engine**; Description: **Use for MIG partitions** ([gpu/b.md:3](gpu/b.md#L3))
+
+                ---
+
+                DCGM field 1001 · `double` · unit: ratio · deprecated alias of `DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO` · dcgm-exporter gauge, on by default
+
+                Ratio of time the graphics engine is active. The graphics engine is active if a graphics/compute context is bound and the graphics pipe or compute pipe is busy.
+
+                ---
+
+                Mentioned in 2 notes"#]],
+        );
+    }
+
+    #[test]
+    fn kubectl_flag_for_this_command() {
+        check(
+            &[(
+                "k.md",
+                "```bash\nkubectl get pods --sort$0-by=.metadata.name\n```\n",
+            )],
+            expect![[r#"
+            "--sort-by"
+            **`--sort-by`** of `kubectl get`
+
+            flag of `kubectl get` · type: string
+
+            If non-empty, sort list types using this field specification. The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string.
+
+            ---
+
+            Mentioned in 2 notes"#]],
+        );
+        check(
+            &[("k.md", "```bash\nkubectl -n$0 kube-system get pods\n```\n")],
+            expect![[r#"
+            "-n"
+            **`-n, --namespace`** of `kubectl get`
+
+            global flag (every command) · type: string
+
+            If present, the namespace scope for this CLI request
+
+            ---
+
+            Mentioned in 2 notes"#]],
+        );
+        check(
+            &[("k.md", "Run `kubectl get pods --ta$0il 5`.\n")],
+            expect![[r#"
+            "--tail"
+            **`--tail`** of `kubectl get`
+
+            Not a flag of `kubectl get`; `kubectl logs` has it.
+
+            ---
+
+            Mentioned in 2 notes"#]],
+        );
+    }
+
+    #[test]
+    fn kubectl_command_path() {
+        check(
+            &[(
+                "k.md",
+                "```console\n$ kubectl auth can$0-i create deployments\n```\n",
+            )],
+            expect![[r#"
+            "can-i"
+            **`kubectl auth can-i`**
+
+            Check whether an action is allowed
+
+            Usage: `kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]`
+
+            Check whether an action is allowed. VERB is a logical Kubernetes API verb like 'get', 'list', 'watch', 'delete', etc. TYPE is a Kubernetes resource. Shortcuts and groups will be resolved. NONRESOURCEURL is a partial URL that starts with "/". NAME is the name of a particular Kubernetes resource. This command pairs nicely with impersonation. See --as global flag.
+
+            ---
+
+            Mentioned in 2 notes"#]],
+        );
+    }
+
+    #[test]
+    fn note_term_mentions() {
+        check(
+            &[
+                ("a.md", "The kube-api$0server is busy.\n"),
+                ("k8s/arch.md", "# Architecture\n\n### kube-apiserver\n\nThe API server is the front end for the control plane.\n"),
+            ],
+            expect![[r#"
+                "kube-apiserver"
+                **kube-apiserver**
+
+                **In your notes**
+                - The API server is the front end for the control plane. ([k8s/arch.md:3](k8s/arch.md#L3))
+
+                ---
+
+                Mentioned in 2 notes"#]],
+        );
+        check(
+            &[
+                ("a.md", "Our error bud$0get is spent.\n"),
+                ("sre.md", "- **Error Budget** (EB): What may fail.\n"),
+            ],
+            expect![[r#"
+                "error budget"
+                **Error Budget**
+
+                **In your notes**
+                - What may fail. ([sre.md:1](sre.md#L1))
+
+                ---
+
+                Mentioned in 2 notes"#]],
+        );
+        check(&[("a.md", "Nothing to s$0ee here.\n")], expect!["nothing"]);
+    }
+}

@@ -1,0 +1,685 @@
+//! Finding terms in a note's text: `DCGM_FI_*` identifiers anywhere, and the terms the corpus
+//! defines (plus user pack terms) where prose mentions them.
+//!
+//! [`TermIndex`] is the corpus-level part: every note's definitions by name, and one
+//! Aho-Corasick automaton over all term names and aliases. Updating one note's definitions
+//! touches only that note's entries; the automaton is rebuilt, lazily, only when the set of
+//! names changes. Knows nothing about LSP or the file system: notes are named by the caller's
+//! paths, positions are byte offsets.
+
+use super::extract::TermDef;
+use super::packs::Packs;
+use crate::syntax::NoteSyntax;
+use crate::text::TextRange;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// A `DCGM_FI_*` identifier in a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DcgmMention {
+    pub range: TextRange,
+    /// A prefix or pattern rather than one name: it ends with `_` or is followed by `*`, `<`,
+    /// `{` or `…` (`DCGM_FI_PROF_*`), so it is not checked against the pack.
+    pub partial: bool,
+}
+
+const DCGM_PREFIX: &[u8] = b"DCGM_FI_";
+
+/// Every `DCGM_FI_*` identifier in `text`: prose, code spans, tables, code blocks and front matter.
+pub fn dcgm_mentions(text: &str) -> Vec<DcgmMention> {
+    let bytes = text.as_bytes();
+    let mut res = Vec::new();
+    for start in memchr::memmem::find_iter(bytes, DCGM_PREFIX) {
+        if start > 0 && is_word_byte(bytes[start - 1]) {
+            continue;
+        }
+        let mut end = start + DCGM_PREFIX.len();
+        while end < bytes.len()
+            && (bytes[end].is_ascii_uppercase()
+                || bytes[end].is_ascii_digit()
+                || bytes[end] == b'_')
+        {
+            end += 1;
+        }
+        // `DCGM_FI_Dev...` is not an identifier of this shape.
+        if end < bytes.len() && bytes[end].is_ascii_lowercase() {
+            continue;
+        }
+        let next = &text[end..];
+        let partial = bytes[end - 1] == b'_'
+            || next.starts_with(['*', '<', '{', '…', '$'])
+            || next.starts_with("...");
+        res.push(DcgmMention {
+            range: TextRange::new(start, end),
+            partial,
+        });
+    }
+    res
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// Identifies a term name in a [`TermIndex`] for one generation of its automaton.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermId(pub u32);
+
+/// A term mentioned in a note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub term: TermId,
+    pub range: TextRange,
+}
+
+/// Where a definition lives: the caller's note path and the definition.
+#[derive(Clone, Copy, Debug)]
+pub struct DefSite<'a> {
+    pub path: &'a str,
+    pub def: &'a TermDef,
+}
+
+/// All term definitions of the corpus, by name, and the automaton that finds their mentions.
+#[derive(Clone, Debug, Default)]
+pub struct TermIndex {
+    /// Each note's path and definitions; a removed note leaves a free slot.
+    notes: Vec<Option<(Arc<str>, Vec<TermDef>)>>,
+    by_path: HashMap<Arc<str>, u32>,
+    free_slots: Vec<u32>,
+    /// Lowercased name or alias to its definitions, as (note slot, definition index).
+    by_name: HashMap<String, Vec<(u32, u32)>>,
+    /// Names recognized in prose (as written), with how many definitions give each.
+    patterns: HashMap<String, u32>,
+    /// Pack term names and aliases, recognized like note terms.
+    pack_names: Vec<String>,
+    matcher: OnceLock<Arc<Matcher>>,
+    generation: u64,
+}
+
+#[derive(Debug)]
+struct Matcher {
+    /// One automaton over every name, ASCII-lowercased.
+    automaton: Option<AhoCorasick>,
+    /// Per pattern: the terms it stands for, each with the exact spelling a match must have
+    /// when case matters.
+    patterns: Vec<Vec<(TermId, Option<String>)>>,
+    /// Term id to its lowercased name.
+    keys: Vec<String>,
+    by_key: HashMap<String, TermId>,
+    /// Lowercased pattern to its index, for the shorter names inside a rejected match.
+    pattern_of: HashMap<String, usize>,
+}
+
+impl Matcher {
+    /// The term that pattern `idx` matched at `start..end` of `text` stands for, if the match is
+    /// a whole word and has the case its name needs.
+    fn accept(&self, text: &str, start: usize, end: usize, idx: usize) -> Option<TermId> {
+        if !is_whole_word(text, start, end) {
+            return None;
+        }
+        let found = &text[start..end];
+        self.patterns
+            .get(idx)?
+            .iter()
+            .find(|(_, exact)| exact.as_ref().is_none_or(|exact| exact == found))
+            .map(|(term, _)| *term)
+    }
+}
+
+impl TermIndex {
+    pub fn new() -> TermIndex {
+        TermIndex::default()
+    }
+
+    /// Builds the index of all `notes` (path, definitions).
+    pub fn build(
+        notes: impl IntoIterator<Item = (String, Vec<TermDef>)>,
+        packs: &Packs,
+    ) -> TermIndex {
+        let mut res = TermIndex::new();
+        res.set_packs(packs);
+        for (path, defs) in notes {
+            res.update_note(&path, defs);
+        }
+        res
+    }
+
+    /// Replaces the definitions of the note at `path` (an empty list removes it).
+    pub fn update_note(&mut self, path: &str, defs: Vec<TermDef>) {
+        let mut changed = false;
+        let slot = match self.by_path.get(path) {
+            Some(&slot) => {
+                changed |= self.unindex(slot);
+                slot
+            }
+            None if defs.is_empty() => return,
+            None => {
+                let path: Arc<str> = Arc::from(path);
+                let slot = match self.free_slots.pop() {
+                    Some(slot) => slot,
+                    None => {
+                        self.notes.push(None);
+                        (self.notes.len() - 1) as u32
+                    }
+                };
+                self.by_path.insert(path.clone(), slot);
+                self.notes[slot as usize] = Some((path, Vec::new()));
+                slot
+            }
+        };
+        if defs.is_empty() {
+            if let Some((path, _)) = self.notes[slot as usize].take() {
+                self.by_path.remove(&path);
+                self.free_slots.push(slot);
+            }
+        } else {
+            for (def_idx, def) in defs.iter().enumerate() {
+                for key in lower_names(def) {
+                    let entries = self.by_name.entry(key).or_default();
+                    if entries.last() != Some(&(slot, def_idx as u32)) {
+                        entries.push((slot, def_idx as u32));
+                    }
+                }
+                for pattern in mention_names(def) {
+                    match self.patterns.get_mut(pattern) {
+                        Some(count) => *count += 1,
+                        None => {
+                            self.patterns.insert(pattern.to_string(), 1);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if let Some((_, slot_defs)) = &mut self.notes[slot as usize] {
+                *slot_defs = defs;
+            }
+        }
+        if changed {
+            self.invalidate();
+        }
+    }
+
+    /// Drops the name entries of the note in `slot`; returns whether a recognized name went away.
+    fn unindex(&mut self, slot: u32) -> bool {
+        let Some((_, defs)) = &self.notes[slot as usize] else {
+            return false;
+        };
+        let mut changed = false;
+        for def in defs {
+            for key in lower_names(def) {
+                if let Some(entries) = self.by_name.get_mut(&key) {
+                    entries.retain(|(s, _)| *s != slot);
+                    if entries.is_empty() {
+                        self.by_name.remove(&key);
+                    }
+                }
+            }
+            for pattern in mention_names(def) {
+                if let Some(count) = self.patterns.get_mut(pattern) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.patterns.remove(pattern);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    pub fn remove_note(&mut self, path: &str) {
+        self.update_note(path, Vec::new());
+    }
+
+    /// Makes the generic terms of `packs` recognized in prose too.
+    pub fn set_packs(&mut self, packs: &Packs) {
+        let mut names: Vec<String> = packs
+            .packs()
+            .iter()
+            .flat_map(|pack| pack.terms.iter())
+            .flat_map(|term| std::iter::once(&term.name).chain(&term.aliases))
+            .filter(|name| is_mention_name(name))
+            .cloned()
+            .collect();
+        names.sort();
+        names.dedup();
+        if names != self.pack_names {
+            self.pack_names = names;
+            self.invalidate();
+        }
+    }
+
+    fn invalidate(&mut self) {
+        self.matcher = OnceLock::new();
+        self.generation += 1;
+    }
+
+    /// Changes whenever term ids may have changed; mentions cached under another generation are stale.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The definitions of `name` (a term or an alias, any case), by note path then position.
+    pub fn definitions(&self, name: &str) -> Vec<DefSite<'_>> {
+        let mut res: Vec<DefSite<'_>> = self
+            .by_name
+            .get(&name.to_lowercase())
+            .into_iter()
+            .flatten()
+            .filter_map(|&(slot, def_idx)| {
+                let (path, defs) = self.notes.get(slot as usize)?.as_ref()?;
+                Some(DefSite {
+                    path,
+                    def: defs.get(def_idx as usize)?,
+                })
+            })
+            .collect();
+        res.sort_by(|a, b| (a.path, a.def.range.start).cmp(&(b.path, b.def.range.start)));
+        res
+    }
+
+    /// How many notes define `name`.
+    pub fn n_defining_notes(&self, name: &str) -> usize {
+        let mut slots: Vec<u32> = self
+            .by_name
+            .get(&name.to_lowercase())
+            .into_iter()
+            .flatten()
+            .map(|(slot, _)| *slot)
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        slots.len()
+    }
+
+    /// Every definition of the corpus, by note path then position.
+    pub fn all_definitions(&self) -> Vec<DefSite<'_>> {
+        let mut notes: Vec<&(Arc<str>, Vec<TermDef>)> = self.notes.iter().flatten().collect();
+        notes.sort_by(|a, b| a.0.cmp(&b.0));
+        notes
+            .iter()
+            .flat_map(|(path, defs)| defs.iter().map(move |def| DefSite { path, def }))
+            .collect()
+    }
+
+    /// The lowercased name a term id stands for.
+    pub fn term_key(&self, id: TermId) -> &str {
+        self.matcher()
+            .keys
+            .get(id.0 as usize)
+            .map_or("", |key| key.as_str())
+    }
+
+    /// The id of a name, if notes or packs define it and it is recognized in prose.
+    pub fn term_id(&self, name: &str) -> Option<TermId> {
+        self.matcher().by_key.get(&name.to_lowercase()).copied()
+    }
+
+    fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| Arc::new(self.build_matcher()))
+    }
+
+    fn build_matcher(&self) -> Matcher {
+        let mut names: Vec<&str> = self
+            .patterns
+            .keys()
+            .map(String::as_str)
+            .chain(self.pack_names.iter().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        keys.sort();
+        keys.dedup();
+        let by_key: HashMap<String, TermId> = keys
+            .iter()
+            .enumerate()
+            .map(|(idx, key)| (key.clone(), TermId(idx as u32)))
+            .collect();
+        // Names of several words, or that start in lowercase, are matched ignoring ASCII case
+        // (`error budget` for `Error Budget`, `Kubelet` at the start of a sentence). A single
+        // capitalized word (`Storage`, `GPU`) keeps its case, or every `storage` would be a mention.
+        // Patterns are ASCII-lowercased names (searched in the lowercased text); each keeps the
+        // names it stands for and, for those that keep their case, the exact spelling.
+        let mut lowered: Vec<String> = Vec::new();
+        let mut patterns: Vec<Vec<(TermId, Option<String>)>> = Vec::new();
+        let mut pattern_of: HashMap<String, usize> = HashMap::new();
+        for name in &names {
+            let id = by_key[&name.to_lowercase()];
+            let ignore_case =
+                name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase());
+            let lower = name.to_ascii_lowercase();
+            let idx = *pattern_of.entry(lower.clone()).or_insert_with(|| {
+                lowered.push(lower);
+                patterns.push(Vec::new());
+                patterns.len() - 1
+            });
+            patterns[idx].push((id, (!ignore_case).then(|| name.to_string())));
+        }
+        // One automaton for all names: searching once is what makes recognition cheap.
+        let automaton = if lowered.is_empty() {
+            None
+        } else {
+            // Leftmost-longest finds each mention with one forward search, much faster than
+            // reporting every overlapping match; a rejected match falls back to shorter names.
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&lowered)
+                .ok()
+        };
+        Matcher {
+            automaton,
+            patterns,
+            keys,
+            by_key,
+            pattern_of,
+        }
+    }
+
+    /// The terms mentioned in a note's prose (whole words, longest first where mentions overlap),
+    /// and code spans that hold exactly a term name, in document order.
+    pub fn mentions(&self, text: &str, syntax: &NoteSyntax) -> Vec<Mention> {
+        self.find_mentions(text, &merged_runs(&syntax.text_runs), &syntax.code_spans)
+    }
+
+    /// The mention under the cursor at `offset`, reading only the text around it.
+    pub fn mention_at(&self, text: &str, syntax: &NoteSyntax, offset: usize) -> Option<Mention> {
+        let runs: Vec<TextRange> = merged_runs(&syntax.text_runs)
+            .into_iter()
+            .filter(|r| r.touches(offset))
+            .collect();
+        let spans: Vec<TextRange> = syntax
+            .code_spans
+            .iter()
+            .copied()
+            .filter(|r| r.touches(offset))
+            .collect();
+        self.find_mentions(text, &runs, &spans)
+            .into_iter()
+            .find(|m| m.range.touches(offset))
+    }
+
+    fn find_mentions(
+        &self,
+        text: &str,
+        runs: &[TextRange],
+        code_spans: &[TextRange],
+    ) -> Vec<Mention> {
+        let matcher = self.matcher();
+        let mut res = Vec::new();
+        // Lowercasing ASCII keeps every byte offset, so matches in `lower` are ranges of `text`.
+        let lower = if runs.is_empty() || matcher.automaton.is_none() {
+            String::new()
+        } else {
+            text.to_ascii_lowercase()
+        };
+        for &run in runs {
+            let Some(run_text) = lower.get(run.as_usize()) else {
+                continue;
+            };
+            let mut candidates: Vec<(usize, usize, TermId)> = Vec::new();
+            if let Some(automaton) = &matcher.automaton {
+                let mut input = aho_corasick::Input::new(run_text);
+                while input.start() < run_text.len() {
+                    let Some(m) = automaton.find(input.clone()) else {
+                        break;
+                    };
+                    let start = run.start as usize + m.start();
+                    let end = run.start as usize + m.end();
+                    match matcher.accept(text, start, end, m.pattern().as_usize()) {
+                        Some(term) => {
+                            candidates.push((start, end, term));
+                            input.set_start(m.end());
+                        }
+                        None => {
+                            // The longest name here is not a whole word (`GPU Util` in `GPU
+                            // Utilization`); a shorter one starting at the same place may be.
+                            let shorter = (m.start() + 1..m.end())
+                                .rev()
+                                .filter(|&cut| run_text.is_char_boundary(cut))
+                                .find_map(|cut| {
+                                    let idx = *matcher.pattern_of.get(&run_text[m.start()..cut])?;
+                                    Some((
+                                        cut,
+                                        matcher.accept(
+                                            text,
+                                            start,
+                                            run.start as usize + cut,
+                                            idx,
+                                        )?,
+                                    ))
+                                });
+                            match shorter {
+                                Some((cut, term)) => {
+                                    candidates.push((start, run.start as usize + cut, term));
+                                    input.set_start(cut);
+                                }
+                                None => input.set_start(m.start() + 1),
+                            }
+                        }
+                    }
+                }
+            }
+            candidates.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+            let mut covered = 0;
+            for (start, end, term) in candidates {
+                if start >= covered {
+                    res.push(Mention {
+                        term,
+                        range: TextRange::new(start, end),
+                    });
+                    covered = end;
+                }
+            }
+        }
+        for span in code_spans {
+            let Some(raw) = text.get(span.as_usize()) else {
+                continue;
+            };
+            let inner = raw.trim_matches('`');
+            let trimmed = inner.trim();
+            if let Some(&term) = matcher.by_key.get(&trimmed.to_lowercase()) {
+                let start = span.start as usize + raw.find(trimmed).unwrap_or(0);
+                res.push(Mention {
+                    term,
+                    range: TextRange::new(start, start + trimmed.len()),
+                });
+            }
+        }
+        res.sort_by_key(|m| m.range.start);
+        res
+    }
+}
+
+/// The lowercased term and aliases of a definition.
+fn lower_names(def: &TermDef) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(&def.term)
+        .chain(&def.aliases)
+        .map(|name| name.to_lowercase())
+}
+
+/// The names of a definition that are looked for in prose.
+fn mention_names(def: &TermDef) -> impl Iterator<Item = &str> + '_ {
+    std::iter::once(&def.term)
+        .chain(&def.aliases)
+        .map(String::as_str)
+        .filter(|name| is_mention_name(name))
+}
+
+/// Names too short or without letters (`A`, `15`, `5 bits`) would match everywhere.
+fn is_mention_name(name: &str) -> bool {
+    let n_letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    name.chars().count() >= 2
+        && name.len() <= 80
+        && n_letters >= 2
+        && !name.starts_with(char::is_whitespace)
+}
+
+/// A match is a whole word when the characters around it are not letters, digits or `_` (a name
+/// that starts or ends with punctuation, like `/proc` or `fork()`, needs no boundary there).
+fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let matched = &text[start..end];
+    let before_ok = !matched.starts_with(is_word) || !text[..start].ends_with(is_word);
+    let after_ok = !matched.ends_with(is_word) || !text[end..].starts_with(is_word);
+    before_ok && after_ok
+}
+
+/// Text runs that touch are one run (the parser may split a sentence at entities or escapes).
+fn merged_runs(runs: &[TextRange]) -> Vec<TextRange> {
+    let mut res: Vec<TextRange> = Vec::with_capacity(runs.len());
+    for run in runs {
+        match res.last_mut() {
+            Some(last) if last.end == run.start => last.end = run.end,
+            _ => res.push(*run),
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, ParseOptions};
+    use crate::terms::extract::extract;
+    use expect_test::{expect, Expect};
+
+    fn index_of(notes: &[(&str, &str)]) -> TermIndex {
+        TermIndex::build(
+            notes.iter().map(|(path, text)| {
+                (
+                    path.to_string(),
+                    extract(text, &parse(text, &ParseOptions::default())),
+                )
+            }),
+            &Packs::empty(),
+        )
+    }
+
+    fn check_mentions(index: &TermIndex, text: &str, expect: Expect) {
+        let syntax = parse(text, &ParseOptions::default());
+        let res: Vec<String> = index
+            .mentions(text, &syntax)
+            .iter()
+            .map(|m| {
+                format!(
+                    "{:?} -> {}",
+                    &text[m.range.as_usize()],
+                    index.term_key(m.term)
+                )
+            })
+            .collect();
+        expect.assert_eq(&res.join("\n"));
+    }
+
+    #[test]
+    fn dcgm_identifiers_everywhere() {
+        let text = "Use `DCGM_FI_DEV_GPU_UTIL` or DCGM_FI_PROF_* and MY_DCGM_FI_X, DCGM_FI_DEV_NVLINK_<n>,\n```\nDCGM_FI_PROF_SM_ACTIVE\n```\nDCGM_FI_Dev and DCGM_FI_PROF_PCIE_TX_BYTES.";
+        let res: Vec<String> = dcgm_mentions(text)
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}{}",
+                    &text[m.range.as_usize()],
+                    if m.partial { " (partial)" } else { "" }
+                )
+            })
+            .collect();
+        expect![[r#"
+            [
+                "DCGM_FI_DEV_GPU_UTIL",
+                "DCGM_FI_PROF_ (partial)",
+                "DCGM_FI_DEV_NVLINK_ (partial)",
+                "DCGM_FI_PROF_SM_ACTIVE",
+                "DCGM_FI_PROF_PCIE_TX_BYTES",
+            ]
+        "#]]
+        .assert_debug_eq(&res);
+    }
+
+    #[test]
+    fn mentions_are_whole_words_in_prose() {
+        let index = index_of(&[(
+            "k8s.md",
+            "### kube-apiserver\n\nThe front end of the control plane.\n\n- **Error Budget**: What may fail.\n- **Storage**: Where data lives.\n- SIGTERM (15): Polite stop.\n- **GPU**: A chip.\n- **GPU Util**: Busy time.\n",
+        )]);
+        check_mentions(
+            &index,
+            "The kube-apiserver talks to etcd; error budget and Error Budget; storage vs Storage.\nGPU Utilization, GPU Util, GPUs, SIGTERM, 15, `kube-apiserver`, `kube-apiserver --help`.\n```\nkube-apiserver in code\n```\n",
+            expect![[r#"
+                "kube-apiserver" -> kube-apiserver
+                "error budget" -> error budget
+                "Error Budget" -> error budget
+                "Storage" -> storage
+                "GPU" -> gpu
+                "GPU Util" -> gpu util
+                "SIGTERM" -> sigterm
+                "kube-apiserver" -> kube-apiserver"#]],
+        );
+    }
+
+    #[test]
+    fn a_rejected_longest_name_falls_back_to_a_shorter_one() {
+        let index = index_of(&[(
+            "a.md",
+            "- **GPU**: A chip.\n- **GPU Util**: Busy time.\n- **Node**: A machine.\n",
+        )]);
+        check_mentions(
+            &index,
+            "GPU Utilization on a NodeJS Node.\n",
+            expect![[r#"
+                "GPU" -> gpu
+                "Node" -> node"#]],
+        );
+    }
+
+    #[test]
+    fn definitions_in_stable_order_and_incremental_updates() {
+        let mut index = index_of(&[
+            ("b.md", "- **Pod**: Smallest unit.\n"),
+            ("a.md", "- **Pod**: A group of containers.\n"),
+        ]);
+        let render = |index: &TermIndex| -> Vec<String> {
+            index
+                .definitions("pod")
+                .iter()
+                .map(|d| format!("{}: {}", d.path, d.def.definition))
+                .collect()
+        };
+        assert_eq!(
+            render(&index),
+            ["a.md: A group of containers.", "b.md: Smallest unit."]
+        );
+        let generation = index.generation();
+        // Same names: the automaton stays.
+        let text = "- **Pod**: Changed.\n";
+        index.update_note(
+            "b.md",
+            extract(text, &parse(text, &ParseOptions::default())),
+        );
+        assert_eq!(index.generation(), generation);
+        assert_eq!(
+            render(&index),
+            ["a.md: A group of containers.", "b.md: Changed."]
+        );
+        // A new name: rebuilt, and the new term is found.
+        let text = "- **Pod**: Changed.\n- **Node**: A machine.\n";
+        index.update_note(
+            "b.md",
+            extract(text, &parse(text, &ParseOptions::default())),
+        );
+        assert_ne!(index.generation(), generation);
+        check_mentions(
+            &index,
+            "A Pod on a Node.",
+            expect![[r#"
+            "Pod" -> pod
+            "Node" -> node"#]],
+        );
+        index.remove_note("a.md");
+        index.remove_note("b.md");
+        assert!(index.definitions("pod").is_empty());
+        check_mentions(&index, "A Pod on a Node.", expect![[""]]);
+    }
+}
