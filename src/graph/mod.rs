@@ -15,10 +15,11 @@ pub use backlinks::LinkRef;
 pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resolved};
 
 use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
+use crate::terms::{self, MentionIndex, Packs, TermDef, TermIndex};
 use crate::text::LineIndex;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct NoteId(pub u32);
@@ -61,7 +62,7 @@ impl Note {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Graph {
     notes: Vec<Option<Arc<Note>>>,
     by_path: HashMap<String, NoteId>,
@@ -75,27 +76,82 @@ pub struct Graph {
     dirs: HashSet<String>,
     /// Target key to the notes that have at least one link naming it.
     incoming: HashMap<String, Vec<NoteId>>,
+    /// The terms the notes define, and the packs (DCGM, kubectl, the user's) terms come from.
+    terms: TermIndex,
+    packs: Arc<Packs>,
+    /// Every mention of every term across the corpus, built on first use after a change.
+    mentions: OnceLock<Arc<MentionIndex>>,
+}
+
+impl Default for Graph {
+    fn default() -> Graph {
+        let packs = Packs::builtin_shared();
+        let mut terms = TermIndex::new();
+        terms.set_packs(&packs);
+        Graph {
+            notes: Vec::new(),
+            by_path: HashMap::new(),
+            by_stem: HashMap::new(),
+            by_dir: HashMap::new(),
+            files: HashSet::new(),
+            dirs: HashSet::new(),
+            incoming: HashMap::new(),
+            terms,
+            packs,
+            mentions: OnceLock::new(),
+        }
+    }
 }
 
 impl Graph {
-    /// Builds the graph of `notes` (parsed in parallel) plus the non-note `files`.
-    pub fn build(
-        notes: Vec<(String, Arc<str>)>,
-        files: Vec<String>,
-        options: &ParseOptions,
-    ) -> Graph {
-        let parsed: Vec<Note> = notes
+    /// Builds the graph of `notes` (parsed in parallel) plus the non-note `files`, with the
+    /// shipped term packs.
+    pub fn build(notes: Vec<(String, Arc<str>)>, files: Vec<String>, options: &ParseOptions) -> Graph {
+        let parsed: Vec<(Note, Vec<TermDef>)> = notes
             .into_par_iter()
-            .map(|(path, text)| Note::new(path, text, options))
+            .map(|(path, text)| {
+                let note = Note::new(path, text, options);
+                let defs = terms::extract(&note.text, &note.syntax);
+                (note, defs)
+            })
             .collect();
         let mut graph = Graph::default();
         for file in files {
             graph.add_file(file);
         }
-        for note in parsed {
-            graph.insert(Arc::new(note));
+        for (note, defs) in parsed {
+            graph.insert(Arc::new(note), defs);
         }
         graph
+    }
+
+    /// Replaces the term packs (shipped and the user's).
+    pub fn set_packs(&mut self, packs: Arc<Packs>) {
+        self.terms.set_packs(&packs);
+        self.packs = packs;
+        self.mentions = OnceLock::new();
+    }
+
+    pub fn packs(&self) -> &Packs {
+        &self.packs
+    }
+
+    pub fn terms(&self) -> &TermIndex {
+        &self.terms
+    }
+
+    /// Every term mention of the corpus (computed once per revision, in parallel).
+    pub fn mentions(&self) -> Arc<MentionIndex> {
+        self.mentions
+            .get_or_init(|| {
+                let notes: Vec<(NoteId, &Note)> = self.notes().collect();
+                Arc::new(MentionIndex::build(
+                    notes.par_iter().map(|(id, note)| (id.0, &*note.text, &note.syntax)),
+                    &self.packs,
+                    &self.terms,
+                ))
+            })
+            .clone()
     }
 
     pub fn note(&self, id: NoteId) -> &Note {
@@ -167,13 +223,16 @@ impl Graph {
     /// the note itself, notes that link to its path or stem, and (when its headings changed)
     /// notes that link into it. Only this note is parsed.
     pub fn update(&mut self, path: &str, text: Arc<str>, options: &ParseOptions) -> Vec<NoteId> {
-        let note = Arc::new(Note::new(path.to_string(), text, options));
-        self.insert(note)
+        let note = Note::new(path.to_string(), text, options);
+        let defs = terms::extract(&note.text, &note.syntax);
+        self.insert(Arc::new(note), defs)
     }
 
-    /// Inserts an already parsed note, replacing any note at the same path.
-    pub fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
+    /// Inserts a parsed note and its term definitions, replacing any note at the same path.
+    fn insert(&mut self, note: Arc<Note>, defs: Vec<TermDef>) -> Vec<NoteId> {
         let path = note.path.clone();
+        self.terms.update_note(&path, defs);
+        self.mentions = OnceLock::new();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
@@ -210,6 +269,8 @@ impl Graph {
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
+        self.terms.remove_note(path);
+        self.mentions = OnceLock::new();
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);
         }

@@ -5,6 +5,7 @@
 //! - [`extract`] finds the definitions one note writes; [`TermIndex`] holds them for the corpus
 //!   and finds their mentions; [`dcgm_mentions`] finds `DCGM_FI_*` names.
 //! - [`note_invocations`] reads kubectl command lines in shell blocks and code spans.
+//! - [`MentionIndex`] holds every mention of every term across the corpus.
 //! - [`check`] reports unknown DCGM fields, kubectl commands and flags; [`term_at`],
 //!   [`hover_markdown`] and [`complete`] serve the editor; [`lookup`] serves `kbls terms`.
 //!
@@ -16,6 +17,7 @@ mod extract;
 mod hover;
 mod kubectl;
 mod lookup;
+mod mentions;
 mod pack;
 mod packs;
 mod recognize;
@@ -31,6 +33,7 @@ pub use kubectl::{
     Word,
 };
 pub use lookup::{lookup, LookupResult};
+pub use mentions::{mention_key, MentionIndex};
 pub use pack::{
     escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack,
     PackError, PackTerm,

@@ -86,6 +86,12 @@ impl Packs {
         Packs::from_packs(packs)
     }
 
+    /// The shipped packs, shared.
+    pub fn builtin_shared() -> Arc<Packs> {
+        static PACKS: OnceLock<Arc<Packs>> = OnceLock::new();
+        PACKS.get_or_init(|| Arc::new(Packs::builtin().clone())).clone()
+    }
+
     /// No packs at all.
     pub fn empty() -> Packs {
         Packs::default()
@@ -368,6 +374,10 @@ impl Packs {
 
     /// The flag of `command` closest to `name` (`--sortby` gives `--sort-by`).
     pub fn suggest_flag(&self, command: &str, name: &str) -> Option<String> {
+        // A one-letter shorthand has no meaningful spelling neighbours (`-o` is not a typo of `--v`).
+        if !name.starts_with("--") {
+            return None;
+        }
         let flags = self.flags(command);
         let candidates: Vec<String> = flags.iter().map(|f| f.long.clone()).collect();
         let body = name.trim_start_matches('-');
