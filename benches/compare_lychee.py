@@ -32,26 +32,28 @@ TODAY = "2026-11-28"
 
 
 def timed(cmd, cwd):
-    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS in KiB, stdout bytes, exit code)."""
+    """Runs cmd under /usr/bin/time; returns (wall seconds, CPU seconds, peak RSS in KiB,
+    stdout bytes, exit code)."""
     with tempfile.NamedTemporaryFile("r") as rss:
-        full = ["/usr/bin/time", "-f", "%e %M", "-o", rss.name] + cmd
+        full = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", rss.name] + cmd
         proc = subprocess.run(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        fields = rss.read().split()
         # GNU time prints "Command exited with non-zero status N" first when the exit code isn't 0.
-        seconds, kib = float(fields[-2]), int(fields[-1])
-    return seconds, kib, proc.stdout, proc.returncode
+        wall, user, system, kib = rss.read().splitlines()[-1].split()
+    return float(wall), float(user) + float(system), int(kib), proc.stdout, proc.returncode
 
 
 def measure(name, cmd, cwd, runs):
-    times, peaks = [], []
+    times, cpu_times, peaks = [], [], []
     for _ in range(runs):
-        seconds, kib, _, code = timed(cmd, cwd)
+        seconds, cpu, kib, _, code = timed(cmd, cwd)
         times.append(seconds)
+        cpu_times.append(cpu)
         peaks.append(kib)
     return {
         "tool": name,
         "min": min(times),
         "median": statistics.median(times),
+        "cpu": min(cpu_times),
         "rss_mib": max(peaks) / 1024,
         "exit": code,
     }
@@ -185,17 +187,18 @@ def main():
     lychee_cmd = [args.lychee, "--offline", "--include-fragments", "--no-progress", "."]
     kbls_cmd = [kbls, "check", ".", "--format", "json", "--quiet", "--today", TODAY]
     # One run of each first, so both start with the corpus in the page cache.
-    _, _, lychee_json, _ = timed(lychee_cmd[:-1] + ["--format", "json", "."], root)
-    _, _, kbls_json, _ = timed(kbls_cmd, root)
+    lychee_json = timed(lychee_cmd[:-1] + ["--format", "json", "."], root)[3]
+    kbls_json = timed(kbls_cmd, root)[3]
 
     rows = [measure("kbls check", kbls_cmd, root, args.runs),
             measure("lychee --offline --include-fragments", lychee_cmd, root, args.runs)]
     print()
-    print(f"| tool | min | median | peak RSS | exit |   ({args.runs} runs)")
-    print("|---|---:|---:|---:|---:|")
+    print(f"| tool | wall min | wall median | CPU (user+sys, min) | peak RSS | exit |"
+          f"   ({args.runs} runs)")
+    print("|---|---:|---:|---:|---:|---:|")
     for row in rows:
         print(f"| {row['tool']} | {row['min']:.2f} s | {row['median']:.2f} s | "
-              f"{row['rss_mib']:.0f} MiB | {row['exit']} |")
+              f"{row['cpu']:.2f} s | {row['rss_mib']:.0f} MiB | {row['exit']} |")
     print()
 
     kbls_set, kbls_wiki = kbls_findings(root, json.loads(kbls_json))
