@@ -32,26 +32,28 @@ TODAY = "2026-11-28"
 
 
 def timed(cmd, cwd):
-    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS in KiB, stdout bytes, exit code)."""
+    """Runs cmd under /usr/bin/time; returns (wall seconds, CPU seconds, peak RSS in KiB,
+    stdout bytes, exit code)."""
     with tempfile.NamedTemporaryFile("r") as rss:
-        full = ["/usr/bin/time", "-f", "%e %M", "-o", rss.name] + cmd
+        full = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", rss.name] + cmd
         proc = subprocess.run(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        fields = rss.read().split()
         # GNU time prints "Command exited with non-zero status N" first when the exit code isn't 0.
-        seconds, kib = float(fields[-2]), int(fields[-1])
-    return seconds, kib, proc.stdout, proc.returncode
+        wall, user, system, kib = rss.read().splitlines()[-1].split()
+    return float(wall), float(user) + float(system), int(kib), proc.stdout, proc.returncode
 
 
 def measure(name, cmd, cwd, runs):
-    times, peaks = [], []
+    times, cpu_times, peaks = [], [], []
     for _ in range(runs):
-        seconds, kib, _, code = timed(cmd, cwd)
+        seconds, cpu, kib, _, code = timed(cmd, cwd)
         times.append(seconds)
+        cpu_times.append(cpu)
         peaks.append(kib)
     return {
         "tool": name,
         "min": min(times),
         "median": statistics.median(times),
+        "cpu": min(cpu_times),
         "rss_mib": max(peaks) / 1024,
         "exit": code,
     }
@@ -72,11 +74,12 @@ def reference_destination(text, label):
 
 
 def kbls_findings(root, report):
-    """kbls's broken-link and broken-anchor findings as (source, target, fragment)."""
-    keys = set()
+    """kbls's broken-link, broken-anchor and link-outside-root findings as
+    (source, line, target, fragment), and the wiki-link ones, which lychee does not check."""
+    keys, wiki = set(), []
     texts = {}
     for d in report["diagnostics"]:
-        if d["code"] not in ("broken-link", "broken-anchor"):
+        if d["code"] not in ("broken-link", "broken-anchor", "link-outside-root"):
             continue
         source = os.path.normpath(os.path.join(root, d["path"]))
         if source not in texts:
@@ -88,6 +91,9 @@ def kbls_findings(root, report):
         start = d["column"] - 1
         end = d["end_column"] - 1 if d["end_line"] == d["line"] else len(line)
         written = line[start:end]
+        if line.rfind("[[", 0, start + 1) > line.rfind("]]", 0, start + 1):
+            wiki.append(f"{d['path']}:{d['line']}:{d['column']} {d['code']}: {d['message']}")
+            continue
         if start > 0 and line[start - 1] == "[" and line[end : end + 1] == "]":
             # A reference link, reported at its label: the destination is in the definition.
             dest = reference_destination(text, written) or ""
@@ -102,39 +108,47 @@ def kbls_findings(root, report):
                 dest += fragment
         path, _, fragment = dest.partition("#")
         target = source if path == "" else resolve(source, path, root)
-        keys.add((source, target, urllib.parse.unquote(fragment)))
-    return keys
+        keys.add((source, d["line"], target, urllib.parse.unquote(fragment)))
+    return keys, wiki
 
 
 def lychee_findings(root, report):
-    """lychee's failures as (source, target, fragment)."""
-    keys = set()
+    """lychee's failures as (source, line, target, fragment), line None without a span, and
+    the failures that are not `file:` URLs (links lychee could not resolve)."""
+    keys, other = set(), []
     failures = report.get("error_map") or report.get("fail_map") or {}
     for source, entries in failures.items():
         source = os.path.normpath(os.path.join(root, source))
         for entry in entries:
             url = urllib.parse.urlsplit(entry["url"])
+            line = (entry.get("span") or {}).get("line")
             if url.scheme != "file":
+                where = f"{os.path.relpath(source, root)}:{line}"
+                other.append(f"{where} {entry['url']} ({entry['status']['text']})")
                 continue
             target = os.path.normpath(urllib.parse.unquote(url.path))
-            keys.add((source, target, urllib.parse.unquote(url.fragment)))
-    return keys
+            keys.add((source, line, target, urllib.parse.unquote(url.fragment)))
+    return keys, other
 
 
 def expected_findings(root, tsv):
     keys = set()
     with open(tsv, encoding="utf-8") as f:
         for row in f:
-            path, _, dest = row.rstrip("\n").split("\t")
+            path, line, dest = row.rstrip("\n").split("\t")
             source = os.path.normpath(os.path.join(root, path))
             path, _, fragment = dest.partition("#")
-            keys.add((source, resolve(source, path, root), fragment))
+            keys.add((source, int(line), resolve(source, path, root), fragment))
     return keys
 
 
 def show_difference(name_a, a, name_b, b, root, limit=15):
-    only_a, only_b = sorted(a - b), sorted(b - a)
-    print(f"  {name_a} and {name_b}: {len(a & b)} in both, {len(only_a)} only in {name_a}, "
+    """Compares two finding sets by (source, target, fragment), then also by line."""
+    without_line = lambda keys: {(s, t, f) for s, _, t, f in keys}
+    only_a = sorted(without_line(a) - without_line(b))
+    only_b = sorted(without_line(b) - without_line(a))
+    both = len(without_line(a) & without_line(b))
+    print(f"  {name_a} and {name_b}: {both} in both, {len(only_a)} only in {name_a}, "
           f"{len(only_b)} only in {name_b}")
     for label, rows in ((f"only in {name_a}", only_a), (f"only in {name_b}", only_b)):
         for source, target, fragment in rows[:limit]:
@@ -143,6 +157,12 @@ def show_difference(name_a, a, name_b, b, root, limit=15):
             print(f"    {label}: {rel} -> {dest}{'#' + fragment if fragment else ''}")
         if len(rows) > limit:
             print(f"    ... and {len(rows) - limit} more {label}")
+    lines_known = all(line is not None for _, line, _, _ in a | b)
+    if lines_known and not only_a and not only_b:
+        moved = sorted(a ^ b, key=str)
+        print(f"  lines: {'the same' if not moved else f'{len(moved)} findings on other lines'}")
+        for source, line, target, fragment in moved[:limit]:
+            print(f"    {os.path.relpath(source, root)}:{line} -> {os.path.relpath(target, root)}#{fragment}")
     return not only_a and not only_b
 
 
@@ -167,22 +187,27 @@ def main():
     lychee_cmd = [args.lychee, "--offline", "--include-fragments", "--no-progress", "."]
     kbls_cmd = [kbls, "check", ".", "--format", "json", "--quiet", "--today", TODAY]
     # One run of each first, so both start with the corpus in the page cache.
-    _, _, lychee_json, _ = timed(lychee_cmd[:-1] + ["--format", "json", "."], root)
-    _, _, kbls_json, _ = timed(kbls_cmd, root)
+    lychee_json = timed(lychee_cmd[:-1] + ["--format", "json", "."], root)[3]
+    kbls_json = timed(kbls_cmd, root)[3]
 
     rows = [measure("kbls check", kbls_cmd, root, args.runs),
             measure("lychee --offline --include-fragments", lychee_cmd, root, args.runs)]
     print()
-    print(f"| tool | min | median | peak RSS | exit |   ({args.runs} runs)")
-    print("|---|---:|---:|---:|---:|")
+    print(f"| tool | wall min | wall median | CPU (user+sys, min) | peak RSS | exit |"
+          f"   ({args.runs} runs)")
+    print("|---|---:|---:|---:|---:|---:|")
     for row in rows:
         print(f"| {row['tool']} | {row['min']:.2f} s | {row['median']:.2f} s | "
-              f"{row['rss_mib']:.0f} MiB | {row['exit']} |")
+              f"{row['cpu']:.2f} s | {row['rss_mib']:.0f} MiB | {row['exit']} |")
     print()
 
-    kbls_set = kbls_findings(root, json.loads(kbls_json))
-    lychee_set = lychee_findings(root, json.loads(lychee_json))
+    kbls_set, kbls_wiki = kbls_findings(root, json.loads(kbls_json))
+    lychee_set, lychee_other = lychee_findings(root, json.loads(lychee_json))
     print(f"broken links and anchors: kbls {len(kbls_set)}, lychee {len(lychee_set)}")
+    for row in kbls_wiki:
+        print(f"  not compared, kbls wiki-link finding: {row}")
+    for row in lychee_other:
+        print(f"  not compared, lychee failure without a file URL: {row}")
     same = show_difference("kbls", kbls_set, "lychee", lychee_set, root)
     if os.path.exists(expected):
         truth = expected_findings(root, expected)

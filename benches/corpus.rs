@@ -3,7 +3,9 @@
 //! For each size (default 1k, 10k and 50k notes; `KBLS_BENCH_SIZES=1000,5000` to choose) it
 //! generates a corpus in a temporary folder, then measures:
 //! - `kbls check DIR --format json --quiet`: the release binary, wall time over several runs
-//!   (min and median) and peak RSS (from `/usr/bin/time -f %M`, else by polling `VmHWM`);
+//!   (min and median), the least CPU time (user + system) of a run, and peak RSS (from
+//!   `/usr/bin/time`, else by polling `VmHWM`). On a busy machine the CPU time is the steadier
+//!   figure;
 //! - a bare parse for comparison: this program re-run as a child that reads every note and runs
 //!   pulldown-cmark over it on 2 rayon threads, with the options kbls uses, and nothing else.
 //!
@@ -41,7 +43,7 @@ fn main() {
     let kbls = env!("CARGO_BIN_EXE_kbls");
     let time_bin = Path::new("/usr/bin/time");
     let rss_source = if time_bin.exists() {
-        "/usr/bin/time -f %M"
+        "/usr/bin/time"
     } else {
         "VmHWM polling"
     };
@@ -92,18 +94,20 @@ fn main() {
     }
     println!();
     println!(
-        "| notes | MB | links | kbls min | kbls median | kbls peak RSS | bare parse min | bare parse median | bare parse peak RSS |"
+        "| notes | MB | links | kbls min | kbls median | kbls CPU | kbls peak RSS | bare parse min | bare parse median | bare parse CPU | bare parse peak RSS |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (n_notes, bytes, links, kbls_runs, bare_runs) in rows {
         println!(
-            "| {n_notes} | {:.1} | {links} | {} | {} | {} | {} | {} | {} |",
+            "| {n_notes} | {:.1} | {links} | {} | {} | {} | {} | {} | {} | {} | {} |",
             bytes as f64 / 1e6,
             secs(kbls_runs.min()),
             secs(kbls_runs.median()),
+            kbls_runs.min_cpu(),
             mib(kbls_runs.peak_rss_kib),
             secs(bare_runs.min()),
             secs(bare_runs.median()),
+            bare_runs.min_cpu(),
             mib(bare_runs.peak_rss_kib),
         );
     }
@@ -121,6 +125,8 @@ fn mib(kib: Option<u64>) -> String {
 
 struct Runs {
     times: Vec<Duration>,
+    /// User plus system CPU time of each run, when `/usr/bin/time` tells it.
+    cpu_times: Vec<Duration>,
     /// The largest peak RSS over the runs, in KiB.
     peak_rss_kib: Option<u64>,
 }
@@ -135,19 +141,27 @@ impl Runs {
         times.sort();
         times[times.len() / 2]
     }
+
+    fn min_cpu(&self) -> String {
+        self.cpu_times
+            .iter()
+            .min()
+            .map_or("n/a".to_string(), |d| secs(*d))
+    }
 }
 
 /// Runs `program ARGS` in `cwd` `n` times with its output thrown away.
 fn measure(program: &Path, args: &[&std::ffi::OsStr], cwd: &Path, n: usize) -> Runs {
     let time_bin = Path::new("/usr/bin/time");
     let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
     let mut peak_rss_kib = None;
     for _ in 0..n {
         let rss_file = tempfile::NamedTempFile::new().expect("temp file");
         let mut cmd = if time_bin.exists() {
             let mut cmd = Command::new(time_bin);
             cmd.arg("-f")
-                .arg("%M")
+                .arg("%M %U %S")
                 .arg("-o")
                 .arg(rss_file.path())
                 .arg(program);
@@ -174,9 +188,20 @@ fn measure(program: &Path, args: &[&std::ffi::OsStr], cwd: &Path, n: usize) -> R
         times.push(started.elapsed());
         assert!(status.code().is_some_and(|c| c <= 1), "{cmd:?}: {status}");
         let kib = if time_bin.exists() {
-            std::fs::read_to_string(rss_file.path())
-                .ok()
-                .and_then(|text| text.lines().last()?.trim().parse().ok())
+            // The last line is "%M %U %S"; a line before it may say the exit status.
+            let text = std::fs::read_to_string(rss_file.path()).unwrap_or_default();
+            let fields: Vec<&str> = text
+                .lines()
+                .last()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            if let [_, user, sys] = fields[..] {
+                let user: f64 = user.parse().unwrap_or(0.0);
+                let sys: f64 = sys.parse().unwrap_or(0.0);
+                cpu_times.push(Duration::from_secs_f64(user + sys));
+            }
+            fields.first().and_then(|kib| kib.parse().ok())
         } else {
             Some(polled_kib).filter(|kib| *kib > 0)
         };
@@ -184,6 +209,7 @@ fn measure(program: &Path, args: &[&std::ffi::OsStr], cwd: &Path, n: usize) -> R
     }
     Runs {
         times,
+        cpu_times,
         peak_rss_kib,
     }
 }
