@@ -200,6 +200,11 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
                     } else {
                         level.span()
                     };
+                    let why = if why.starts_with("unknown rule") {
+                        why
+                    } else {
+                        format!("`{}`: {why}", code.get_ref())
+                    };
                     format!("{file}{}: [rules] {why}", format_location(text, span.start))
                 })?;
         }
@@ -267,7 +272,7 @@ mod tests {
         let err = parse("[rules]\nbroken-link = \"fatal\"\n", "kbls.toml").unwrap_err();
         assert_eq!(
             err,
-            "kbls.toml:2:15: [rules] invalid severity `fatal` (expected \"error\", \"warning\", \"info\", \"hint\" or \"off\")"
+            "kbls.toml:2:15: [rules] `broken-link`: invalid severity `fatal` (expected \"error\", \"warning\", \"info\", \"hint\" or \"off\")"
         );
         let err = parse("[rules]\nbroken-lnk = \"error\"\n", "kbls.toml").unwrap_err();
         assert_eq!(err, "kbls.toml:2:1: [rules] unknown rule `broken-lnk`");

@@ -106,7 +106,11 @@ impl Default for Graph {
 impl Graph {
     /// Builds the graph of `notes` (parsed in parallel) plus the non-note `files`, with the
     /// shipped term packs.
-    pub fn build(notes: Vec<(String, Arc<str>)>, files: Vec<String>, options: &ParseOptions) -> Graph {
+    pub fn build(
+        notes: Vec<(String, Arc<str>)>,
+        files: Vec<String>,
+        options: &ParseOptions,
+    ) -> Graph {
         let parsed: Vec<(Note, Vec<TermDef>)> = notes
             .into_par_iter()
             .map(|(path, text)| {
@@ -146,7 +150,9 @@ impl Graph {
             .get_or_init(|| {
                 let notes: Vec<(NoteId, &Note)> = self.notes().collect();
                 Arc::new(MentionIndex::build(
-                    notes.par_iter().map(|(id, note)| (id.0, &*note.text, &note.syntax)),
+                    notes
+                        .par_iter()
+                        .map(|(id, note)| (id.0, &*note.text, &note.syntax)),
                     &self.packs,
                     &self.terms,
                 ))
@@ -344,7 +350,7 @@ pub(crate) fn target_key(note: &Note, target: &LinkTarget) -> Option<String> {
     match target {
         LinkTarget::Path { path, .. } => resolve::normalize(note.dir(), path).ok(),
         LinkTarget::Wiki { stem, .. } if stem.is_empty() => Some(note.path.clone()),
-        LinkTarget::Wiki { stem, .. } => Some(wiki_key(stem)),
+        LinkTarget::Wiki { stem, .. } => Some(wiki_key(resolve::wiki_stem(stem))),
         LinkTarget::External { .. } | LinkTarget::Reference { .. } => None,
     }
 }

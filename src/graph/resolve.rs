@@ -57,7 +57,7 @@ impl Graph {
                 let candidates: Vec<NoteId> = if stem.is_empty() {
                     self.by_path(&from.path).into_iter().collect()
                 } else {
-                    self.notes_with_stem(wiki_stem(stem)).to_vec()
+                    self.wiki_candidates(stem)
                 };
                 match candidates.as_slice() {
                     [] => Resolved::Missing { path: stem.clone() },
@@ -126,8 +126,25 @@ impl Graph {
     }
 }
 
+impl Graph {
+    /// The notes a wiki-link target names: by file stem, narrowed by the folders when the target
+    /// is a path (`[[a/dup]]` is `a/dup.md`, not `b/dup.md`).
+    fn wiki_candidates(&self, target: &str) -> Vec<NoteId> {
+        let by_stem = self.notes_with_stem(wiki_stem(target));
+        let Some(slash) = target.rfind('/') else {
+            return by_stem.to_vec();
+        };
+        let folders = format!("/{}/", target[..slash].trim_matches('/').to_lowercase());
+        by_stem
+            .iter()
+            .copied()
+            .filter(|id| format!("/{}", self.note(*id).path.to_lowercase()).contains(&folders))
+            .collect()
+    }
+}
+
 /// A wiki-link may name `note` or `note.md`, or a path whose last part is the stem.
-fn wiki_stem(stem: &str) -> &str {
+pub(crate) fn wiki_stem(stem: &str) -> &str {
     let last = stem.rsplit('/').next().unwrap_or(stem);
     last.strip_suffix(".md").unwrap_or(last)
 }

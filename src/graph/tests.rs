@@ -12,7 +12,7 @@ fn corpus(files: &[(&str, &str)]) -> Vec<(String, Arc<str>)> {
 
 const FILES: &[(&str, &str)] = &[
     ("index.md", "# Home\n\n[K8s](k8s/) [pods](k8s/pods.md#requests-vs-limits) [gone](k8s/gone.md) [bad](k8s/pods.md#nope)\n"),
-    ("k8s/index.md", "# Kubernetes\n\n[[pods]] [[pods#Requests vs Limits]] [up](../index.md) [[dup]] ![img](../img/a.png)\n"),
+    ("k8s/index.md", "# Kubernetes\n\n[[pods]] [[pods#Requests vs Limits]] [up](../index.md) [[dup]] [[b/dup]] ![[pods]] ![img](../img/a.png)\n"),
     ("k8s/pods.md", "# Pods\n\n## Requests vs Limits\n\n[out](../../x.md) [self](#pods) [ext](pods)\n"),
     ("a/dup.md", "# A dup\n"),
     ("b/dup.md", "# B dup\n"),
@@ -30,6 +30,7 @@ fn build_resolves_every_link_kind() {
           # #a-dup
         b/dup.md "B dup"
           # #b-dup
+          <- k8s/index.md
         index.md "Home"
           # #home
           [K8s](k8s/) -> k8s/index.md
@@ -43,6 +44,8 @@ fn build_resolves_every_link_kind() {
           [[pods#Requests vs Limits]] -> k8s/pods.md#requests-vs-limits
           [up](../index.md) -> index.md
           [[dup]] -> <ambiguous: 2 notes>
+          [[b/dup]] -> b/dup.md
+          ![[pods]] -> k8s/pods.md
           ![img](../img/a.png) -> file img/a.png
           <- index.md
         k8s/pods.md "Pods"

@@ -432,7 +432,8 @@ impl<'a> Builder<'a> {
                 },
             ),
             LinkType::WikiLink { has_pothole } => {
-                let inner_start = 2;
+                // `![[embed]]` starts one byte earlier than `[[link]]`.
+                let inner_start = if open.is_image { 3 } else { 2 };
                 let inner_end = span.len().checked_sub(2)?;
                 let inner = span.get(inner_start..inner_end)?;
                 let target_len = if has_pothole {

@@ -47,10 +47,20 @@ impl MentionIndex {
     }
 }
 
-fn note_mentions(id: u32, text: &str, syntax: &NoteSyntax, packs: &Packs, terms: &TermIndex) -> Vec<(String, u32, TextRange)> {
+fn note_mentions(
+    id: u32,
+    text: &str,
+    syntax: &NoteSyntax,
+    packs: &Packs,
+    terms: &TermIndex,
+) -> Vec<(String, u32, TextRange)> {
     let mut res = Vec::new();
     for mention in dcgm_mentions(text).into_iter().filter(|m| !m.partial) {
-        res.push((format!("dcgm:{}", &text[mention.range.as_usize()]), id, mention.range));
+        res.push((
+            format!("dcgm:{}", &text[mention.range.as_usize()]),
+            id,
+            mention.range,
+        ));
     }
     for invocation in note_invocations(text, syntax, packs) {
         let command_key = format!("cmd:{}", invocation.command);
@@ -59,11 +69,19 @@ fn note_mentions(id: u32, text: &str, syntax: &NoteSyntax, packs: &Packs, terms:
             res.push((command_key.clone(), id, word.range));
         }
         for flag in &invocation.flags {
-            res.push((flag_key(packs, &invocation.command, &flag.name), id, flag.range));
+            res.push((
+                flag_key(packs, &invocation.command, &flag.name),
+                id,
+                flag.range,
+            ));
         }
     }
     for mention in terms.mentions(text, syntax) {
-        res.push((format!("term:{}", terms.term_key(mention.term)), id, mention.range));
+        res.push((
+            format!("term:{}", terms.term_key(mention.term)),
+            id,
+            mention.range,
+        ));
     }
     res
 }

@@ -89,7 +89,9 @@ impl Packs {
     /// The shipped packs, shared.
     pub fn builtin_shared() -> Arc<Packs> {
         static PACKS: OnceLock<Arc<Packs>> = OnceLock::new();
-        PACKS.get_or_init(|| Arc::new(Packs::builtin().clone())).clone()
+        PACKS
+            .get_or_init(|| Arc::new(Packs::builtin().clone()))
+            .clone()
     }
 
     /// No packs at all.

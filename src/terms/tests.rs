@@ -55,7 +55,6 @@ fn parsed(notes: &[(String, String)]) -> Vec<(String, &str, NoteSyntax)> {
         .collect()
 }
 
-
 /// The findings on every fixture note, one per line: `path line: code message`.
 fn fixture_findings(notes: &[(String, String)]) -> String {
     let mut res = String::new();
@@ -71,8 +70,6 @@ fn fixture_findings(notes: &[(String, String)]) -> String {
     }
     res
 }
-
-
 
 /// The definition patterns of the issue, told apart by how the term is written.
 fn pattern_of(text: &str, def: &TermDef) -> &'static str {
@@ -139,6 +136,3 @@ fn findings_on_the_fixtures() {
     expect_test::expect_file!["../../fixtures/terms-findings.expected"]
         .assert_eq(&fixture_findings(&fixture_notes()));
 }
-
-
-

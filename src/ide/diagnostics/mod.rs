@@ -245,9 +245,14 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
 /// `unknown-dcgm-field`, `unknown-kubectl-command`, `unknown-kubectl-flag`, with their fixes.
 fn check_terms(graph: &Graph, note: &crate::graph::Note, findings: &mut Vec<Finding>) {
     for found in crate::terms::check(&note.text, &note.syntax, graph.packs()) {
-        let Some(code) = Code::from_str(found.code) else { continue };
+        let Some(code) = Code::from_str(found.code) else {
+            continue;
+        };
         let mut finding = Finding::new(code, found.range, found.message);
-        finding.fix = found.suggestion.as_ref().map(|new_text| Fix { range: found.range, new_text: new_text.clone() });
+        finding.fix = found.suggestion.as_ref().map(|new_text| Fix {
+            range: found.range,
+            new_text: new_text.clone(),
+        });
         finding.suggestion = found.suggestion;
         findings.push(finding);
     }

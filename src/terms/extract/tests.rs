@@ -1,3 +1,5 @@
+//! Definition extraction tests: one small note per pattern.
+
 use super::*;
 use crate::syntax::{parse, ParseOptions};
 use expect_test::{expect, Expect};
