@@ -76,8 +76,9 @@ pub struct Graph {
     dirs: HashSet<String>,
     /// Target key to the notes that have at least one link naming it.
     incoming: HashMap<String, Vec<NoteId>>,
-    /// The terms the notes define, and the packs (DCGM, kubectl, the user's) terms come from.
-    terms: TermIndex,
+    /// The terms the notes define, built on first use (`kbls check` never needs it) and then
+    /// kept current note by note; and the packs (DCGM, kubectl, the user's) terms come from.
+    terms: OnceLock<TermIndex>,
     packs: Arc<Packs>,
     /// Every mention of every term across the corpus, built on first use after a change.
     mentions: OnceLock<Arc<MentionIndex>>,
@@ -86,8 +87,6 @@ pub struct Graph {
 impl Default for Graph {
     fn default() -> Graph {
         let packs = Packs::builtin_shared();
-        let mut terms = TermIndex::new();
-        terms.set_packs(&packs);
         Graph {
             notes: Vec::new(),
             by_path: HashMap::new(),
@@ -96,7 +95,7 @@ impl Default for Graph {
             files: HashSet::new(),
             dirs: HashSet::new(),
             incoming: HashMap::new(),
-            terms,
+            terms: OnceLock::new(),
             packs,
             mentions: OnceLock::new(),
         }
@@ -111,27 +110,25 @@ impl Graph {
         files: Vec<String>,
         options: &ParseOptions,
     ) -> Graph {
-        let parsed: Vec<(Note, Vec<TermDef>)> = notes
+        let parsed: Vec<Note> = notes
             .into_par_iter()
-            .map(|(path, text)| {
-                let note = Note::new(path, text, options);
-                let defs = terms::extract(&note.text, &note.syntax);
-                (note, defs)
-            })
+            .map(|(path, text)| Note::new(path, text, options))
             .collect();
         let mut graph = Graph::default();
         for file in files {
             graph.add_file(file);
         }
-        for (note, defs) in parsed {
-            graph.insert(Arc::new(note), defs);
+        for note in parsed {
+            graph.insert(Arc::new(note));
         }
         graph
     }
 
     /// Replaces the term packs (shipped and the user's).
     pub fn set_packs(&mut self, packs: Arc<Packs>) {
-        self.terms.set_packs(&packs);
+        if let Some(terms) = self.terms.get_mut() {
+            terms.set_packs(&packs);
+        }
         self.packs = packs;
         self.mentions = OnceLock::new();
     }
@@ -140,8 +137,16 @@ impl Graph {
         &self.packs
     }
 
+    /// The term definitions of every note (extracted in parallel on first use).
     pub fn terms(&self) -> &TermIndex {
-        &self.terms
+        self.terms.get_or_init(|| {
+            let notes: Vec<&Note> = self.notes().map(|(_, note)| note).collect();
+            let defs: Vec<(String, Vec<TermDef>)> = notes
+                .par_iter()
+                .map(|note| (note.path.clone(), terms::extract(&note.text, &note.syntax)))
+                .collect();
+            TermIndex::build(defs, &self.packs)
+        })
     }
 
     /// Every term mention of the corpus (computed once per revision, in parallel).
@@ -154,7 +159,7 @@ impl Graph {
                         .par_iter()
                         .map(|(id, note)| (id.0, &*note.text, &note.syntax)),
                     &self.packs,
-                    &self.terms,
+                    self.terms(),
                 ))
             })
             .clone()
@@ -229,15 +234,15 @@ impl Graph {
     /// the note itself, notes that link to its path or stem, and (when its headings changed)
     /// notes that link into it. Only this note is parsed.
     pub fn update(&mut self, path: &str, text: Arc<str>, options: &ParseOptions) -> Vec<NoteId> {
-        let note = Note::new(path.to_string(), text, options);
-        let defs = terms::extract(&note.text, &note.syntax);
-        self.insert(Arc::new(note), defs)
+        self.insert(Arc::new(Note::new(path.to_string(), text, options)))
     }
 
-    /// Inserts a parsed note and its term definitions, replacing any note at the same path.
-    fn insert(&mut self, note: Arc<Note>, defs: Vec<TermDef>) -> Vec<NoteId> {
+    /// Inserts a parsed note, replacing any note at the same path.
+    fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
         let path = note.path.clone();
-        self.terms.update_note(&path, defs);
+        if let Some(terms) = self.terms.get_mut() {
+            terms.update_note(&path, terms::extract(&note.text, &note.syntax));
+        }
         self.mentions = OnceLock::new();
         let id = match self.by_path.get(&path) {
             Some(&id) => {
@@ -275,7 +280,9 @@ impl Graph {
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
-        self.terms.remove_note(path);
+        if let Some(terms) = self.terms.get_mut() {
+            terms.remove_note(path);
+        }
         self.mentions = OnceLock::new();
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);

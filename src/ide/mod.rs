@@ -11,3 +11,4 @@ pub mod diagnostics;
 pub mod navigation;
 pub mod outline;
 pub mod rename;
+pub mod terms;

@@ -34,7 +34,10 @@ pub fn goto_definition(
     offset: usize,
 ) -> Option<(TextRange, Vec<NavTarget>)> {
     let note = graph.note(id);
-    match item_at(note, offset)? {
+    let Some(item) = item_at(note, offset) else {
+        return super::terms::definitions(graph, id, offset);
+    };
+    match item {
         CursorItem::Link { idx, part } => {
             let link = &note.syntax.links[idx];
             if let (
@@ -146,7 +149,12 @@ pub fn references(
                 _ => Vec::new(),
             }
         }
-        // On the title, the date or anywhere else: the note's backlinks.
+        // A term: its mentions across the corpus. On the title, the date or anywhere else: the
+        // note's backlinks.
+        None => match super::terms::references(graph, id, offset) {
+            Some(mentions) => mentions,
+            None => link_ranges(graph.backlinks(id)),
+        },
         _ => link_ranges(graph.backlinks(id)),
     };
     res.sort_by(|a, b| {
@@ -206,7 +214,10 @@ pub fn hover(
 ) -> Option<HoverResult> {
     let note = graph.note(id);
     let today = cfg.today;
-    let (range, markdown) = match item_at(note, offset)? {
+    let Some(item) = item_at(note, offset) else {
+        return super::terms::hover(graph, id, offset);
+    };
+    let (range, markdown) = match item {
         CursorItem::Link { idx, .. } => {
             let link = &note.syntax.links[idx];
             let mut out = String::new();
