@@ -350,10 +350,10 @@ impl SearchSnapshot {
             let matcher = snippet::Matcher::new(&clauses, &self.analyzers, found.phase.fuzzy, true);
             self.doc_symbols(&found, &matcher, clauses.len(), &mut res);
         }
-        // Stable: hits of earlier phases stay first among equal scores.
-        res.sort_by(|a, b| b.score.total_cmp(&a.score));
-        res.truncate(limit);
-        res
+        // Names that match every word first: the name is what a symbol search is about. The sort
+        // is stable, so hits of earlier phases stay first among equals.
+        res.sort_by(|(a_all, a), (b_all, b)| b_all.cmp(a_all).then(b.score.total_cmp(&a.score)));
+        res.into_iter().map(|(_, symbol)| symbol).take(limit).collect()
     }
 
     /// Runs the phases of a query in rank order until `limit` documents are found; each phase adds
@@ -423,7 +423,14 @@ impl SearchSnapshot {
     }
 
     /// The symbols of one found document that match: its title or heading, and its terms.
-    fn doc_symbols(&self, found: &Found, matcher: &snippet::Matcher<'_>, n_clauses: usize, out: &mut Vec<SymbolHit>) {
+    /// Pushes each symbol with whether its name matched every clause.
+    fn doc_symbols(
+        &self,
+        found: &Found,
+        matcher: &snippet::Matcher<'_>,
+        n_clauses: usize,
+        out: &mut Vec<(bool, SymbolHit)>,
+    ) {
         let fields = &self.fields;
         let doc = &found.doc;
         let path = get_str(doc, Some(fields.path));
@@ -445,7 +452,7 @@ impl SearchSnapshot {
             }
         }
         let mut push_heading = |score: f32| {
-            out.push(SymbolHit {
+            out.push((heading_matched >= n_clauses, SymbolHit {
                 kind: symbol_kind,
                 name: name.to_string(),
                 path: path.to_string(),
@@ -453,7 +460,7 @@ impl SearchSnapshot {
                 range: stored_range(doc, fields),
                 container: container.to_string(),
                 score,
-            });
+            }));
         };
         if heading_matched > 0 {
             push_heading(found.score * share(heading_matched));
@@ -466,7 +473,7 @@ impl SearchSnapshot {
                 continue;
             }
             let span = spans.get(term_idx * 3..term_idx * 3 + 3).unwrap_or(&[0, 0, 0]);
-            out.push(SymbolHit {
+            out.push((n_matched >= n_clauses, SymbolHit {
                 kind: SymbolKind::Term,
                 name: term.to_string(),
                 path: path.to_string(),
@@ -475,11 +482,11 @@ impl SearchSnapshot {
                 container: heading_path.to_string(),
                 // A term is a little less of a landmark than a heading with the same words.
                 score: found.score * share(n_matched) * 0.9,
-            });
+            }));
         }
         if out.len() == n_before {
             // Matched through a form the matcher does not see (a stem of a stem): keep the section.
-            out.push(SymbolHit {
+            out.push((false, SymbolHit {
                 kind: symbol_kind,
                 name: name.to_string(),
                 path: path.to_string(),
@@ -487,7 +494,7 @@ impl SearchSnapshot {
                 range: stored_range(doc, fields),
                 container: container.to_string(),
                 score: found.score * 0.5,
-            });
+            }));
         }
     }
 

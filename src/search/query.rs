@@ -18,6 +18,8 @@ use tantivy::Term;
 const MAX_CLAUSES: usize = 16;
 /// A fuzzy match counts this fraction of an exact one in the same field.
 const FUZZY_WEIGHT: f32 = 0.3;
+/// An identifier found whole counts this much more than its parts found as a phrase.
+const IDENTIFIER_BOOST: f32 = 2.0;
 /// Words of a query found within this many positions of each other, in order, earn a bonus.
 const PROXIMITY_SLOP: u32 = 3;
 /// The proximity bonus, relative to the field's boost.
@@ -133,9 +135,18 @@ pub(crate) struct Prepared {
     pub(crate) ident: Vec<Analyzed>,
     /// How many edits a misspelling of this word may have: 0 for short words, numbers and phrases.
     pub(crate) max_typos: u8,
+    /// Whether the word is one identifier joined by `_`, `-` or `.` (`kube-proxy`, `--sort-by`):
+    /// it must then match whole, or its parts as a phrase, never one part alone.
+    pub(crate) identifier: bool,
 }
 
 impl Prepared {
+    /// Whether the English stems may match: not for an identifier with one stem (`sort` of
+    /// `--sort-by` says too little).
+    pub(crate) fn matches_stems(&self) -> bool {
+        !(self.identifier && self.en.len() < 2)
+    }
+
     /// The identifier token of a one-token word, the form fuzzy and prefix matching work on.
     pub(crate) fn single_ident(&self) -> Option<&str> {
         match self.ident.as_slice() {
@@ -166,7 +177,9 @@ pub(crate) fn prepare(clauses: &[Clause], analyzers: &Analyzers) -> Vec<Prepared
                 }
                 _ => 0,
             };
-            Some(Prepared { filter: clause.filter, phrase: clause.phrase, en, ident, max_typos })
+            let identifier = !clause.phrase
+                && matches!(ident.as_slice(), [token] if token.text.contains(['_', '-', '.']));
+            Some(Prepared { filter: clause.filter, phrase: clause.phrase, en, ident, max_typos, identifier })
         })
         .collect()
 }
@@ -273,19 +286,26 @@ fn proximity_query(prepared: &[Prepared], fields: &[TextField]) -> Option<Box<dy
 fn clause_query(clause: &Prepared, fields: &[TextField], phase: Phase) -> Option<Box<dyn Query>> {
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut push = |query: Box<dyn Query>, boost: f32| should.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+    let use_en = clause.matches_stems();
+    let ident_boost = if clause.identifier { IDENTIFIER_BOOST } else { 1.0 };
     for field in fields {
-        if let Some(en) = field.en {
+        if let Some(en) = field.en.filter(|_| use_en) {
             if let Some(query) = tokens_query(en, &clause.en) {
                 push(query, field.boost);
             }
         }
         if let Some(query) = tokens_query(field.ident, &clause.ident) {
-            push(query, field.boost);
+            push(query, field.boost * ident_boost);
         }
-        let Some(word) = clause.single_ident() else { continue };
         if !field.fuzzy {
             continue;
         }
+        if let (true, Some(en), [stem]) = (phase.prefix && use_en, field.en, clause.en.as_slice()) {
+            // Prefixes of stems: `prox` finds `kube-proxy` through its part `proxi`.
+            let term = Term::from_field_text(en, &stem.text);
+            push(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), field.boost * PREFIX_WEIGHT);
+        }
+        let Some(word) = clause.single_ident() else { continue };
         let term = Term::from_field_text(field.ident, word);
         let typos = if phase.fuzzy { clause.max_typos } else { 0 };
         if phase.prefix {

@@ -74,7 +74,13 @@ impl<'a> Matcher<'a> {
         let mut n_matched = 0;
         for clause in self.clauses {
             let before = ranges.len();
-            find_sequence(&en_tokens, &clause.en, &mut ranges);
+            if clause.matches_stems() {
+                find_sequence(&en_tokens, &clause.en, &mut ranges);
+                if let (true, [stem]) = (self.prefix, clause.en.as_slice()) {
+                    let starts = en_tokens.iter().filter(|t| t.text.starts_with(&stem.text));
+                    ranges.extend(starts.map(|t| t.from..t.to));
+                }
+            }
             find_sequence(&ident_tokens, &clause.ident, &mut ranges);
             if let Some(word) = clause.single_ident() {
                 let typos = if self.fuzzy { clause.max_typos as usize } else { 0 };

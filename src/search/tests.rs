@@ -126,3 +126,401 @@ fn paged_attention() {
         ai-inference/vllm-pagedattention.md:17 vLLM & PagedAttention > Memory Sharing & Copy-on-Write
     "#]]);
 }
+
+#[test]
+fn exact_identifiers() {
+    check_search(
+        "DCGM_FI_DEV_GPU_UTIL",
+        4,
+        expect![[r#"
+            gpu/dcgm-monitoring.md:27 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > GPU_UTIL vs GR_ENGINE_ACTIVE
+            gpu/gpu-data-movement.md:95 GPU Performance: Data Movement & Bottlenecks > Debugging Bottlenecks with DCGM > Summary of Data Travel Paths
+            gpu/gpu-monitoring-metrics.md:7 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Key Metrics Reference
+            gpu/dcgm-monitoring.md:11 GPU Monitoring with NVIDIA DCGM > DCGM Key Metrics
+        "#]],
+    );
+    check_search("kube-proxy", 3, expect![[r#"
+        kubernetes/node-components.md:43 Kubernetes Node Components > kube-proxy
+        kubernetes/kubernetes-networking.md:65 Kubernetes Networking & CNI > The Life of a Packet (Pod-to-Service)
+        kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
+    "#]]);
+    check_snippets("--sort-by", 2, expect![[r#"
+        kubernetes/kubernetes-fundamentals.md:108 Kubernetes Fundamentals > Debugging > Advanced & Debugging Commands
+            …by restart count kubectl get pods **--sort-by**='.status.containerStatuses[0].restartCount' # Port-forward to a service instead of a pod kubectl port-forward svc/my-service 8080:80…
+    "#]]);
+}
+
+#[test]
+fn typos_still_find_the_note() {
+    check_search("pagedattenton", 3, expect![[r#"
+        ai-inference/vllm-pagedattention.md:1 vLLM & PagedAttention
+        ai-inference/vllm-pagedattention.md:5 vLLM & PagedAttention > The PagedAttention Mechanism
+        README.md:30 Notes > AI Inference
+    "#]]);
+    check_search("kubernets networking", 3, expect![[r#"
+        kubernetes/kubernetes-networking.md:165 Kubernetes Networking & CNI > Debugging Kubernetes Networking
+        kubernetes/kubernetes-networking.md:1 Kubernetes Networking & CNI
+        kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
+    "#]]);
+    check_search("promethues", 3, expect![[r#"
+        gpu/dcgm-monitoring.md:57 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration > Scraping with Prometheus
+        observability/cloud-native-observability.md:5 Cloud Native: Observability > 1. Prometheus Architecture
+        observability/cloud-native-observability.md:9 Cloud Native: Observability > 1. Prometheus Architecture > Core Components
+    "#]]);
+}
+
+#[test]
+fn field_filters() {
+    check_search("title:dns", 3, expect![[r#"
+        networking/dns.md:1 DNS (Domain Name System)
+    "#]]);
+    check_search("heading:resolution", 3, expect![[r#"
+        kubernetes/kubernetes-networking.md:126 Kubernetes Networking & CNI > DNS in Kubernetes (CoreDNS) > The Resolution Process
+        devops/git-internals.md:55 Git Internals & Advanced Config > Advanced Configurations > Conflict Resolution & Maintenance
+        networking/network-troubleshooting-flow.md:100 Network Troubleshooting Test Flow > Step-by-Step Breakdown > 7. DNS Resolution
+    "#]]);
+    check_search("code:nvidia-smi", 3, expect![[r#"
+        gpu/gpu-troubleshooting-fundamentals.md:28 GPU Troubleshooting Fundamentals > ECC Errors (Error Correction Code) > Types of Errors
+        gpu/gpu-sharing.md:25 GPU Sharing in Kubernetes > NVIDIA MIG (Multi-Instance GPU) > Configuration
+        gpu/gpu-performance-troubleshooting.md:3 GPU Performance & Troubleshooting > Identifying Bottlenecks
+    "#]]);
+    check_search("tag:architecture", 3, expect![[r#"
+        kubernetes/cluster-architecture.md:7 Kubernetes Cluster Architecture
+        kubernetes/cluster-architecture.md:17 Kubernetes Cluster Architecture > Control Plane Components
+        kubernetes/cluster-architecture.md:21 Kubernetes Cluster Architecture > Control Plane Components > kube-apiserver
+    "#]]);
+    check_search("path:gpu utilization", 3, expect![[r#"
+        gpu/dcgm-monitoring.md:27 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > GPU_UTIL vs GR_ENGINE_ACTIVE
+        gpu/dcgm-monitoring.md:23 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU)
+        gpu/gpu-monitoring-metrics.md:17 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Monitoring MIG Instances
+    "#]]);
+    check_search(r#"heading:"golden rules""#, 3, expect![[r#"
+        kubernetes/kubernetes-networking.md:14 Kubernetes Networking & CNI > The 3 "Golden Rules"
+    "#]]);
+}
+
+#[test]
+fn phrases_keep_word_order() {
+    check_search(r#""golden rules""#, 3, expect![[r#"
+        kubernetes/kubernetes-networking.md:14 Kubernetes Networking & CNI > The 3 "Golden Rules"
+        kubernetes/kubernetes-networking.md:26 Kubernetes Networking & CNI > The CNI (Container Network Interface) > CNI Lifecycle & The Flow of a Pod
+    "#]]);
+    check_search(r#""rules golden""#, 3, expect![""]);
+}
+
+#[test]
+fn aliases_and_front_matter_terms() {
+    check_search("dcgm-exporter", 2, expect![[r#"
+        gpu/dcgm-monitoring.md:57 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration > Scraping with Prometheus
+        gpu/dcgm-monitoring.md:43 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration
+    "#]]);
+    check_search("orphan process", 2, expect![[r#"
+        linux/linux-process-management.md:21 Linux Process Management > Process Lifecycle > Zombies vs. Orphans
+        linux/linux-process-management.md:9 Linux Process Management
+    "#]]);
+}
+
+#[test]
+fn malformed_queries_never_panic() {
+    let queries = [
+        "", " ", "\"", "\"\"", "title:", "title:\"", "heading: ", ":::", "***", "-", "--", "(", ")", "AND OR NOT",
+        "🦀", "title:🦀", "\"unbalanced phrase", "tag:#", "a:b:c", "\\", "[[", "`code`",
+    ];
+    let snapshot = corpus_index();
+    let mut res = String::new();
+    for query in queries {
+        let n_hits = snapshot.search(query, 5).len();
+        let n_symbols = snapshot.symbols(query, 5).len();
+        res += &format!("{query:?}: {n_hits} hits, {n_symbols} symbols\n");
+    }
+    let long = "kubernetes ".repeat(500);
+    res += &format!("long: {} hits\n", snapshot.search(&long, 5).len());
+    res += &format!("limit 0: {} hits\n", snapshot.search("dns", 0).len());
+    expect![[r#"
+        "": 0 hits, 5 symbols
+        " ": 0 hits, 5 symbols
+        "\"": 0 hits, 5 symbols
+        "\"\"": 0 hits, 5 symbols
+        "title:": 0 hits, 5 symbols
+        "title:\"": 0 hits, 5 symbols
+        "heading: ": 0 hits, 5 symbols
+        ":::": 0 hits, 5 symbols
+        "***": 0 hits, 5 symbols
+        "-": 0 hits, 5 symbols
+        "--": 0 hits, 5 symbols
+        "(": 0 hits, 5 symbols
+        ")": 0 hits, 5 symbols
+        "AND OR NOT": 0 hits, 5 symbols
+        "🦀": 0 hits, 5 symbols
+        "title:🦀": 0 hits, 5 symbols
+        "\"unbalanced phrase": 0 hits, 0 symbols
+        "tag:#": 0 hits, 5 symbols
+        "a:b:c": 0 hits, 0 symbols
+        "\\": 0 hits, 5 symbols
+        "[[": 0 hits, 5 symbols
+        "`code`": 5 hits, 5 symbols
+        long: 5 hits
+        limit 0: 0 hits
+    "#]].assert_eq(&res);
+}
+
+/// An index of the notes of a fixture: `//- /path` starts a note.
+fn fixture_index(fixture: &str) -> SearchIndex {
+    let mut index = SearchIndex::in_memory();
+    index_notes(&mut index, &fixture_notes(fixture));
+    index
+}
+
+fn fixture_notes(fixture: &str) -> Vec<(String, String)> {
+    let mut res: Vec<(String, String)> = Vec::new();
+    for line in fixture.split_inclusive('\n') {
+        if let Some(path) = line.strip_prefix("//- /") {
+            res.push((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = res.last_mut() {
+            text.push_str(line);
+        }
+    }
+    res
+}
+
+#[track_caller]
+fn check_fixture_search(fixture: &str, query: &str, expect: Expect) {
+    let index = fixture_index(fixture);
+    expect.assert_eq(&render_hits(&index.search(query, 10), true));
+}
+
+#[test]
+fn exact_matches_rank_above_misspellings() {
+    let fixture = r#"
+//- /a.md
+# Alpha
+
+The scheduler places pods on nodes, and the scheduler never sleeps.
+//- /b.md
+# Beta
+
+The schedular is misspelled here.
+"#;
+    check_fixture_search(fixture, "schedular", expect![[r#"
+        b.md:1 Beta
+            The **schedular** is misspelled here.
+        a.md:1 Alpha
+            The **scheduler** places pods on nodes, and the **scheduler** never sleeps.
+    "#]]);
+    check_fixture_search(fixture, "scheduler", expect![[r#"
+        a.md:1 Alpha
+            The **scheduler** places pods on nodes, and the **scheduler** never sleeps.
+        b.md:1 Beta
+            The **schedular** is misspelled here.
+    "#]]);
+}
+
+#[test]
+fn every_word_ranks_above_some_words() {
+    let fixture = r#"
+//- /a.md
+# Alpha
+
+DNS DNS DNS DNS DNS everywhere.
+//- /b.md
+# Beta
+
+DNS and its search domains.
+"#;
+    check_fixture_search(fixture, "dns search", expect![[r#"
+        b.md:1 Beta
+            **DNS** and its **search** domains.
+        a.md:1 Alpha
+            **DNS** **DNS** **DNS** **DNS** **DNS** everywhere.
+    "#]]);
+}
+
+#[test]
+fn edits_replace_only_their_note() {
+    let mut index = fixture_index(
+        r#"
+//- /a.md
+# Alpha
+
+The old wording about flannel.
+//- /b.md
+# Beta
+
+Flannel is a CNI plugin.
+"#,
+    );
+    let render = |index: &SearchIndex, query: &str| {
+        let hits = index.search(query, 10);
+        hits.iter().map(|h| format!("{} {:?}", h.path, h.snippet)).collect::<Vec<_>>().join("\n")
+    };
+    let new_text = "# Alpha\n\nThe new wording about calico.\n";
+    index.replace_note("a.md", content_fingerprint(new_text), sections_of("a.md", new_text));
+    let before_commit = render(&index, "wording");
+    index.commit().expect("commit");
+    let mut res = format!("before commit:\n{before_commit}\nafter commit:\n{}\n", render(&index, "wording"));
+    res += &format!("flannel:\n{}\n", render(&index, "flannel"));
+    index.remove_note("b.md");
+    index.commit().expect("commit");
+    res += &format!("flannel after removing b.md:\n{}\n", render(&index, "flannel"));
+    res += &format!("notes: {:?}\n", index.indexed_notes().map(|(path, _)| path).collect::<Vec<_>>());
+    expect![[r#"
+        before commit:
+        a.md "The old **wording** about flannel."
+        after commit:
+        a.md "The new **wording** about calico."
+        flannel:
+        b.md "**Flannel** is a CNI plugin."
+        flannel after removing b.md:
+
+        notes: ["a.md"]
+    "#]].assert_eq(&res);
+}
+
+#[test]
+fn snapshots_keep_their_commit() {
+    let mut index = fixture_index("//- /a.md\n# Alpha\n\nkeepalived\n");
+    let snapshot = index.snapshot();
+    index.remove_note("a.md");
+    index.commit().expect("commit");
+    assert_eq!(snapshot.search("keepalived", 5).len(), 1);
+    assert_eq!(index.search("keepalived", 5).len(), 0);
+}
+
+fn render_sections(path: &str, text: &str) -> String {
+    let mut res = String::new();
+    for doc in sections_of(path, text) {
+        let at = &text[doc.range.as_usize()];
+        res += &format!("{:?} line {} {:?} path={:?}\n", doc.kind, doc.line, at, doc.heading_path);
+        if !doc.aliases.is_empty() || !doc.tags.is_empty() {
+            res += &format!("  aliases={:?} tags={:?}\n", doc.aliases, doc.tags);
+        }
+        if let Some(date) = &doc.date {
+            res += &format!("  date={date}\n");
+        }
+        res += &format!("  body={:?}\n", doc.body);
+        if !doc.code.is_empty() {
+            res += &format!("  code={:?}\n", doc.code);
+        }
+        for term in &doc.terms {
+            res += &format!("  term {:?} line {} at {:?}\n", term.text, term.line, &text[term.range.as_usize()]);
+        }
+    }
+    res
+}
+
+#[test]
+fn sections_split_at_headings() {
+    let text = r#"---
+aliases: [K8s DNS]
+tags: [dns, kubernetes]
+terms:
+  ndots: How many dots make a name absolute.
+---
+# DNS in Kubernetes
+
+Pods resolve names through **CoreDNS**, see [the docs](https://coredns.io).
+
+## The ndots Trap
+
+A name with fewer than 5 dots tries the `search` domains first: `ndots:5`.
+
+| Option | Default |
+|--------|---------|
+| ndots  | 5       |
+
+### Fix
+
+```yaml
+# Lower ndots for external names
+dnsConfig:
+  options:
+    - name: ndots
+      value: "2"
+```
+
+## Summary
+Last updated: 2026-03-26
+"#;
+    expect![[r####"
+        Title line 6 "# DNS in Kubernetes" path="DNS in Kubernetes"
+          aliases=["K8s DNS"] tags=["dns", "kubernetes"]
+          date=2026-03-26
+          body="Pods resolve names through CoreDNS, see the docs."
+          term "CoreDNS" line 8 at "CoreDNS"
+          term "ndots" line 0 at "---\naliases: [K8s DNS]\ntags: [dns, kubernetes]\nterms:\n  ndots: How many dots make a name absolute.\n---"
+        Section line 10 "## The ndots Trap" path="DNS in Kubernetes > The ndots Trap"
+          aliases=[] tags=["dns", "kubernetes"]
+          date=2026-03-26
+          body="A name with fewer than 5 dots tries the search domains first: ndots:5.\nOption Default\nndots 5"
+          term "search" line 12 at "search"
+          term "ndots:5" line 12 at "ndots:5"
+        Section line 18 "### Fix" path="DNS in Kubernetes > The ndots Trap > Fix"
+          aliases=[] tags=["dns", "kubernetes"]
+          date=2026-03-26
+          body="Lower ndots for external names"
+          code="# Lower ndots for external names\ndnsConfig:\n  options:\n    - name: ndots\n      value: \"2\""
+        Section line 28 "## Summary" path="DNS in Kubernetes > Summary"
+          aliases=[] tags=["dns", "kubernetes"]
+          date=2026-03-26
+          body=""
+    "####]].assert_eq(&render_sections("kubernetes/dns.md", text));
+}
+
+#[test]
+fn notes_without_headings_are_one_document() {
+    expect![[r#"
+        Title line 0 "" path="todo-list"
+          body="Just a line of text."
+    "#]].assert_eq(&render_sections("notes/todo-list.md", "Just a line of text.\n"));
+    expect![[r#"
+        Title line 0 "" path="empty"
+          body=""
+    "#]].assert_eq(&render_sections("empty.md", ""));
+    expect![[r###"
+        Title line 0 "" path="x"
+          body=""
+        Section line 0 "## Only a second level" path="x > Only a second level"
+          body="text"
+    "###]].assert_eq(&render_sections("x.md", "## Only a second level\n\ntext\n"));
+}
+
+#[track_caller]
+fn check_symbols(query: &str, limit: usize, expect: Expect) {
+    let symbols = corpus_index().symbols(query, limit);
+    let mut res = String::new();
+    for symbol in symbols {
+        res += &format!("{:?} {:?} {}:{} in {:?}\n", symbol.kind, symbol.name, symbol.path, symbol.line + 1, symbol.container);
+    }
+    expect.assert_eq(&res);
+}
+
+#[test]
+fn symbols_rank_titles_headings_and_terms() {
+    check_symbols("kube-proxy", 3, expect![[r#"
+        Heading "kube-proxy" kubernetes/node-components.md:43 in "Kubernetes Node Components"
+        Term "kube-proxy" kubernetes/kubernetes-networking.md:88 in "Kubernetes Networking & CNI > The Life of a Packet (Pod-to-Service)"
+    "#]]);
+    check_symbols("pagedatention", 3, expect![[r#"
+        Title "vLLM & PagedAttention" ai-inference/vllm-pagedattention.md:1 in ""
+        Term "PagedAttention" ai-inference/vllm-pagedattention.md:3 in "vLLM & PagedAttention"
+        Heading "The PagedAttention Mechanism" ai-inference/vllm-pagedattention.md:5 in "vLLM & PagedAttention"
+    "#]]);
+    check_symbols("kube prox", 3, expect![[r#"
+        Heading "kube-proxy" kubernetes/node-components.md:43 in "Kubernetes Node Components"
+        Term "kube-proxy" kubernetes/kubernetes-networking.md:88 in "Kubernetes Networking & CNI > The Life of a Packet (Pod-to-Service)"
+        Heading "kube-apiserver" kubernetes/cluster-architecture.md:21 in "Kubernetes Cluster Architecture > Control Plane Components"
+    "#]]);
+    check_symbols("zombie", 3, expect![[r#"
+        Term "Zombie Process" linux/linux-process-management.md:1 in "Linux Process Management"
+        Heading "Zombies vs. Orphans" linux/linux-process-management.md:21 in "Linux Process Management > Process Lifecycle"
+    "#]]);
+    check_symbols("DCGM_FI_DEV_GPU_UTIL", 2, expect![[r#"
+        Term "DCGM_FI_DEV_GPU_UTIL" gpu/dcgm-monitoring.md:30 in "GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > GPU_UTIL vs GR_ENGINE_ACTIVE"
+        Term "DCGM_FI_DEV_GPU_UTIL" gpu/gpu-data-movement.md:120 in "GPU Performance: Data Movement & Bottlenecks > Debugging Bottlenecks with DCGM > Summary of Data Travel Paths"
+    "#]]);
+    check_symbols("", 3, expect![[r#"
+        Title "Notes" README.md:1 in ""
+        Title "AI Inference Fundamentals" ai-inference/ai-inference-fundamentals.md:1 in ""
+        Title "Distributed Inference Tools" ai-inference/distributed-inference-tools.md:1 in ""
+    "#]]);
+}
