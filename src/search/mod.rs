@@ -16,6 +16,7 @@ mod query;
 mod schema;
 mod sections;
 mod snippet;
+mod typos;
 
 pub use cache::{CacheState, RebuildReason};
 pub use sections::{note_sections, SectionDoc, SectionKind, SectionTerm};
@@ -32,9 +33,11 @@ use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-/// Memory tantivy may buffer before it writes a segment. Its minimum; more only speeds up a
-/// first build of many thousand notes a little, and the server keeps this much for its lifetime.
-const WRITER_MEMORY: usize = 15_000_000;
+/// Memory tantivy may buffer before it writes a segment. A first build of 10,000 notes makes
+/// about 4 segments with this (12 with tantivy's 15 MB minimum), and every query pays per segment
+/// until background merges are picked up at the next commit. Used only while documents are
+/// queued; a server adding one note per commit uses a fraction of it.
+const WRITER_MEMORY: usize = 64_000_000;
 /// Longest snippet, in bytes of the source text.
 const SNIPPET_LEN: usize = 180;
 
@@ -364,11 +367,22 @@ impl SearchSnapshot {
             return res;
         }
         let mut seen: HashSet<DocAddress> = HashSet::new();
-        for phase in query::phases(clauses, prefix) {
+        let mut clauses = clauses.to_vec();
+        let mut spelled = false;
+        for phase in query::phases(&clauses, prefix) {
             if res.len() >= limit {
                 break;
             }
-            let Some(tantivy_query) = query::phase_query(clauses, &self.fields, default_fields, phase) else {
+            if phase.fuzzy {
+                if !spelled {
+                    self.find_spellings(&mut clauses, default_fields);
+                    spelled = true;
+                }
+                if clauses.iter().all(|clause| clause.spellings.is_empty()) {
+                    continue;
+                }
+            }
+            let Some(tantivy_query) = query::phase_query(&clauses, &self.fields, default_fields, phase) else {
                 continue;
             };
             let collector = TopDocs::with_limit(limit - res.len() + seen.len());
@@ -391,6 +405,20 @@ impl SearchSnapshot {
             }
         }
         res
+    }
+
+    /// Fills in the spellings of each word that may have typos, from the fields that allow them.
+    fn find_spellings(&self, clauses: &mut [query::Prepared], default_fields: &[TextField]) {
+        let fuzzy_fields: Vec<tantivy::schema::Field> =
+            default_fields.iter().filter(|f| f.fuzzy).map(|f| f.ident).collect();
+        for clause in clauses {
+            if clause.max_typos == 0 {
+                continue;
+            }
+            if let Some(word) = clause.single_ident() {
+                clause.spellings = typos::spellings(&self.searcher, &fuzzy_fields, word, clause.max_typos);
+            }
+        }
     }
 
     fn hit(&self, found: &Found, matcher: &snippet::Matcher<'_>) -> SearchHit {

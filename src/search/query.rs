@@ -138,6 +138,8 @@ pub(crate) struct Prepared {
     /// Whether the word is one identifier joined by `_`, `-` or `.` (`kube-proxy`, `--sort-by`):
     /// it must then match whole, or its parts as a phrase, never one part alone.
     pub(crate) identifier: bool,
+    /// Indexed words a few typos away, filled in before the first fuzzy phase runs.
+    pub(crate) spellings: Vec<String>,
 }
 
 impl Prepared {
@@ -179,7 +181,15 @@ pub(crate) fn prepare(clauses: &[Clause], analyzers: &Analyzers) -> Vec<Prepared
             };
             let identifier = !clause.phrase
                 && matches!(ident.as_slice(), [token] if token.text.contains(['_', '-', '.']));
-            Some(Prepared { filter: clause.filter, phrase: clause.phrase, en, ident, max_typos, identifier })
+            Some(Prepared {
+                filter: clause.filter,
+                phrase: clause.phrase,
+                en,
+                ident,
+                max_typos,
+                identifier,
+                spellings: Vec::new(),
+            })
         })
         .collect()
 }
@@ -300,18 +310,23 @@ fn clause_query(clause: &Prepared, fields: &[TextField], phase: Phase) -> Option
         if !field.fuzzy {
             continue;
         }
-        if let (true, Some(en), [stem]) = (phase.prefix && use_en, field.en, clause.en.as_slice()) {
+        if phase.fuzzy {
+            for spelling in &clause.spellings {
+                let term = Term::from_field_text(field.ident, spelling);
+                push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), field.boost * FUZZY_WEIGHT);
+            }
+        }
+        if !phase.prefix {
+            continue;
+        }
+        if let (Some(en), [stem], true) = (field.en, clause.en.as_slice(), use_en) {
             // Prefixes of stems: `prox` finds `kube-proxy` through its part `proxi`.
             let term = Term::from_field_text(en, &stem.text);
             push(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), field.boost * PREFIX_WEIGHT);
         }
-        let Some(word) = clause.single_ident() else { continue };
-        let term = Term::from_field_text(field.ident, word);
-        let typos = if phase.fuzzy { clause.max_typos } else { 0 };
-        if phase.prefix {
-            push(Box::new(FuzzyTermQuery::new_prefix(term, typos, true)), field.boost * PREFIX_WEIGHT);
-        } else if typos > 0 {
-            push(Box::new(FuzzyTermQuery::new(term, typos, true)), field.boost * FUZZY_WEIGHT);
+        if let Some(word) = clause.single_ident() {
+            let term = Term::from_field_text(field.ident, word);
+            push(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), field.boost * PREFIX_WEIGHT);
         }
     }
     if should.is_empty() {

@@ -524,3 +524,158 @@ fn symbols_rank_titles_headings_and_terms() {
         Title "Distributed Inference Tools" ai-inference/distributed-inference-tools.md:1 in ""
     "#]]);
 }
+
+/// What one run of a CLI-like caller did with the on-disk cache.
+struct CacheRun {
+    state: CacheState,
+    reindexed: Vec<String>,
+    removed: Vec<String>,
+    hits: Vec<String>,
+}
+
+/// Opens the cache, brings it up to date with `notes` the way `kbls search` does (re-index only
+/// notes whose fingerprint changed, remove the ones that are gone), commits and searches.
+fn cache_run(cache_dir: &std::path::Path, notes: &[(String, String)], query: &str) -> CacheRun {
+    let (mut index, state) = SearchIndex::open_or_create(cache_dir, "/corpus").expect("open cache");
+    let mut reindexed = Vec::new();
+    for (path, text) in notes {
+        let fingerprint = content_fingerprint(text);
+        if index.fingerprint(path) != Some(fingerprint) {
+            index.replace_note(path, fingerprint, sections_of(path, text));
+            reindexed.push(path.clone());
+        }
+    }
+    let gone: Vec<String> = index
+        .indexed_notes()
+        .map(|(path, _)| path.to_string())
+        .filter(|path| !notes.iter().any(|(p, _)| p == path))
+        .collect();
+    for path in &gone {
+        index.remove_note(path);
+    }
+    index.commit().expect("commit");
+    let hits = index.search(query, 5).into_iter().map(|h| h.path).collect();
+    CacheRun { state, reindexed, removed: gone, hits }
+}
+
+fn render_run(run: &CacheRun) -> String {
+    format!("{:?} reindexed={:?} removed={:?} hits={:?}\n", run.state, run.reindexed, run.removed, run.hits)
+}
+
+/// The meta file of the only corpus in `cache_dir`.
+fn meta_path(cache_dir: &std::path::Path) -> PathBuf {
+    let corpus_dir = std::fs::read_dir(cache_dir).expect("cache dir").flatten().next().expect("corpus dir").path();
+    corpus_dir.join("kbls-search.json")
+}
+
+const CACHE_FIXTURE: &str = r#"
+//- /a.md
+# Alpha
+
+Calico routes pod traffic.
+//- /b.md
+# Beta
+
+Cilium uses eBPF.
+"#;
+
+#[test]
+fn cache_is_reused_and_updated_incrementally() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut notes = fixture_notes(CACHE_FIXTURE);
+    let mut res = render_run(&cache_run(dir.path(), &notes, "calico"));
+    res += &render_run(&cache_run(dir.path(), &notes, "calico"));
+    notes[0].1 = "# Alpha\n\nFlannel is simpler.\n".to_string();
+    res += &render_run(&cache_run(dir.path(), &notes, "calico"));
+    res += &render_run(&cache_run(dir.path(), &notes, "flannel"));
+    notes.remove(1);
+    res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
+    res += &render_run(&cache_run(dir.path(), &notes, "flannel"));
+    expect![[r#"
+        Rebuilt(Missing) reindexed=["a.md", "b.md"] removed=[] hits=["a.md"]
+        Reused reindexed=[] removed=[] hits=["a.md"]
+        Reused reindexed=["a.md"] removed=[] hits=[]
+        Reused reindexed=[] removed=[] hits=["a.md"]
+        Reused reindexed=[] removed=["b.md"] hits=[]
+        Reused reindexed=[] removed=[] hits=["a.md"]
+    "#]].assert_eq(&res);
+}
+
+#[test]
+fn cache_is_rebuilt_when_unreadable_or_from_another_schema() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let notes = fixture_notes(CACHE_FIXTURE);
+    let mut res = render_run(&cache_run(dir.path(), &notes, "cilium"));
+    let meta = meta_path(dir.path());
+
+    std::fs::write(&meta, "{ not json").expect("corrupt the meta file");
+    res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
+
+    let text = std::fs::read_to_string(&meta).expect("meta file");
+    let old_version = text.replace(&format!("\"schema_version\": {}", schema::SCHEMA_VERSION), "\"schema_version\": 0");
+    assert_ne!(text, old_version, "the meta file names its schema version");
+    std::fs::write(&meta, old_version).expect("downgrade the meta file");
+    res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
+
+    std::fs::remove_file(&meta).expect("remove the meta file");
+    res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
+    res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
+
+    // Rebuilds leave exactly one index directory behind.
+    let corpus_dir = meta.parent().expect("corpus dir");
+    let n_index_dirs = std::fs::read_dir(corpus_dir).expect("corpus dir").flatten().filter(|e| e.path().is_dir()).count();
+    res += &format!("index directories: {n_index_dirs}\n");
+    expect![[r#"
+        Rebuilt(Missing) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
+        Rebuilt(Corrupt) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
+        Rebuilt(SchemaChanged) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
+        Rebuilt(Missing) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
+        Reused reindexed=[] removed=[] hits=["b.md"]
+        index directories: 1
+    "#]].assert_eq(&res);
+}
+
+#[test]
+fn a_rebuild_that_never_commits_leaves_the_old_index_in_use() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let notes = fixture_notes(CACHE_FIXTURE);
+    let mut res = render_run(&cache_run(dir.path(), &notes, "cilium"));
+    let meta = meta_path(dir.path());
+    let good_meta = std::fs::read(&meta).expect("meta file");
+    std::fs::write(&meta, "garbage").expect("corrupt the meta file");
+    {
+        // A run that starts rebuilding, queues documents and dies before its commit.
+        let (mut index, state) = SearchIndex::open_or_create(dir.path(), "/corpus").expect("open cache");
+        res += &format!("{state:?}\n");
+        index.replace_note("a.md", 1, sections_of("a.md", "# Half\n\nwritten\n"));
+    }
+    // The previous meta file comes back (as if the crash happened before the rename).
+    std::fs::write(&meta, good_meta).expect("restore the meta file");
+    res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
+    expect![[r#"
+        Rebuilt(Missing) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
+        Rebuilt(Corrupt)
+        Reused reindexed=[] removed=[] hits=["b.md"]
+    "#]].assert_eq(&res);
+}
+
+#[test]
+fn a_cache_in_use_is_an_error_not_a_corruption() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let notes = fixture_notes(CACHE_FIXTURE);
+    cache_run(dir.path(), &notes, "cilium");
+    let (_first, _) = SearchIndex::open_or_create(dir.path(), "/corpus").expect("open cache");
+    let second = SearchIndex::open_or_create(dir.path(), "/corpus");
+    expect!["the search index is in use by another kbls process"].assert_eq(&format!("{:#}", second.err().map(|e| e.to_string()).unwrap_or_default()));
+}
+
+#[test]
+fn corpora_share_a_cache_directory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut one, _) = SearchIndex::open_or_create(dir.path(), "/one").expect("open cache");
+    one.replace_note("a.md", 1, sections_of("a.md", "# A\n\nfirst corpus\n"));
+    one.commit().expect("commit");
+    let (two, state) = SearchIndex::open_or_create(dir.path(), "/two").expect("open cache");
+    assert_eq!(state, CacheState::Rebuilt(RebuildReason::Missing));
+    assert!(two.search("first", 5).is_empty());
+}
