@@ -11,14 +11,25 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn main() -> anyhow::Result<()> {
-    let n_notes: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let n_notes: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/kb");
     let fixtures = read_corpus(&root)?;
-    println!("fixture corpus: {} notes, {} KiB", fixtures.len(), total_len(&fixtures) / 1024);
+    println!(
+        "fixture corpus: {} notes, {} KiB",
+        fixtures.len(),
+        total_len(&fixtures) / 1024
+    );
     report("fixtures", &fixtures)?;
 
     let synthetic = synthesize(&fixtures, n_notes);
-    println!("\nsynthetic corpus: {} notes, {} KiB", synthetic.len(), total_len(&synthetic) / 1024);
+    println!(
+        "\nsynthetic corpus: {} notes, {} KiB",
+        synthetic.len(),
+        total_len(&synthetic) / 1024
+    );
     report("synthetic", &synthetic)?;
     Ok(())
 }
@@ -56,14 +67,25 @@ fn report(label: &str, notes: &[(String, String)]) -> anyhow::Result<()> {
     let edited = format!("{text}\n\nAn added paragraph about keepalived.\n");
     let start = Instant::now();
     let syntax = parse(&edited, &options);
-    index.replace_note(path, content_fingerprint(&edited), note_sections(path, &edited, &syntax));
+    index.replace_note(
+        path,
+        content_fingerprint(&edited),
+        note_sections(path, &edited, &syntax),
+    );
     index.commit()?;
-    println!("[{label}] one edit: parse + replace + commit {:?}", start.elapsed());
+    println!(
+        "[{label}] one edit: parse + replace + commit {:?}",
+        start.elapsed()
+    );
     // Background merges finish, and the next commit lets go of the segments they replaced.
     std::thread::sleep(Duration::from_secs(5));
     let edited = format!("{text}\n\nAnother paragraph about haproxy.\n");
     let syntax = parse(&edited, &options);
-    index.replace_note(path, content_fingerprint(&edited), note_sections(path, &edited, &syntax));
+    index.replace_note(
+        path,
+        content_fingerprint(&edited),
+        note_sections(path, &edited, &syntax),
+    );
     index.commit()?;
     let rss_settled = rss_kib();
     trim_heap();
@@ -90,7 +112,11 @@ fn report(label: &str, notes: &[(String, String)]) -> anyhow::Result<()> {
         for query in &queries {
             let start = Instant::now();
             let cpu_start = thread_cpu_time();
-            let n = if run { snapshot.search(query, 20).len() } else { snapshot.symbols(query, 50).len() };
+            let n = if run {
+                snapshot.search(query, 20).len()
+            } else {
+                snapshot.symbols(query, 50).len()
+            };
             cpu_times.push(thread_cpu_time().saturating_sub(cpu_start));
             times.push(start.elapsed());
             slowest.push((start.elapsed(), query.clone(), n));
@@ -126,7 +152,11 @@ fn report(label: &str, notes: &[(String, String)]) -> anyhow::Result<()> {
     assert!(matches!(state, CacheState::Rebuilt(_)));
     for (path, text) in notes {
         let syntax = parse(text, &options);
-        index.replace_note(path, content_fingerprint(text), note_sections(path, text, &syntax));
+        index.replace_note(
+            path,
+            content_fingerprint(text),
+            note_sections(path, text, &syntax),
+        );
     }
     index.commit()?;
     let disk_build = start.elapsed();
@@ -138,7 +168,10 @@ fn report(label: &str, notes: &[(String, String)]) -> anyhow::Result<()> {
 
     let start = Instant::now();
     let (index, state) = SearchIndex::open_or_create(dir.path(), "bench")?;
-    let n_unchanged = notes.iter().filter(|(path, text)| index.fingerprint(path) == Some(content_fingerprint(text))).count();
+    let n_unchanged = notes
+        .iter()
+        .filter(|(path, text)| index.fingerprint(path) == Some(content_fingerprint(text)))
+        .count();
     let reuse_time = start.elapsed();
     println!(
         "[{label}] on disk: build {disk_build:?}, size {} KiB; reopen {state:?} + fingerprint check of {n_unchanged} unchanged notes {reuse_time:?}",
@@ -172,11 +205,17 @@ fn queries(notes: &[(String, String)]) -> Vec<String> {
     let words: Vec<&str> = notes
         .iter()
         .flat_map(|(_, text)| text.split_whitespace())
-        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| {
+            w.len() >= 4
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
         .collect();
     while res.len() < 500 && !words.is_empty() {
         let n_words = 1 + rng.below(3);
-        let mut query: Vec<String> = (0..n_words).map(|_| words[rng.below(words.len())].to_string()).collect();
+        let mut query: Vec<String> = (0..n_words)
+            .map(|_| words[rng.below(words.len())].to_string())
+            .collect();
         if rng.below(4) == 0 {
             // A typo: drop one character of the first word.
             let word = &mut query[0];
@@ -199,9 +238,16 @@ fn synthesize(fixtures: &[(String, String)], n: usize) -> Vec<(String, String)> 
         let (base_path, base) = &fixtures[note_idx % fixtures.len()];
         let (_, other) = &fixtures[rng.below(fixtures.len())];
         let mut text = String::new();
-        let title = base.lines().find(|l| l.starts_with("# ")).unwrap_or("# Note");
+        let title = base
+            .lines()
+            .find(|l| l.starts_with("# "))
+            .unwrap_or("# Note");
         text += &format!("{title} {note_idx}\n\n");
-        let body: String = base.lines().filter(|l| !l.starts_with("# ")).collect::<Vec<_>>().join("\n");
+        let body: String = base
+            .lines()
+            .filter(|l| !l.starts_with("# "))
+            .collect::<Vec<_>>()
+            .join("\n");
         let other_sections: Vec<&str> = other.split("\n## ").skip(1).collect();
         text += &body;
         if let Some(section) = other_sections.get(rng.below(other_sections.len().max(1))) {
@@ -210,7 +256,12 @@ fn synthesize(fixtures: &[(String, String)], n: usize) -> Vec<(String, String)> 
         text += "\n\n## Notes of the day\n\n";
         for _ in 0..(20 + rng.below(60)) {
             let word = match rng.below(10) {
-                0 => format!("`{}_{}_{}`", syllables(&mut rng).to_uppercase(), syllables(&mut rng).to_uppercase(), rng.below(100)),
+                0 => format!(
+                    "`{}_{}_{}`",
+                    syllables(&mut rng).to_uppercase(),
+                    syllables(&mut rng).to_uppercase(),
+                    rng.below(100)
+                ),
                 1 => format!("{}-{}", syllables(&mut rng), syllables(&mut rng)),
                 _ => syllables(&mut rng),
             };
@@ -226,8 +277,8 @@ fn synthesize(fixtures: &[(String, String)], n: usize) -> Vec<(String, String)> 
 
 fn syllables(rng: &mut Rng) -> String {
     const PARTS: [&str; 24] = [
-        "ka", "ro", "mi", "tel", "zu", "pan", "dor", "vi", "sek", "lo", "qua", "ner", "fi", "gam", "bri", "to", "ux",
-        "sha", "lem", "cor", "yn", "pla", "dex", "mo",
+        "ka", "ro", "mi", "tel", "zu", "pan", "dor", "vi", "sek", "lo", "qua", "ner", "fi", "gam",
+        "bri", "to", "ux", "sha", "lem", "cor", "yn", "pla", "dex", "mo",
     ];
     let n = 2 + rng.below(3);
     (0..n).map(|_| PARTS[rng.below(PARTS.len())]).collect()
@@ -261,7 +312,10 @@ fn read_corpus(root: &Path) -> anyhow::Result<Vec<(String, String)>> {
             if path.is_dir() {
                 dirs.push(path);
             } else if path.extension().is_some_and(|e| e == "md") {
-                let rel = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(root)?
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 res.push((rel, std::fs::read_to_string(&path)?));
             }
         }
@@ -275,7 +329,9 @@ fn total_len(notes: &[(String, String)]) -> usize {
 }
 
 fn dir_size(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|e| {
@@ -309,15 +365,20 @@ fn space_report(dir: &Path) -> anyhow::Result<()> {
             let usage = index.reader()?.searcher().space_usage()?;
             let mut by_field: std::collections::BTreeMap<(String, &str), u64> = Default::default();
             for segment in usage.segments() {
-                for (component, per_field) in
-                    [("termdict", segment.termdict()), ("postings", segment.postings()), ("positions", segment.positions()), ("fieldnorms", segment.fieldnorms())]
-                {
+                for (component, per_field) in [
+                    ("termdict", segment.termdict()),
+                    ("postings", segment.postings()),
+                    ("positions", segment.positions()),
+                    ("fieldnorms", segment.fieldnorms()),
+                ] {
                     for (field, field_usage) in per_field.fields() {
-                        *by_field.entry((schema.get_field_name(*field).to_string(), component)).or_default() +=
-                            field_usage.total().get_bytes();
+                        *by_field
+                            .entry((schema.get_field_name(*field).to_string(), component))
+                            .or_default() += field_usage.total().get_bytes();
                     }
                 }
-                *by_field.entry(("(all)".to_string(), "store")).or_default() += segment.store().total().get_bytes();
+                *by_field.entry(("(all)".to_string(), "store")).or_default() +=
+                    segment.store().total().get_bytes();
             }
             for ((field, component), bytes) in by_field {
                 if bytes > 100 * 1024 {
@@ -348,7 +409,10 @@ fn thread_cpu_time() -> Duration {
         fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
     }
     const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid, writable timespec; the call only writes to it.
     let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     if rc != 0 {

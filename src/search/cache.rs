@@ -98,12 +98,16 @@ fn engine_version() -> String {
 
 /// The directory of one corpus in the cache directory.
 fn corpus_root(cache_dir: &Path, corpus_key: &str) -> PathBuf {
-    cache_dir.join(format!("search-{:016x}", super::content_fingerprint(corpus_key)))
+    cache_dir.join(format!(
+        "search-{:016x}",
+        super::content_fingerprint(corpus_key)
+    ))
 }
 
 pub(crate) fn open(cache_dir: &Path, corpus_key: &str, schema: &Schema) -> anyhow::Result<Opened> {
     let root = corpus_root(cache_dir, corpus_key);
-    fs::create_dir_all(&root).with_context(|| format!("cannot create the search cache {}", root.display()))?;
+    fs::create_dir_all(&root)
+        .with_context(|| format!("cannot create the search cache {}", root.display()))?;
     let reason = match read_meta(&root) {
         Err(reason) => reason,
         Ok(meta) if meta.schema_version != SCHEMA_VERSION => RebuildReason::SchemaChanged,
@@ -111,8 +115,18 @@ pub(crate) fn open(cache_dir: &Path, corpus_key: &str, schema: &Schema) -> anyho
         Ok(meta) if meta.corpus_key != corpus_key => RebuildReason::Corrupt,
         Ok(meta) => match open_existing(&root, &meta, schema) {
             Ok((index, fingerprints)) => {
-                let disk = DiskCache { root, corpus_key: corpus_key.to_string(), index_dir: meta.index_dir, meta_written: true };
-                return Ok(Opened { index, disk, state: CacheState::Reused, fingerprints });
+                let disk = DiskCache {
+                    root,
+                    corpus_key: corpus_key.to_string(),
+                    index_dir: meta.index_dir,
+                    meta_written: true,
+                };
+                return Ok(Opened {
+                    index,
+                    disk,
+                    state: CacheState::Reused,
+                    fingerprints,
+                });
             }
             Err(reason) => reason,
         },
@@ -122,27 +136,46 @@ pub(crate) fn open(cache_dir: &Path, corpus_key: &str, schema: &Schema) -> anyho
     fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
     let index = Index::create_in_dir(&path, schema.clone())
         .with_context(|| format!("cannot create a search index in {}", path.display()))?;
-    let disk = DiskCache { root, corpus_key: corpus_key.to_string(), index_dir, meta_written: false };
-    Ok(Opened { index, disk, state: CacheState::Rebuilt(reason), fingerprints: BTreeMap::new() })
+    let disk = DiskCache {
+        root,
+        corpus_key: corpus_key.to_string(),
+        index_dir,
+        meta_written: false,
+    };
+    Ok(Opened {
+        index,
+        disk,
+        state: CacheState::Rebuilt(reason),
+        fingerprints: BTreeMap::new(),
+    })
 }
 
 fn read_meta(root: &Path) -> Result<Meta, RebuildReason> {
     let bytes = match fs::read(root.join(META_FILE)) {
         Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err(RebuildReason::Missing),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(RebuildReason::Missing)
+        }
         Err(_) => return Err(RebuildReason::Corrupt),
     };
     let meta: Meta = serde_json::from_slice(&bytes).map_err(|_| RebuildReason::Corrupt)?;
-    let is_plain_name = meta.index_dir.starts_with(INDEX_DIR_PREFIX) && !meta.index_dir.contains(['/', '\\']);
+    let is_plain_name =
+        meta.index_dir.starts_with(INDEX_DIR_PREFIX) && !meta.index_dir.contains(['/', '\\']);
     if !is_plain_name {
         return Err(RebuildReason::Corrupt);
     }
     Ok(meta)
 }
 
-fn open_existing(root: &Path, meta: &Meta, schema: &Schema) -> Result<(Index, BTreeMap<String, u64>), RebuildReason> {
-    let index = Index::open_in_dir(root.join(&meta.index_dir)).map_err(|_| RebuildReason::Corrupt)?;
-    let same_schema = serde_json::to_string(&index.schema()).ok() == serde_json::to_string(schema).ok();
+fn open_existing(
+    root: &Path,
+    meta: &Meta,
+    schema: &Schema,
+) -> Result<(Index, BTreeMap<String, u64>), RebuildReason> {
+    let index =
+        Index::open_in_dir(root.join(&meta.index_dir)).map_err(|_| RebuildReason::Corrupt)?;
+    let same_schema =
+        serde_json::to_string(&index.schema()).ok() == serde_json::to_string(schema).ok();
     if !same_schema {
         return Err(RebuildReason::SchemaChanged);
     }
@@ -163,14 +196,22 @@ fn open_existing(root: &Path, meta: &Meta, schema: &Schema) -> Result<(Index, BT
 fn new_index_dir_name(root: &Path) -> String {
     let highest = index_dirs(root)
         .iter()
-        .filter_map(|name| name.strip_prefix(INDEX_DIR_PREFIX)?.split('-').next()?.parse::<u64>().ok())
+        .filter_map(|name| {
+            name.strip_prefix(INDEX_DIR_PREFIX)?
+                .split('-')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
         .max()
         .unwrap_or(0);
     format!("{INDEX_DIR_PREFIX}{}-{}", highest + 1, std::process::id())
 }
 
 fn index_dirs(root: &Path) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(root) else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(root) else {
+        return Vec::new();
+    };
     entries
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.starts_with(INDEX_DIR_PREFIX))
@@ -180,7 +221,10 @@ fn index_dirs(root: &Path) -> Vec<String> {
 impl DiskCache {
     /// The commit payload recording which note versions the index now holds.
     pub(crate) fn payload(fingerprints: &BTreeMap<String, u64>) -> String {
-        let payload = Payload { schema_version: SCHEMA_VERSION, fingerprints: fingerprints.clone() };
+        let payload = Payload {
+            schema_version: SCHEMA_VERSION,
+            fingerprints: fingerprints.clone(),
+        };
         serde_json::to_string(&payload).unwrap_or_default()
     }
 
@@ -201,7 +245,8 @@ impl DiskCache {
             corpus_key: self.corpus_key.clone(),
             index_dir: self.index_dir.clone(),
         };
-        let bytes = serde_json::to_vec_pretty(&meta).context("cannot serialize the search meta file")?;
+        let bytes =
+            serde_json::to_vec_pretty(&meta).context("cannot serialize the search meta file")?;
         write_atomic(&self.root.join(META_FILE), &bytes)?;
         self.meta_written = true;
         for name in index_dirs(&self.root) {
@@ -217,9 +262,12 @@ impl DiskCache {
 /// Writes `bytes` to a temporary file, flushes it and renames it over `path`.
 fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let tmp = path.with_extension("json.tmp");
-    let mut file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    file.write_all(bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    file.sync_all().with_context(|| format!("cannot flush {}", tmp.display()))?;
+    let mut file =
+        fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot flush {}", tmp.display()))?;
     drop(file);
     fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", tmp.display()))?;
     if let Some(dir) = path.parent() {

@@ -31,7 +31,9 @@ use tantivy::collector::TopDocs;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 /// Memory tantivy may buffer before it writes a segment. A first build of 10,000 notes makes
 /// about 4 segments with this (12 with tantivy's 15 MB minimum), and every query pays per segment
@@ -59,6 +61,9 @@ pub struct SearchHit {
     pub snippet_plain: Snippet,
     /// Decreases down the list; only comparable within one query.
     pub score: f32,
+    /// Found only by allowing typos in a word: such hits come after all exact ones, and a client
+    /// may show them dimmed or under a "did you mean" line.
+    pub approximate: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +144,14 @@ impl SearchIndex {
     ///
     /// Fails when the cache directory cannot be written, or when another process holds the index
     /// open for writing; an in-memory index is the fallback then.
-    pub fn open_or_create(cache_dir: &Path, corpus_key: &str) -> anyhow::Result<(SearchIndex, CacheState)> {
+    pub fn open_or_create(
+        cache_dir: &Path,
+        corpus_key: &str,
+    ) -> anyhow::Result<(SearchIndex, CacheState)> {
         let (schema, fields) = schema::build_schema();
         let opened = cache::open(cache_dir, corpus_key, &schema)?;
-        let index = SearchIndex::with_index(opened.index, fields, opened.fingerprints, Some(opened.disk))?;
+        let index =
+            SearchIndex::with_index(opened.index, fields, opened.fingerprints, Some(opened.disk))?;
         Ok((index, opened.state))
     }
 
@@ -159,13 +168,18 @@ impl SearchIndex {
             .num_merge_threads(1)
             .memory_budget_per_thread(WRITER_MEMORY)
             .build();
-        let writer = index.writer_with_options(options).map_err(|err| match err {
-            tantivy::TantivyError::LockFailure(..) => {
-                anyhow::format_err!("the search index is in use by another kbls process")
-            }
-            err => anyhow::Error::new(err).context("cannot open the search index for writing"),
-        })?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index
+            .writer_with_options(options)
+            .map_err(|err| match err {
+                tantivy::TantivyError::LockFailure(..) => {
+                    anyhow::format_err!("the search index is in use by another kbls process")
+                }
+                err => anyhow::Error::new(err).context("cannot open the search index for writing"),
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         Ok(SearchIndex {
             writer,
             reader,
@@ -185,14 +199,17 @@ impl SearchIndex {
 
     /// Every indexed note with its fingerprint, pending changes included, sorted by path.
     pub fn indexed_notes(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
-        self.fingerprints.iter().map(|(path, &fingerprint)| (path.as_str(), fingerprint))
+        self.fingerprints
+            .iter()
+            .map(|(path, &fingerprint)| (path.as_str(), fingerprint))
     }
 
     /// Queues replacing every document of `path` with `docs` (from [`note_sections`]); searchable
     /// after the next [`SearchIndex::commit`]. `fingerprint` identifies this version of the note
     /// (see [`content_fingerprint`]); an on-disk index keeps it to tell what changed next run.
     pub fn replace_note(&mut self, path: &str, fingerprint: u64, docs: Vec<SectionDoc>) {
-        self.writer.delete_term(Term::from_field_text(self.fields.path, path));
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.path, path));
         for doc in &docs {
             let document = to_document(&self.fields, path, doc);
             if let Err(err) = self.writer.add_document(document) {
@@ -205,7 +222,8 @@ impl SearchIndex {
 
     /// Queues removing every document of `path`.
     pub fn remove_note(&mut self, path: &str) {
-        self.writer.delete_term(Term::from_field_text(self.fields.path, path));
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.path, path));
         self.fingerprints.remove(path);
         self.dirty = true;
     }
@@ -297,7 +315,11 @@ fn to_document(fields: &Fields, path: &str, doc: &SectionDoc) -> TantivyDocument
     for tag in &doc.tags {
         add(&mut res, &fields.tags, tag);
     }
-    add(&mut res, &fields.path_words, path.strip_suffix(".md").unwrap_or(path));
+    add(
+        &mut res,
+        &fields.path_words,
+        path.strip_suffix(".md").unwrap_or(path),
+    );
     res
 }
 
@@ -326,7 +348,8 @@ impl SearchSnapshot {
         found
             .into_iter()
             .map(|found| {
-                let matcher = snippet::Matcher::new(&clauses, &self.analyzers, found.phase.fuzzy, false);
+                let matcher =
+                    snippet::Matcher::new(&clauses, &self.analyzers, found.phase.fuzzy, false);
                 self.hit(&found, &matcher)
             })
             .collect()
@@ -347,7 +370,12 @@ impl SearchSnapshot {
             return self.titles(limit);
         }
         let fields = &self.fields;
-        let found = self.run_phases(&clauses, &[fields.title, fields.heading, fields.terms], true, limit);
+        let found = self.run_phases(
+            &clauses,
+            &[fields.title, fields.heading, fields.terms],
+            true,
+            limit,
+        );
         let mut res = Vec::new();
         for found in found {
             let matcher = snippet::Matcher::new(&clauses, &self.analyzers, found.phase.fuzzy, true);
@@ -356,12 +384,21 @@ impl SearchSnapshot {
         // Names that match every word first: the name is what a symbol search is about. The sort
         // is stable, so hits of earlier phases stay first among equals.
         res.sort_by(|(a_all, a), (b_all, b)| b_all.cmp(a_all).then(b.score.total_cmp(&a.score)));
-        res.into_iter().map(|(_, symbol)| symbol).take(limit).collect()
+        res.into_iter()
+            .map(|(_, symbol)| symbol)
+            .take(limit)
+            .collect()
     }
 
     /// Runs the phases of a query in rank order until `limit` documents are found; each phase adds
     /// only documents not found before, scaled to score below them.
-    fn run_phases(&self, clauses: &[query::Prepared], default_fields: &[TextField], prefix: bool, limit: usize) -> Vec<Found> {
+    fn run_phases(
+        &self,
+        clauses: &[query::Prepared],
+        default_fields: &[TextField],
+        prefix: bool,
+        limit: usize,
+    ) -> Vec<Found> {
         let mut res: Vec<Found> = Vec::new();
         if limit == 0 || clauses.is_empty() {
             return res;
@@ -382,14 +419,22 @@ impl SearchSnapshot {
                     continue;
                 }
             }
-            let Some(tantivy_query) = query::phase_query(&clauses, &self.fields, default_fields, phase) else {
+            let Some(tantivy_query) =
+                query::phase_query(&clauses, &self.fields, default_fields, phase)
+            else {
                 continue;
             };
             let collector = TopDocs::with_limit(limit - res.len() + seen.len());
-            let Ok(top) = self.searcher.search(&tantivy_query, &collector) else { continue };
-            let mut new: Vec<(f32, DocAddress)> =
-                top.into_iter().filter(|(_, address)| !seen.contains(address)).take(limit - res.len()).collect();
-            if let (Some(floor), Some(&(top_score, _))) = (res.last().map(|f| f.score), new.first()) {
+            let Ok(top) = self.searcher.search(&tantivy_query, &collector) else {
+                continue;
+            };
+            let mut new: Vec<(f32, DocAddress)> = top
+                .into_iter()
+                .filter(|(_, address)| !seen.contains(address))
+                .take(limit - res.len())
+                .collect();
+            if let (Some(floor), Some(&(top_score, _))) = (res.last().map(|f| f.score), new.first())
+            {
                 if top_score >= floor && top_score > 0.0 {
                     let factor = floor * 0.9 / top_score;
                     for (score, _) in &mut new {
@@ -409,14 +454,18 @@ impl SearchSnapshot {
 
     /// Fills in the spellings of each word that may have typos, from the fields that allow them.
     fn find_spellings(&self, clauses: &mut [query::Prepared], default_fields: &[TextField]) {
-        let fuzzy_fields: Vec<tantivy::schema::Field> =
-            default_fields.iter().filter(|f| f.fuzzy).map(|f| f.ident).collect();
+        let fuzzy_fields: Vec<tantivy::schema::Field> = default_fields
+            .iter()
+            .filter(|f| f.fuzzy)
+            .map(|f| f.ident)
+            .collect();
         for clause in clauses {
             if clause.max_typos == 0 {
                 continue;
             }
             if let Some(word) = clause.single_ident() {
-                clause.spellings = typos::spellings(&self.searcher, &fuzzy_fields, word, clause.max_typos);
+                clause.spellings =
+                    typos::spellings(&self.searcher, &fuzzy_fields, word, clause.max_typos);
             }
         }
     }
@@ -447,6 +496,7 @@ impl SearchSnapshot {
             snippet: snippet_plain.to_markdown(),
             snippet_plain,
             score: found.score,
+            approximate: found.phase.fuzzy,
         }
     }
 
@@ -467,7 +517,9 @@ impl SearchSnapshot {
         let (name, symbol_kind, container) = match kind {
             SectionKind::Title => (get_str(doc, Some(fields.note_title)), SymbolKind::Title, ""),
             SectionKind::Section => {
-                let parent = heading_path.rsplit_once(" > ").map_or("", |(parent, _)| parent);
+                let parent = heading_path
+                    .rsplit_once(" > ")
+                    .map_or("", |(parent, _)| parent);
                 (get_str(doc, fields.heading.en), SymbolKind::Heading, parent)
             }
         };
@@ -475,54 +527,76 @@ impl SearchSnapshot {
         let n_before = out.len();
         let mut heading_matched = matcher.find(name).1;
         if kind == SectionKind::Title {
-            for alias in doc.get_all(fields.title.en.unwrap_or(fields.title.ident)).filter_map(|v| v.as_str()) {
+            for alias in doc
+                .get_all(fields.title.en.unwrap_or(fields.title.ident))
+                .filter_map(|v| v.as_str())
+            {
                 heading_matched = heading_matched.max(matcher.find(alias).1);
             }
         }
         let mut push_heading = |score: f32| {
-            out.push((heading_matched >= n_clauses, SymbolHit {
-                kind: symbol_kind,
-                name: name.to_string(),
-                path: path.to_string(),
-                line: get_u64(doc, fields.line) as u32,
-                range: stored_range(doc, fields),
-                container: container.to_string(),
-                score,
-            }));
+            out.push((
+                heading_matched >= n_clauses,
+                SymbolHit {
+                    kind: symbol_kind,
+                    name: name.to_string(),
+                    path: path.to_string(),
+                    line: get_u64(doc, fields.line) as u32,
+                    range: stored_range(doc, fields),
+                    container: container.to_string(),
+                    score,
+                },
+            ));
         };
         if heading_matched > 0 {
             push_heading(found.score * share(heading_matched));
         }
-        let spans: Vec<u64> = doc.get_all(fields.term_spans).filter_map(|v| v.as_u64()).collect();
-        let terms = doc.get_all(fields.terms.en.unwrap_or(fields.terms.ident)).filter_map(|v| v.as_str());
+        let spans: Vec<u64> = doc
+            .get_all(fields.term_spans)
+            .filter_map(|v| v.as_u64())
+            .collect();
+        let terms = doc
+            .get_all(fields.terms.en.unwrap_or(fields.terms.ident))
+            .filter_map(|v| v.as_str());
         for (term_idx, term) in terms.enumerate() {
             let n_matched = matcher.find(term).1;
             if n_matched == 0 {
                 continue;
             }
-            let span = spans.get(term_idx * 3..term_idx * 3 + 3).unwrap_or(&[0, 0, 0]);
-            out.push((n_matched >= n_clauses, SymbolHit {
-                kind: SymbolKind::Term,
-                name: term.to_string(),
-                path: path.to_string(),
-                line: span[2] as u32,
-                range: TextRange { start: span[0] as u32, end: span[1] as u32 },
-                container: heading_path.to_string(),
-                // A term is a little less of a landmark than a heading with the same words.
-                score: found.score * share(n_matched) * 0.9,
-            }));
+            let span = spans
+                .get(term_idx * 3..term_idx * 3 + 3)
+                .unwrap_or(&[0, 0, 0]);
+            out.push((
+                n_matched >= n_clauses,
+                SymbolHit {
+                    kind: SymbolKind::Term,
+                    name: term.to_string(),
+                    path: path.to_string(),
+                    line: span[2] as u32,
+                    range: TextRange {
+                        start: span[0] as u32,
+                        end: span[1] as u32,
+                    },
+                    container: heading_path.to_string(),
+                    // A term is a little less of a landmark than a heading with the same words.
+                    score: found.score * share(n_matched) * 0.9,
+                },
+            ));
         }
         if out.len() == n_before {
             // Matched through a form the matcher does not see (a stem of a stem): keep the section.
-            out.push((false, SymbolHit {
-                kind: symbol_kind,
-                name: name.to_string(),
-                path: path.to_string(),
-                line: get_u64(doc, fields.line) as u32,
-                range: stored_range(doc, fields),
-                container: container.to_string(),
-                score: found.score * 0.5,
-            }));
+            out.push((
+                false,
+                SymbolHit {
+                    kind: symbol_kind,
+                    name: name.to_string(),
+                    path: path.to_string(),
+                    line: get_u64(doc, fields.line) as u32,
+                    range: stored_range(doc, fields),
+                    container: container.to_string(),
+                    score: found.score * 0.5,
+                },
+            ));
         }
     }
 
@@ -533,7 +607,10 @@ impl SearchSnapshot {
             Term::from_field_text(fields.kind, SectionKind::Title.as_str()),
             IndexRecordOption::Basic,
         );
-        let Ok(top) = self.searcher.search(&query as &dyn Query, &TopDocs::with_limit(limit)) else {
+        let Ok(top) = self
+            .searcher
+            .search(&query as &dyn Query, &TopDocs::with_limit(limit))
+        else {
             return Vec::new();
         };
         top.into_iter()
@@ -554,7 +631,10 @@ impl SearchSnapshot {
 }
 
 fn get_str(doc: &TantivyDocument, field: Option<tantivy::schema::Field>) -> &str {
-    field.and_then(|field| doc.get_first(field)).and_then(|v| v.as_str()).unwrap_or("")
+    field
+        .and_then(|field| doc.get_first(field))
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
 }
 
 fn get_u64(doc: &TantivyDocument, field: tantivy::schema::Field) -> u64 {
@@ -564,7 +644,10 @@ fn get_u64(doc: &TantivyDocument, field: tantivy::schema::Field) -> u64 {
 fn stored_range(doc: &TantivyDocument, fields: &Fields) -> TextRange {
     let start = get_u64(doc, fields.range_start) as u32;
     let end = get_u64(doc, fields.range_end) as u32;
-    TextRange { start, end: end.max(start) }
+    TextRange {
+        start,
+        end: end.max(start),
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@
 //! only adds hits below those of the earlier ones, so a misspelling never outranks an exact match.
 
 use super::schema::{analyze, Analyzed, Analyzers, Fields, TextField};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
@@ -81,7 +83,11 @@ pub(crate) fn parse(input: &str) -> Vec<Clause> {
     let mut push = |filter: Option<FieldFilter>, text: &str, phrase: bool| {
         let text = text.trim();
         if !text.is_empty() && res.len() < MAX_CLAUSES {
-            res.push(Clause { filter, text: text.to_string(), phrase });
+            res.push(Clause {
+                filter,
+                text: text.to_string(),
+                phrase,
+            });
         }
     };
     let mut rest = input;
@@ -96,13 +102,19 @@ pub(crate) fn parse(input: &str) -> Vec<Clause> {
             rest = next;
             continue;
         }
-        let end = rest.find(|ch: char| ch.is_whitespace() || ch == '"').unwrap_or(rest.len());
+        let end = rest
+            .find(|ch: char| ch.is_whitespace() || ch == '"')
+            .unwrap_or(rest.len());
         let word = &rest[..end];
         rest = &rest[end..];
         if let Some((name, value)) = word.split_once(':') {
             if let Some(filter) = FieldFilter::from_name(name) {
                 if !value.is_empty() {
-                    let value = if filter == FieldFilter::Tag { value.trim_start_matches('#') } else { value };
+                    let value = if filter == FieldFilter::Tag {
+                        value.trim_start_matches('#')
+                    } else {
+                        value
+                    };
                     push(Some(filter), value, false);
                 } else if let Some(after) = rest.strip_prefix('"') {
                     let (phrase, next) = read_phrase(after);
@@ -209,14 +221,30 @@ pub(crate) struct Phase {
 pub(crate) fn phases(prepared: &[Prepared], prefix: bool) -> Vec<Phase> {
     let can_fuzz = prepared.iter().any(|p| p.max_typos > 0);
     let n_free = prepared.iter().filter(|p| p.filter.is_none()).count();
-    let mut res = vec![Phase { all_required: true, fuzzy: false, prefix }];
+    let mut res = vec![Phase {
+        all_required: true,
+        fuzzy: false,
+        prefix,
+    }];
     if can_fuzz {
-        res.push(Phase { all_required: true, fuzzy: true, prefix });
+        res.push(Phase {
+            all_required: true,
+            fuzzy: true,
+            prefix,
+        });
     }
     if n_free > 1 {
-        res.push(Phase { all_required: false, fuzzy: false, prefix });
+        res.push(Phase {
+            all_required: false,
+            fuzzy: false,
+            prefix,
+        });
         if can_fuzz {
-            res.push(Phase { all_required: false, fuzzy: true, prefix });
+            res.push(Phase {
+                all_required: false,
+                fuzzy: true,
+                prefix,
+            });
         }
     }
     res
@@ -263,7 +291,10 @@ pub(crate) fn phase_query(
 /// A bonus for sections where the free words stand close together, in the order typed:
 /// "force delete pod" ranks `# Force delete a pod` above a paragraph that merely has all three.
 fn proximity_query(prepared: &[Prepared], fields: &[TextField]) -> Option<Box<dyn Query>> {
-    let free: Vec<&Prepared> = prepared.iter().filter(|p| p.filter.is_none() && !p.phrase).collect();
+    let free: Vec<&Prepared> = prepared
+        .iter()
+        .filter(|p| p.filter.is_none() && !p.phrase)
+        .collect();
     if free.len() < 2 {
         return None;
     }
@@ -273,7 +304,9 @@ fn proximity_query(prepared: &[Prepared], fields: &[TextField]) -> Option<Box<dy
         let mut terms = Vec::new();
         let mut next_position = 0;
         for clause in &free {
-            let Some(first) = clause.en.first() else { continue };
+            let Some(first) = clause.en.first() else {
+                continue;
+            };
             for token in &clause.en {
                 let position = next_position + token.position.wrapping_sub(first.position);
                 terms.push((position, Term::from_field_text(en, &token.text)));
@@ -284,7 +317,13 @@ fn proximity_query(prepared: &[Prepared], fields: &[TextField]) -> Option<Box<dy
             continue;
         }
         let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
-        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), field.boost * PROXIMITY_WEIGHT))));
+        should.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(phrase),
+                field.boost * PROXIMITY_WEIGHT,
+            )),
+        ));
     }
     if should.is_empty() {
         return None;
@@ -295,9 +334,15 @@ fn proximity_query(prepared: &[Prepared], fields: &[TextField]) -> Option<Box<dy
 /// Matches of one clause in any of `fields`, summed.
 fn clause_query(clause: &Prepared, fields: &[TextField], phase: Phase) -> Option<Box<dyn Query>> {
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut push = |query: Box<dyn Query>, boost: f32| should.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+    let mut push = |query: Box<dyn Query>, boost: f32| {
+        should.push((Occur::Should, Box::new(BoostQuery::new(query, boost))))
+    };
     let use_en = clause.matches_stems();
-    let ident_boost = if clause.identifier { IDENTIFIER_BOOST } else { 1.0 };
+    let ident_boost = if clause.identifier {
+        IDENTIFIER_BOOST
+    } else {
+        1.0
+    };
     for field in fields {
         if let Some(en) = field.en.filter(|_| use_en) {
             if let Some(query) = tokens_query(en, &clause.en) {
@@ -313,7 +358,10 @@ fn clause_query(clause: &Prepared, fields: &[TextField], phase: Phase) -> Option
         if phase.fuzzy {
             for spelling in &clause.spellings {
                 let term = Term::from_field_text(field.ident, spelling);
-                push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), field.boost * FUZZY_WEIGHT);
+                push(
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    field.boost * FUZZY_WEIGHT,
+                );
             }
         }
         if !phase.prefix {
@@ -322,11 +370,17 @@ fn clause_query(clause: &Prepared, fields: &[TextField], phase: Phase) -> Option
         if let (Some(en), [stem], true) = (field.en, clause.en.as_slice(), use_en) {
             // Prefixes of stems: `prox` finds `kube-proxy` through its part `proxi`.
             let term = Term::from_field_text(en, &stem.text);
-            push(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), field.boost * PREFIX_WEIGHT);
+            push(
+                Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                field.boost * PREFIX_WEIGHT,
+            );
         }
         if let Some(word) = clause.single_ident() {
             let term = Term::from_field_text(field.ident, word);
-            push(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), field.boost * PREFIX_WEIGHT);
+            push(
+                Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                field.boost * PREFIX_WEIGHT,
+            );
         }
     }
     if should.is_empty() {
@@ -346,7 +400,12 @@ fn tokens_query(field: tantivy::schema::Field, tokens: &[Analyzed]) -> Option<Bo
         [first, ..] => {
             let terms = tokens
                 .iter()
-                .map(|t| (t.position.wrapping_sub(first.position), Term::from_field_text(field, &t.text)))
+                .map(|t| {
+                    (
+                        t.position.wrapping_sub(first.position),
+                        Term::from_field_text(field, &t.text),
+                    )
+                })
                 .collect();
             Some(Box::new(PhraseQuery::new_with_offset(terms)))
         }
@@ -376,10 +435,22 @@ mod tests {
 
     #[test]
     fn parses_words_phrases_and_filters() {
-        check(r#"ndots "golden rules" title:dns"#, expect![[r#"ndots | "golden rules" | Title:dns"#]]);
-        check(r#"heading:"resolution process" code:--force"#, expect![[r#"Heading:"resolution process" | Code:--force"#]]);
-        check("tag:#gpu path:kubernetes", expect!["Tag:gpu | Path:kubernetes"]);
-        check("ndots:5 --sort-by https://x.io/a", expect!["ndots:5 | --sort-by | https://x.io/a"]);
+        check(
+            r#"ndots "golden rules" title:dns"#,
+            expect![[r#"ndots | "golden rules" | Title:dns"#]],
+        );
+        check(
+            r#"heading:"resolution process" code:--force"#,
+            expect![[r#"Heading:"resolution process" | Code:--force"#]],
+        );
+        check(
+            "tag:#gpu path:kubernetes",
+            expect!["Tag:gpu | Path:kubernetes"],
+        );
+        check(
+            "ndots:5 --sort-by https://x.io/a",
+            expect!["ndots:5 | --sort-by | https://x.io/a"],
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 use tantivy::Index;
 
@@ -67,7 +67,15 @@ const PATH_BOOST: f32 = 0.5;
 impl Fields {
     /// Every searchable text, for queries without a field filter.
     pub(crate) fn all_text(&self) -> [TextField; 7] {
-        [self.title, self.heading, self.terms, self.tags, self.body, self.code, self.path_words]
+        [
+            self.title,
+            self.heading,
+            self.terms,
+            self.tags,
+            self.body,
+            self.code,
+            self.path_words,
+        ]
     }
 }
 
@@ -84,7 +92,10 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
             options
         }
     };
-    let pair = |builder: &mut tantivy::schema::SchemaBuilder, name: &str, boost: f32, fuzzy: bool| TextField {
+    let pair = |builder: &mut tantivy::schema::SchemaBuilder,
+                name: &str,
+                boost: f32,
+                fuzzy: bool| TextField {
         en: Some(builder.add_text_field(name, text(EN_TOKENIZER, true))),
         ident: builder.add_text_field(&format!("{name}_ident"), text(IDENT_TOKENIZER, false)),
         boost,
@@ -137,7 +148,8 @@ pub(crate) struct Analyzers {
 
 impl Analyzers {
     pub(crate) fn new() -> Analyzers {
-        let stop_words = StopWordFilter::new(Language::English).unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
+        let stop_words = StopWordFilter::new(Language::English)
+            .unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
         let en = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
@@ -154,7 +166,9 @@ impl Analyzers {
 
     pub(crate) fn register(&self, index: &Index) {
         index.tokenizers().register(EN_TOKENIZER, self.en.clone());
-        index.tokenizers().register(IDENT_TOKENIZER, self.ident.clone());
+        index
+            .tokenizers()
+            .register(IDENT_TOKENIZER, self.ident.clone());
     }
 }
 
@@ -206,7 +220,11 @@ impl Tokenizer for IdentTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> IdentTokenStream<'a> {
         self.token.reset();
-        IdentTokenStream { text, offset: 0, token: &mut self.token }
+        IdentTokenStream {
+            text,
+            offset: 0,
+            token: &mut self.token,
+        }
     }
 }
 
@@ -220,7 +238,9 @@ impl TokenStream for IdentTokenStream<'_> {
                 return false;
             };
             let start = self.offset + start;
-            let len = self.text[start..].find(|ch| !is_ident_char(ch)).unwrap_or(self.text.len() - start);
+            let len = self.text[start..]
+                .find(|ch| !is_ident_char(ch))
+                .unwrap_or(self.text.len() - start);
             let end = start + len;
             self.offset = end;
             let word = self.text[start..end].trim_end_matches('.');

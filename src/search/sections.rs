@@ -87,19 +87,32 @@ pub fn note_sections(path: &str, text: &str, syntax: &NoteSyntax) -> Vec<Section
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| file_stem(path).to_string());
-    let tags = syntax.front_matter.as_ref().map(|fm| fm.tags.clone()).unwrap_or_default();
+    let tags = syntax
+        .front_matter
+        .as_ref()
+        .map(|fm| fm.tags.clone())
+        .unwrap_or_default();
     let date = syntax.date.as_ref().map(|d| d.text.clone());
-    let collector = Collector { text, syntax, line_index: &line_index, pieces: &pieces };
+    let collector = Collector {
+        text,
+        syntax,
+        line_index: &line_index,
+        pieces: &pieces,
+    };
 
     // The text a heading owns runs from its end to the start of the next heading of any level.
     let own_range = |idx: usize| {
         let start = headings[idx].range.end as usize;
-        let end = headings.get(idx + 1).map_or(text.len(), |h| h.range.start as usize);
+        let end = headings
+            .get(idx + 1)
+            .map_or(text.len(), |h| h.range.start as usize);
         TextRange::new(start.min(end), end)
     };
 
     let mut res = Vec::with_capacity(headings.len() + 1);
-    let preamble_end = headings.first().map_or(text.len(), |h| h.range.start as usize);
+    let preamble_end = headings
+        .first()
+        .map_or(text.len(), |h| h.range.start as usize);
     let mut title_ranges = vec![TextRange::new(0, preamble_end)];
     if let Some(idx) = title_heading {
         title_ranges.push(own_range(idx));
@@ -123,7 +136,11 @@ pub fn note_sections(path: &str, text: &str, syntax: &NoteSyntax) -> Vec<Section
         heading_path: title.clone(),
         line: line_index.line_of(title_range.start as usize),
         range: title_range,
-        aliases: syntax.front_matter.as_ref().map(|fm| fm.aliases.clone()).unwrap_or_default(),
+        aliases: syntax
+            .front_matter
+            .as_ref()
+            .map(|fm| fm.aliases.clone())
+            .unwrap_or_default(),
         body: title_doc.body,
         code: title_doc.code,
         terms: title_doc.terms,
@@ -137,7 +154,10 @@ pub fn note_sections(path: &str, text: &str, syntax: &NoteSyntax) -> Vec<Section
         if Some(idx) == title_heading {
             continue;
         }
-        while stack.last().is_some_and(|&(level, _)| level >= heading.level) {
+        while stack
+            .last()
+            .is_some_and(|&(level, _)| level >= heading.level)
+        {
             stack.pop();
         }
         let mut heading_path = title.clone();
@@ -195,8 +215,14 @@ fn inline_pieces(text: &str, syntax: &NoteSyntax) -> Vec<Piece> {
     let mut res: Vec<Piece> = syntax
         .text_runs
         .iter()
-        .map(|&range| Piece { range, is_code_span: false })
-        .chain(syntax.code_spans.iter().map(|&span| Piece { range: code_span_inner(text, span), is_code_span: true }))
+        .map(|&range| Piece {
+            range,
+            is_code_span: false,
+        })
+        .chain(syntax.code_spans.iter().map(|&span| Piece {
+            range: code_span_inner(text, span),
+            is_code_span: true,
+        }))
         .filter(|piece| !date_line.is_some_and(|line| line.contains_range(piece.range)))
         .collect();
     res.sort_by_key(|piece| piece.range.start);
@@ -214,7 +240,11 @@ fn code_span_inner(text: &str, span: TextRange) -> TextRange {
     let mut start = span.start as usize + inner_start;
     let mut end = span.start as usize + inner_end;
     let inner = &text[start..end];
-    if inner.len() >= 2 && inner.starts_with(' ') && inner.ends_with(' ') && !inner.trim().is_empty() {
+    if inner.len() >= 2
+        && inner.starts_with(' ')
+        && inner.ends_with(' ')
+        && !inner.trim().is_empty()
+    {
         start += 1;
         end -= 1;
     }
@@ -256,9 +286,10 @@ impl Collector<'_> {
                         let gap = text.get(prev..piece.range.start as usize).unwrap_or("");
                         if gap.contains('\n') {
                             res.body.push('\n');
-                        } else if gap.chars().any(char::is_whitespace) || gap.contains('|') {
-                            res.body.push(' ');
-                        } else if piece.is_code_span && ends_with_word_char(&res.body) {
+                        } else if gap.chars().any(char::is_whitespace)
+                            || gap.contains('|')
+                            || (piece.is_code_span && ends_with_word_char(&res.body))
+                        {
                             res.body.push(' ');
                         }
                     }
@@ -272,7 +303,10 @@ impl Collector<'_> {
                 let line = || self.line_index.line_of(piece.range.start as usize);
                 if piece.is_code_span {
                     let term = piece_text.trim();
-                    if !term.is_empty() && term.len() <= MAX_CODE_TERM_LEN && !term.contains(char::is_whitespace) {
+                    if !term.is_empty()
+                        && term.len() <= MAX_CODE_TERM_LEN
+                        && !term.contains(char::is_whitespace)
+                    {
                         push_term(&mut res.terms, term, piece.range, line());
                     }
                 } else if is_bold(text, piece.range) {
@@ -310,7 +344,9 @@ impl Collector<'_> {
 /// The text of a whole-line `# comment` or `// comment` of at least two words.
 fn line_comment(line: &str) -> Option<&str> {
     let line = line.trim_start();
-    let rest = line.strip_prefix("# ").or_else(|| line.strip_prefix("// "))?;
+    let rest = line
+        .strip_prefix("# ")
+        .or_else(|| line.strip_prefix("// "))?;
     let rest = rest.trim();
     rest.contains(' ').then_some(rest)
 }
@@ -323,7 +359,8 @@ fn ends_with_word_char(text: &str) -> bool {
 fn is_bold(text: &str, range: TextRange) -> bool {
     let before = text.get(..range.start as usize).unwrap_or("");
     let after = text.get(range.end as usize..).unwrap_or("");
-    (before.ends_with("**") && after.starts_with("**")) || (before.ends_with("__") && after.starts_with("__"))
+    (before.ends_with("**") && after.starts_with("**"))
+        || (before.ends_with("__") && after.starts_with("__"))
 }
 
 /// Adds a term unless the section already has it (compared without case).
@@ -331,5 +368,9 @@ fn push_term(terms: &mut Vec<SectionTerm>, text: &str, range: TextRange, line: u
     if terms.iter().any(|t| t.text.eq_ignore_ascii_case(text)) {
         return;
     }
-    terms.push(SectionTerm { text: text.to_string(), range, line });
+    terms.push(SectionTerm {
+        text: text.to_string(),
+        range,
+        line,
+    });
 }

@@ -58,8 +58,18 @@ pub(crate) struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
-    pub(crate) fn new(clauses: &'a [Prepared], analyzers: &'a Analyzers, fuzzy: bool, prefix: bool) -> Matcher<'a> {
-        Matcher { clauses, analyzers, fuzzy, prefix }
+    pub(crate) fn new(
+        clauses: &'a [Prepared],
+        analyzers: &'a Analyzers,
+        fuzzy: bool,
+        prefix: bool,
+    ) -> Matcher<'a> {
+        Matcher {
+            clauses,
+            analyzers,
+            fuzzy,
+            prefix,
+        }
     }
 
     /// The byte ranges in `text` matched by any clause, sorted and merged, and how many clauses
@@ -83,7 +93,11 @@ impl<'a> Matcher<'a> {
             }
             find_sequence(&ident_tokens, &clause.ident, &mut ranges);
             if let Some(word) = clause.single_ident() {
-                let typos = if self.fuzzy { clause.max_typos as usize } else { 0 };
+                let typos = if self.fuzzy {
+                    clause.max_typos as usize
+                } else {
+                    0
+                };
                 for token in &ident_tokens {
                     let is_match = (typos > 0 && within_typos(&token.text, word, typos))
                         || (self.prefix && token.text.starts_with(word));
@@ -117,7 +131,9 @@ fn find_sequence(tokens: &[Analyzed], wanted: &[Analyzed], out: &mut Vec<Range<u
         }
         let mut end = token.to;
         let all_there = wanted[1..].iter().all(|want| {
-            let position = token.position.wrapping_add(want.position.wrapping_sub(first.position));
+            let position = token
+                .position
+                .wrapping_add(want.position.wrapping_sub(first.position));
             match tokens[idx + 1..].iter().find(|t| t.position >= position) {
                 Some(t) if t.position == position && t.text == want.text => {
                     end = end.max(t.to);
@@ -193,7 +209,10 @@ fn window(text: &str, matches: &[Range<usize>], max_len: usize) -> (usize, usize
     for (idx, m) in matches.iter().enumerate() {
         let window_start = m.start.saturating_sub(lead);
         let window_end = window_start + max_len;
-        let n_inside = matches[idx..].iter().take_while(|other| other.end <= window_end).count();
+        let n_inside = matches[idx..]
+            .iter()
+            .take_while(|other| other.end <= window_end)
+            .count();
         if n_inside > best.1 {
             best = (window_start, n_inside);
         }
@@ -201,7 +220,10 @@ fn window(text: &str, matches: &[Range<usize>], max_len: usize) -> (usize, usize
     let mut start = floor_char_boundary(text, best.0);
     if start > 0 {
         // Start at a word: skip the rest of a word cut in half, unless that skips a match.
-        let first_match = matches.iter().find(|m| m.start >= start).map_or(text.len(), |m| m.start);
+        let first_match = matches
+            .iter()
+            .find(|m| m.start >= start)
+            .map_or(text.len(), |m| m.start);
         if let Some(space) = text[start..].find(char::is_whitespace) {
             if start + space < first_match {
                 start += space + 1;

@@ -12,12 +12,19 @@ fn corpus() -> &'static [(String, String)] {
         let mut res = Vec::new();
         let mut dirs = vec![root.clone()];
         while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("fixture directory").flatten() {
+            for entry in std::fs::read_dir(&dir)
+                .expect("fixture directory")
+                .flatten()
+            {
                 let path = entry.path();
                 if path.is_dir() {
                     dirs.push(path);
                 } else if path.extension().is_some_and(|ext| ext == "md") {
-                    let rel = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
+                    let rel = path
+                        .strip_prefix(&root)
+                        .expect("under root")
+                        .to_string_lossy()
+                        .replace('\\', "/");
                     res.push((rel, std::fs::read_to_string(&path).expect("utf-8 note")));
                 }
             }
@@ -52,7 +59,17 @@ fn corpus_index() -> &'static SearchSnapshot {
 fn render_hits(hits: &[SearchHit], with_snippets: bool) -> String {
     let mut res = String::new();
     for hit in hits {
-        res += &format!("{}:{} {}\n", hit.path, hit.line + 1, hit.heading_path);
+        let approximate = if hit.approximate {
+            " (approximate)"
+        } else {
+            ""
+        };
+        res += &format!(
+            "{}:{} {}{approximate}\n",
+            hit.path,
+            hit.line + 1,
+            hit.heading_path
+        );
         if with_snippets {
             res += &format!("    {}\n", hit.snippet);
         }
@@ -74,57 +91,77 @@ fn check_snippets(query: &str, limit: usize, expect: Expect) {
 
 #[test]
 fn ndots() {
-    check_snippets("ndots", 3, expect![[r#"
+    check_snippets(
+        "ndots",
+        3,
+        expect![[r#"
         kubernetes/kubernetes-networking.md:155 Kubernetes Networking & CNI > DNS in Kubernetes (CoreDNS) > Performance & Scalability
             …or a source of latency. The "**ndots**:5" Trap: By default, if a name has fewer than 5 dots, Kubernetes tries internal search domains first. For external names like api.github.com,…
         kubernetes/kubernetes-networking.md:126 Kubernetes Networking & CNI > DNS in Kubernetes (CoreDNS) > The Resolution Process
             …Scenario: External Domain (**ndots**:5) App->>OS: Resolve "google.com" OS->>DNS: Query: google.com.default.svc.cluster.local? DNS-->>OS: NXDOMAIN Note over OS: ...…
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn golden_rules() {
-    check_search("golden rules", 5, expect![[r#"
+    check_search(
+        "golden rules",
+        5,
+        expect![[r#"
         kubernetes/kubernetes-networking.md:14 Kubernetes Networking & CNI > The 3 "Golden Rules"
         kubernetes/kubernetes-networking.md:26 Kubernetes Networking & CNI > The CNI (Container Network Interface) > CNI Lifecycle & The Flow of a Pod
         networking/networking-fundamentals.md:47 Networking Fundamentals > Troubleshooting Tools & Logic > The "Golden Path"
         system-design/distributed-systems.md:108 System Design: Distributed Systems > Consensus: The Raft Algorithm > Safety & Commit Rules
         devops/sre-principles.md:22 Site Reliability Engineering (SRE) > The Four Golden Signals
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn mig_utilization_metric() {
-    check_search("MIG utilization metric", 5, expect![[r#"
+    check_search(
+        "MIG utilization metric",
+        5,
+        expect![[r#"
         gpu/dcgm-monitoring.md:23 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU)
         gpu/gpu-monitoring-metrics.md:17 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Monitoring MIG Instances
         gpu/dcgm-monitoring.md:11 GPU Monitoring with NVIDIA DCGM > DCGM Key Metrics
         gpu/gpu-monitoring-metrics.md:7 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Key Metrics Reference
         gpu/dcgm-monitoring.md:35 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > Other Profiling Metrics for MIG
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn force_delete_pod() {
-    check_snippets("force delete pod", 3, expect![[r#"
+    check_snippets(
+        "force delete pod",
+        3,
+        expect![[r#"
         kubernetes/kubernetes-fundamentals.md:108 Kubernetes Fundamentals > Debugging > Advanced & Debugging Commands
             …or checking memory/threads **Force** **delete** a **pod** (skips graceful shutdown) List all **pods** and their specific nodes using custom columns Extract **pod** and container images using JSONPath…
         kubernetes/kubernetes-storage.md:152 Kubernetes Storage: A Deep Dive > Troubleshooting Guide (At a Glance) > Case 3: PVC is stuck in Terminating
             This happens when you try to **delete** a volume that is still in use. Remove the pvc-protection finalizer only as a last resort: first **delete** any healthy **Pod** using the PVC and check…
         kubernetes/kubernetes-storage.md:48 Kubernetes Storage: A Deep Dive > The Abstraction Stack > 1. Persistent Volumes (PV)
             …independent of any individual **Pod** that uses it. Phases: Available → Bound → Released → Failed. Reclaim Policies: **Delete**: Automatically **deletes** the underlying infrastructure…
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn paged_attention() {
-    check_search("PagedAttention", 5, expect![[r#"
+    check_search(
+        "PagedAttention",
+        5,
+        expect![[r#"
         ai-inference/vllm-pagedattention.md:1 vLLM & PagedAttention
         ai-inference/vllm-pagedattention.md:5 vLLM & PagedAttention > The PagedAttention Mechanism
         README.md:30 Notes > AI Inference
         ai-inference/vllm-pagedattention.md:9 vLLM & PagedAttention > The PagedAttention Mechanism > Logical vs. Physical Mapping
         ai-inference/vllm-pagedattention.md:17 vLLM & PagedAttention > Memory Sharing & Copy-on-Write
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -139,92 +176,168 @@ fn exact_identifiers() {
             gpu/dcgm-monitoring.md:11 GPU Monitoring with NVIDIA DCGM > DCGM Key Metrics
         "#]],
     );
-    check_search("kube-proxy", 3, expect![[r#"
+    check_search(
+        "kube-proxy",
+        3,
+        expect![[r#"
         kubernetes/node-components.md:43 Kubernetes Node Components > kube-proxy
         kubernetes/kubernetes-networking.md:65 Kubernetes Networking & CNI > The Life of a Packet (Pod-to-Service)
         kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
-    "#]]);
-    check_snippets("--sort-by", 2, expect![[r#"
+    "#]],
+    );
+    check_snippets(
+        "--sort-by",
+        2,
+        expect![[r#"
         kubernetes/kubernetes-fundamentals.md:108 Kubernetes Fundamentals > Debugging > Advanced & Debugging Commands
             …by restart count kubectl get pods **--sort-by**='.status.containerStatuses[0].restartCount' # Port-forward to a service instead of a pod kubectl port-forward svc/my-service 8080:80…
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn typos_still_find_the_note() {
-    check_search("pagedattenton", 3, expect![[r#"
-        ai-inference/vllm-pagedattention.md:1 vLLM & PagedAttention
-        ai-inference/vllm-pagedattention.md:5 vLLM & PagedAttention > The PagedAttention Mechanism
-        README.md:30 Notes > AI Inference
-    "#]]);
-    check_search("kubernets networking", 3, expect![[r#"
+    check_search(
+        "pagedattenton",
+        3,
+        expect![[r#"
+        ai-inference/vllm-pagedattention.md:1 vLLM & PagedAttention (approximate)
+        ai-inference/vllm-pagedattention.md:5 vLLM & PagedAttention > The PagedAttention Mechanism (approximate)
+        README.md:30 Notes > AI Inference (approximate)
+    "#]],
+    );
+    check_search(
+        "kubernets networking",
+        3,
+        expect![[r#"
         kubernetes/kubernetes-networking.md:165 Kubernetes Networking & CNI > Debugging Kubernetes Networking
         kubernetes/kubernetes-networking.md:1 Kubernetes Networking & CNI
         kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
-    "#]]);
-    check_search("promethues", 3, expect![[r#"
-        gpu/dcgm-monitoring.md:57 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration > Scraping with Prometheus
-        observability/cloud-native-observability.md:5 Cloud Native: Observability > 1. Prometheus Architecture
-        observability/cloud-native-observability.md:9 Cloud Native: Observability > 1. Prometheus Architecture > Core Components
-    "#]]);
+    "#]],
+    );
+    check_search(
+        "promethues",
+        3,
+        expect![[r#"
+        gpu/dcgm-monitoring.md:57 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration > Scraping with Prometheus (approximate)
+        observability/cloud-native-observability.md:5 Cloud Native: Observability > 1. Prometheus Architecture (approximate)
+        observability/cloud-native-observability.md:9 Cloud Native: Observability > 1. Prometheus Architecture > Core Components (approximate)
+    "#]],
+    );
 }
 
 #[test]
 fn field_filters() {
-    check_search("title:dns", 3, expect![[r#"
+    check_search(
+        "title:dns",
+        3,
+        expect![[r#"
         networking/dns.md:1 DNS (Domain Name System)
-    "#]]);
-    check_search("heading:resolution", 3, expect![[r#"
+    "#]],
+    );
+    check_search(
+        "heading:resolution",
+        3,
+        expect![[r#"
         kubernetes/kubernetes-networking.md:126 Kubernetes Networking & CNI > DNS in Kubernetes (CoreDNS) > The Resolution Process
         devops/git-internals.md:55 Git Internals & Advanced Config > Advanced Configurations > Conflict Resolution & Maintenance
         networking/network-troubleshooting-flow.md:100 Network Troubleshooting Test Flow > Step-by-Step Breakdown > 7. DNS Resolution
-    "#]]);
-    check_search("code:nvidia-smi", 3, expect![[r#"
+    "#]],
+    );
+    check_search(
+        "code:nvidia-smi",
+        3,
+        expect![[r#"
         gpu/gpu-troubleshooting-fundamentals.md:28 GPU Troubleshooting Fundamentals > ECC Errors (Error Correction Code) > Types of Errors
         gpu/gpu-sharing.md:25 GPU Sharing in Kubernetes > NVIDIA MIG (Multi-Instance GPU) > Configuration
         gpu/gpu-performance-troubleshooting.md:3 GPU Performance & Troubleshooting > Identifying Bottlenecks
-    "#]]);
-    check_search("tag:architecture", 3, expect![[r#"
+    "#]],
+    );
+    check_search(
+        "tag:architecture",
+        3,
+        expect![[r#"
         kubernetes/cluster-architecture.md:7 Kubernetes Cluster Architecture
         kubernetes/cluster-architecture.md:17 Kubernetes Cluster Architecture > Control Plane Components
         kubernetes/cluster-architecture.md:21 Kubernetes Cluster Architecture > Control Plane Components > kube-apiserver
-    "#]]);
-    check_search("path:gpu utilization", 3, expect![[r#"
+    "#]],
+    );
+    check_search(
+        "path:gpu utilization",
+        3,
+        expect![[r#"
         gpu/dcgm-monitoring.md:27 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > GPU_UTIL vs GR_ENGINE_ACTIVE
         gpu/dcgm-monitoring.md:23 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU)
         gpu/gpu-monitoring-metrics.md:17 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Monitoring MIG Instances
-    "#]]);
-    check_search(r#"heading:"golden rules""#, 3, expect![[r#"
+    "#]],
+    );
+    check_search(
+        r#"heading:"golden rules""#,
+        3,
+        expect![[r#"
         kubernetes/kubernetes-networking.md:14 Kubernetes Networking & CNI > The 3 "Golden Rules"
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn phrases_keep_word_order() {
-    check_search(r#""golden rules""#, 3, expect![[r#"
+    check_search(
+        r#""golden rules""#,
+        3,
+        expect![[r#"
         kubernetes/kubernetes-networking.md:14 Kubernetes Networking & CNI > The 3 "Golden Rules"
         kubernetes/kubernetes-networking.md:26 Kubernetes Networking & CNI > The CNI (Container Network Interface) > CNI Lifecycle & The Flow of a Pod
-    "#]]);
+    "#]],
+    );
     check_search(r#""rules golden""#, 3, expect![""]);
 }
 
 #[test]
 fn aliases_and_front_matter_terms() {
-    check_search("dcgm-exporter", 2, expect![[r#"
+    check_search(
+        "dcgm-exporter",
+        2,
+        expect![[r#"
         gpu/dcgm-monitoring.md:57 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration > Scraping with Prometheus
         gpu/dcgm-monitoring.md:43 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration
-    "#]]);
-    check_search("orphan process", 2, expect![[r#"
+    "#]],
+    );
+    check_search(
+        "orphan process",
+        2,
+        expect![[r#"
         linux/linux-process-management.md:21 Linux Process Management > Process Lifecycle > Zombies vs. Orphans
         linux/linux-process-management.md:9 Linux Process Management
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn malformed_queries_never_panic() {
     let queries = [
-        "", " ", "\"", "\"\"", "title:", "title:\"", "heading: ", ":::", "***", "-", "--", "(", ")", "AND OR NOT",
-        "🦀", "title:🦀", "\"unbalanced phrase", "tag:#", "a:b:c", "\\", "[[", "`code`",
+        "",
+        " ",
+        "\"",
+        "\"\"",
+        "title:",
+        "title:\"",
+        "heading: ",
+        ":::",
+        "***",
+        "-",
+        "--",
+        "(",
+        ")",
+        "AND OR NOT",
+        "🦀",
+        "title:🦀",
+        "\"unbalanced phrase",
+        "tag:#",
+        "a:b:c",
+        "\\",
+        "[[",
+        "`code`",
     ];
     let snapshot = corpus_index();
     let mut res = String::new();
@@ -261,7 +374,8 @@ fn malformed_queries_never_panic() {
         "`code`": 5 hits, 5 symbols
         long: 5 hits
         limit 0: 0 hits
-    "#]].assert_eq(&res);
+    "#]]
+    .assert_eq(&res);
 }
 
 /// An index of the notes of a fixture: `//- /path` starts a note.
@@ -301,18 +415,26 @@ The scheduler places pods on nodes, and the scheduler never sleeps.
 
 The schedular is misspelled here.
 "#;
-    check_fixture_search(fixture, "schedular", expect![[r#"
+    check_fixture_search(
+        fixture,
+        "schedular",
+        expect![[r#"
         b.md:1 Beta
             The **schedular** is misspelled here.
+        a.md:1 Alpha (approximate)
+            The **scheduler** places pods on nodes, and the **scheduler** never sleeps.
+    "#]],
+    );
+    check_fixture_search(
+        fixture,
+        "scheduler",
+        expect![[r#"
         a.md:1 Alpha
             The **scheduler** places pods on nodes, and the **scheduler** never sleeps.
-    "#]]);
-    check_fixture_search(fixture, "scheduler", expect![[r#"
-        a.md:1 Alpha
-            The **scheduler** places pods on nodes, and the **scheduler** never sleeps.
-        b.md:1 Beta
+        b.md:1 Beta (approximate)
             The **schedular** is misspelled here.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -327,12 +449,16 @@ DNS DNS DNS DNS DNS everywhere.
 
 DNS and its search domains.
 "#;
-    check_fixture_search(fixture, "dns search", expect![[r#"
+    check_fixture_search(
+        fixture,
+        "dns search",
+        expect![[r#"
         b.md:1 Beta
             **DNS** and its **search** domains.
         a.md:1 Alpha
             **DNS** **DNS** **DNS** **DNS** **DNS** everywhere.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -351,18 +477,37 @@ Flannel is a CNI plugin.
     );
     let render = |index: &SearchIndex, query: &str| {
         let hits = index.search(query, 10);
-        hits.iter().map(|h| format!("{} {:?}", h.path, h.snippet)).collect::<Vec<_>>().join("\n")
+        hits.iter()
+            .map(|h| format!("{} {:?}", h.path, h.snippet))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let new_text = "# Alpha\n\nThe new wording about calico.\n";
-    index.replace_note("a.md", content_fingerprint(new_text), sections_of("a.md", new_text));
+    index.replace_note(
+        "a.md",
+        content_fingerprint(new_text),
+        sections_of("a.md", new_text),
+    );
     let before_commit = render(&index, "wording");
     index.commit().expect("commit");
-    let mut res = format!("before commit:\n{before_commit}\nafter commit:\n{}\n", render(&index, "wording"));
+    let mut res = format!(
+        "before commit:\n{before_commit}\nafter commit:\n{}\n",
+        render(&index, "wording")
+    );
     res += &format!("flannel:\n{}\n", render(&index, "flannel"));
     index.remove_note("b.md");
     index.commit().expect("commit");
-    res += &format!("flannel after removing b.md:\n{}\n", render(&index, "flannel"));
-    res += &format!("notes: {:?}\n", index.indexed_notes().map(|(path, _)| path).collect::<Vec<_>>());
+    res += &format!(
+        "flannel after removing b.md:\n{}\n",
+        render(&index, "flannel")
+    );
+    res += &format!(
+        "notes: {:?}\n",
+        index
+            .indexed_notes()
+            .map(|(path, _)| path)
+            .collect::<Vec<_>>()
+    );
     expect![[r#"
         before commit:
         a.md "The old **wording** about flannel."
@@ -373,7 +518,8 @@ Flannel is a CNI plugin.
         flannel after removing b.md:
 
         notes: ["a.md"]
-    "#]].assert_eq(&res);
+    "#]]
+    .assert_eq(&res);
 }
 
 #[test]
@@ -390,7 +536,10 @@ fn render_sections(path: &str, text: &str) -> String {
     let mut res = String::new();
     for doc in sections_of(path, text) {
         let at = &text[doc.range.as_usize()];
-        res += &format!("{:?} line {} {:?} path={:?}\n", doc.kind, doc.line, at, doc.heading_path);
+        res += &format!(
+            "{:?} line {} {:?} path={:?}\n",
+            doc.kind, doc.line, at, doc.heading_path
+        );
         if !doc.aliases.is_empty() || !doc.tags.is_empty() {
             res += &format!("  aliases={:?} tags={:?}\n", doc.aliases, doc.tags);
         }
@@ -402,7 +551,12 @@ fn render_sections(path: &str, text: &str) -> String {
             res += &format!("  code={:?}\n", doc.code);
         }
         for term in &doc.terms {
-            res += &format!("  term {:?} line {} at {:?}\n", term.text, term.line, &text[term.range.as_usize()]);
+            res += &format!(
+                "  term {:?} line {} at {:?}\n",
+                term.text,
+                term.line,
+                &text[term.range.as_usize()]
+            );
         }
     }
     res
@@ -471,17 +625,23 @@ fn notes_without_headings_are_one_document() {
     expect![[r#"
         Title line 0 "" path="todo-list"
           body="Just a line of text."
-    "#]].assert_eq(&render_sections("notes/todo-list.md", "Just a line of text.\n"));
+    "#]]
+    .assert_eq(&render_sections(
+        "notes/todo-list.md",
+        "Just a line of text.\n",
+    ));
     expect![[r#"
         Title line 0 "" path="empty"
           body=""
-    "#]].assert_eq(&render_sections("empty.md", ""));
+    "#]]
+    .assert_eq(&render_sections("empty.md", ""));
     expect![[r###"
         Title line 0 "" path="x"
           body=""
         Section line 0 "## Only a second level" path="x > Only a second level"
           body="text"
-    "###]].assert_eq(&render_sections("x.md", "## Only a second level\n\ntext\n"));
+    "###]]
+    .assert_eq(&render_sections("x.md", "## Only a second level\n\ntext\n"));
 }
 
 #[track_caller]
@@ -489,40 +649,71 @@ fn check_symbols(query: &str, limit: usize, expect: Expect) {
     let symbols = corpus_index().symbols(query, limit);
     let mut res = String::new();
     for symbol in symbols {
-        res += &format!("{:?} {:?} {}:{} in {:?}\n", symbol.kind, symbol.name, symbol.path, symbol.line + 1, symbol.container);
+        res += &format!(
+            "{:?} {:?} {}:{} in {:?}\n",
+            symbol.kind,
+            symbol.name,
+            symbol.path,
+            symbol.line + 1,
+            symbol.container
+        );
     }
     expect.assert_eq(&res);
 }
 
 #[test]
 fn symbols_rank_titles_headings_and_terms() {
-    check_symbols("kube-proxy", 3, expect![[r#"
+    check_symbols(
+        "kube-proxy",
+        3,
+        expect![[r#"
         Heading "kube-proxy" kubernetes/node-components.md:43 in "Kubernetes Node Components"
         Term "kube-proxy" kubernetes/kubernetes-networking.md:88 in "Kubernetes Networking & CNI > The Life of a Packet (Pod-to-Service)"
-    "#]]);
-    check_symbols("pagedatention", 3, expect![[r#"
+    "#]],
+    );
+    check_symbols(
+        "pagedatention",
+        3,
+        expect![[r#"
         Title "vLLM & PagedAttention" ai-inference/vllm-pagedattention.md:1 in ""
         Term "PagedAttention" ai-inference/vllm-pagedattention.md:3 in "vLLM & PagedAttention"
         Heading "The PagedAttention Mechanism" ai-inference/vllm-pagedattention.md:5 in "vLLM & PagedAttention"
-    "#]]);
-    check_symbols("kube prox", 3, expect![[r#"
+    "#]],
+    );
+    check_symbols(
+        "kube prox",
+        3,
+        expect![[r#"
         Heading "kube-proxy" kubernetes/node-components.md:43 in "Kubernetes Node Components"
         Term "kube-proxy" kubernetes/kubernetes-networking.md:88 in "Kubernetes Networking & CNI > The Life of a Packet (Pod-to-Service)"
         Heading "kube-apiserver" kubernetes/cluster-architecture.md:21 in "Kubernetes Cluster Architecture > Control Plane Components"
-    "#]]);
-    check_symbols("zombie", 3, expect![[r#"
+    "#]],
+    );
+    check_symbols(
+        "zombie",
+        3,
+        expect![[r#"
         Term "Zombie Process" linux/linux-process-management.md:1 in "Linux Process Management"
         Heading "Zombies vs. Orphans" linux/linux-process-management.md:21 in "Linux Process Management > Process Lifecycle"
-    "#]]);
-    check_symbols("DCGM_FI_DEV_GPU_UTIL", 2, expect![[r#"
+    "#]],
+    );
+    check_symbols(
+        "DCGM_FI_DEV_GPU_UTIL",
+        2,
+        expect![[r#"
         Term "DCGM_FI_DEV_GPU_UTIL" gpu/dcgm-monitoring.md:30 in "GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > GPU_UTIL vs GR_ENGINE_ACTIVE"
         Term "DCGM_FI_DEV_GPU_UTIL" gpu/gpu-data-movement.md:120 in "GPU Performance: Data Movement & Bottlenecks > Debugging Bottlenecks with DCGM > Summary of Data Travel Paths"
-    "#]]);
-    check_symbols("", 3, expect![[r#"
+    "#]],
+    );
+    check_symbols(
+        "",
+        3,
+        expect![[r#"
         Title "Notes" README.md:1 in ""
         Title "AI Inference Fundamentals" ai-inference/ai-inference-fundamentals.md:1 in ""
         Title "Distributed Inference Tools" ai-inference/distributed-inference-tools.md:1 in ""
-    "#]]);
+    "#]],
+    );
 }
 
 /// What one run of a CLI-like caller did with the on-disk cache.
@@ -555,16 +746,29 @@ fn cache_run(cache_dir: &std::path::Path, notes: &[(String, String)], query: &st
     }
     index.commit().expect("commit");
     let hits = index.search(query, 5).into_iter().map(|h| h.path).collect();
-    CacheRun { state, reindexed, removed: gone, hits }
+    CacheRun {
+        state,
+        reindexed,
+        removed: gone,
+        hits,
+    }
 }
 
 fn render_run(run: &CacheRun) -> String {
-    format!("{:?} reindexed={:?} removed={:?} hits={:?}\n", run.state, run.reindexed, run.removed, run.hits)
+    format!(
+        "{:?} reindexed={:?} removed={:?} hits={:?}\n",
+        run.state, run.reindexed, run.removed, run.hits
+    )
 }
 
 /// The meta file of the only corpus in `cache_dir`.
 fn meta_path(cache_dir: &std::path::Path) -> PathBuf {
-    let corpus_dir = std::fs::read_dir(cache_dir).expect("cache dir").flatten().next().expect("corpus dir").path();
+    let corpus_dir = std::fs::read_dir(cache_dir)
+        .expect("cache dir")
+        .flatten()
+        .next()
+        .expect("corpus dir")
+        .path();
     corpus_dir.join("kbls-search.json")
 }
 
@@ -598,7 +802,8 @@ fn cache_is_reused_and_updated_incrementally() {
         Reused reindexed=[] removed=[] hits=["a.md"]
         Reused reindexed=[] removed=["b.md"] hits=[]
         Reused reindexed=[] removed=[] hits=["a.md"]
-    "#]].assert_eq(&res);
+    "#]]
+    .assert_eq(&res);
 }
 
 #[test]
@@ -612,7 +817,10 @@ fn cache_is_rebuilt_when_unreadable_or_from_another_schema() {
     res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
 
     let text = std::fs::read_to_string(&meta).expect("meta file");
-    let old_version = text.replace(&format!("\"schema_version\": {}", schema::SCHEMA_VERSION), "\"schema_version\": 0");
+    let old_version = text.replace(
+        &format!("\"schema_version\": {}", schema::SCHEMA_VERSION),
+        "\"schema_version\": 0",
+    );
     assert_ne!(text, old_version, "the meta file names its schema version");
     std::fs::write(&meta, old_version).expect("downgrade the meta file");
     res += &render_run(&cache_run(dir.path(), &notes, "cilium"));
@@ -623,7 +831,11 @@ fn cache_is_rebuilt_when_unreadable_or_from_another_schema() {
 
     // Rebuilds leave exactly one index directory behind.
     let corpus_dir = meta.parent().expect("corpus dir");
-    let n_index_dirs = std::fs::read_dir(corpus_dir).expect("corpus dir").flatten().filter(|e| e.path().is_dir()).count();
+    let n_index_dirs = std::fs::read_dir(corpus_dir)
+        .expect("corpus dir")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count();
     res += &format!("index directories: {n_index_dirs}\n");
     expect![[r#"
         Rebuilt(Missing) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
@@ -632,7 +844,8 @@ fn cache_is_rebuilt_when_unreadable_or_from_another_schema() {
         Rebuilt(Missing) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
         Reused reindexed=[] removed=[] hits=["b.md"]
         index directories: 1
-    "#]].assert_eq(&res);
+    "#]]
+    .assert_eq(&res);
 }
 
 #[test]
@@ -645,7 +858,8 @@ fn a_rebuild_that_never_commits_leaves_the_old_index_in_use() {
     std::fs::write(&meta, "garbage").expect("corrupt the meta file");
     {
         // A run that starts rebuilding, queues documents and dies before its commit.
-        let (mut index, state) = SearchIndex::open_or_create(dir.path(), "/corpus").expect("open cache");
+        let (mut index, state) =
+            SearchIndex::open_or_create(dir.path(), "/corpus").expect("open cache");
         res += &format!("{state:?}\n");
         index.replace_note("a.md", 1, sections_of("a.md", "# Half\n\nwritten\n"));
     }
@@ -656,7 +870,8 @@ fn a_rebuild_that_never_commits_leaves_the_old_index_in_use() {
         Rebuilt(Missing) reindexed=["a.md", "b.md"] removed=[] hits=["b.md"]
         Rebuilt(Corrupt)
         Reused reindexed=[] removed=[] hits=["b.md"]
-    "#]].assert_eq(&res);
+    "#]]
+    .assert_eq(&res);
 }
 
 #[test]
@@ -666,7 +881,10 @@ fn a_cache_in_use_is_an_error_not_a_corruption() {
     cache_run(dir.path(), &notes, "cilium");
     let (_first, _) = SearchIndex::open_or_create(dir.path(), "/corpus").expect("open cache");
     let second = SearchIndex::open_or_create(dir.path(), "/corpus");
-    expect!["the search index is in use by another kbls process"].assert_eq(&format!("{:#}", second.err().map(|e| e.to_string()).unwrap_or_default()));
+    expect!["the search index is in use by another kbls process"].assert_eq(&format!(
+        "{:#}",
+        second.err().map(|e| e.to_string()).unwrap_or_default()
+    ));
 }
 
 #[test]

@@ -17,18 +17,33 @@ const MAX_SPELLINGS: usize = 8;
 
 /// The indexed words of `fields` at most `max_typos` edits (a swap of neighbours counts as one)
 /// from `word`, other than `word` itself.
-pub(crate) fn spellings(searcher: &Searcher, fields: &[Field], word: &str, max_typos: u8) -> Vec<String> {
-    let Some(builder) = builder(max_typos) else { return Vec::new() };
+pub(crate) fn spellings(
+    searcher: &Searcher,
+    fields: &[Field],
+    word: &str,
+    max_typos: u8,
+) -> Vec<String> {
+    let Some(builder) = builder(max_typos) else {
+        return Vec::new();
+    };
     let dfa = builder.build_dfa(word);
     // Each spelling with its distance and the number of documents that have it.
     let mut found: HashMap<String, (u8, u32)> = HashMap::new();
     for segment in searcher.segment_readers() {
         for &field in fields {
-            let Ok(inverted) = segment.inverted_index(field) else { continue };
-            let Ok(mut stream) = inverted.terms().search(Typos(&dfa)).into_stream() else { continue };
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().search(Typos(&dfa)).into_stream() else {
+                continue;
+            };
             while stream.advance() {
-                let Ok(text) = std::str::from_utf8(stream.key()) else { continue };
-                let Distance::Exact(distance) = dfa.eval(text) else { continue };
+                let Ok(text) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let Distance::Exact(distance) = dfa.eval(text) else {
+                    continue;
+                };
                 if distance == 0 {
                     continue;
                 }
@@ -39,9 +54,15 @@ pub(crate) fn spellings(searcher: &Searcher, fields: &[Field], word: &str, max_t
     }
     let mut res: Vec<(String, (u8, u32))> = found.into_iter().collect();
     res.sort_by(|(a, (a_distance, a_freq)), (b, (b_distance, b_freq))| {
-        a_distance.cmp(b_distance).then(b_freq.cmp(a_freq)).then(a.cmp(b))
+        a_distance
+            .cmp(b_distance)
+            .then(b_freq.cmp(a_freq))
+            .then(a.cmp(b))
     });
-    res.into_iter().take(MAX_SPELLINGS).map(|(text, _)| text).collect()
+    res.into_iter()
+        .take(MAX_SPELLINGS)
+        .map(|(text, _)| text)
+        .collect()
 }
 
 /// Building a builder is the expensive part (tens of milliseconds for two edits), so each is
