@@ -42,6 +42,8 @@ use tantivy::{
 const WRITER_MEMORY: usize = 64_000_000;
 /// Longest snippet, in bytes of the source text.
 const SNIPPET_LEN: usize = 180;
+/// Larger limits are cut to this: tantivy reserves room for `limit` hits up front.
+const MAX_LIMIT: usize = 10_000;
 
 /// One search result: a section (or a note's title document) and why it matched.
 #[derive(Clone, Debug, PartialEq)]
@@ -358,6 +360,7 @@ impl SearchSnapshot {
     /// The `limit` titles, headings and terms best matching `query`, typos and unfinished words
     /// allowed. An empty query lists note titles.
     pub fn symbols(&self, query: &str, limit: usize) -> Vec<SymbolHit> {
+        let limit = limit.min(MAX_LIMIT);
         if limit == 0 {
             return Vec::new();
         }
@@ -400,6 +403,7 @@ impl SearchSnapshot {
         limit: usize,
     ) -> Vec<Found> {
         let mut res: Vec<Found> = Vec::new();
+        let limit = limit.min(MAX_LIMIT);
         if limit == 0 || clauses.is_empty() {
             return res;
         }

@@ -278,7 +278,7 @@ impl Collector<'_> {
                 if piece.range.start >= range.end {
                     break;
                 }
-                let piece_text = &text[piece.range.as_usize()];
+                let piece_text = text.get(piece.range.as_usize()).unwrap_or("");
                 match prev_end {
                     // Runs split by inline markup (`**`, `](url)`) join directly; runs in different
                     // cells or lines keep a separator so words do not run together.

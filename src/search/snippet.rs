@@ -26,16 +26,18 @@ impl Snippet {
         let mut last = 0;
         for range in &self.highlights {
             let (start, end) = (range.start as usize, range.end as usize);
-            if start < last || end > self.text.len() {
+            let (Some(before), Some(word)) =
+                (self.text.get(last..start), self.text.get(start..end))
+            else {
                 continue;
-            }
-            escape_markdown(&self.text[last..start], &mut res);
+            };
+            escape_markdown(before, &mut res);
             res.push_str("**");
-            escape_markdown(&self.text[start..end], &mut res);
+            escape_markdown(word, &mut res);
             res.push_str("**");
             last = end;
         }
-        escape_markdown(&self.text[last..], &mut res);
+        escape_markdown(self.text.get(last..).unwrap_or(""), &mut res);
         res
     }
 }
@@ -224,9 +226,12 @@ fn window(text: &str, matches: &[Range<usize>], max_len: usize) -> (usize, usize
             .iter()
             .find(|m| m.start >= start)
             .map_or(text.len(), |m| m.start);
-        if let Some(space) = text[start..].find(char::is_whitespace) {
+        let next_space = text[start..]
+            .char_indices()
+            .find(|(_, ch)| ch.is_whitespace());
+        if let Some((space, ch)) = next_space {
             if start + space < first_match {
-                start += space + 1;
+                start += space + ch.len_utf8();
             }
         }
     }

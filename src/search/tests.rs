@@ -1,3 +1,6 @@
+//! Tests of the search index: ranking on the fixture corpus, the query language, incremental
+//! updates and the on-disk cache.
+
 use super::*;
 use crate::syntax::{parse, ParseOptions};
 use expect_test::{expect, Expect};
@@ -349,6 +352,14 @@ fn malformed_queries_never_panic() {
     let long = "kubernetes ".repeat(500);
     res += &format!("long: {} hits\n", snapshot.search(&long, 5).len());
     res += &format!("limit 0: {} hits\n", snapshot.search("dns", 0).len());
+    res += &format!(
+        "limit max: {} hits\n",
+        snapshot.search("dns", usize::MAX).len()
+    );
+    res += &format!(
+        "symbols limit max: {} symbols\n",
+        snapshot.symbols("", usize::MAX).len()
+    );
     expect![[r#"
         "": 0 hits, 5 symbols
         " ": 0 hits, 5 symbols
@@ -374,6 +385,8 @@ fn malformed_queries_never_panic() {
         "`code`": 5 hits, 5 symbols
         long: 5 hits
         limit 0: 0 hits
+        limit max: 29 hits
+        symbols limit max: 47 symbols
     "#]]
     .assert_eq(&res);
 }
@@ -896,4 +909,21 @@ fn corpora_share_a_cache_directory() {
     let (two, state) = SearchIndex::open_or_create(dir.path(), "/two").expect("open cache");
     assert_eq!(state, CacheState::Rebuilt(RebuildReason::Missing));
     assert!(two.search("first", 5).is_empty());
+}
+
+#[test]
+fn snippets_cut_on_unicode_safely() {
+    let text = format!(
+        "{}\u{3000}ndots{}\u{a0}end",
+        "語".repeat(100),
+        "\u{a0}é".repeat(100)
+    );
+    let at = text.find("ndots").expect("ndots");
+    let matches = [at..at + "ndots".len()];
+    for max_len in [1, 2, 7, 50, 180, 1000] {
+        let snippet = snippet::cut(&text, &matches, max_len);
+        let _ = snippet.to_markdown();
+    }
+    let snippet = snippet::cut(&text, &matches, 40);
+    expect!["…**ndots** é é é é é é é é…"].assert_eq(&snippet.to_markdown());
 }
