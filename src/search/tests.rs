@@ -927,3 +927,12 @@ fn snippets_cut_on_unicode_safely() {
     let snippet = snippet::cut(&text, &matches, 40);
     expect!["…**ndots** é é é é é é é é…"].assert_eq(&snippet.to_markdown());
 }
+
+#[test]
+fn indexes_and_snapshots_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SearchIndex>();
+    assert_send_sync::<SearchSnapshot>();
+    assert_send_sync::<SearchHit>();
+    assert_send_sync::<SymbolHit>();
+}
