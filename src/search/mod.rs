@@ -304,7 +304,12 @@ fn to_document(fields: &Fields, path: &str, doc: &SectionDoc) -> TantivyDocument
                 add(&mut res, &fields.title, alias);
             }
         }
-        SectionKind::Section => add(&mut res, &fields.heading, &doc.heading),
+        SectionKind::Section => {
+            add(&mut res, &fields.heading, &doc.heading);
+            if let Some((context, _)) = doc.heading_path.rsplit_once(" > ") {
+                add(&mut res, &fields.context, context);
+            }
+        }
     }
     for term in &doc.terms {
         add(&mut res, &fields.terms, &term.text);

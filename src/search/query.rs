@@ -6,8 +6,10 @@
 //! runs to the end, and a filter with nothing after it is dropped.
 //!
 //! Ranking runs in phases (see [`Phase`]): every word required and spelled exactly, then every word
-//! required with typos allowed, then any word exactly, then any word with typos. Each later phase
-//! only adds hits below those of the earlier ones, so a misspelling never outranks an exact match.
+//! required with typos allowed, then all words but one (exactly, then with typos), all but two,
+//! and finally any one word. Each later phase only adds hits below those of the earlier ones, so
+//! a misspelling never outranks an exact match and a section with more of the words never ranks
+//! below one with fewer.
 
 use super::schema::{analyze, Analyzed, Analyzers, Fields, TextField};
 use tantivy::query::{
@@ -209,39 +211,35 @@ pub(crate) fn prepare(clauses: &[Clause], analyzers: &Analyzers) -> Vec<Prepared
 /// What a phase allows besides exact matches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Phase {
-    /// Every clause must match (else at least one free word must).
-    pub(crate) all_required: bool,
-    /// Misspelled words match within their `max_typos`.
+    /// How many of the free words (those without a field filter) must match; filters always must.
+    pub(crate) min_free: usize,
+    /// Misspelled words match through their `spellings`.
     pub(crate) fuzzy: bool,
     /// Words also match as the start of a longer word (symbols, typed as you go).
     pub(crate) prefix: bool,
 }
 
-/// The phases worth running for these clauses, in rank order.
+/// The phases worth running for these clauses, in rank order: all free words, then one fewer,
+/// two fewer, and finally any one; each first spelled exactly, then with typos allowed.
 pub(crate) fn phases(prepared: &[Prepared], prefix: bool) -> Vec<Phase> {
     let can_fuzz = prepared.iter().any(|p| p.max_typos > 0);
     let n_free = prepared.iter().filter(|p| p.filter.is_none()).count();
-    let mut res = vec![Phase {
-        all_required: true,
-        fuzzy: false,
-        prefix,
-    }];
-    if can_fuzz {
-        res.push(Phase {
-            all_required: true,
-            fuzzy: true,
-            prefix,
-        });
+    let mut levels = vec![n_free];
+    for level in [n_free.saturating_sub(1), n_free.saturating_sub(2), 1] {
+        if level >= 1 && level < n_free && !levels.contains(&level) {
+            levels.push(level);
+        }
     }
-    if n_free > 1 {
+    let mut res = Vec::new();
+    for min_free in levels {
         res.push(Phase {
-            all_required: false,
+            min_free,
             fuzzy: false,
             prefix,
         });
         if can_fuzz {
             res.push(Phase {
-                all_required: false,
+                min_free,
                 fuzzy: true,
                 prefix,
             });
@@ -264,20 +262,22 @@ pub(crate) fn phase_query(
             Some(filter) => filter.fields(fields),
             None => default_fields.to_vec(),
         };
-        let Some(query) = clause_query(clause, &clause_fields, phase) else {
-            if clause.filter.is_some() || phase.all_required {
-                return None;
-            }
-            continue;
-        };
-        if clause.filter.is_some() || phase.all_required {
-            required.push((Occur::Must, query));
-        } else {
-            optional.push((Occur::Should, query));
+        let query = clause_query(clause, &clause_fields, phase);
+        match (query, clause.filter) {
+            (Some(query), Some(_)) => required.push((Occur::Must, query)),
+            (Some(query), None) => optional.push((Occur::Should, query)),
+            (None, Some(_)) => return None,
+            (None, None) => {}
         }
     }
-    if !optional.is_empty() {
-        required.push((Occur::Must, Box::new(BooleanQuery::new(optional))));
+    if phase.min_free > optional.len() {
+        return None;
+    }
+    if phase.min_free == optional.len() {
+        required.extend(optional.into_iter().map(|(_, query)| (Occur::Must, query)));
+    } else if phase.min_free > 0 {
+        let some = BooleanQuery::with_minimum_required_clauses(optional, phase.min_free);
+        required.push((Occur::Must, Box::new(some)));
     }
     if required.is_empty() {
         return None;

@@ -17,7 +17,7 @@ use tantivy::Index;
 
 /// Bumped whenever the schema, an analyzer or what goes into a field changes: an on-disk index of
 /// another version is rebuilt, never read.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 pub(crate) const EN_TOKENIZER: &str = "kbls_en";
 pub(crate) const IDENT_TOKENIZER: &str = "kbls_ident";
@@ -48,6 +48,9 @@ pub(crate) struct Fields {
     pub(crate) term_spans: Field,
     pub(crate) title: TextField,
     pub(crate) heading: TextField,
+    /// The headings a section sits under (its heading path without itself): a section under
+    /// "Consensus: The Raft Algorithm" is about Raft even when its text never says so.
+    pub(crate) context: TextField,
     pub(crate) terms: TextField,
     pub(crate) body: TextField,
     pub(crate) code: TextField,
@@ -58,6 +61,7 @@ pub(crate) struct Fields {
 /// Relative weights of a match, by field: the title says most about a note, code least.
 const TITLE_BOOST: f32 = 3.0;
 const HEADING_BOOST: f32 = 2.0;
+const CONTEXT_BOOST: f32 = 0.75;
 const TERMS_BOOST: f32 = 1.5;
 const TAGS_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
@@ -66,10 +70,11 @@ const PATH_BOOST: f32 = 0.5;
 
 impl Fields {
     /// Every searchable text, for queries without a field filter.
-    pub(crate) fn all_text(&self) -> [TextField; 7] {
+    pub(crate) fn all_text(&self) -> [TextField; 8] {
         [
             self.title,
             self.heading,
+            self.context,
             self.terms,
             self.tags,
             self.body,
@@ -103,6 +108,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     };
     let title = pair(&mut builder, "title", TITLE_BOOST, true);
     let heading = pair(&mut builder, "heading", HEADING_BOOST, true);
+    let context = pair(&mut builder, "context", CONTEXT_BOOST, false);
     let terms = pair(&mut builder, "terms", TERMS_BOOST, true);
     let body = pair(&mut builder, "body", BODY_BOOST, true);
     let code = pair(&mut builder, "code", CODE_BOOST, false);
@@ -130,6 +136,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         term_spans: builder.add_u64_field("term_spans", STORED),
         title,
         heading,
+        context,
         terms,
         body,
         code,

@@ -127,12 +127,12 @@ fn mig_utilization_metric() {
         "MIG utilization metric",
         5,
         expect![[r#"
-        gpu/dcgm-monitoring.md:23 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU)
-        gpu/gpu-monitoring-metrics.md:17 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Monitoring MIG Instances
-        gpu/dcgm-monitoring.md:11 GPU Monitoring with NVIDIA DCGM > DCGM Key Metrics
-        gpu/gpu-monitoring-metrics.md:7 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Key Metrics Reference
-        gpu/dcgm-monitoring.md:35 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > Other Profiling Metrics for MIG
-    "#]],
+            gpu/dcgm-monitoring.md:23 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU)
+            gpu/gpu-monitoring-metrics.md:17 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Monitoring MIG Instances
+            gpu/gpu-monitoring-metrics.md:7 GPU Monitoring & Metrics > NVIDIA DCGM (Data Center GPU Manager) > Key Metrics Reference
+            gpu/dcgm-monitoring.md:11 GPU Monitoring with NVIDIA DCGM > DCGM Key Metrics
+            gpu/dcgm-monitoring.md:35 GPU Monitoring with NVIDIA DCGM > Monitoring MIG (Multi-Instance GPU) > Other Profiling Metrics for MIG
+        "#]],
     );
 }
 
@@ -158,12 +158,12 @@ fn paged_attention() {
         "PagedAttention",
         5,
         expect![[r#"
-        ai-inference/vllm-pagedattention.md:1 vLLM & PagedAttention
-        ai-inference/vllm-pagedattention.md:5 vLLM & PagedAttention > The PagedAttention Mechanism
-        README.md:30 Notes > AI Inference
-        ai-inference/vllm-pagedattention.md:9 vLLM & PagedAttention > The PagedAttention Mechanism > Logical vs. Physical Mapping
-        ai-inference/vllm-pagedattention.md:17 vLLM & PagedAttention > Memory Sharing & Copy-on-Write
-    "#]],
+            ai-inference/vllm-pagedattention.md:1 vLLM & PagedAttention
+            ai-inference/vllm-pagedattention.md:5 vLLM & PagedAttention > The PagedAttention Mechanism
+            ai-inference/vllm-pagedattention.md:9 vLLM & PagedAttention > The PagedAttention Mechanism > Logical vs. Physical Mapping
+            ai-inference/vllm-pagedattention.md:17 vLLM & PagedAttention > Memory Sharing & Copy-on-Write
+            README.md:30 Notes > AI Inference
+        "#]],
     );
 }
 
@@ -213,10 +213,10 @@ fn typos_still_find_the_note() {
         "kubernets networking",
         3,
         expect![[r#"
-        kubernetes/kubernetes-networking.md:165 Kubernetes Networking & CNI > Debugging Kubernetes Networking
-        kubernetes/kubernetes-networking.md:1 Kubernetes Networking & CNI
-        kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
-    "#]],
+            kubernetes/kubernetes-networking.md:165 Kubernetes Networking & CNI > Debugging Kubernetes Networking
+            kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
+            kubernetes/kubernetes-networking.md:1 Kubernetes Networking & CNI
+        "#]],
     );
     check_search(
         "promethues",
@@ -935,4 +935,62 @@ fn indexes_and_snapshots_cross_threads() {
     assert_send_sync::<SearchSnapshot>();
     assert_send_sync::<SearchHit>();
     assert_send_sync::<SymbolHit>();
+}
+
+#[test]
+fn remembered_phrasings() {
+    check_search(
+        "something about ndots and DNS",
+        3,
+        expect![[r#"
+        kubernetes/kubernetes-networking.md:155 Kubernetes Networking & CNI > DNS in Kubernetes (CoreDNS) > Performance & Scalability
+        kubernetes/cluster-architecture.md:47 Kubernetes Cluster Architecture > Addons
+        kubernetes/kubernetes-networking.md:126 Kubernetes Networking & CNI > DNS in Kubernetes (CoreDNS) > The Resolution Process
+    "#]],
+    );
+    check_search(
+        "the PCIe starvation pattern",
+        3,
+        expect![[r#"
+        gpu/gpu-data-movement.md:122 GPU Performance: Data Movement & Bottlenecks > Debugging Bottlenecks with DCGM > Interpreting Graphs
+        hpc/gpu-networking-interconnects.md:27 GPU Networking & Interconnects > Inside the Node: NVLink vs PCIe
+        gpu/gpu-data-movement.md:15 GPU Performance: Data Movement & Bottlenecks > How Data Moves > 2. CPU RAM to GPU VRAM (The PCIe Pipe)
+    "#]],
+    );
+    check_search(
+        "how does a pod get an IP address",
+        3,
+        expect![[r#"
+        kubernetes/kubernetes-networking.md:190 Kubernetes Networking & CNI > Debugging Kubernetes Networking > 1. Pod Connectivity (The Foundation)
+        kubernetes/kubernetes-networking.md:26 Kubernetes Networking & CNI > The CNI (Container Network Interface) > CNI Lifecycle & The Flow of a Pod
+        virtualization/kubevirt.md:50 Virtualization with KubeVirt > Network Binding Plugins
+    "#]],
+    );
+    check_search(
+        "zombie process parent",
+        3,
+        expect![[r#"
+        linux/linux-process-management.md:21 Linux Process Management > Process Lifecycle > Zombies vs. Orphans
+        linux/linux-process-management.md:13 Linux Process Management > Process Lifecycle
+        linux/linux-process-management.md:9 Linux Process Management
+    "#]],
+    );
+    check_search(
+        "KV cache memory fragmentation",
+        3,
+        expect![[r#"
+        ai-inference/ai-inference-fundamentals.md:5 AI Inference Fundamentals > KV Cache (Key-Value Cache)
+        ai-inference/vllm-pagedattention.md:5 vLLM & PagedAttention > The PagedAttention Mechanism
+        ai-inference/ai-inference-fundamentals.md:21 AI Inference Fundamentals > Time to First Token (TTFT) > Decoding Phase (I/O-Bound)
+    "#]],
+    );
+    check_search(
+        "raft leader election",
+        3,
+        expect![[r#"
+        system-design/distributed-systems.md:100 System Design: Distributed Systems > Consensus: The Raft Algorithm > How Raft Works: High-Level Concepts > 2. Leader Election
+        system-design/distributed-systems.md:108 System Design: Distributed Systems > Consensus: The Raft Algorithm > Safety & Commit Rules
+        kubernetes/cluster-architecture.md:25 Kubernetes Cluster Architecture > Control Plane Components > etcd
+    "#]],
+    );
 }
