@@ -297,12 +297,16 @@ fn to_document(fields: &Fields, path: &str, doc: &SectionDoc) -> TantivyDocument
         }
         res.add_text(field.ident, text);
     };
+    let path_words = path.strip_suffix(".md").unwrap_or(path);
     match doc.kind {
         SectionKind::Title => {
             add(&mut res, &fields.title, &doc.title);
             for alias in &doc.aliases {
                 add(&mut res, &fields.title, alias);
             }
+            let file_name = path_words.rsplit('/').next().unwrap_or(path_words);
+            add(&mut res, &fields.context, &doc.tags.join(" "));
+            add(&mut res, &fields.context, file_name);
         }
         SectionKind::Section => {
             add(&mut res, &fields.heading, &doc.heading);
@@ -322,11 +326,7 @@ fn to_document(fields: &Fields, path: &str, doc: &SectionDoc) -> TantivyDocument
     for tag in &doc.tags {
         add(&mut res, &fields.tags, tag);
     }
-    add(
-        &mut res,
-        &fields.path_words,
-        path.strip_suffix(".md").unwrap_or(path),
-    );
+    add(&mut res, &fields.path_words, path_words);
     res
 }
 

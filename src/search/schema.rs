@@ -17,7 +17,7 @@ use tantivy::Index;
 
 /// Bumped whenever the schema, an analyzer or what goes into a field changes: an on-disk index of
 /// another version is rebuilt, never read.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 pub(crate) const EN_TOKENIZER: &str = "kbls_en";
 pub(crate) const IDENT_TOKENIZER: &str = "kbls_ident";
@@ -49,7 +49,8 @@ pub(crate) struct Fields {
     pub(crate) title: TextField,
     pub(crate) heading: TextField,
     /// The headings a section sits under (its heading path without itself): a section under
-    /// "Consensus: The Raft Algorithm" is about Raft even when its text never says so.
+    /// "Consensus: The Raft Algorithm" is about Raft even when its text never says so. For a
+    /// title document, the note's tags and file name.
     pub(crate) context: TextField,
     pub(crate) terms: TextField,
     pub(crate) body: TextField,
@@ -63,23 +64,23 @@ const TITLE_BOOST: f32 = 3.0;
 const HEADING_BOOST: f32 = 2.0;
 const CONTEXT_BOOST: f32 = 0.75;
 const TERMS_BOOST: f32 = 1.5;
-const TAGS_BOOST: f32 = 1.5;
+const TAGS_BOOST: f32 = 1.0;
 const BODY_BOOST: f32 = 1.0;
 const CODE_BOOST: f32 = 0.6;
-const PATH_BOOST: f32 = 0.5;
+const PATH_BOOST: f32 = 1.0;
 
 impl Fields {
-    /// Every searchable text, for queries without a field filter.
-    pub(crate) fn all_text(&self) -> [TextField; 8] {
+    /// The texts searched by words without a field filter. Tags and path words are on every
+    /// document of a note, for `tag:` and `path:`; free words find them only in the note's title
+    /// document (through `context`), so a tag does not lift every section of its notes.
+    pub(crate) fn all_text(&self) -> [TextField; 6] {
         [
             self.title,
             self.heading,
             self.context,
             self.terms,
-            self.tags,
             self.body,
             self.code,
-            self.path_words,
         ]
     }
 }

@@ -214,8 +214,8 @@ fn typos_still_find_the_note() {
         3,
         expect![[r#"
             kubernetes/kubernetes-networking.md:165 Kubernetes Networking & CNI > Debugging Kubernetes Networking
-            kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
             kubernetes/kubernetes-networking.md:1 Kubernetes Networking & CNI
+            kubernetes/kubernetes-networking.md:5 Kubernetes Networking & CNI > The 4 Networking Problems
         "#]],
     );
     check_search(
@@ -970,10 +970,10 @@ fn remembered_phrasings() {
         "zombie process parent",
         3,
         expect![[r#"
-        linux/linux-process-management.md:21 Linux Process Management > Process Lifecycle > Zombies vs. Orphans
-        linux/linux-process-management.md:13 Linux Process Management > Process Lifecycle
-        linux/linux-process-management.md:9 Linux Process Management
-    "#]],
+            linux/linux-process-management.md:21 Linux Process Management > Process Lifecycle > Zombies vs. Orphans
+            linux/linux-process-management.md:9 Linux Process Management
+            linux/linux-process-management.md:13 Linux Process Management > Process Lifecycle
+        "#]],
     );
     check_search(
         "KV cache memory fragmentation",
