@@ -4,7 +4,7 @@
 //! Knows nothing about LSP, the CLI or how notes are found: callers hand in [`SectionDoc`]s made by
 //! [`note_sections`] from a note they already parsed, and get back paths, byte ranges and lines.
 //! The index lives in memory, or (for the CLI) in a cache directory the caller names; the
-//! [`cache`] submodule is the only code here that touches files.
+//! `cache` submodule is the only code here that touches files.
 //!
 //! Writes are batched: [`SearchIndex::replace_note`] and [`SearchIndex::remove_note`] only queue
 //! changes, and nothing is searchable until [`SearchIndex::commit`], which the server calls off the
@@ -24,7 +24,7 @@ pub use snippet::Snippet;
 
 use crate::text::TextRange;
 use schema::{Analyzers, Fields, TextField};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use tantivy::collector::TopDocs;
@@ -108,8 +108,8 @@ pub struct SearchIndex {
     analyzers: Arc<Analyzers>,
     /// The fingerprint of every note in the index, pending changes included.
     fingerprints: BTreeMap<String, u64>,
-    /// Whether there are changes since the last commit.
-    dirty: bool,
+    /// The notes changed since the last commit.
+    pending: BTreeSet<String>,
     /// The first write that failed since the last commit; the commit reports it.
     write_error: Option<tantivy::TantivyError>,
     disk: Option<cache::DiskCache>,
@@ -119,7 +119,7 @@ impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
             .field("notes", &self.fingerprints.len())
-            .field("dirty", &self.dirty)
+            .field("pending", &self.pending.len())
             .field("disk", &self.disk)
             .finish()
     }
@@ -188,7 +188,7 @@ impl SearchIndex {
             fields: Arc::new(fields),
             analyzers: Arc::new(analyzers),
             fingerprints,
-            dirty: false,
+            pending: BTreeSet::new(),
             write_error: None,
             disk,
         })
@@ -209,6 +209,9 @@ impl SearchIndex {
     /// Queues replacing every document of `path` with `docs` (from [`note_sections`]); searchable
     /// after the next [`SearchIndex::commit`]. `fingerprint` identifies this version of the note
     /// (see [`content_fingerprint`]); an on-disk index keeps it to tell what changed next run.
+    ///
+    /// `path` is the note's key, returned in hits as given: best the path relative to the corpus
+    /// root with `/` separators, since `path:` filters match its folder names and file name.
     pub fn replace_note(&mut self, path: &str, fingerprint: u64, docs: Vec<SectionDoc>) {
         self.writer
             .delete_term(Term::from_field_text(self.fields.path, path));
@@ -219,7 +222,7 @@ impl SearchIndex {
             }
         }
         self.fingerprints.insert(path.to_string(), fingerprint);
-        self.dirty = true;
+        self.pending.insert(path.to_string());
     }
 
     /// Queues removing every document of `path`.
@@ -227,23 +230,37 @@ impl SearchIndex {
         self.writer
             .delete_term(Term::from_field_text(self.fields.path, path));
         self.fingerprints.remove(path);
-        self.dirty = true;
+        self.pending.insert(path.to_string());
     }
 
     /// Whether changes are waiting for a commit.
     pub fn has_pending_changes(&self) -> bool {
-        self.dirty
+        !self.pending.is_empty()
     }
 
     /// Makes the queued changes searchable (and, on disk, durable). Cheap when nothing changed.
+    ///
+    /// On failure the queued changes are dropped and the notes they touched lose their
+    /// fingerprint, so a caller comparing fingerprints indexes them again.
     pub fn commit(&mut self) -> anyhow::Result<()> {
-        if let Some(err) = self.write_error.take() {
-            // The queued documents may be partly lost: drop them all rather than commit half.
+        let res = self.try_commit();
+        if res.is_err() {
             let _ = self.writer.rollback();
+            self.write_error = None;
+            for path in std::mem::take(&mut self.pending) {
+                self.fingerprints.remove(&path);
+            }
+        }
+        res
+    }
+
+    fn try_commit(&mut self) -> anyhow::Result<()> {
+        if let Some(err) = self.write_error.take() {
+            // Some queued documents were lost: commit none rather than half a note.
             return Err(anyhow::Error::new(err).context("cannot add to the search index"));
         }
         let needs_meta = self.disk.as_ref().is_some_and(cache::DiskCache::needs_meta);
-        if !self.dirty && !needs_meta {
+        if self.pending.is_empty() && !needs_meta {
             return Ok(());
         }
         let mut prepared = self.writer.prepare_commit()?;
@@ -251,7 +268,7 @@ impl SearchIndex {
             prepared.set_payload(&cache::DiskCache::payload(&self.fingerprints));
         }
         prepared.commit()?;
-        self.dirty = false;
+        self.pending.clear();
         self.reader.reload()?;
         if let Some(disk) = &mut self.disk {
             disk.after_commit()?;
