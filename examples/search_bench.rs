@@ -198,6 +198,13 @@ fn queries(notes: &[(String, String)]) -> Vec<String> {
         "\"golden rules\"",
         "PCIe starvation pattern",
         "something about ndots and DNS",
+        // What `workspace/symbol` sees while a name is being typed.
+        "k",
+        "ku",
+        "kube",
+        "kube-pr",
+        "g",
+        "gpu m",
     ]
     .map(String::from)
     .to_vec();

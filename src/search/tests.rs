@@ -919,7 +919,10 @@ fn snippets_cut_on_unicode_safely() {
         "\u{a0}é".repeat(100)
     );
     let at = text.find("ndots").expect("ndots");
-    let matches = [at..at + "ndots".len()];
+    let matches = vec![std::ops::Range {
+        start: at,
+        end: at + "ndots".len(),
+    }];
     for max_len in [1, 2, 7, 50, 180, 1000] {
         let snippet = snippet::cut(&text, &matches, max_len);
         let _ = snippet.to_markdown();
