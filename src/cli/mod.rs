@@ -3,6 +3,7 @@
 
 mod check;
 mod render;
+mod search;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -23,6 +24,8 @@ pub struct Cli {
 enum Command {
     /// Check the notes for broken links and anchors, stale or wrong dates, and more.
     Check(CheckArgs),
+    /// Search the notes (full text, ranked, typo tolerant).
+    Search(SearchArgs),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for clients that pass it; stdio is the only transport.
@@ -59,6 +62,27 @@ pub struct CheckArgs {
     quiet: bool,
 }
 
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    /// Words, "phrases", and field filters: title:, heading:, code:, tag:, path:.
+    query: String,
+    /// The corpus (or a folder or note in it) to search; default: the current folder.
+    path: Option<PathBuf>,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Where the on-disk index lives (default: $KBLS_CACHE_DIR, else $XDG_CACHE_HOME/kbls, else ~/.cache/kbls).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Index in memory; read and write no cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// No messages about the index on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -86,6 +110,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Search(args) => search::run(args),
         Command::Lsp { stdio: _ } => crate::lsp::run_stdio(),
     }
 }

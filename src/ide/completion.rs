@@ -21,6 +21,8 @@ pub struct CompletionItem {
     pub label: String,
     pub kind: CompletionKind,
     pub detail: Option<String>,
+    /// Markdown shown beside the list (a term's description).
+    pub documentation: Option<String>,
     pub insert: String,
     /// Extra text the client may match the typed prefix against (a note's title).
     pub filter: Option<String>,
@@ -32,6 +34,12 @@ pub enum CompletionKind {
     Heading,
     Reference,
     Value,
+    /// A DCGM field.
+    Constant,
+    /// A kubectl command.
+    Command,
+    /// A kubectl flag.
+    Flag,
 }
 
 /// Above this many candidates, only those matching the typed prefix are sent, up to the cap.
@@ -39,7 +47,46 @@ const MAX_ITEMS: usize = 200;
 
 const ADMONITIONS: [&str; 5] = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
 
+/// Completion at `offset`: Markdown syntax (paths, anchors, wiki-links, labels, dates,
+/// admonitions) first, else terms (DCGM names, kubectl subcommands and flags).
 pub fn complete(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+    today: NaiveDate,
+    date_label: &str,
+) -> Option<Completion> {
+    complete_markdown(graph, id, offset, today, date_label)
+        .or_else(|| complete_term(graph, id, offset))
+}
+
+fn complete_term(graph: &Graph, id: NoteId, offset: usize) -> Option<Completion> {
+    let note = graph.note(id);
+    let res = crate::terms::complete(&note.text, &note.syntax, offset, graph.packs())?;
+    let items = res
+        .items
+        .into_iter()
+        .map(|item| CompletionItem {
+            label: item.label,
+            kind: match item.kind {
+                crate::terms::CompletionKind::DcgmField => CompletionKind::Constant,
+                crate::terms::CompletionKind::KubectlCommand => CompletionKind::Command,
+                crate::terms::CompletionKind::KubectlFlag => CompletionKind::Flag,
+            },
+            detail: Some(item.detail),
+            documentation: Some(item.documentation),
+            insert: item.insert_text,
+            filter: None,
+        })
+        .collect();
+    Some(Completion {
+        replace: res.replace_range,
+        items,
+        incomplete: res.incomplete,
+    })
+}
+
+fn complete_markdown(
     graph: &Graph,
     id: NoteId,
     offset: usize,
@@ -94,6 +141,7 @@ pub fn complete(
             .link_defs
             .iter()
             .map(|d| CompletionItem {
+                documentation: None,
                 label: d.label.clone(),
                 kind: CompletionKind::Reference,
                 detail: Some(note.text[d.range.as_usize()].trim().to_string()),
@@ -117,6 +165,7 @@ pub fn complete(
         return Some(Completion {
             replace: TextRange::new(offset - typed.len(), offset),
             items: vec![CompletionItem {
+                documentation: None,
                 label: today.clone(),
                 kind: CompletionKind::Value,
                 detail: Some("today".into()),
@@ -134,6 +183,7 @@ pub fn complete(
         let items = ADMONITIONS
             .iter()
             .map(|kind| CompletionItem {
+                documentation: None,
                 label: kind.to_string(),
                 kind: CompletionKind::Value,
                 detail: Some("admonition".into()),
@@ -183,6 +233,7 @@ fn path_or_anchor(
                     .headings
                     .iter()
                     .map(|h| CompletionItem {
+                        documentation: None,
                         label: h.anchor.clone(),
                         kind: CompletionKind::Heading,
                         detail: Some(format!("{} {}", "#".repeat(h.level as usize), h.text)),
@@ -215,6 +266,7 @@ fn path_or_anchor(
     let items = candidates
         .into_iter()
         .map(|(path, title)| CompletionItem {
+            documentation: None,
             label: path.clone(),
             kind: CompletionKind::File,
             insert: encode_path(&path),
@@ -245,6 +297,7 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
                     .headings
                     .iter()
                     .map(|h| CompletionItem {
+                        documentation: None,
                         label: h.text.clone(),
                         kind: CompletionKind::Heading,
                         detail: Some(format!("#{}", h.anchor)),
@@ -269,6 +322,7 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
     let items = candidates
         .into_iter()
         .map(|(stem, title)| CompletionItem {
+            documentation: None,
             label: stem.clone(),
             kind: CompletionKind::File,
             insert: stem.clone(),

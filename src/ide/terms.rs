@@ -10,7 +10,13 @@ use crate::text::TextRange;
 /// The term under the cursor, if any.
 pub fn term_at(graph: &Graph, id: NoteId, offset: usize) -> Option<TermAt> {
     let note = graph.note(id);
-    terms::term_at(&note.text, &note.syntax, offset, graph.packs(), graph.terms())
+    terms::term_at(
+        &note.text,
+        &note.syntax,
+        offset,
+        graph.packs(),
+        graph.terms(),
+    )
 }
 
 /// The notes' own definitions first, then the pack entry, then how many notes mention it.
@@ -24,7 +30,13 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
         .map(|site| {
             let line = graph
                 .by_path(site.path)
-                .map(|note| graph.note(note).line_index.line_of(site.def.term_range.start as usize) + 1)
+                .map(|note| {
+                    graph
+                        .note(note)
+                        .line_index
+                        .line_of(site.def.term_range.start as usize)
+                        + 1
+                })
                 .unwrap_or(1);
             (crate::graph::relative_path(&from_dir, site.path), line)
         })
@@ -32,15 +44,28 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
     let defs: Vec<DefLocation<'_>> = sites
         .iter()
         .zip(&located)
-        .map(|(site, (path, line))| DefLocation { path, line: *line, def: site.def })
+        .map(|(site, (path, line))| DefLocation {
+            path,
+            line: *line,
+            def: site.def,
+        })
         .collect();
-    let mentioned_in = graph.mentions().note_count(&mention_key(&at, graph.packs()));
+    let mentioned_in = graph
+        .mentions()
+        .note_count(&mention_key(&at, graph.packs()));
     let markdown = terms::hover_markdown(&at, graph.packs(), &defs, Some(mentioned_in));
-    Some(HoverResult { range: at.range, markdown })
+    Some(HoverResult {
+        range: at.range,
+        markdown,
+    })
 }
 
 /// Where the notes define the term under the cursor.
-pub fn definitions(graph: &Graph, id: NoteId, offset: usize) -> Option<(TextRange, Vec<NavTarget>)> {
+pub fn definitions(
+    graph: &Graph,
+    id: NoteId,
+    offset: usize,
+) -> Option<(TextRange, Vec<NavTarget>)> {
     let at = term_at(graph, id, offset)?;
     let targets: Vec<NavTarget> = graph
         .terms()
@@ -48,7 +73,11 @@ pub fn definitions(graph: &Graph, id: NoteId, offset: usize) -> Option<(TextRang
         .iter()
         .filter_map(|site| {
             let note = graph.by_path(site.path)?;
-            Some(NavTarget::Note { note, range: site.def.range, focus: site.def.term_range })
+            Some(NavTarget::Note {
+                note,
+                range: site.def.range,
+                focus: site.def.term_range,
+            })
         })
         .collect();
     (!targets.is_empty()).then_some((at.range, targets))
@@ -62,7 +91,10 @@ pub fn references(graph: &Graph, id: NoteId, offset: usize) -> Option<Vec<NoteRa
         mentions
             .mentions(&mention_key(&at, graph.packs()))
             .iter()
-            .map(|(note, range)| NoteRange { note: NoteId(*note), range: *range })
+            .map(|(note, range)| NoteRange {
+                note: NoteId(*note),
+                range: *range,
+            })
             .collect(),
     )
 }

@@ -205,8 +205,17 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
                 completion::CompletionKind::Heading => CompletionItemKind::REFERENCE,
                 completion::CompletionKind::Reference => CompletionItemKind::REFERENCE,
                 completion::CompletionKind::Value => CompletionItemKind::VALUE,
+                completion::CompletionKind::Constant => CompletionItemKind::CONSTANT,
+                completion::CompletionKind::Command => CompletionItemKind::FUNCTION,
+                completion::CompletionKind::Flag => CompletionItemKind::PROPERTY,
             }),
             detail: item.detail,
+            documentation: item.documentation.map(|value| {
+                Documentation::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value,
+                })
+            }),
             filter_text: item.filter,
             sort_text: Some(format!("{i:05}")),
             text_edit: Some(CompletionTextEdit::Edit(TextEdit {
@@ -396,25 +405,53 @@ pub fn workspace_symbol(
     snap: &Snapshot,
     params: WorkspaceSymbolParams,
 ) -> Option<WorkspaceSymbolResponse> {
+    const LIMIT: usize = 200;
+    #[allow(deprecated)] // `deprecated` is a required field of the struct.
+    let symbol = |name: String, kind: SymbolKind, location: Location, container: Option<String>| {
+        SymbolInformation {
+            name,
+            kind,
+            tags: None,
+            deprecated: None,
+            location,
+            container_name: container,
+        }
+    };
     let mut res = Vec::new();
     for root in &snap.roots {
-        for symbol in outline::workspace_symbols(&root.graph, &params.query, 200) {
-            let Some(location) = location(snap, root, symbol.note, symbol.range) else {
-                continue;
-            };
-            #[allow(deprecated)] // `deprecated` is a required field of the struct.
-            res.push(SymbolInformation {
-                name: symbol.name,
-                kind: if symbol.is_title {
-                    SymbolKind::FILE
-                } else {
-                    SymbolKind::STRING
-                },
-                tags: None,
-                deprecated: None,
-                location,
-                container_name: symbol.container,
-            });
+        match &root.search {
+            // Ranked through the full-text index: fuzzy and typo tolerant, terms included.
+            Some(index) => {
+                for hit in index.symbols(&params.query, LIMIT) {
+                    let Some(id) = root.graph.by_path(&hit.path) else {
+                        continue;
+                    };
+                    let Some(location) = location(snap, root, id, hit.range) else {
+                        continue;
+                    };
+                    let kind = match hit.kind {
+                        crate::search::SymbolKind::Title => SymbolKind::FILE,
+                        crate::search::SymbolKind::Heading => SymbolKind::STRING,
+                        crate::search::SymbolKind::Term => SymbolKind::CONSTANT,
+                    };
+                    let container = (!hit.container.is_empty()).then_some(hit.container);
+                    res.push(symbol(hit.name, kind, location, container));
+                }
+            }
+            // Until the index is built: a subsequence match over titles and headings.
+            None => {
+                for found in outline::workspace_symbols(&root.graph, &params.query, LIMIT) {
+                    let Some(location) = location(snap, root, found.note, found.range) else {
+                        continue;
+                    };
+                    let kind = if found.is_title {
+                        SymbolKind::FILE
+                    } else {
+                        SymbolKind::STRING
+                    };
+                    res.push(symbol(found.name, kind, location, found.container));
+                }
+            }
         }
     }
     Some(WorkspaceSymbolResponse::Flat(res))
@@ -583,4 +620,52 @@ pub fn document_diagnostic(
             },
         },
     ))
+}
+
+/// `kbls/search` parameters.
+#[derive(serde::Deserialize)]
+pub struct SearchParams {
+    pub query: String,
+    pub limit: Option<usize>,
+}
+
+/// One `kbls/search` result.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    pub uri: Uri,
+    pub range: Range,
+    pub title: String,
+    pub heading_path: String,
+    /// Markdown, matched words in bold.
+    pub snippet: String,
+    pub score: f32,
+}
+
+pub fn search(snap: &Snapshot, params: SearchParams) -> Vec<SearchHit> {
+    let limit = params.limit.unwrap_or(20).clamp(1, 1000);
+    let mut hits: Vec<SearchHit> = snap
+        .roots
+        .iter()
+        .filter_map(|root| Some((root, root.search.as_ref()?)))
+        .flat_map(|(root, index)| {
+            index
+                .search(&params.query, limit)
+                .into_iter()
+                .filter_map(move |hit| {
+                    let id = root.graph.by_path(&hit.path)?;
+                    Some(SearchHit {
+                        uri: convert::path_to_uri(&root.path_of(&hit.path))?,
+                        range: convert::range(root.note(id), hit.range, snap.encoding),
+                        title: hit.title,
+                        heading_path: hit.heading_path,
+                        snippet: hit.snippet,
+                        score: hit.score,
+                    })
+                })
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    hits.truncate(limit);
+    hits
 }

@@ -4,6 +4,7 @@
 mod convert;
 mod handlers;
 mod publish;
+mod search;
 mod server;
 mod state;
 mod transport;
@@ -32,6 +33,7 @@ pub fn run_stdio() -> std::process::ExitCode {
                 transport::MALFORMED_METHOD,
                 server::Backend::malformed_message,
             )
+            .custom_method("kbls/search", server::Backend::search)
             .finish();
         let service_state = service.inner().shutdown_requested.clone();
         let (guarded, server_input) = tokio::io::duplex(1 << 16);

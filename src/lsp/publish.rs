@@ -31,6 +31,9 @@ pub fn schedule_now(client: Client, state: Arc<Mutex<State>>) {
 }
 
 async fn flush(client: Client, state: Arc<Mutex<State>>) {
+    // The full-text index catches up off the typing path, alongside the diagnostics.
+    let search_state = state.clone();
+    tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
     let (snap, pending) = {
         let mut state = state.lock();
         (state.snapshot(), std::mem::take(&mut state.pending))

@@ -72,6 +72,11 @@ impl Backend {
         publish::schedule(self.client.clone(), self.state.clone());
     }
 
+    pub async fn search(&self, params: handlers::SearchParams) -> Result<Vec<handlers::SearchHit>> {
+        self.run("kbls/search", move |snap| handlers::search(&snap, params))
+            .await
+    }
+
     pub async fn malformed_message(&self, params: serde_json::Value) {
         let reason = params["reason"]
             .as_str()
@@ -131,6 +136,7 @@ impl Backend {
                         }
                         state.lock().install_index(idx, graph, unreadable);
                         read_history(&state, idx).await;
+                        build_search_index(&state, idx);
                     }
                     Ok(Err(err)) => {
                         client
@@ -162,6 +168,23 @@ impl Backend {
     fn open_path(&self, uri: &Uri) -> Option<PathBuf> {
         convert::uri_to_path(uri)
     }
+}
+
+/// Builds root `idx`'s full-text index in the background (it takes seconds on a large corpus).
+fn build_search_index(state: &Arc<Mutex<State>>, idx: usize) {
+    let (search, graph) = {
+        let state = state.lock();
+        (
+            state.roots[idx].search.clone(),
+            state.roots[idx].graph.clone(),
+        )
+    };
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        super::search::build(&search, &graph);
+        // Notes edited while it was built.
+        super::search::refresh(&state);
+    });
 }
 
 /// Reads the git history of root `idx` off the async workers and requeues its diagnostics.

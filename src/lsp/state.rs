@@ -2,13 +2,16 @@
 //! here, synchronously and in arrival order, before the handler awaits anything. Requests work
 //! on a [`Snapshot`] (cheap `Arc` clones) and never hold the lock while computing.
 
+use super::search::RootSearch;
 use crate::config::Config;
 use crate::graph::{Graph, Note, NoteId};
 use crate::history::History;
 use crate::ide::diagnostics::DiagnosticsConfig;
 use crate::load::{self, Unreadable};
+use crate::search::SearchSnapshot;
 use crate::text::WideEncoding;
 use chrono::NaiveDate;
+use parking_lot::Mutex;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,6 +29,8 @@ pub struct Root {
     pub indexed: bool,
     /// Git history of the root, once read (`None` outside a repository or before it is read).
     pub history: Option<Arc<History>>,
+    /// The full-text index, behind its own lock so commits never hold up edits.
+    pub search: Arc<Mutex<RootSearch>>,
 }
 
 /// An open document: the editor's text, which wins over the disk.
@@ -107,6 +112,8 @@ pub struct RootSnapshot {
     pub graph: Arc<Graph>,
     pub cfg: Arc<DiagnosticsConfig>,
     pub unreadable: Vec<Unreadable>,
+    /// `None` until the full-text index is built.
+    pub search: Option<SearchSnapshot>,
 }
 
 impl State {
@@ -167,6 +174,7 @@ impl State {
                             .collect(),
                     }),
                     unreadable: root.unreadable.clone(),
+                    search: root.search.lock().snapshot(),
                 })
                 .collect(),
             encoding: self.encoding,
@@ -203,6 +211,7 @@ impl State {
             unreadable: Vec::new(),
             indexed: false,
             history: None,
+            search: Arc::default(),
         });
         self.roots.len() - 1
     }
@@ -214,6 +223,7 @@ impl State {
         let graph = Arc::make_mut(&mut self.roots[root].graph);
         let affected = graph.update(rel, text, &options);
         self.roots[root].unreadable.retain(|u| u.path != rel);
+        self.roots[root].search.lock().mark_changed(rel);
         self.queue(root, affected);
     }
 
@@ -221,6 +231,7 @@ impl State {
         let graph = Arc::make_mut(&mut self.roots[root].graph);
         let affected = graph.remove(rel);
         self.roots[root].unreadable.retain(|u| u.path != rel);
+        self.roots[root].search.lock().mark_changed(rel);
         self.queue(root, affected);
     }
 

@@ -200,10 +200,14 @@ fn exact_identifiers() {
 
 #[test]
 fn typos_still_find_the_note() {
-    check_search("kubernets", 2, expect![[r#"
+    check_search(
+        "kubernets",
+        2,
+        expect![[r#"
         gpu/dcgm-monitoring.md:43 GPU Monitoring with NVIDIA DCGM > Kubernetes Integration
         README.md:7 Notes > Cloud Native: Kubernetes
-    "#]]);
+    "#]],
+    );
     check_search(
         "pagedattenton",
         3,

@@ -312,6 +312,7 @@ fn symbols_folding_links_code_actions_and_lenses() {
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     assert_eq!(children, ["Intro Section", "Other"]);
+    search_when_ready(&mut client, "intro");
     let workspace = client.request("workspace/symbol", json!({"query": "intro"}));
     assert_eq!(workspace[0]["name"], "Intro Section");
     let folds = client.request("textDocument/foldingRange", doc.clone());
@@ -448,5 +449,125 @@ fn editing_a_note_whose_date_is_not_today_gets_a_hint_with_a_fix() {
         .find(|a| a["title"] == "Set date to today (2026-11-28)")
         .expect("set-to-today action");
     assert_eq!(fix["edit"]["changes"][&uri][0]["newText"], "2026-11-28");
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// Waits until the server's full-text index answers `query` (it is built in the background).
+fn search_when_ready(client: &mut LspClient, query: &str) -> Vec<Value> {
+    for _ in 0..400 {
+        let hits = client.request("kbls/search", json!({"query": query, "limit": 5}));
+        if let Some(hits) = hits.as_array().filter(|h| !h.is_empty()) {
+            return hits.clone();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("no search results for {query:?}");
+}
+
+#[test]
+fn search_requests_and_workspace_symbols_go_through_the_index_and_follow_edits() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    let hits = search_when_ready(&mut client, "beta text");
+    assert_eq!(hits[0]["uri"], client.uri("b/beta.md"));
+    assert_eq!(hits[0]["headingPath"], "Beta > Intro Section");
+    assert_eq!(
+        hits[0]["range"]["start"],
+        json!({"line": 2, "character": 0})
+    );
+    assert!(
+        hits[0]["snippet"].as_str().unwrap().contains("**Beta**"),
+        "{}",
+        hits[0]
+    );
+    // A typo still finds it.
+    let typo = client.request("kbls/search", json!({"query": "gamma"}));
+    assert_eq!(typo[0]["uri"], client.uri("c.md"));
+    // An edit is searchable after the debounce.
+    client.open("c.md");
+    client.notify("textDocument/didChange", json!({"textDocument": {"uri": client.uri("c.md"), "version": 2}, "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "Zeppelin airships.\n"}]}));
+    let found = search_when_ready(&mut client, "zeppelin");
+    assert_eq!(found[0]["uri"], client.uri("c.md"));
+    let symbols = client.request("workspace/symbol", json!({"query": "intro sectoin"}));
+    assert_eq!(symbols[0]["name"], "Intro Section", "{symbols}");
+    assert_eq!(client.shutdown(), 0);
+}
+
+const GPU_NOTES: &[(&str, &str)] = &[
+    ("gpu/metrics.md", "# GPU Metrics\n\n| Metric | DCGM Field Name | Description |\n|---|---|---|\n| GPU Utilization | `DCGM_FI_DEV_GPU_UTIL` | How busy the GPU is |\n\n- **Xid**: an error report from the NVIDIA driver.\n\nWatch DCGM_FI_DEV_GPU_UTILZ and DCGM_FI_DEV_GPU_T\n\n```bash\nkubectl get pods --sort-by=.metadata.name -o wide\nkubectl get pods --sort\n```\n"),
+    ("ops/runbook.md", "# Runbook\n\nCheck every Xid in the logs; `DCGM_FI_DEV_GPU_UTIL` near zero means idle.\n"),
+];
+
+#[test]
+fn terms_hover_definition_references_completion_and_fixes() {
+    let dir = corpus(GPU_NOTES);
+    let mut client = start(dir.path());
+    let diagnostics = client.diagnostics_for("gpu/metrics.md", |d| !d.is_empty());
+    assert_eq!(
+        codes(&diagnostics),
+        [
+            "unknown-dcgm-field",
+            "unknown-dcgm-field",
+            "unknown-kubectl-flag"
+        ],
+        "{diagnostics:?}"
+    );
+    client.open("gpu/metrics.md");
+    // Hover on the DCGM field in the runbook: the notes' definition, the pack entry, mentions.
+    let hover = client.request("textDocument/hover", client.at("ops/runbook.md", 2, 40));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("In your notes") && text.contains("GPU Utilization"),
+        "{text}"
+    );
+    assert!(text.contains("Mentioned in 2 notes"), "{text}");
+    // A kubectl flag, command-aware.
+    let flag = client.request("textDocument/hover", client.at("gpu/metrics.md", 11, 20));
+    assert!(
+        flag["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("--sort-by"),
+        "{flag}"
+    );
+    // Definition of a note-defined term from its mention.
+    let def = client.request(
+        "textDocument/definition",
+        client.at("ops/runbook.md", 2, 13),
+    );
+    assert_eq!(def[0]["targetUri"], client.uri("gpu/metrics.md"));
+    assert_eq!(def[0]["targetSelectionRange"]["start"]["line"], 6);
+    let refs = client.request("textDocument/references", json!({"textDocument": {"uri": client.uri("ops/runbook.md")}, "position": {"line": 2, "character": 40}, "context": {"includeDeclaration": true}}));
+    assert_eq!(refs.as_array().unwrap().len(), 2, "{refs}");
+    // Completion of DCGM names and of flags for the command at hand.
+    let dcgm = client.request(
+        "textDocument/completion",
+        client.at("gpu/metrics.md", 8, 49),
+    );
+    let labels: Vec<&str> = dcgm["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"DCGM_FI_DEV_GPU_TEMP"), "{labels:?}");
+    let flags = client.request(
+        "textDocument/completion",
+        client.at("gpu/metrics.md", 12, 22),
+    );
+    let labels: Vec<&str> = flags["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.iter().any(|l| l.contains("--sort-by")), "{labels:?}");
+    // The quick fix for the misspelled field.
+    let wrong = diagnostics
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("UTILZ"))
+        .unwrap();
+    let actions = client.request("textDocument/codeAction", json!({"textDocument": {"uri": client.uri("gpu/metrics.md")}, "range": wrong["range"], "context": {"diagnostics": [wrong]}}));
+    assert_eq!(actions[0]["title"], "Change to `DCGM_FI_DEV_GPU_UTIL`");
     assert_eq!(client.shutdown(), 0);
 }
