@@ -6,7 +6,7 @@
 //! - [`terms`]: term packs, definitions, kubectl command lines and term findings.
 //! - [`graph`]: the corpus as a cross-reference graph.
 //! - [`search`]: the full-text index of sections, titles and terms.
-//! - [`config`]: `kbls.toml`.
+//! - [`config`] reads `kbls.toml`.
 //! - [`ide`]: the features, in byte offsets, shared by the CLI and the server.
 //! - [`load`] and [`history`]: the corpus and its git history, read from disk.
 //! - [`cli`] and [`lsp`]: the two front ends.
