@@ -3,6 +3,7 @@
 
 use crate::ide::diagnostics::{Code, Severity};
 use crate::syntax::ParseOptions;
+use crate::terms::BuiltinPack;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -24,6 +25,26 @@ pub struct Config {
     pub date_grace_days: u32,
     /// Staleness thresholds for some folders or tags, first match wins over `stale_after_days`.
     pub staleness: Vec<StalenessRule>,
+    /// `[terms]`: which term packs are in use.
+    pub terms: TermsConfig,
+}
+
+/// `[terms] packs = ["ops-terms.tsv"]`, `builtin = ["dcgm", "kubectl"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermsConfig {
+    /// The user's packs, paths relative to the corpus root.
+    pub packs: Vec<String>,
+    /// The shipped packs in use (all of them unless the config names fewer).
+    pub builtin: Vec<BuiltinPack>,
+}
+
+impl Default for TermsConfig {
+    fn default() -> Self {
+        TermsConfig {
+            packs: Vec::new(),
+            builtin: BuiltinPack::ALL.to_vec(),
+        }
+    }
 }
 
 /// `[[staleness]]`: notes under `path` (a glob) or tagged `tag` go stale after `after_days`.
@@ -55,6 +76,7 @@ impl Default for Config {
             rules: HashMap::new(),
             date_grace_days: 1,
             staleness: Vec::new(),
+            terms: TermsConfig::default(),
         }
     }
 }
@@ -124,6 +146,14 @@ struct RawConfig {
     rules: Option<toml::Spanned<HashMap<toml::Spanned<String>, toml::Spanned<String>>>>,
     date_grace_days: Option<u32>,
     staleness: Option<Vec<toml::Spanned<RawStaleness>>>,
+    terms: Option<RawTerms>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerms {
+    packs: Option<Vec<String>>,
+    builtin: Option<toml::Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +219,21 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
             tag: rule.tag,
             after_days: rule.after_days,
         });
+    }
+    if let Some(terms) = raw.terms {
+        config.terms.packs = terms.packs.unwrap_or_default();
+        if let Some(builtin) = terms.builtin {
+            let location = format_location(text, builtin.span().start);
+            config.terms.builtin = builtin
+                .into_inner()
+                .iter()
+                .map(|name| {
+                    BuiltinPack::from_name(name).ok_or_else(|| {
+                        format!("{file}{location}: [terms] unknown shipped pack `{name}` (expected \"dcgm\" or \"kubectl\")")
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        }
     }
     if let Some(rules) = raw.rules {
         for (code, level) in rules.into_inner() {
@@ -256,6 +301,19 @@ mod tests {
             err,
             "kbls.toml:1:1: [[staleness]] needs a `path` or a `tag`"
         );
+    }
+
+    #[test]
+    fn terms_packs() {
+        let config = parse(
+            "[terms]\npacks = [\"ops.tsv\"]\nbuiltin = [\"dcgm\"]\n",
+            "kbls.toml",
+        )
+        .unwrap();
+        assert_eq!(config.terms.packs, ["ops.tsv"]);
+        assert_eq!(config.terms.builtin, [BuiltinPack::Dcgm]);
+        let err = parse("[terms]\nbuiltin = [\"helm\"]\n", "kbls.toml").unwrap_err();
+        assert_eq!(err, "kbls.toml:2:11: [terms] unknown shipped pack `helm` (expected \"dcgm\" or \"kubectl\")");
     }
 
     #[test]

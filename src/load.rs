@@ -76,6 +76,29 @@ pub fn is_note_path(path: &Path) -> bool {
         .is_some_and(|ext| NOTE_EXTENSIONS.contains(&ext))
 }
 
+/// The term packs `config` names: the shipped ones it keeps and the user's packs (paths relative
+/// to `root`). A pack that can't be read or parsed is an error naming the file and line.
+pub fn load_packs(root: &Path, config: &Config) -> anyhow::Result<Arc<crate::terms::Packs>> {
+    if config.terms.packs.is_empty()
+        && config.terms.builtin.len() == crate::terms::BuiltinPack::ALL.len()
+    {
+        return Ok(crate::terms::Packs::builtin_shared());
+    }
+    let mut user = Vec::new();
+    for rel in &config.terms.packs {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read term pack {}", path.display()))?;
+        let pack = crate::terms::parse_pack(&text)
+            .map_err(|err| anyhow::anyhow!("{}:{}: {}", path.display(), err.line, err.message))?;
+        user.push(pack);
+    }
+    Ok(Arc::new(crate::terms::Packs::new(
+        &config.terms.builtin,
+        user,
+    )))
+}
+
 /// Walks `root` and reads every note in parallel.
 pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus> {
     let mut overrides = ignore::overrides::OverrideBuilder::new(root);

@@ -122,7 +122,9 @@ fn check_root(
             history.too_shallow.len()
         );
     }
-    let graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+    let packs = load::load_packs(root, &config)?;
+    let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+    graph.set_packs(packs);
     let mut cfg = DiagnosticsConfig::new(config, today);
     cfg.history = history.map(Arc::new);
     let mut notes: Vec<_> = graph

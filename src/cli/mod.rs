@@ -4,6 +4,7 @@
 mod check;
 mod render;
 mod search;
+mod terms;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,6 +27,9 @@ enum Command {
     Check(CheckArgs),
     /// Search the notes (full text, ranked, typo tolerant).
     Search(SearchArgs),
+    /// Look a term up (DCGM field, kubectl command or flag, a term the notes define), or list
+    /// the terms the notes define.
+    Terms(TermsArgs),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for clients that pass it; stdio is the only transport.
@@ -83,6 +87,18 @@ pub struct SearchArgs {
     quiet: bool,
 }
 
+#[derive(clap::Args)]
+pub struct TermsArgs {
+    /// `DCGM_FI_DEV_GPU_UTIL`, `kubectl auth can-i`, `kubectl get --sort-by`, `--tail`, or a term
+    /// from the notes; without it, every term the notes define.
+    query: Option<String>,
+    /// The corpus whose notes define terms; default: the current folder.
+    #[arg(long)]
+    path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -111,6 +127,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Search(args) => search::run(args),
+        Command::Terms(args) => terms::run(args),
         Command::Lsp { stdio: _ } => crate::lsp::run_stdio(),
     }
 }

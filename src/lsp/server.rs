@@ -119,32 +119,51 @@ impl Backend {
                     let root = &state.roots[idx];
                     (root.dir.clone(), state.config(root))
                 };
-                let loaded = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                    let corpus = load::load_corpus(&dir, &config)?;
-                    let count = corpus.notes.len();
-                    let graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
-                    Ok((graph, corpus.unreadable, count))
+                // Read the notes, say how many, then parse them: both off the async workers.
+                let read = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                    let packs = load::load_packs(&dir, &config)?;
+                    Ok((load::load_corpus(&dir, &config)?, packs, config))
                 })
                 .await;
-                match loaded {
-                    Ok(Ok((graph, unreadable, count))) => {
-                        total += count;
-                        if let Some(progress) = &progress {
-                            progress
-                                .report(format!("Indexing {} notes", group_thousands(total)))
-                                .await;
-                        }
-                        state.lock().install_index(idx, graph, unreadable);
-                        read_history(&state, idx).await;
-                        build_search_index(&state, idx);
-                    }
+                let (corpus, packs, config) = match read {
+                    Ok(Ok(read)) => read,
                     Ok(Err(err)) => {
                         client
                             .show_message(
                                 MessageType::ERROR,
                                 format!("kbls: cannot index: {err:#}"),
                             )
-                            .await
+                            .await;
+                        continue;
+                    }
+                    Err(err) => {
+                        client
+                            .log_message(
+                                MessageType::ERROR,
+                                format!("kbls: indexing panicked: {err}"),
+                            )
+                            .await;
+                        continue;
+                    }
+                };
+                total += corpus.notes.len();
+                if let Some(progress) = &progress {
+                    progress
+                        .report(format!("Indexing {} notes", group_thousands(total)))
+                        .await;
+                }
+                let built = tokio::task::spawn_blocking(move || {
+                    let mut graph =
+                        Graph::build(corpus.notes, corpus.files, &config.parse_options());
+                    graph.set_packs(packs);
+                    (graph, corpus.unreadable)
+                })
+                .await;
+                match built {
+                    Ok((graph, unreadable)) => {
+                        state.lock().install_index(idx, graph, unreadable);
+                        read_history(&state, idx).await;
+                        build_search_index(&state, idx);
                     }
                     Err(err) => {
                         client

@@ -1,0 +1,219 @@
+//! `kbls terms [QUERY]`: look a term up (the notes' definitions, then the packs), or list the
+//! terms the notes define.
+
+use super::{Format, TermsArgs};
+use crate::graph::Graph;
+use crate::load;
+use crate::terms::{self, DefLocation, DefSite, TermAt, TermAtKind};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub(super) fn run(args: TermsArgs) -> ExitCode {
+    match terms(&args) {
+        Ok((out, found)) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::from(2);
+            }
+            ExitCode::from(u8::from(!found))
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "kbls: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The rendered output and whether anything was found.
+fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
+    anyhow::ensure!(
+        matches!(args.format, Format::Human | Format::Json),
+        "kbls terms supports --format human or json"
+    );
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
+    let root = load::find_root(&path);
+    let config = load::load_config(&root, None)?;
+    let packs = load::load_packs(&root, &config)?;
+    let corpus = load::load_corpus(&root, &config)?;
+    let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+    graph.set_packs(packs);
+    let line_of = |site: &DefSite<'_>| {
+        graph.by_path(site.path).map_or(1, |id| {
+            graph
+                .note(id)
+                .line_index
+                .line_of(site.def.term_range.start as usize)
+                + 1
+        })
+    };
+    match &args.query {
+        Some(query) => {
+            let results = terms::lookup(query, graph.packs(), graph.terms());
+            let out = match args.format {
+                Format::Json => {
+                    let results: Vec<JsonResult> = results
+                        .iter()
+                        .map(|r| {
+                            JsonResult::new(&r.target, graph.packs(), &r.definitions, &line_of)
+                        })
+                        .collect();
+                    to_json(&JsonLookup {
+                        version: 1,
+                        query,
+                        results,
+                    })
+                }
+                _ => results
+                    .iter()
+                    .map(|r| {
+                        let lines: Vec<u32> = r.definitions.iter().map(&line_of).collect();
+                        let defs: Vec<DefLocation<'_>> = r
+                            .definitions
+                            .iter()
+                            .zip(&lines)
+                            .map(|(site, line)| DefLocation {
+                                path: site.path,
+                                line: *line,
+                                def: site.def,
+                            })
+                            .collect();
+                        terms::hover_markdown(&r.target, graph.packs(), &defs, None) + "\n"
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            };
+            Ok((out, !results.is_empty()))
+        }
+        None => {
+            let all = graph.terms().all_definitions();
+            let out = match args.format {
+                Format::Json => {
+                    let terms: Vec<JsonDefinition> = all
+                        .iter()
+                        .map(|site| JsonDefinition::new(site, line_of(site)))
+                        .collect();
+                    to_json(&JsonList { version: 1, terms })
+                }
+                _ => all
+                    .iter()
+                    .map(|site| {
+                        format!(
+                            "{}\t{}:{}\t{}\n",
+                            site.def.term,
+                            site.path,
+                            line_of(site),
+                            one_line(&site.def.definition, 100)
+                        )
+                    })
+                    .collect(),
+            };
+            Ok((out, !all.is_empty()))
+        }
+    }
+}
+
+fn one_line(text: &str, max_chars: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    let mut out = serde_json::to_string_pretty(value).expect("JSON of plain values");
+    out.push('\n');
+    out
+}
+
+#[derive(Serialize)]
+struct JsonLookup<'a> {
+    version: u32,
+    query: &'a str,
+    results: Vec<JsonResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonList<'a> {
+    version: u32,
+    terms: Vec<JsonDefinition<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDefinition<'a> {
+    term: &'a str,
+    aliases: &'a [String],
+    path: &'a str,
+    line: u32,
+    kind: &'static str,
+    definition: &'a str,
+}
+
+impl<'a> JsonDefinition<'a> {
+    fn new(site: &DefSite<'a>, line: u32) -> JsonDefinition<'a> {
+        JsonDefinition {
+            term: &site.def.term,
+            aliases: &site.def.aliases,
+            path: site.path,
+            line,
+            kind: site.def.kind.as_str(),
+            definition: &site.def.definition,
+        }
+    }
+}
+
+/// One lookup result: what it is, the notes' definitions, and the pack entry.
+#[derive(Serialize)]
+struct JsonResult<'a> {
+    kind: &'static str,
+    name: String,
+    definitions: Vec<JsonDefinition<'a>>,
+    /// The pack entry, when a pack has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pack: Option<serde_json::Value>,
+}
+
+impl<'a> JsonResult<'a> {
+    fn new(
+        target: &TermAt,
+        packs: &terms::Packs,
+        defs: &[DefSite<'a>],
+        line_of: &dyn Fn(&DefSite<'_>) -> u32,
+    ) -> JsonResult<'a> {
+        let (kind, pack) = match &target.kind {
+            TermAtKind::Dcgm { name } => (
+                "dcgm-field",
+                packs.dcgm_field(name).map(|f| {
+                    serde_json::json!({"id": f.id, "type": f.value_type, "unit": f.unit, "status": f.status.as_str(), "description": f.description})
+                }),
+            ),
+            TermAtKind::KubectlCommand { path } => (
+                "kubectl-command",
+                packs.kubectl_command(path).map(|c| serde_json::json!({"synopsis": c.synopsis, "usage": c.usage, "description": c.description})),
+            ),
+            TermAtKind::KubectlFlag { command, flag } => (
+                "kubectl-flag",
+                packs.flag(command, flag).map(|f| {
+                    serde_json::json!({"command": command, "long": f.long, "short": f.short.map(String::from), "type": f.value_type.as_str(), "default": f.default, "description": f.description})
+                }),
+            ),
+            TermAtKind::Term { .. } => ("term", None),
+        };
+        JsonResult {
+            kind,
+            name: target.name().to_string(),
+            definitions: defs
+                .iter()
+                .map(|site| JsonDefinition::new(site, line_of(site)))
+                .collect(),
+            pack,
+        }
+    }
+}
