@@ -166,7 +166,7 @@ fn config_error_unknown_key() {
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
     expect![[r#"
-        kbls: fixtures/config-errors/unknown-key/kbls.toml:1:1: unknown field `stale_after_dayz`, expected one of `stale_after_days`, `date_label`, `date_keys`, `exclude`, `wikilinks`, `max_file_size`, `rules`, `date_grace_days`, `staleness`
+        kbls: fixtures/config-errors/unknown-key/kbls.toml:1:1: unknown field `stale_after_dayz`, expected one of `stale_after_days`, `date_label`, `date_keys`, `exclude`, `wikilinks`, `max_file_size`, `rules`, `date_grace_days`, `staleness`, `terms`
     "#]]
     .assert_eq(&run.stderr);
 }

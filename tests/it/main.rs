@@ -4,5 +4,6 @@ mod check_cli;
 mod git;
 mod lsp;
 mod lsp_client;
+mod search_cli;
 mod support;
 mod tidy;
