@@ -250,12 +250,22 @@ impl LanguageServer for Backend {
         } else {
             WideEncoding::Utf16
         };
+        // Open documents' diagnostics are pulled only from clients that can also be told to pull
+        // again (`workspace/diagnostic/refresh`) when another note's change affects them;
+        // everything else is pushed.
         let pull = params
             .capabilities
             .text_document
             .as_ref()
             .and_then(|t| t.diagnostic.as_ref())
-            .is_some();
+            .is_some()
+            && params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
         self.work_done_progress.store(
             params
                 .capabilities
@@ -353,6 +363,7 @@ impl LanguageServer for Backend {
         let Some(path) = self.open_path(&params.text_document.uri) else {
             return;
         };
+        let uri = params.text_document.uri.clone();
         let new_root = {
             let mut state = self.state.lock();
             let text = params.text_document.text;
@@ -378,6 +389,10 @@ impl LanguageServer for Backend {
         };
         if let Some(root) = new_root {
             self.index_in_background(vec![root]);
+        }
+        if self.state.lock().pull_diagnostics {
+            // The client pulls an open document's diagnostics; drop what was pushed for it.
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
         self.schedule_diagnostics();
     }

@@ -571,3 +571,36 @@ fn terms_hover_definition_references_completion_and_fixes() {
     assert_eq!(actions[0]["title"], "Change to `DCGM_FI_DEV_GPU_UTIL`");
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn clients_that_pull_get_open_documents_by_pull_and_the_rest_pushed() {
+    let dir = corpus(NOTES);
+    let capabilities = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}, "workspace": {"diagnostics": {"refreshSupport": true}}});
+    let (mut client, init) = LspClient::start(dir.path(), capabilities, Value::Null);
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        true
+    );
+    // Not open: pushed.
+    client.diagnostics_for("a.md", |d| !d.is_empty());
+    client.open("a.md");
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": client.uri("a.md")}}),
+    );
+    assert_eq!(report["kind"], "full");
+    assert_eq!(codes(report["items"].as_array().unwrap()), ["broken-link"]);
+    // A change elsewhere that affects an open note asks the client to pull again.
+    std::fs::write(dir.path().join("gone.md"), "# Back\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": client.uri("gone.md"), "type": 1}]}),
+    );
+    client.wait_for(|m| m["method"] == "workspace/diagnostic/refresh");
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": client.uri("a.md")}}),
+    );
+    assert!(report["items"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(client.shutdown(), 0);
+}

@@ -304,7 +304,11 @@ check('completion after ]( offers note paths', function()
   bufnr = open(link.source)
   local last = vim.api.nvim_buf_line_count(bufnr)
   vim.api.nvim_buf_set_lines(bufnr, last, last, false, { '', 'See [x](' })
-  local params = position_params(client, last + 1, #'See [x](')
+  -- Past the end of the line, as in insert mode: the normal-mode cursor can't go there.
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = last + 1, character = #'See [x](' },
+  }
   params.context = { triggerKind = 1 } -- invoked
   local function has_md_path(res)
     for _, item in ipairs(completion_items(res)) do
