@@ -249,20 +249,22 @@ fn path_or_anchor(
             incomplete: false,
         };
     }
-    let mut candidates: Vec<(String, Option<String>)> = graph
+    let mut candidates: Vec<Candidate<'_>> = graph
         .notes()
         .filter(|(other, _)| *other != id)
-        .map(|(_, n)| {
-            (
-                relative_path(note.dir(), &n.path),
-                Some(n.title().to_string()),
-            )
+        .map(|(_, n)| Candidate {
+            path: &n.path,
+            title: Some(n.title()),
         })
         .collect();
     if is_image {
-        candidates.extend(graph.files().map(|f| (relative_path(note.dir(), f), None)));
+        candidates.extend(graph.files().map(|path| Candidate { path, title: None }));
     }
-    let (candidates, incomplete) = cap(candidates, typed);
+    let (candidates, incomplete) = rank(candidates, typed, note.dir());
+    let candidates: Vec<(String, Option<String>)> = candidates
+        .into_iter()
+        .map(|c| (relative_path(note.dir(), c.path), c.title.map(String::from)))
+        .collect();
     let items = candidates
         .into_iter()
         .map(|(path, title)| CompletionItem {
@@ -313,14 +315,19 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
             incomplete: false,
         };
     }
-    let candidates: Vec<(String, Option<String>)> = graph
+    let candidates: Vec<Candidate<'_>> = graph
         .notes()
         .filter(|(other, _)| *other != id)
-        .map(|(_, n)| (n.stem().to_string(), Some(n.title().to_string())))
+        .map(|(_, n)| Candidate {
+            path: n.stem(),
+            title: Some(n.title()),
+        })
         .collect();
-    let (candidates, incomplete) = cap(candidates, typed);
+    // Stems have no folder: every candidate counts as near.
+    let (candidates, incomplete) = rank(candidates, typed, "");
     let items = candidates
         .into_iter()
+        .map(|c| (c.path.to_string(), c.title.map(String::from)))
         .map(|(stem, title)| CompletionItem {
             documentation: None,
             label: stem.clone(),
@@ -337,27 +344,82 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
     }
 }
 
-/// Keeps every candidate when there are few; else those whose label or title contains the typed
-/// characters in order, best first, up to [`MAX_ITEMS`].
-fn cap(
-    mut candidates: Vec<(String, Option<String>)>,
+/// A completion candidate before its label is computed: a corpus path and a title.
+#[derive(Clone, Copy)]
+struct Candidate<'a> {
+    path: &'a str,
+    title: Option<&'a str>,
+}
+
+/// Keeps every candidate when there are few. Otherwise only those whose path or title holds the
+/// typed characters in order (ASCII case ignored), the folder of the note being edited first,
+/// best [`MAX_ITEMS`] of them; nothing is allocated per candidate, so every note of a large
+/// corpus can be a candidate on each keystroke.
+fn rank<'a>(
+    mut candidates: Vec<Candidate<'a>>,
     typed: &str,
-) -> (Vec<(String, Option<String>)>, bool) {
-    candidates.sort();
+    from_dir: &str,
+) -> (Vec<Candidate<'a>>, bool) {
     if candidates.len() <= MAX_ITEMS {
+        candidates.sort_by(|a, b| a.path.cmp(b.path));
         return (candidates, false);
     }
-    let typed = typed.to_lowercase();
-    let mut scored: Vec<(usize, (String, Option<String>))> = candidates
+    // Typed text is a relative path: match what follows its `../` and `./` steps.
+    let mut wanted = typed;
+    while let Some(rest) = wanted
+        .strip_prefix("../")
+        .or_else(|| wanted.strip_prefix("./"))
+    {
+        wanted = rest;
+    }
+    let wanted = wanted.to_ascii_lowercase();
+    let in_dir = |path: &str| crate::graph::parent_dir(path) == from_dir;
+    let mut scored: Vec<(usize, Candidate<'a>)> = candidates
         .into_iter()
         .filter_map(|c| {
-            let haystack = format!("{} {}", c.0, c.1.as_deref().unwrap_or_default()).to_lowercase();
-            subsequence_score(&haystack, &typed).map(|s| (s, c))
+            let score = subsequence_score_ascii(c.path, &wanted).or_else(|| {
+                c.title
+                    .and_then(|t| subsequence_score_ascii(t, &wanted))
+                    .map(|s| s + 200)
+            })?;
+            Some((score + if in_dir(c.path) { 0 } else { 1000 }, c))
         })
         .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    scored.truncate(MAX_ITEMS);
+    let order = |a: &(usize, Candidate<'_>), b: &(usize, Candidate<'_>)| {
+        a.0.cmp(&b.0).then_with(|| a.1.path.cmp(b.1.path))
+    };
+    if scored.len() > MAX_ITEMS {
+        scored.select_nth_unstable_by(MAX_ITEMS, order);
+        scored.truncate(MAX_ITEMS);
+    }
+    scored.sort_by(order);
     (scored.into_iter().map(|(_, c)| c).collect(), true)
+}
+
+/// [`subsequence_score`] ignoring ASCII case, without allocating; `needle` is lowercase.
+fn subsequence_score_ascii(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, want) = (haystack.as_bytes(), needle.as_bytes());
+    if want.is_empty() {
+        return Some(0);
+    }
+    if let Some(pos) = hay
+        .windows(want.len())
+        .position(|w| w.eq_ignore_ascii_case(want))
+    {
+        return Some(pos.min(50));
+    }
+    let mut next = 0;
+    let mut first = None;
+    for (i, b) in hay.iter().enumerate() {
+        if b.to_ascii_lowercase() == want[next] {
+            first.get_or_insert(i);
+            next += 1;
+            if next == want.len() {
+                return Some(100 + i - first.unwrap_or(0));
+            }
+        }
+    }
+    None
 }
 
 /// Lower is better: the span over which `needle`'s characters appear in order, `None` if they don't.
@@ -386,4 +448,49 @@ pub(crate) fn subsequence_score(haystack: &str, needle: &str) -> Option<usize> {
 /// Paths with spaces need `<...>` or `%20` in a link; kbls writes `%20`.
 fn encode_path(path: &str) -> String {
     path.replace(' ', "%20")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ParseOptions;
+    use std::sync::Arc;
+
+    #[test]
+    fn large_corpora_send_the_best_matches_first_and_say_there_are_more() {
+        let mut notes: Vec<(String, Arc<str>)> = (0..300)
+            .map(|i| {
+                (
+                    format!("{}/note-{i:03}.md", ["a", "b"][i % 2]),
+                    Arc::from(format!("# Note {i}\n").as_str()),
+                )
+            })
+            .collect();
+        notes.push((
+            "b/kubernetes-dns.md".into(),
+            Arc::from("# DNS in Kubernetes\n"),
+        ));
+        notes.push((
+            "a/here.md".into(),
+            Arc::from("# Here\n\n[x](../b/kdns\n[y](\n"),
+        ));
+        let graph = crate::graph::Graph::build(notes, Vec::new(), &ParseOptions::default());
+        let id = graph.by_path("a/here.md").unwrap();
+        let text = &graph.note(id).text;
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let typed = complete(
+            &graph,
+            id,
+            text.find("kdns").unwrap() + 4,
+            today,
+            "Last updated",
+        )
+        .unwrap();
+        assert!(typed.incomplete);
+        assert_eq!(typed.items[0].label, "../b/kubernetes-dns.md");
+        let empty = complete(&graph, id, text.len() - 1, today, "Last updated").unwrap();
+        assert_eq!(empty.items.len(), MAX_ITEMS);
+        // Notes of the same folder come first.
+        assert_eq!(empty.items[0].label, "note-000.md");
+    }
 }

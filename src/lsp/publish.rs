@@ -7,6 +7,7 @@ use super::state::{Snapshot, State};
 use crate::graph::NoteId;
 use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic as KblsDiagnostic, Severity};
 use parking_lot::Mutex;
+use rayon::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::ls_types::*;
@@ -43,24 +44,32 @@ async fn flush(client: Client, state: Arc<Mutex<State>>) {
     }
     let pull = snap.pull_diagnostics;
     let computed = tokio::task::spawn_blocking(move || {
-        let mut out = Vec::new();
-        for (root_idx, id) in pending {
-            let Some(root) = snap.roots.get(root_idx) else {
-                continue;
-            };
-            let Some(note) = root.graph.get(id) else {
-                continue;
-            };
-            let path = root.path_of(&note.path);
-            // Open documents are pulled by clients that support it.
-            if pull && snap.open.contains(&path) {
-                continue;
-            }
-            let Some(uri) = convert::path_to_uri(&path) else {
-                continue;
-            };
-            out.push((uri, to_lsp_diagnostics(&snap, root_idx, id)));
-        }
+        // Open documents first, so what the user looks at updates first; then the rest, in
+        // parallel.
+        let mut pending: Vec<(usize, NoteId)> = pending.into_iter().collect();
+        let is_open = |&(root_idx, id): &(usize, NoteId)| {
+            let root = &snap.roots[root_idx];
+            root.graph
+                .get(id)
+                .is_some_and(|note| snap.open.contains(&root.path_of(&note.path)))
+        };
+        pending.sort_by_key(|item| !is_open(item));
+        let mut out: Vec<(Uri, Vec<Diagnostic>)> = pending
+            .par_iter()
+            .filter_map(|&(root_idx, id)| {
+                let root = snap.roots.get(root_idx)?;
+                let note = root.graph.get(id)?;
+                let path = root.path_of(&note.path);
+                // Open documents are pulled by clients that support it.
+                if pull && snap.open.contains(&path) {
+                    return None;
+                }
+                Some((
+                    convert::path_to_uri(&path)?,
+                    to_lsp_diagnostics(&snap, root_idx, id),
+                ))
+            })
+            .collect();
         for root in &snap.roots {
             for file in &root.unreadable {
                 if let (Some(uri), Some(severity)) = (
