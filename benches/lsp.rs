@@ -54,14 +54,22 @@ fn main() {
         "# Hub\n\n## Hub Heading\n\nLinked from a thousand notes.\n\nLast updated: 2026-11-01\n",
     )
     .expect("hub");
+    // A note defining terms, and a thousand notes mentioning them.
+    std::fs::write(
+        root.join("gpu.md"),
+        "# GPU\n\n| Metric | DCGM Field Name | Description |\n|---|---|---|\n| GPU Utilization | `DCGM_FI_DEV_GPU_UTIL` | How busy the GPU is |\n\n- **Xid**: an error report from the NVIDIA driver.\n\n```bash\nkubectl get pods --sort-by=.metadata.name -o wide\n```\n\nLast updated: 2026-11-01\n",
+    )
+    .expect("gpu note");
     for path in paths.iter().take(HUB_LINKS) {
         let full = root.join(path);
         let mut text = std::fs::read_to_string(&full).expect("note");
-        text.push_str("\nSee the [hub](../hub.md#hub-heading).\n");
+        text.push_str(
+            "\nSee the [hub](../hub.md#hub-heading). Watch `DCGM_FI_DEV_GPU_UTIL` and every Xid.\n",
+        );
         std::fs::write(full, text).expect("note");
     }
     assert_eq!(paths.len(), stats.notes);
-    let total_notes = paths.len() + 1;
+    let total_notes = paths.len() + 2;
     println!(
         "corpus: {total_notes} notes, {:.1} MB, {} links",
         stats.bytes as f64 / 1e6,
@@ -91,6 +99,25 @@ fn main() {
     println!(
         "index complete (all {total_notes} notes' diagnostics published): {:>8.1} ms",
         ms(indexed)
+    );
+    println!("RSS at index complete: {} MiB", rss_mib(client.pid()));
+    // The full-text index is built next, in the background; the rest is measured once it is ready.
+    loop {
+        let hits = client.request("kbls/search", json!({"query": "hub", "limit": 1}));
+        if hits.as_array().is_some_and(|h| !h.is_empty()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    println!(
+        "full-text index ready: {:>8.1} ms after start; RSS {} MiB",
+        ms(started.elapsed()),
+        rss_mib(client.pid())
+    );
+    let query = json!({"query": "hub heading thousand", "limit": 20});
+    report(
+        "kbls/search",
+        time_requests(&mut client, "kbls/search", &query),
     );
 
     // A link on a note that is open in the editor.
@@ -126,6 +153,39 @@ fn main() {
     report(
         "references (1,000 links)",
         time_requests(&mut client, "textDocument/references", &refs),
+    );
+    // Terms: the first hover builds the term index and the corpus-wide mention index.
+    client.open_text(
+        "gpu.md",
+        &std::fs::read_to_string(root.join("gpu.md")).expect("gpu note"),
+    );
+    let on_field = client.at("gpu.md", 4, 25);
+    let first = Instant::now();
+    let hover = client.request("textDocument/hover", on_field.clone());
+    println!(
+        "first term hover (builds term and mention indexes): {:>8.1} ms",
+        ms(first.elapsed())
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Mentioned in 1001 notes"),
+        "{hover}"
+    );
+    report(
+        "hover on a DCGM field",
+        time_requests(&mut client, "textDocument/hover", &on_field),
+    );
+    let on_flag = client.at("gpu.md", 9, 20);
+    report(
+        "hover on a kubectl flag",
+        time_requests(&mut client, "textDocument/hover", &on_flag),
+    );
+    let on_term = client.at("gpu.md", 6, 4);
+    report(
+        "hover on a note-defined term",
+        time_requests(&mut client, "textDocument/hover", &on_term),
     );
     // Completion with every note a candidate: an empty prefix after `](`.
     client.open_text("scratch.md", "# Scratch\n\n[x](\n");
@@ -194,17 +254,7 @@ fn main() {
         assert_eq!(edits, HUB_LINKS + 1, "rename edits");
     }
     report("rename heading (1,000 links)", rename_times);
-    let rss = std::fs::read_to_string(format!("/proc/{}/status", client.pid()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        });
-    println!(
-        "peak RSS: {} MiB",
-        rss.map_or("?".to_string(), |kib| format!("{:.1}", kib as f64 / 1024.0))
-    );
+    println!("peak RSS: {} MiB", peak_rss_mib(client.pid()));
     assert_eq!(client.shutdown(), 0);
 }
 
@@ -228,6 +278,25 @@ fn report(what: &str, mut times: Vec<Duration>) {
         ms(pick(0.95)),
         times.len()
     );
+}
+
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn rss_mib(pid: u32) -> String {
+    status_kib(pid, "VmRSS:").map_or("?".to_string(), |kib| format!("{:.1}", kib as f64 / 1024.0))
+}
+
+fn peak_rss_mib(pid: u32) -> String {
+    status_kib(pid, "VmHWM:").map_or("?".to_string(), |kib| format!("{:.1}", kib as f64 / 1024.0))
 }
 
 fn ms(d: Duration) -> f64 {

@@ -26,12 +26,8 @@ pub fn schedule(client: Client, state: Arc<Mutex<State>>) {
     });
 }
 
-/// Publishes what is queued without waiting (after indexing).
-pub fn schedule_now(client: Client, state: Arc<Mutex<State>>) {
-    tokio::spawn(flush(client, state));
-}
-
-async fn flush(client: Client, state: Arc<Mutex<State>>) {
+/// Publishes what is queued now.
+pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
     // The full-text index catches up off the typing path, alongside the diagnostics.
     let search_state = state.clone();
     tokio::task::spawn_blocking(move || super::search::refresh(&search_state));

@@ -3,7 +3,7 @@
 //! after the diagnostics debounce. Requests search a snapshot of the last commit.
 
 use super::state::State;
-use crate::graph::Graph;
+use crate::graph::{Graph, Note};
 use crate::search::{content_fingerprint, note_sections, SearchIndex, SearchSnapshot};
 use parking_lot::Mutex;
 use std::collections::BTreeSet;
@@ -60,14 +60,22 @@ pub fn refresh(state: &Mutex<State>) {
         if search.index.is_none() || search.pending.is_empty() {
             continue;
         }
-        let pending = std::mem::take(&mut search.pending);
+        // Take the changed notes and let go of the graph at once: while a snapshot of it is
+        // alive, the next edit has to copy the whole graph.
+        let changed: Vec<(String, Option<Arc<Note>>)> = std::mem::take(&mut search.pending)
+            .into_iter()
+            .map(|path| {
+                let note = graph.by_path(&path).map(|id| graph.note_arc(id));
+                (path, note)
+            })
+            .collect();
+        drop(graph);
         let Some(index) = search.index.as_mut() else {
             continue;
         };
-        for path in pending {
-            match graph.by_path(&path) {
-                Some(id) => {
-                    let note = graph.note(id);
+        for (path, note) in changed {
+            match note {
+                Some(note) => {
                     let fingerprint = content_fingerprint(&note.text);
                     if index.fingerprint(&path) != Some(fingerprint) {
                         index.replace_note(

@@ -113,6 +113,7 @@ impl Backend {
                 None
             };
             let mut total = 0;
+            let mut indexed = Vec::new();
             for idx in roots {
                 let (dir, config) = {
                     let state = state.lock();
@@ -162,8 +163,7 @@ impl Backend {
                 match built {
                     Ok((graph, unreadable)) => {
                         state.lock().install_index(idx, graph, unreadable);
-                        read_history(&state, idx).await;
-                        build_search_index(&state, idx);
+                        indexed.push(idx);
                     }
                     Err(err) => {
                         client
@@ -180,7 +180,15 @@ impl Backend {
                     .finish_with_message(format!("Indexed {} notes", group_thousands(total)))
                     .await;
             }
-            publish::schedule_now(client, state);
+            // Diagnostics first (the problems panel fills at once), then the slower extras:
+            // git history (it requeues the diagnostics it affects) and the full-text index.
+            publish::flush(client.clone(), state.clone()).await;
+            for idx in indexed {
+                if read_history(&state, idx).await {
+                    publish::schedule(client.clone(), state.clone());
+                }
+                build_search_index(&state, idx);
+            }
         });
     }
 
@@ -206,8 +214,9 @@ fn build_search_index(state: &Arc<Mutex<State>>, idx: usize) {
     });
 }
 
-/// Reads the git history of root `idx` off the async workers and requeues its diagnostics.
-async fn read_history(state: &Arc<Mutex<State>>, idx: usize) {
+/// Reads the git history of root `idx` off the async workers and requeues its diagnostics;
+/// says whether there was history to read.
+async fn read_history(state: &Arc<Mutex<State>>, idx: usize) -> bool {
     let (dir, markers) = {
         let state = state.lock();
         let config = state.config(&state.roots[idx]);
@@ -215,13 +224,30 @@ async fn read_history(state: &Arc<Mutex<State>>, idx: usize) {
         markers.extend(config.date_keys.iter().cloned());
         (state.roots[idx].dir.clone(), markers)
     };
-    if let Ok(Some(history)) =
+    let Ok(Some(history)) =
         tokio::task::spawn_blocking(move || crate::history::read(&dir, &markers)).await
-    {
-        let mut state = state.lock();
-        state.roots[idx].history = Some(Arc::new(history));
-        state.queue_all(Some(idx));
-    }
+    else {
+        return false;
+    };
+    let mut state = state.lock();
+    // Only notes git saw change after their stated date can gain an `outdated-date`.
+    let affected: Vec<crate::graph::NoteId> = state.roots[idx]
+        .graph
+        .notes()
+        .filter(|(_, note)| {
+            let stated = note.syntax.date.as_ref().and_then(|d| d.value.ok());
+            match (history.of(&note.path), stated) {
+                (crate::history::NoteHistory::Changed(change), Some(stated)) => {
+                    change.date > stated
+                }
+                _ => false,
+            }
+        })
+        .map(|(id, _)| id)
+        .collect();
+    state.roots[idx].history = Some(Arc::new(history));
+    state.queue(idx, affected);
+    true
 }
 
 /// `3412` → `3,412`.

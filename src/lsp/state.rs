@@ -235,7 +235,8 @@ impl State {
         self.queue(root, affected);
     }
 
-    fn queue(&mut self, root: usize, notes: Vec<NoteId>) {
+    /// Queues `notes` of root `root` for fresh diagnostics.
+    pub fn queue(&mut self, root: usize, notes: Vec<NoteId>) {
         self.pending.extend(notes.into_iter().map(|id| (root, id)));
         self.generation += 1;
     }

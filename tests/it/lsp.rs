@@ -604,3 +604,61 @@ fn clients_that_pull_get_open_documents_by_pull_and_the_rest_pushed() {
     assert!(report["items"].as_array().unwrap().is_empty(), "{report}");
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn rename_a_reference_label_and_files_renamed_on_disk() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.open("a.md");
+    client.diagnostics_for("a.md", |d| !d.is_empty());
+    // The label in `[ref link][lbl]` (line 3) and its definition (line 5).
+    let mut params = client.at("a.md", 3, 12);
+    params["newName"] = json!("beta-ref");
+    let edit = client.request("textDocument/rename", params);
+    let edits = edit["changes"][client.uri("a.md")].as_array().unwrap();
+    let lines: Vec<u64> = edits
+        .iter()
+        .map(|e| e["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 5]);
+    assert!(edits.iter().all(|e| e["newText"] == "beta-ref"));
+    // A note renamed outside the editor: links to the old path break, to the new one work.
+    std::fs::rename(dir.path().join("c.md"), dir.path().join("gamma.md")).unwrap();
+    client.notify(
+        "workspace/didRenameFiles",
+        json!({"files": [{"oldUri": client.uri("c.md"), "newUri": client.uri("gamma.md")}]}),
+    );
+    let refs = client.request("textDocument/references", json!({"textDocument": {"uri": client.uri("b/beta.md")}, "position": {"line": 2, "character": 5}, "context": {"includeDeclaration": false}}));
+    let from: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(from, [client.uri("a.md"), client.uri("gamma.md")]);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn several_workspace_folders_are_separate_corpora() {
+    let one = corpus(&[("a.md", "# One\n\n[x](b.md)\n")]);
+    let two = corpus(&[("b.md", "# Two\n")]);
+    let (mut client, _) = LspClient::start(one.path(), json!({}), Value::Null);
+    // A second root arrives with a note opened from it.
+    let b = std::fs::canonicalize(two.path().join("b.md")).unwrap();
+    let b_uri = format!("file://{}", b.display());
+    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": b_uri, "languageId": "markdown", "version": 1, "text": "# Two\n\n[y](../nowhere.md)\n"}}));
+    // `a.md` links to a `b.md` in its own root, which does not exist there.
+    let a = client.diagnostics_for("a.md", |d| !d.is_empty());
+    assert_eq!(codes(&a), ["broken-link"]);
+    let b_diagnostics = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == b_uri.as_str()
+            && !m["params"]["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(
+        b_diagnostics["params"]["diagnostics"][0]["code"],
+        "link-outside-root"
+    );
+    assert_eq!(client.shutdown(), 0);
+}
