@@ -100,7 +100,7 @@ fn build_repo(root: &Path) {
     let mut names: Vec<String> = (0..NOTES)
         .map(|i| format!("area-{:03}/note-{i:05}.md", i / 100))
         .collect();
-    let mut commit = |stream: &mut String,
+    let commit = |stream: &mut String,
                       mark: usize,
                       when: u64,
                       message: &str,
