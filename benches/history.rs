@@ -101,11 +101,11 @@ fn build_repo(root: &Path) {
         .map(|i| format!("area-{:03}/note-{i:05}.md", i / 100))
         .collect();
     let commit = |stream: &mut String,
-                      mark: usize,
-                      when: u64,
-                      message: &str,
-                      files: &[(String, String)],
-                      renames: &[(String, String)]| {
+                  mark: usize,
+                  when: u64,
+                  message: &str,
+                  files: &[(String, String)],
+                  renames: &[(String, String)]| {
         let _ = write!(stream, "commit refs/heads/main\nmark :{mark}\ncommitter Bench <bench@example.com> {when} +0000\ndata {}\n{message}\n", message.len() + 1);
         if mark > 1 {
             let _ = writeln!(stream, "from :{}", mark - 1);

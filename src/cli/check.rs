@@ -80,6 +80,13 @@ fn check_root(
     if let Some(days) = args.stale_after {
         config.stale_after_days = days;
     }
+    // The git history pass runs beside the corpus load and parse; it mostly waits on git.
+    let history_thread = config.severity(Code::OutdatedDate).is_some().then(|| {
+        let mut markers = vec![config.date_label.clone()];
+        markers.extend(config.date_keys.iter().cloned());
+        let root = root.to_path_buf();
+        std::thread::spawn(move || history::read(&root, &markers))
+    });
     let corpus = load::load_corpus(root, &config)?;
     let changed = match &args.changed_since {
         Some(reference) => {
@@ -108,13 +115,10 @@ fn check_root(
             ));
         }
     }
-    let history = if config.severity(Code::OutdatedDate).is_some() {
-        let mut markers = vec![config.date_label.clone()];
-        markers.extend(config.date_keys.iter().cloned());
-        history::read(root, &markers)
-    } else {
-        None
-    };
+    let packs = load::load_packs(root, &config)?;
+    let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+    graph.set_packs(packs);
+    let history = history_thread.and_then(|thread| thread.join().ok().flatten());
     if let Some(history) = history.as_ref().filter(|h| !h.too_shallow.is_empty()) {
         let _ = writeln!(
             std::io::stderr(),
@@ -122,9 +126,6 @@ fn check_root(
             history.too_shallow.len()
         );
     }
-    let packs = load::load_packs(root, &config)?;
-    let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
-    graph.set_packs(packs);
     let mut cfg = DiagnosticsConfig::new(config, today);
     cfg.history = history.map(Arc::new);
     let mut notes: Vec<_> = graph
