@@ -110,16 +110,24 @@ impl Graph {
         files: Vec<String>,
         options: &ParseOptions,
     ) -> Graph {
-        let parsed: Vec<Note> = notes
+        // Parsing and the link keys (path normalization) are per note, so they run in parallel;
+        // only the map inserts are sequential.
+        let parsed: Vec<(Note, Vec<String>)> = notes
             .into_par_iter()
-            .map(|(path, text)| Note::new(path, text, options))
+            .map(|(path, text)| {
+                let note = Note::new(path, text, options);
+                let keys = link_keys(&note);
+                (note, keys)
+            })
             .collect();
         let mut graph = Graph::default();
+        graph.notes.reserve(parsed.len());
+        graph.by_path.reserve(parsed.len());
         for file in files {
             graph.add_file(file);
         }
-        for note in parsed {
-            graph.insert(Arc::new(note));
+        for (note, keys) in parsed {
+            graph.insert_note(Arc::new(note), keys);
         }
         graph
     }
@@ -239,12 +247,25 @@ impl Graph {
 
     /// Inserts a parsed note, replacing any note at the same path.
     fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
+        let keys = link_keys(&note);
         let path = note.path.clone();
+        let id = self.insert_note(note, keys);
+        let mut affected = self.dependents(&path);
+        affected.push(id);
+        affected.sort();
+        affected.dedup();
+        affected
+    }
+
+    /// Inserts a parsed note whose links name `keys` (its [`link_keys`]), replacing any note at
+    /// the same path.
+    fn insert_note(&mut self, note: Arc<Note>, keys: Vec<String>) -> NoteId {
+        let path = &note.path;
         if let Some(terms) = self.terms.get_mut() {
             terms.update_note(&path, terms::extract(&note.text, &note.syntax));
         }
         self.mentions = OnceLock::new();
-        let id = match self.by_path.get(&path) {
+        let id = match self.by_path.get(path) {
             Some(&id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
                 self.unindex_links(id, &old);
@@ -255,24 +276,22 @@ impl Graph {
                 self.notes.push(None);
                 self.by_path.insert(path.clone(), id);
                 self.by_stem
-                    .entry(file_stem(&path).to_lowercase())
+                    .entry(file_stem(path).to_lowercase())
                     .or_default()
                     .push(id);
-                self.add_dirs(&path);
-                self.by_dir
-                    .entry(parent_dir(&path).to_string())
-                    .or_default()
-                    .push(id);
+                self.add_dirs(path);
+                match self.by_dir.get_mut(parent_dir(path)) {
+                    Some(ids) => ids.push(id),
+                    None => {
+                        self.by_dir.insert(parent_dir(path).to_string(), vec![id]);
+                    }
+                }
                 id
             }
         };
-        self.index_links(id, &note);
+        self.index_links(id, keys);
         self.notes[id.0 as usize] = Some(note);
-        let mut affected = self.dependents(&path);
-        affected.push(id);
-        affected.sort();
-        affected.dedup();
-        affected
+        id
     }
 
     /// Removes the note at `path`; returns the notes whose links to it are now broken.
@@ -316,8 +335,8 @@ impl Graph {
         }
     }
 
-    fn index_links(&mut self, id: NoteId, note: &Note) {
-        for key in link_keys(note) {
+    fn index_links(&mut self, id: NoteId, keys: Vec<String>) {
+        for key in keys {
             let ids = self.incoming.entry(key).or_default();
             if ids.last() != Some(&id) {
                 ids.push(id);
