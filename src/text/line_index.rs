@@ -97,10 +97,7 @@ impl LineIndex {
 }
 
 fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'\n', text.as_bytes())
 }
 
 fn char_width(ch: char, encoding: WideEncoding) -> u32 {
