@@ -143,7 +143,8 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
 struct OpenLink {
     link_type: LinkType,
     is_image: bool,
-    dest: String,
+    /// The destination, kept only for autolinks (the other kinds read theirs from the source).
+    dest: Option<String>,
     start: usize,
     /// End of the last event inside the link text.
     inner_end: usize,
@@ -244,7 +245,7 @@ impl<'a> Builder<'a> {
             } => self.links.push(OpenLink {
                 link_type,
                 is_image: false,
-                dest: dest_url.to_string(),
+                dest: autolink_dest(link_type, &dest_url),
                 start: range.start,
                 inner_end: range.start
                     + if matches!(link_type, LinkType::WikiLink { .. }) {
@@ -260,7 +261,7 @@ impl<'a> Builder<'a> {
             } => self.links.push(OpenLink {
                 link_type,
                 is_image: true,
-                dest: dest_url.to_string(),
+                dest: autolink_dest(link_type, &dest_url),
                 start: range.start,
                 inner_end: range.start + 2,
             }),
@@ -428,7 +429,7 @@ impl<'a> Builder<'a> {
                 LinkKind::Autolink,
                 None,
                 LinkTarget::External {
-                    url: open.dest.clone(),
+                    url: open.dest.unwrap_or_default(),
                 },
             ),
             LinkType::WikiLink { has_pothole } => {
@@ -555,6 +556,10 @@ impl<'a> Builder<'a> {
         res.date = date;
         res
     }
+}
+
+fn autolink_dest(link_type: LinkType, dest_url: &str) -> Option<String> {
+    matches!(link_type, LinkType::Autolink | LinkType::Email).then(|| dest_url.to_string())
 }
 
 fn extend(content: &mut Option<TextRange>, range: &std::ops::Range<usize>) {
