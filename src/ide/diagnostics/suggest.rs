@@ -40,12 +40,7 @@ fn similarity(wanted_lower: &str, candidate: &str, lower: &mut String) -> f64 {
 fn jaro_winkler_bytes(a: &[u8], b: &[u8]) -> f64 {
     let sim = jaro_bytes(a, b);
     if sim > 0.7 {
-        let prefix = a
-            .iter()
-            .take(4)
-            .zip(b)
-            .take_while(|(x, y)| x == y)
-            .count();
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
         sim + 0.1 * prefix as f64 * (1.0 - sim)
     } else {
         sim
@@ -85,7 +80,11 @@ fn jaro_bytes(a: &[u8], b: &[u8]) -> f64 {
         return 0.0;
     }
     let mut transpositions = 0_usize;
-    let mut b_matched = b.iter().zip(b_flags.iter()).filter(|(_, &f)| f).map(|(y, _)| y);
+    let mut b_matched = b
+        .iter()
+        .zip(b_flags.iter())
+        .filter(|(_, &f)| f)
+        .map(|(y, _)| y);
     for (x, _) in a.iter().zip(a_flags.iter()).filter(|(_, &f)| f) {
         if b_matched.next().is_some_and(|y| x != y) {
             transpositions += 1;
@@ -171,7 +170,13 @@ mod tests {
 
     #[test]
     fn closest_ignores_case_and_handles_non_ascii() {
-        assert_eq!(closest("Setup", ["setpu", "other"].into_iter()), Some("setpu"));
-        assert_eq!(closest("größen", ["Grössen", "GRÖSSEN"].into_iter()), Some("GRÖSSEN"));
+        assert_eq!(
+            closest("Setup", ["setpu", "other"].into_iter()),
+            Some("setpu")
+        );
+        assert_eq!(
+            closest("größen", ["Grössen", "GRÖSSEN"].into_iter()),
+            Some("GRÖSSEN")
+        );
     }
 }
