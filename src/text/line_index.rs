@@ -33,6 +33,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(newline_offsets(text).map(|i| i as u32 + 1));
+        line_starts.shrink_to_fit();
         LineIndex {
             line_starts,
             len: text.len() as u32,
