@@ -5,7 +5,9 @@
 //! `/`-separated paths relative to the corpus root. The graph stores each note's parse and an
 //! index from *target keys* (the normalized path or wiki stem a link names) to the notes whose
 //! links name them. Resolution is a few hash lookups done on demand, so updating one note touches
-//! only that note's entries: [`Graph::update`] on an empty graph is how [`Graph::build`] works.
+//! only that note's entries. The reverse index is built on first use (`kbls check` never needs
+//! it; the language server builds it right after loading with [`Graph::index_backlinks`]) and
+//! then kept current note by note.
 
 mod backlinks;
 mod dump;
@@ -74,8 +76,9 @@ pub struct Graph {
     files: HashSet<String>,
     /// Every folder that holds a note or file, for folder links.
     dirs: HashSet<String>,
-    /// Target key to the notes that have at least one link naming it.
-    incoming: HashMap<String, Vec<NoteId>>,
+    /// Target key to the notes that have at least one link naming it, built on first use and
+    /// then kept current note by note.
+    incoming: OnceLock<HashMap<String, Vec<NoteId>>>,
     /// The terms the notes define, built on first use (`kbls check` never needs it) and then
     /// kept current note by note; and the packs (DCGM, kubectl, the user's) terms come from.
     terms: OnceLock<TermIndex>,
@@ -94,7 +97,7 @@ impl Default for Graph {
             by_dir: HashMap::new(),
             files: HashSet::new(),
             dirs: HashSet::new(),
-            incoming: HashMap::new(),
+            incoming: OnceLock::new(),
             terms: OnceLock::new(),
             packs,
             mentions: OnceLock::new(),
@@ -110,15 +113,9 @@ impl Graph {
         files: Vec<String>,
         options: &ParseOptions,
     ) -> Graph {
-        // Parsing and the link keys (path normalization) are per note, so they run in parallel;
-        // only the map inserts are sequential.
-        let parsed: Vec<(Note, Vec<String>)> = notes
+        let parsed: Vec<Note> = notes
             .into_par_iter()
-            .map(|(path, text)| {
-                let note = Note::new(path, text, options);
-                let keys = link_keys(&note);
-                (note, keys)
-            })
+            .map(|(path, text)| Note::new(path, text, options))
             .collect();
         let mut graph = Graph::default();
         graph.notes.reserve(parsed.len());
@@ -126,10 +123,32 @@ impl Graph {
         for file in files {
             graph.add_file(file);
         }
-        for (note, keys) in parsed {
-            graph.insert_note(Arc::new(note), keys);
+        for note in parsed {
+            graph.insert_note(Arc::new(note));
         }
         graph
+    }
+
+    /// Builds the reverse link index now rather than on the first [`Graph::dependents`] or
+    /// [`Graph::backlinks`] (the language server does it while loading, off the editor's path).
+    pub fn index_backlinks(&self) {
+        self.incoming();
+    }
+
+    /// The reverse link index; the link keys are computed in parallel, the inserts in order.
+    fn incoming(&self) -> &HashMap<String, Vec<NoteId>> {
+        self.incoming.get_or_init(|| {
+            let notes: Vec<(NoteId, &Note)> = self.notes().collect();
+            let keys: Vec<(NoteId, Vec<String>)> = notes
+                .par_iter()
+                .map(|(id, note)| (*id, link_keys(note)))
+                .collect();
+            let mut incoming: HashMap<String, Vec<NoteId>> = HashMap::new();
+            for (id, keys) in keys {
+                index_links(&mut incoming, id, keys);
+            }
+            incoming
+        })
     }
 
     /// Replaces the term packs (shipped and the user's).
@@ -247,9 +266,8 @@ impl Graph {
 
     /// Inserts a parsed note, replacing any note at the same path.
     fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
-        let keys = link_keys(&note);
         let path = note.path.clone();
-        let id = self.insert_note(note, keys);
+        let id = self.insert_note(note);
         let mut affected = self.dependents(&path);
         affected.push(id);
         affected.sort();
@@ -257,12 +275,12 @@ impl Graph {
         affected
     }
 
-    /// Inserts a parsed note whose links name `keys` (its [`link_keys`]), replacing any note at
-    /// the same path.
-    fn insert_note(&mut self, note: Arc<Note>, keys: Vec<String>) -> NoteId {
+    /// Inserts a parsed note, replacing any note at the same path; keeps the reverse index
+    /// current if it is built.
+    fn insert_note(&mut self, note: Arc<Note>) -> NoteId {
         let path = &note.path;
         if let Some(terms) = self.terms.get_mut() {
-            terms.update_note(&path, terms::extract(&note.text, &note.syntax));
+            terms.update_note(path, terms::extract(&note.text, &note.syntax));
         }
         self.mentions = OnceLock::new();
         let id = match self.by_path.get(path) {
@@ -289,7 +307,9 @@ impl Graph {
                 id
             }
         };
-        self.index_links(id, keys);
+        if let Some(incoming) = self.incoming.get_mut() {
+            index_links(incoming, id, link_keys(&note));
+        }
         self.notes[id.0 as usize] = Some(note);
         id
     }
@@ -318,8 +338,9 @@ impl Graph {
     /// The notes that have links whose target key could name the note at `path`.
     pub fn dependents(&self, path: &str) -> Vec<NoteId> {
         let mut res = Vec::new();
+        let incoming = self.incoming();
         for key in keys_naming(path) {
-            if let Some(ids) = self.incoming.get(&key) {
+            if let Some(ids) = incoming.get(&key) {
                 res.extend(ids.iter().copied());
             }
         }
@@ -335,23 +356,26 @@ impl Graph {
         }
     }
 
-    fn index_links(&mut self, id: NoteId, keys: Vec<String>) {
-        for key in keys {
-            let ids = self.incoming.entry(key).or_default();
-            if ids.last() != Some(&id) {
-                ids.push(id);
+    fn unindex_links(&mut self, id: NoteId, note: &Note) {
+        let Some(incoming) = self.incoming.get_mut() else {
+            return;
+        };
+        for key in link_keys(note) {
+            if let Some(ids) = incoming.get_mut(&key) {
+                ids.retain(|&other| other != id);
+                if ids.is_empty() {
+                    incoming.remove(&key);
+                }
             }
         }
     }
+}
 
-    fn unindex_links(&mut self, id: NoteId, note: &Note) {
-        for key in link_keys(note) {
-            if let Some(ids) = self.incoming.get_mut(&key) {
-                ids.retain(|&other| other != id);
-                if ids.is_empty() {
-                    self.incoming.remove(&key);
-                }
-            }
+fn index_links(incoming: &mut HashMap<String, Vec<NoteId>>, id: NoteId, keys: Vec<String>) {
+    for key in keys {
+        let ids = incoming.entry(key).or_default();
+        if ids.last() != Some(&id) {
+            ids.push(id);
         }
     }
 }

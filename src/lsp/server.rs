@@ -118,6 +118,8 @@ impl Backend {
                     let corpus = load::load_corpus(&dir, &config)?;
                     let count = corpus.notes.len();
                     let graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+                    // Edits and backlinks need the reverse index: build it now, not on a keystroke.
+                    graph.index_backlinks();
                     Ok((graph, corpus.unreadable, count))
                 })
                 .await;
