@@ -165,22 +165,42 @@ pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus>
 
 /// Reads one note, or says why it is not a readable note.
 pub fn read_note(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
-    let size = std::fs::metadata(path)
+    use std::io::Read;
+    let too_big = |size: u64| {
+        format!(
+            "file is {} bytes, over the limit of {max_size} bytes (`max_file_size` in kbls.toml)",
+            size
+        )
+    };
+    // One open and one fstat per note; a file we may not open still gets its size judged first.
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(open_err) => {
+            let size = std::fs::metadata(path)
+                .map_err(|e| format!("cannot read file: {e}"))?
+                .len();
+            if size > max_size {
+                return Err(too_big(size));
+            }
+            return Err(format!("cannot read file: {open_err}"));
+        }
+    };
+    let size = file
+        .metadata()
         .map_err(|e| format!("cannot read file: {e}"))?
         .len();
     if size > max_size {
-        return Err(format!(
-            "file is {} bytes, over the limit of {max_size} bytes (`max_file_size` in kbls.toml)",
-            size
-        ));
+        return Err(too_big(size));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
     note_text(bytes)
 }
 
 /// Turns file contents into note text, rejecting binary and non-UTF-8 data.
 pub fn note_text(bytes: Vec<u8>) -> Result<Arc<str>, String> {
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err("file is binary (contains NUL bytes), not a Markdown note".to_string());
     }
     match String::from_utf8(bytes) {

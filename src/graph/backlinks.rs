@@ -24,9 +24,10 @@ impl Graph {
 
     fn links_into(&self, note: NoteId, keep: impl Fn(&FragmentMatch) -> bool) -> Vec<LinkRef> {
         let target_path = &self.note(note).path;
+        let incoming = self.incoming();
         let mut sources: Vec<NoteId> = keys_naming(target_path)
             .iter()
-            .filter_map(|key| self.incoming.get(key))
+            .filter_map(|key| incoming.get(key))
             .flatten()
             .copied()
             .collect();

@@ -5,7 +5,9 @@
 //! `/`-separated paths relative to the corpus root. The graph stores each note's parse and an
 //! index from *target keys* (the normalized path or wiki stem a link names) to the notes whose
 //! links name them. Resolution is a few hash lookups done on demand, so updating one note touches
-//! only that note's entries: [`Graph::update`] on an empty graph is how [`Graph::build`] works.
+//! only that note's entries. The reverse index is built on first use (`kbls check` never needs
+//! it; the language server builds it right after loading with [`Graph::index_backlinks`]) and
+//! then kept current note by note.
 
 mod backlinks;
 mod dump;
@@ -74,8 +76,9 @@ pub struct Graph {
     files: HashSet<String>,
     /// Every folder that holds a note or file, for folder links.
     dirs: HashSet<String>,
-    /// Target key to the notes that have at least one link naming it.
-    incoming: HashMap<String, Vec<NoteId>>,
+    /// Target key to the notes that have at least one link naming it, built on first use and
+    /// then kept current note by note.
+    incoming: OnceLock<HashMap<String, Vec<NoteId>>>,
     /// The terms the notes define, built on first use (`kbls check` never needs it) and then
     /// kept current note by note; and the packs (DCGM, kubectl, the user's) terms come from.
     terms: OnceLock<TermIndex>,
@@ -94,7 +97,7 @@ impl Default for Graph {
             by_dir: HashMap::new(),
             files: HashSet::new(),
             dirs: HashSet::new(),
-            incoming: HashMap::new(),
+            incoming: OnceLock::new(),
             terms: OnceLock::new(),
             packs,
             mentions: OnceLock::new(),
@@ -115,13 +118,37 @@ impl Graph {
             .map(|(path, text)| Note::new(path, text, options))
             .collect();
         let mut graph = Graph::default();
+        graph.notes.reserve(parsed.len());
+        graph.by_path.reserve(parsed.len());
         for file in files {
             graph.add_file(file);
         }
         for note in parsed {
-            graph.insert(Arc::new(note));
+            graph.insert_note(Arc::new(note));
         }
         graph
+    }
+
+    /// Builds the reverse link index now rather than on the first [`Graph::dependents`] or
+    /// [`Graph::backlinks`] (the language server does it while loading, off the editor's path).
+    pub fn index_backlinks(&self) {
+        self.incoming();
+    }
+
+    /// The reverse link index; the link keys are computed in parallel, the inserts in order.
+    fn incoming(&self) -> &HashMap<String, Vec<NoteId>> {
+        self.incoming.get_or_init(|| {
+            let notes: Vec<(NoteId, &Note)> = self.notes().collect();
+            let keys: Vec<(NoteId, Vec<String>)> = notes
+                .par_iter()
+                .map(|(id, note)| (*id, link_keys(note)))
+                .collect();
+            let mut incoming: HashMap<String, Vec<NoteId>> = HashMap::new();
+            for (id, keys) in keys {
+                index_links(&mut incoming, id, keys);
+            }
+            incoming
+        })
     }
 
     /// Replaces the term packs (shipped and the user's).
@@ -240,11 +267,23 @@ impl Graph {
     /// Inserts a parsed note, replacing any note at the same path.
     fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
         let path = note.path.clone();
+        let id = self.insert_note(note);
+        let mut affected = self.dependents(&path);
+        affected.push(id);
+        affected.sort();
+        affected.dedup();
+        affected
+    }
+
+    /// Inserts a parsed note, replacing any note at the same path; keeps the reverse index
+    /// current if it is built.
+    fn insert_note(&mut self, note: Arc<Note>) -> NoteId {
+        let path = &note.path;
         if let Some(terms) = self.terms.get_mut() {
-            terms.update_note(&path, terms::extract(&note.text, &note.syntax));
+            terms.update_note(path, terms::extract(&note.text, &note.syntax));
         }
         self.mentions = OnceLock::new();
-        let id = match self.by_path.get(&path) {
+        let id = match self.by_path.get(path) {
             Some(&id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
                 self.unindex_links(id, &old);
@@ -255,24 +294,24 @@ impl Graph {
                 self.notes.push(None);
                 self.by_path.insert(path.clone(), id);
                 self.by_stem
-                    .entry(file_stem(&path).to_lowercase())
+                    .entry(file_stem(path).to_lowercase())
                     .or_default()
                     .push(id);
-                self.add_dirs(&path);
-                self.by_dir
-                    .entry(parent_dir(&path).to_string())
-                    .or_default()
-                    .push(id);
+                self.add_dirs(path);
+                match self.by_dir.get_mut(parent_dir(path)) {
+                    Some(ids) => ids.push(id),
+                    None => {
+                        self.by_dir.insert(parent_dir(path).to_string(), vec![id]);
+                    }
+                }
                 id
             }
         };
-        self.index_links(id, &note);
+        if let Some(incoming) = self.incoming.get_mut() {
+            index_links(incoming, id, link_keys(&note));
+        }
         self.notes[id.0 as usize] = Some(note);
-        let mut affected = self.dependents(&path);
-        affected.push(id);
-        affected.sort();
-        affected.dedup();
-        affected
+        id
     }
 
     /// Removes the note at `path`; returns the notes whose links to it are now broken.
@@ -299,8 +338,9 @@ impl Graph {
     /// The notes that have links whose target key could name the note at `path`.
     pub fn dependents(&self, path: &str) -> Vec<NoteId> {
         let mut res = Vec::new();
+        let incoming = self.incoming();
         for key in keys_naming(path) {
-            if let Some(ids) = self.incoming.get(&key) {
+            if let Some(ids) = incoming.get(&key) {
                 res.extend(ids.iter().copied());
             }
         }
@@ -316,23 +356,26 @@ impl Graph {
         }
     }
 
-    fn index_links(&mut self, id: NoteId, note: &Note) {
+    fn unindex_links(&mut self, id: NoteId, note: &Note) {
+        let Some(incoming) = self.incoming.get_mut() else {
+            return;
+        };
         for key in link_keys(note) {
-            let ids = self.incoming.entry(key).or_default();
-            if ids.last() != Some(&id) {
-                ids.push(id);
+            if let Some(ids) = incoming.get_mut(&key) {
+                ids.retain(|&other| other != id);
+                if ids.is_empty() {
+                    incoming.remove(&key);
+                }
             }
         }
     }
+}
 
-    fn unindex_links(&mut self, id: NoteId, note: &Note) {
-        for key in link_keys(note) {
-            if let Some(ids) = self.incoming.get_mut(&key) {
-                ids.retain(|&other| other != id);
-                if ids.is_empty() {
-                    self.incoming.remove(&key);
-                }
-            }
+fn index_links(incoming: &mut HashMap<String, Vec<NoteId>>, id: NoteId, keys: Vec<String>) {
+    for key in keys {
+        let ids = incoming.entry(key).or_default();
+        if ids.last() != Some(&id) {
+            ids.push(id);
         }
     }
 }

@@ -195,17 +195,31 @@ pub fn normalize(dir: &str, path: &str) -> Result<String, OutsideRoot> {
         Some(rooted) => ("", rooted),
         None => (dir, path),
     };
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    // The parts joined by `/` as they come (no part holds a `/`, so `..` drops the text after the
+    // last one): one allocation per call, as this runs twice for every link.
+    let mut res = String::with_capacity(base.len() + rest.len() + 1);
+    let push = |res: &mut String, part: &str| {
+        if !res.is_empty() {
+            res.push('/');
+        }
+        res.push_str(part);
+    };
+    for part in base.split('/').filter(|p| !p.is_empty()) {
+        push(&mut res, part);
+    }
     for part in rest.split(['/', '\\']) {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop().ok_or(OutsideRoot)?;
+                if res.is_empty() {
+                    return Err(OutsideRoot);
+                }
+                res.truncate(res.rfind('/').unwrap_or(0));
             }
-            part => parts.push(part),
+            part => push(&mut res, part),
         }
     }
-    Ok(parts.join("/"))
+    Ok(res)
 }
 
 /// The path to write in a link from a note in `from_dir` to `to`: relative, `/`-separated.
@@ -233,6 +247,57 @@ mod tests {
         assert_eq!(normalize("a/b", "/top.md"), Ok("top.md".to_string()));
         assert_eq!(normalize("a", "../../outside.md"), Err(super::OutsideRoot));
         assert_eq!(normalize("", "dir/"), Ok("dir".to_string()));
+    }
+
+    #[test]
+    fn normalize_matches_the_part_list_definition() {
+        // The definition normalize implements without its intermediate Vec.
+        fn reference(dir: &str, path: &str) -> Result<String, super::OutsideRoot> {
+            let (base, rest) = match path.strip_prefix('/') {
+                Some(rooted) => ("", rooted),
+                None => (dir, path),
+            };
+            let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+            for part in rest.split(['/', '\\']) {
+                match part {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop().ok_or(super::OutsideRoot)?;
+                    }
+                    part => parts.push(part),
+                }
+            }
+            Ok(parts.join("/"))
+        }
+        let dirs = ["", "a", "a/b", "a//b/", "x\\y/z"];
+        let paths = [
+            "",
+            ".",
+            "..",
+            "../..",
+            "c.md",
+            "./c.md",
+            "../c.md",
+            "../../c.md",
+            "/top.md",
+            "//a",
+            "a\\..\\b.md",
+            "d/../../e",
+            "d/./e/",
+            "...",
+            "a..b",
+            "../x/../y/..",
+            "é/ü.md",
+        ];
+        for dir in dirs {
+            for path in paths {
+                assert_eq!(
+                    normalize(dir, path),
+                    reference(dir, path),
+                    "{dir:?} + {path:?}"
+                );
+            }
+        }
     }
 
     #[test]

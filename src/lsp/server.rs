@@ -157,6 +157,8 @@ impl Backend {
                     let mut graph =
                         Graph::build(corpus.notes, corpus.files, &config.parse_options());
                     graph.set_packs(packs);
+                    // Edits and backlinks need the reverse index: build it now, not on a keystroke.
+                    graph.index_backlinks();
                     (graph, corpus.unreadable)
                 })
                 .await;

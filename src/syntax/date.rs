@@ -57,18 +57,24 @@ pub(crate) fn find_date_line(
     label: &str,
     is_code: impl Fn(usize) -> bool,
 ) -> Option<NoteDate> {
-    let mut found = None;
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let offset = line_start;
-        line_start += line.len();
-        if let Some(date) = date_in_line(line, offset, label) {
-            if !is_code(offset) {
-                found = Some(date);
+    // A date line holds a `:` after its label, so only lines with a colon are read, last first.
+    let bytes = text.as_bytes();
+    let mut next_line_end = bytes.len();
+    for colon in memchr::memrchr_iter(b':', bytes) {
+        if colon >= next_line_end {
+            // A colon on a line already read.
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..colon]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[colon..]).map_or(bytes.len(), |i| colon + i + 1);
+        next_line_end = start;
+        if let Some(date) = date_in_line(&text[start..end], start, label) {
+            if !is_code(start) {
+                return Some(date);
             }
         }
     }
-    found
+    None
 }
 
 fn date_in_line(line: &str, offset: usize, label: &str) -> Option<NoteDate> {
@@ -137,5 +143,17 @@ mod tests {
         let text = "**Last updated:** 2026-02-03\n";
         let date = find_date_line(text, "Last updated", |_| false).unwrap();
         assert_eq!(&text[date.range.as_usize()], "2026-02-03");
+    }
+
+    #[test]
+    fn last_date_line_outside_code_wins() {
+        let text = "Last updated: 2026-01-01\nNote: a: b\nLast updated: 2026-01-02 10:00\n```\nLast updated: 2026-01-03\n```\nx: y";
+        let code = text.find("```").unwrap()..text.rfind("```").unwrap();
+        let date = find_date_line(text, "Last updated", |o| code.contains(&o)).unwrap();
+        assert_eq!(date.text, "2026-01-02 10:00");
+        assert_eq!(&text[date.range.as_usize()], "2026-01-02 10:00");
+        assert!(find_date_line("no colon here\n", "Last updated", |_| false).is_none());
+        let date = find_date_line("Last updated: 2026-01-04", "Last updated", |_| false).unwrap();
+        assert_eq!(date.range, TextRange::new(14, 24));
     }
 }

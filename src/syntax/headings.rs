@@ -26,7 +26,14 @@ pub struct Heading {
 pub fn slug(text: &str) -> String {
     let mut res = String::with_capacity(text.len());
     for ch in text.trim().chars() {
-        if ch == ' ' {
+        if ch.is_ascii() {
+            // The same rules, without the Unicode tables.
+            if ch == ' ' {
+                res.push('-');
+            } else if ch == '-' || ch == '_' || ch.is_ascii_alphanumeric() {
+                res.push(ch.to_ascii_lowercase());
+            }
+        } else if ch == ' ' {
             res.push('-');
         } else if ch == '-' || ch == '_' || ch.is_alphanumeric() || is_combining_mark(ch) {
             res.extend(ch.to_lowercase());
@@ -47,21 +54,38 @@ fn is_combining_mark(ch: char) -> bool {
 /// Gives every heading its anchor: custom ids win, and repeated slugs get `-1`, `-2`, ... in
 /// document order, as GitHub renders them.
 pub(crate) fn assign_anchors(headings: &mut [Heading], custom_ids: &[Option<String>]) {
-    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    for (heading, custom) in headings.iter_mut().zip(custom_ids) {
+    // Slugs first, then the number of earlier headings with the same slug (counted on borrowed
+    // slugs), then the anchors: one String per heading.
+    let slugs: Vec<Option<String>> = headings
+        .iter()
+        .zip(custom_ids)
+        .map(|(heading, custom)| custom.is_none().then(|| slug(&heading.text)))
+        .collect();
+    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let counts: Vec<u32> = slugs
+        .iter()
+        .map(|base| {
+            let Some(base) = base else { return 0 };
+            let count = seen.entry(base.as_str()).or_insert(0);
+            *count += 1;
+            *count - 1
+        })
+        .collect();
+    drop(seen);
+    for (((heading, custom), base), count) in
+        headings.iter_mut().zip(custom_ids).zip(slugs).zip(counts)
+    {
         if let Some(id) = custom {
             heading.anchor = id.clone();
             heading.custom_id = true;
             continue;
         }
-        let base = slug(&heading.text);
-        let count = seen.entry(base.clone()).or_insert(0);
-        heading.anchor = if *count == 0 {
+        let base = base.unwrap_or_default();
+        heading.anchor = if count == 0 {
             base
         } else {
             format!("{base}-{count}")
         };
-        *count += 1;
     }
 }
 

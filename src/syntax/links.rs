@@ -144,6 +144,9 @@ pub(crate) fn parse_destination(raw: &str, dest_range: TextRange) -> LinkTarget 
 }
 
 pub fn percent_decode(raw: &str) -> String {
+    if !raw.contains('%') {
+        return raw.to_string();
+    }
     percent_encoding::percent_decode_str(raw)
         .decode_utf8_lossy()
         .into_owned()

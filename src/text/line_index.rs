@@ -33,6 +33,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(newline_offsets(text).map(|i| i as u32 + 1));
+        line_starts.shrink_to_fit();
         LineIndex {
             line_starts,
             len: text.len() as u32,
@@ -97,10 +98,7 @@ impl LineIndex {
 }
 
 fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'\n', text.as_bytes())
 }
 
 fn char_width(ch: char, encoding: WideEncoding) -> u32 {

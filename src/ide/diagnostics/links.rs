@@ -209,14 +209,19 @@ fn reference_range(link: &Link) -> TextRange {
 
 pub(super) fn check_duplicate_headings(note: &Note, findings: &mut Vec<Finding>) {
     let headings = &note.syntax.headings;
+    // Each heading's slug, computed once (`None` for custom ids, which never repeat a slug).
+    let slugs: Vec<Option<String>> = headings
+        .iter()
+        .map(|h| (!h.custom_id).then(|| slug(&h.text)))
+        .collect();
     for (idx, heading) in headings.iter().enumerate() {
-        if heading.custom_id {
+        let Some(base) = &slugs[idx] else {
             continue;
-        }
-        let base = slug(&heading.text);
-        let first = headings[..idx]
+        };
+        let first = slugs[..idx]
             .iter()
-            .find(|h| !h.custom_id && slug(&h.text) == base);
+            .position(|s| s.as_ref() == Some(base))
+            .map(|first| &headings[first]);
         if let Some(first) = first {
             let line = note.line_index.line_of(first.range.start as usize) + 1;
             findings.push(Finding::new(
