@@ -14,26 +14,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
-    match check(&args) {
-        Ok(report) => {
-            let out = render::render(&report, args.format, args.quiet);
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::from(2);
-            }
-            let failing = report.count(Severity::Error) > 0
-                || (args.deny == Some(Deny::Warnings) && report.count(Severity::Warning) > 0);
-            ExitCode::from(u8::from(failing))
-        }
-        Err(err) => {
-            let _ = writeln!(std::io::stderr(), "kbls: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+    super::finish(check(&args).map(|report| {
+        let out = render::render(&report, args.format, args.quiet);
+        let failing = report.count(Severity::Error) > 0
+            || (args.deny == Some(Deny::Warnings) && report.count(Severity::Warning) > 0);
+        (out, failing)
+    }))
 }
 
 fn check(args: &CheckArgs) -> anyhow::Result<Report> {

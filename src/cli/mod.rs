@@ -132,6 +132,35 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Prints a command's output and turns its outcome into the exit code: 0, 1 when `failed`
+/// (findings, or nothing found), 2 with a one-line reason on stderr when the command could not run.
+fn finish(outcome: anyhow::Result<(String, bool)>) -> ExitCode {
+    use std::io::Write;
+    match outcome {
+        Ok((out, failed)) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::from(2);
+            }
+            ExitCode::from(u8::from(failed))
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "kbls: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Colors only on a terminal, and not when `NO_COLOR` is set.
+fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// "Today": the `--today` flag, else `KBLS_TODAY`, else the machine's local date.
 pub fn today(flag: Option<&str>) -> Result<chrono::NaiveDate, String> {
     let from_env = std::env::var("KBLS_TODAY").ok();

@@ -77,15 +77,11 @@ impl ReportItem {
 
 pub(super) fn render(report: &Report, format: Format, quiet: bool) -> String {
     match format {
-        Format::Human => human(report, quiet, use_color()),
+        Format::Human => human(report, quiet, super::use_color()),
         Format::Json => json(report),
         Format::Github => github(report),
         Format::Sarif => sarif(report),
     }
-}
-
-fn use_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn human(report: &Report, quiet: bool, color: bool) -> String {

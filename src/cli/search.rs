@@ -8,37 +8,19 @@ use crate::syntax;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub(super) fn run(args: SearchArgs) -> ExitCode {
-    match search(&args) {
-        Ok(hits) => {
-            let out = match args.format {
-                Format::Json => render_json(&args.query, &hits),
-                _ => render_human(
-                    &hits,
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                ),
-            };
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::from(2);
-            }
-            // Like grep: 1 when nothing matched.
-            ExitCode::from(u8::from(hits.is_empty()))
-        }
-        Err(err) => {
-            let _ = writeln!(std::io::stderr(), "kbls: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+    super::finish(search(&args).map(|hits| {
+        let out = match args.format {
+            Format::Json => render_json(&args.query, &hits),
+            _ => render_human(&hits, super::use_color()),
+        };
+        // Like grep: 1 when nothing matched.
+        (out, hits.is_empty())
+    }))
 }
 
 /// Hits with paths relative to the current folder.

@@ -6,28 +6,11 @@ use crate::graph::Graph;
 use crate::load;
 use crate::terms::{self, DefLocation, DefSite, TermAt, TermAtKind};
 use serde::Serialize;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub(super) fn run(args: TermsArgs) -> ExitCode {
-    match terms(&args) {
-        Ok((out, found)) => {
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::from(2);
-            }
-            ExitCode::from(u8::from(!found))
-        }
-        Err(err) => {
-            let _ = writeln!(std::io::stderr(), "kbls: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+    super::finish(terms(&args).map(|(out, found)| (out, !found)))
 }
 
 /// The rendered output and whether anything was found.
