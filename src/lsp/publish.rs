@@ -28,9 +28,8 @@ pub fn schedule(client: Client, state: Arc<Mutex<State>>) {
 
 /// Publishes what is queued now.
 pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
-    // The full-text index catches up off the typing path, alongside the diagnostics.
+    // The full-text index catches up off the typing path, once the diagnostics are out.
     let search_state = state.clone();
-    tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
     let (snap, pending) = {
         let mut state = state.lock();
         (state.snapshot(), std::mem::take(&mut state.pending))
@@ -95,6 +94,7 @@ pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
             if pull {
                 let _ = client.workspace_diagnostic_refresh().await;
             }
+            tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
         }
         Err(err) => {
             client
