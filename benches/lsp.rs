@@ -76,11 +76,15 @@ fn main() {
         stats.links + HUB_LINKS
     );
 
+    // From 5,000 notes on the server keeps the full-text index on disk, in this cache folder.
+    let cache = tempfile::tempdir().expect("cache dir");
+    let cache_dir = cache.path().to_str().expect("UTF-8 temp path").to_string();
     let started = Instant::now();
-    let (mut client, _) = LspClient::start(
+    let (mut client, _) = LspClient::start_env(
         root,
         json!({"window": {"workDoneProgress": true}}),
         Value::Null,
+        &[("KBLS_CACHE_DIR", &cache_dir)],
     );
     let initialized = started.elapsed();
     let mut published = HashSet::new();

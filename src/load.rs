@@ -214,6 +214,21 @@ pub fn note_text(bytes: Vec<u8>) -> Result<Arc<str>, String> {
     }
 }
 
+/// Where kbls keeps its caches (the search index):
+/// `$KBLS_CACHE_DIR`, else `$XDG_CACHE_HOME/kbls`, else `~/.cache/kbls`, else a temp folder.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("KBLS_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("kbls");
+    }
+    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".cache").join("kbls"),
+        None => std::env::temp_dir().join("kbls-cache"),
+    }
+}
+
 /// `path` relative to `root` with `/` separators, `None` when outside it.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;

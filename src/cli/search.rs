@@ -94,7 +94,7 @@ fn open_index(root: &Path, args: &SearchArgs) -> anyhow::Result<SearchIndex> {
     }
     let cache_dir = match &args.cache_dir {
         Some(dir) => dir.clone(),
-        None => default_cache_dir(),
+        None => load::default_cache_dir(),
     };
     let key = root.display().to_string();
     match SearchIndex::open_or_create(&cache_dir, &key) {
@@ -118,20 +118,6 @@ fn open_index(root: &Path, args: &SearchArgs) -> anyhow::Result<SearchIndex> {
             );
             Ok(SearchIndex::in_memory())
         }
-    }
-}
-
-/// `$KBLS_CACHE_DIR`, else `$XDG_CACHE_HOME/kbls`, else `~/.cache/kbls`, else a temp folder.
-fn default_cache_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("KBLS_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir).join("kbls");
-    }
-    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
-        Some(home) => PathBuf::from(home).join(".cache").join("kbls"),
-        None => std::env::temp_dir().join("kbls-cache"),
     }
 }
 

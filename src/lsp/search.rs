@@ -7,6 +7,7 @@ use crate::graph::{Graph, Note};
 use crate::search::{content_fingerprint, note_sections, SearchIndex, SearchSnapshot};
 use parking_lot::Mutex;
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// One root's index and the notes changed since it last caught up.
@@ -30,16 +31,32 @@ impl RootSearch {
 }
 
 /// Builds the index of every note of `graph` (in the calling thread: run it off the async workers).
-pub fn build(search: &Mutex<RootSearch>, graph: &Graph) {
-    let mut index = SearchIndex::in_memory();
+/// With `cache` (a cache folder and the corpus key) the index lives on disk, shared with
+/// `kbls search` and reused across restarts (only changed notes are indexed again); it falls back
+/// to memory when the cache is in use by another kbls.
+pub fn build(search: &Mutex<RootSearch>, graph: &Graph, cache: Option<(PathBuf, String)>) {
+    let mut index = cache
+        .and_then(|(dir, key)| SearchIndex::open_or_create(&dir, &key).ok())
+        .map_or_else(SearchIndex::in_memory, |(index, _)| index);
     for (_, note) in graph.notes() {
-        index.replace_note(
-            &note.path,
-            content_fingerprint(&note.text),
-            note_sections(&note.path, &note.text, &note.syntax),
-        );
+        let fingerprint = content_fingerprint(&note.text);
+        if index.fingerprint(&note.path) != Some(fingerprint) {
+            index.replace_note(
+                &note.path,
+                fingerprint,
+                note_sections(&note.path, &note.text, &note.syntax),
+            );
+        }
     }
-    if index.commit().is_err() {
+    let gone: Vec<String> = index
+        .indexed_notes()
+        .filter(|(path, _)| graph.by_path(path).is_none())
+        .map(|(path, _)| path.to_string())
+        .collect();
+    for path in gone {
+        index.remove_note(&path);
+    }
+    if index.has_pending_changes() && index.commit().is_err() {
         return;
     }
     let mut search = search.lock();

@@ -201,16 +201,24 @@ impl Backend {
 
 /// Builds root `idx`'s full-text index in the background (it takes seconds on a large corpus).
 fn build_search_index(state: &Arc<Mutex<State>>, idx: usize) {
-    let (search, graph) = {
+    let (search, graph, on_disk) = {
         let state = state.lock();
+        let root = &state.roots[idx];
+        let on_disk = match state.settings.search_index.as_deref() {
+            Some("disk") => true,
+            Some("memory") => false,
+            _ => root.graph.note_count() >= super::state::DISK_INDEX_NOTES,
+        };
         (
-            state.roots[idx].search.clone(),
-            state.roots[idx].graph.clone(),
+            root.search.clone(),
+            root.graph.clone(),
+            on_disk.then(|| root.dir.display().to_string()),
         )
     };
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
-        super::search::build(&search, &graph);
+        let cache = on_disk.map(|key| (load::default_cache_dir(), key));
+        super::search::build(&search, &graph, cache);
         // Notes edited while it was built.
         super::search::refresh(&state);
     });

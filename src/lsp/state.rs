@@ -47,7 +47,14 @@ pub struct ClientSettings {
     pub code_lens: Option<bool>,
     /// Whether an edited note whose date is not today gets a hint (`date-not-today`).
     pub date_hint: Option<bool>,
+    /// Where the full-text index lives: `"memory"`, `"disk"` (the cache folder `kbls search`
+    /// uses), or `"auto"` (memory below [`DISK_INDEX_NOTES`] notes, disk from there on).
+    pub search_index: Option<String>,
 }
+
+/// From this many notes on, `"auto"` keeps the full-text index on disk: in memory it would add
+/// about 12 MiB per thousand notes to the server.
+pub const DISK_INDEX_NOTES: usize = 5_000;
 
 impl ClientSettings {
     /// Reads `{"kbls": {...}}` or the same object unwrapped; unknown keys are ignored, bad
@@ -57,6 +64,10 @@ impl ClientSettings {
         let mut errors = Vec::new();
         let mut res = ClientSettings {
             date_hint: value.get("dateHint").and_then(|v| v.as_bool()),
+            search_index: value
+                .get("searchIndex")
+                .and_then(|v| v.as_str())
+                .map(String::from),
             ..ClientSettings::default()
         };
         if let Some(days) = value.get("staleAfterDays").filter(|v| !v.is_null()) {

@@ -662,3 +662,40 @@ fn several_workspace_folders_are_separate_corpora() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn the_search_index_can_live_on_disk_and_is_reused_after_a_restart() {
+    let dir = corpus(NOTES);
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let options = json!({"kbls": {"searchIndex": "disk"}});
+    let (mut client, _) = LspClient::start_env(
+        dir.path(),
+        json!({}),
+        options.clone(),
+        &[("KBLS_CACHE_DIR", cache_dir)],
+    );
+    let hits = search_when_ready(&mut client, "beta text");
+    assert_eq!(hits[0]["uri"], client.uri("b/beta.md"));
+    assert_eq!(client.shutdown(), 0);
+    let written = std::fs::read_dir(cache.path()).unwrap().count();
+    assert!(written > 0, "the index is in the cache folder");
+    // The command line finds the same index (and reuses it: no "building" message).
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_kbls"))
+        .args(["search", "beta text", "--cache-dir", cache_dir])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&cli.stdout).starts_with("b/beta.md:"));
+    assert_eq!(String::from_utf8_lossy(&cli.stderr), "");
+    // A restart reuses it.
+    let (mut again, _) = LspClient::start_env(
+        dir.path(),
+        json!({}),
+        options,
+        &[("KBLS_CACHE_DIR", cache_dir)],
+    );
+    let hits = search_when_ready(&mut again, "gamma");
+    assert_eq!(hits[0]["uri"], again.uri("c.md"));
+    assert_eq!(again.shutdown(), 0);
+}

@@ -24,9 +24,20 @@ pub struct LspClient {
 impl LspClient {
     /// Starts the server on `root` and completes `initialize`/`initialized` with `capabilities`.
     pub fn start(root: &Path, capabilities: Value, init_options: Value) -> (LspClient, Value) {
+        LspClient::start_env(root, capabilities, init_options, &[])
+    }
+
+    /// [`LspClient::start`] with extra environment variables for the server.
+    pub fn start_env(
+        root: &Path,
+        capabilities: Value,
+        init_options: Value,
+        env: &[(&str, &str)],
+    ) -> (LspClient, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kbls"))
             .args(["lsp", "--stdio"])
             .env("KBLS_TODAY", "2026-11-28")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
