@@ -67,8 +67,13 @@ impl Backend {
         }
     }
 
-    /// Schedules the debounced recomputation of queued diagnostics.
-    fn schedule_diagnostics(&self) {
+    /// Logs what went wrong while applying a notification, then schedules the debounced
+    /// recomputation of queued diagnostics.
+    async fn schedule_diagnostics(&self) {
+        let failures = std::mem::take(&mut self.state.lock().failures);
+        for failure in failures {
+            self.client.log_message(MessageType::ERROR, failure).await;
+        }
         publish::schedule(self.client.clone(), self.state.clone());
     }
 
@@ -430,7 +435,7 @@ impl LanguageServer for Backend {
             // The client pulls an open document's diagnostics; drop what was pushed for it.
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -466,7 +471,7 @@ impl LanguageServer for Backend {
                 )
                 .await;
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -479,7 +484,7 @@ impl LanguageServer for Backend {
             // The disk is the truth again for a closed note.
             state.reload_from_disk(&path);
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -491,7 +496,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn did_create_files(&self, params: CreateFilesParams) {
@@ -509,7 +514,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn did_delete_files(&self, params: DeleteFilesParams) {
@@ -544,7 +549,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn did_rename_files(&self, params: RenameFilesParams) {
@@ -577,7 +582,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -590,7 +595,7 @@ impl LanguageServer for Backend {
         for error in errors {
             self.client.log_message(MessageType::WARNING, error).await;
         }
-        self.schedule_diagnostics();
+        self.schedule_diagnostics().await;
     }
 
     async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {

@@ -105,6 +105,8 @@ pub struct State {
     pub pull_diagnostics: bool,
     /// Notes changed in the editor this session.
     pub edited: HashSet<PathBuf>,
+    /// Errors to log, taken by the handler that caused them.
+    pub failures: Vec<String>,
 }
 
 /// An immutable view of the state for one request.
@@ -139,6 +141,7 @@ impl State {
             generation: 0,
             pull_diagnostics: false,
             edited: HashSet::new(),
+            failures: Vec::new(),
         }
     }
 
@@ -229,10 +232,24 @@ impl State {
 
     /// Sets the text of the note at `path` (editor buffer or disk) and queues diagnostics for
     /// it and every note depending on it.
+    ///
+    /// Parsing never fails by design; should it panic all the same, the note keeps its previous
+    /// state (the graph is only touched after the parse) and the panic is recorded for the log.
     pub fn set_note(&mut self, root: usize, rel: &str, text: Arc<str>) {
         let options = self.roots[root].file_config.parse_options();
         let graph = Arc::make_mut(&mut self.roots[root].graph);
-        let affected = graph.update(rel, text, &options);
+        let update = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            graph.update(rel, text, &options)
+        }));
+        let affected = match update {
+            Ok(affected) => affected,
+            Err(_) => {
+                self.failures.push(format!(
+                    "kbls: could not parse {rel}; keeping its previous version"
+                ));
+                return;
+            }
+        };
         self.roots[root].unreadable.retain(|u| u.path != rel);
         self.roots[root].search.lock().mark_changed(rel);
         self.queue(root, affected);
