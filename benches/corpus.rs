@@ -254,7 +254,7 @@ fn verify_findings(json: &[u8], stats: &gen::GenStats) {
 
 /// The comparison point: read every note and parse it with pulldown-cmark on 2 threads.
 fn bare_parse(dir: &Path) {
-    use pulldown_cmark::{Event, Options, Parser, Tag};
+    use pulldown_cmark::{Event, Parser, Tag};
     let mut paths = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
@@ -269,15 +269,7 @@ fn bare_parse(dir: &Path) {
         }
     }
     // The options `kbls::syntax::parse` uses.
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
-        | Options::ENABLE_GFM
-        | Options::ENABLE_WIKILINKS;
+    let options = kbls::syntax::pulldown_options(&kbls::syntax::ParseOptions::default());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()

@@ -131,7 +131,8 @@ fn in_sorted_ranges(ranges: &[TextRange], offset: usize) -> bool {
     ranges.get(idx).is_some_and(|r| r.start as usize <= offset)
 }
 
-pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
+/// The pulldown-cmark extensions kbls parses notes with.
+pub fn pulldown_options(options: &ParseOptions) -> Options {
     let mut pulldown_options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -143,6 +144,11 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     if options.wikilinks {
         pulldown_options |= Options::ENABLE_WIKILINKS;
     }
+    pulldown_options
+}
+
+pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
+    let pulldown_options = pulldown_options(options);
     // Undefined references still come out as links (with an empty destination), so they can be
     // reported and completed; `LinkType::*Unknown` tells them apart.
     let callback = |_broken: pulldown_cmark::BrokenLink<'_>| Some(("".into(), "".into()));
