@@ -26,10 +26,10 @@ test('isAtLeast compares numerically, not as text', () => {
 test('settings payload has the server shape and package.json defaults', () => {
   const properties = pkg.contributes.configuration.properties;
   const settings = serverSettings((key) => properties[`kbls.${key}`].default);
-  assert.deepEqual(settingsPayload(settings), { kbls: { staleAfterDays: 180, rules: {}, codeLens: true } });
+  assert.deepEqual(settingsPayload(settings), { kbls: { staleAfterDays: 180, rules: {}, codeLens: true, dateHint: true, searchIndex: 'auto' } });
 
-  const custom = serverSettings((key) => ({ staleAfterDays: 30, rules: { 'broken-link': 'error' }, codeLens: false })[key]);
-  assert.deepEqual(custom, { staleAfterDays: 30, rules: { 'broken-link': 'error' }, codeLens: false });
+  const custom = serverSettings((key) => ({ staleAfterDays: 30, rules: { 'broken-link': 'error' }, codeLens: false, dateHint: false, searchIndex: 'disk' })[key]);
+  assert.deepEqual(custom, { staleAfterDays: 30, rules: { 'broken-link': 'error' }, codeLens: false, dateHint: false, searchIndex: 'disk' });
 });
 
 test('every contributed command and setting is declared once', () => {
