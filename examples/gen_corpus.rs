@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (dir, notes, seed) = match args.as_slice() {
+    let args: Vec<String> = std::env::args().collect();
+    let (dir, notes, seed) = match &args[1..] {
         [dir, notes] => (dir, notes, "1"),
         [dir, notes, seed] => (dir, notes, seed.as_str()),
         _ => {

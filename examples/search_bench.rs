@@ -255,7 +255,9 @@ fn synthesize(fixtures: &[(String, String)], n: usize) -> Vec<(String, String)> 
             .filter(|l| !l.starts_with("# "))
             .collect::<Vec<_>>()
             .join("\n");
-        let other_sections: Vec<&str> = other.split("\n## ").skip(1).collect();
+        // The sections after the note's introduction.
+        let other_sections: Vec<&str> = other.split("\n## ").collect();
+        let other_sections = &other_sections[1..];
         text += &body;
         if let Some(section) = other_sections.get(rng.below(other_sections.len().max(1))) {
             text += &format!("\n\n## {section}");

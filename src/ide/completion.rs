@@ -225,24 +225,13 @@ fn path_or_anchor(
                 _ => None,
             }
         };
-        let items = target
-            .map(|t| {
-                graph
-                    .note(t)
-                    .syntax
-                    .headings
-                    .iter()
-                    .map(|h| CompletionItem {
-                        documentation: None,
-                        label: h.anchor.clone(),
-                        kind: CompletionKind::Heading,
-                        detail: Some(format!("{} {}", "#".repeat(h.level as usize), h.text)),
-                        insert: h.anchor.clone(),
-                        filter: Some(h.text.clone()),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let items = heading_items(graph, target, |h| {
+            (
+                h.anchor.clone(),
+                Some(format!("{} {}", "#".repeat(h.level as usize), h.text)),
+                Some(h.text.clone()),
+            )
+        });
         return Completion {
             replace: TextRange::new(typed_start + hash + 1, offset),
             items,
@@ -291,24 +280,9 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
         } else {
             graph.notes_with_stem(stem).first().copied()
         };
-        let items = target
-            .map(|t| {
-                graph
-                    .note(t)
-                    .syntax
-                    .headings
-                    .iter()
-                    .map(|h| CompletionItem {
-                        documentation: None,
-                        label: h.text.clone(),
-                        kind: CompletionKind::Heading,
-                        detail: Some(format!("#{}", h.anchor)),
-                        insert: h.text.clone(),
-                        filter: None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let items = heading_items(graph, target, |h| {
+            (h.text.clone(), Some(format!("#{}", h.anchor)), None)
+        });
         return Completion {
             replace: TextRange::new(typed_start + hash + 1, offset),
             items,
@@ -342,6 +316,35 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
         items,
         incomplete,
     }
+}
+
+/// One item per heading of `target` (none without a target), built from `(label and insert text,
+/// detail, filter text)`.
+fn heading_items(
+    graph: &Graph,
+    target: Option<NoteId>,
+    item: impl Fn(&crate::syntax::Heading) -> (String, Option<String>, Option<String>),
+) -> Vec<CompletionItem> {
+    let Some(target) = target else {
+        return Vec::new();
+    };
+    graph
+        .note(target)
+        .syntax
+        .headings
+        .iter()
+        .map(|h| {
+            let (label, detail, filter) = item(h);
+            CompletionItem {
+                insert: label.clone(),
+                label,
+                kind: CompletionKind::Heading,
+                detail,
+                documentation: None,
+                filter,
+            }
+        })
+        .collect()
 }
 
 /// A completion candidate before its label is computed: a corpus path and a title.

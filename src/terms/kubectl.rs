@@ -589,9 +589,9 @@ fn placeholder_len(rest: &str) -> Option<usize> {
     {
         return None;
     }
-    for (idx, &byte) in bytes.iter().enumerate().skip(2) {
+    for (after_name, &byte) in bytes[2..].iter().enumerate() {
         match byte {
-            b'>' => return Some(idx + 1),
+            b'>' => return Some(after_name + 3),
             b' ' | b'\t' | b'\n' | b'\r' | b'<' | b'|' | b';' | b'&' => return None,
             _ => {}
         }
