@@ -229,6 +229,23 @@ impl Graph {
             .map_or(&[], |ids| ids.as_slice())
     }
 
+    /// The note at `path`, or every note under the folder `path` (a file or folder moved or
+    /// deleted as one), as corpus paths.
+    pub fn paths_under(&self, path: &str) -> Vec<String> {
+        if self.by_path(path).is_some() {
+            return vec![path.to_string()];
+        }
+        let prefix = format!("{path}/");
+        let mut res: Vec<String> = self
+            .by_path
+            .keys()
+            .filter(|p| p.starts_with(&prefix))
+            .cloned()
+            .collect();
+        res.sort();
+        res
+    }
+
     /// The notes directly in folder `dir` (`""` for the root).
     pub fn notes_in_dir(&self, dir: &str) -> &[NoteId] {
         self.by_dir.get(dir).map_or(&[], |ids| ids.as_slice())

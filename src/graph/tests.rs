@@ -88,3 +88,11 @@ fn incremental_updates_agree_with_a_fresh_build() {
     let fresh = Graph::build(corpus(&final_files), vec!["img/a.png".into()], &options);
     assert_eq!(graph.dump(), fresh.dump());
 }
+
+#[test]
+fn paths_under_a_note_or_a_folder() {
+    let graph = Graph::build(corpus(FILES), Vec::new(), &ParseOptions::default());
+    assert_eq!(graph.paths_under("k8s/pods.md"), ["k8s/pods.md"]);
+    assert_eq!(graph.paths_under("k8s"), ["k8s/index.md", "k8s/pods.md"]);
+    assert!(graph.paths_under("k8").is_empty());
+}

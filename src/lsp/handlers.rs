@@ -292,16 +292,15 @@ pub fn expand_moves(snap: &Snapshot, old: &Path, new: &Path) -> Vec<(PathBuf, Pa
     let Some(old_rel) = load::relative(&root.dir, old) else {
         return Vec::new();
     };
-    if root.graph.by_path(&old_rel).is_some() {
-        return vec![(old.to_path_buf(), new.to_path_buf())];
-    }
-    let prefix = format!("{old_rel}/");
     root.graph
-        .notes()
-        .filter_map(|(_, n)| {
-            n.path
-                .strip_prefix(&prefix)
-                .map(|rest| (root.path_of(&n.path), new.join(rest)))
+        .paths_under(&old_rel)
+        .into_iter()
+        .map(|path| {
+            let moved = match path.strip_prefix(&format!("{old_rel}/")) {
+                Some(rest) => new.join(rest),
+                None => new.to_path_buf(),
+            };
+            (root.path_of(&path), moved)
         })
         .collect()
 }

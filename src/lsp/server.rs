@@ -530,17 +530,8 @@ impl LanguageServer for Backend {
                 {
                     let under: Vec<String> = state
                         .locate(&path)
-                        .into_iter()
-                        .flat_map(|(root, rel)| {
-                            let graph = &state.roots[root].graph;
-                            let prefix = format!("{rel}/");
-                            graph
-                                .notes()
-                                .filter(|(_, n)| n.path == rel || n.path.starts_with(&prefix))
-                                .map(|(_, n)| n.path.clone())
-                                .collect::<Vec<_>>()
-                        })
-                        .collect();
+                        .map(|(root, rel)| state.roots[root].graph.paths_under(&rel))
+                        .unwrap_or_default();
                     if let Some((root, _)) = state.locate(&path) {
                         for rel in under {
                             state.remove_note(root, &rel);
