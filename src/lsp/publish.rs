@@ -26,46 +26,86 @@ pub fn schedule(client: Client, state: Arc<Mutex<State>>) {
     });
 }
 
-/// Publishes what is queued now.
+/// Publishes what is queued now for roots whose index is complete (the rest stays queued, so a
+/// note's first publish is its true state): open documents first, then the rest in parallel.
 pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
     // The full-text index catches up off the typing path, once the diagnostics are out.
     let search_state = state.clone();
-    let (snap, pending) = {
+    let (snap, pending, ready) = {
         let mut state = state.lock();
-        (state.snapshot(), std::mem::take(&mut state.pending))
+        let ready: Vec<bool> = (0..state.roots.len())
+            .map(|idx| state.diagnostics_ready(idx))
+            .collect();
+        (state.snapshot(), state.take_publishable(), ready)
     };
     if pending.is_empty() {
         return;
     }
     let pull = snap.pull_diagnostics;
-    let computed = tokio::task::spawn_blocking(move || {
-        // Open documents first, so what the user looks at updates first; then the rest, in
-        // parallel.
-        let mut pending: Vec<(usize, NoteId)> = pending.into_iter().collect();
-        let is_open = |&(root_idx, id): &(usize, NoteId)| {
-            let root = &snap.roots[root_idx];
-            root.graph
-                .get(id)
-                .is_some_and(|note| snap.open.contains(&root.path_of(&note.path)))
-        };
-        pending.sort_by_key(|item| !is_open(item));
-        let mut out: Vec<(Uri, Vec<Diagnostic>)> = pending
-            .par_iter()
-            .filter_map(|&(root_idx, id)| {
-                let root = snap.roots.get(root_idx)?;
-                let note = root.graph.get(id)?;
-                let path = root.path_of(&note.path);
-                // Open documents are pulled by clients that support it.
-                if pull && snap.open.contains(&path) {
-                    return None;
+    let is_open = |&(root_idx, id): &(usize, NoteId)| {
+        let root = &snap.roots[root_idx];
+        root.graph
+            .get(id)
+            .is_some_and(|note| snap.open.contains(&root.path_of(&note.path)))
+    };
+    let (open, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(is_open);
+    let snap = Arc::new(snap);
+    for (batch, with_unreadable) in [(open, false), (rest, true)] {
+        let snap = snap.clone();
+        let ready = ready.clone();
+        let computed =
+            tokio::task::spawn_blocking(move || compute(&snap, &batch, with_unreadable, &ready))
+                .await;
+        match computed {
+            Ok(batches) => {
+                for (uri, diagnostics) in batches {
+                    client.publish_diagnostics(uri, diagnostics, None).await;
                 }
-                Some((
-                    convert::path_to_uri(&path)?,
-                    to_lsp_diagnostics(&snap, root_idx, id),
-                ))
-            })
-            .collect();
-        for root in &snap.roots {
+            }
+            Err(err) => {
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("kbls: diagnostics panicked: {err}"),
+                    )
+                    .await;
+                return;
+            }
+        }
+    }
+    if pull {
+        let _ = client.workspace_diagnostic_refresh().await;
+    }
+    tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
+}
+
+/// The diagnostics of `notes`, and with `with_unreadable` those of the unreadable files of the
+/// roots that are `ready`.
+fn compute(
+    snap: &Snapshot,
+    notes: &[(usize, NoteId)],
+    with_unreadable: bool,
+    ready: &[bool],
+) -> Vec<(Uri, Vec<Diagnostic>)> {
+    let pull = snap.pull_diagnostics;
+    let mut out: Vec<(Uri, Vec<Diagnostic>)> = notes
+        .par_iter()
+        .filter_map(|&(root_idx, id)| {
+            let root = snap.roots.get(root_idx)?;
+            let note = root.graph.get(id)?;
+            let path = root.path_of(&note.path);
+            // Open documents are pulled by clients that support it.
+            if pull && snap.open.contains(&path) {
+                return None;
+            }
+            Some((
+                convert::path_to_uri(&path)?,
+                to_lsp_diagnostics(snap, root_idx, id),
+            ))
+        })
+        .collect();
+    if with_unreadable {
+        for (root, _) in snap.roots.iter().zip(ready).filter(|(_, ready)| **ready) {
             for file in &root.unreadable {
                 if let (Some(uri), Some(severity)) = (
                     convert::path_to_uri(&root.path_of(&file.path)),
@@ -83,28 +123,8 @@ pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
                 }
             }
         }
-        out
-    })
-    .await;
-    match computed {
-        Ok(batches) => {
-            for (uri, diagnostics) in batches {
-                client.publish_diagnostics(uri, diagnostics, None).await;
-            }
-            if pull {
-                let _ = client.workspace_diagnostic_refresh().await;
-            }
-            tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
-        }
-        Err(err) => {
-            client
-                .log_message(
-                    MessageType::ERROR,
-                    format!("kbls: diagnostics panicked: {err}"),
-                )
-                .await
-        }
     }
+    out
 }
 
 pub fn to_lsp_diagnostics(snap: &Snapshot, root_idx: usize, id: NoteId) -> Vec<Diagnostic> {

@@ -4,7 +4,7 @@
 use super::convert;
 use super::handlers;
 use super::publish;
-use super::state::{ClientSettings, OpenDoc, Snapshot, State};
+use super::state::{ClientSettings, IndexStatus, Need, OpenDoc, Readiness, Snapshot, State};
 use crate::graph::Graph;
 use crate::load;
 use crate::text::WideEncoding;
@@ -12,13 +12,21 @@ use parking_lot::Mutex;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+/// How long a request waits for the initial index of its root before it fails.
+const INDEX_WAIT: Duration = Duration::from_secs(60);
+
 pub struct Backend {
     pub client: Client,
     pub state: Arc<Mutex<State>>,
+    /// Bumped whenever a root's index, history or full-text index becomes ready (or fails):
+    /// requests waiting for one look again.
+    ready: Arc<watch::Sender<u64>>,
     pub shutdown_requested: Arc<AtomicBool>,
     work_done_progress: AtomicBool,
     dynamic_watch: AtomicBool,
@@ -29,24 +37,26 @@ impl Backend {
         Backend {
             client,
             state: Arc::new(Mutex::new(State::new())),
+            ready: Arc::new(watch::Sender::new(0)),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
             work_done_progress: AtomicBool::new(false),
             dynamic_watch: AtomicBool::new(false),
         }
     }
 
-    fn snapshot(&self) -> Snapshot {
-        self.state.lock().snapshot()
-    }
-
-    /// Runs a request on a snapshot in the blocking pool; a panic becomes an error reply and a
-    /// log message, and the server keeps serving.
+    /// Runs a request on a snapshot in the blocking pool, once what it needs of the root holding
+    /// `uri` (every root for `None`) is indexed; a panic becomes an error reply and a log
+    /// message, and the server keeps serving.
     async fn run<T: Send + 'static>(
         &self,
         name: &'static str,
+        uri: Option<&Uri>,
+        need: Need,
         f: impl FnOnce(Snapshot) -> T + Send + 'static,
     ) -> Result<T> {
-        let snap = self.snapshot();
+        self.wait_ready(uri.and_then(convert::uri_to_path), need)
+            .await?;
+        let snap = self.state.lock().snapshot();
         match tokio::task::spawn_blocking(move || f(snap)).await {
             Ok(res) => Ok(res),
             Err(err) => {
@@ -67,6 +77,27 @@ impl Backend {
         }
     }
 
+    /// Waits until the request can be answered from complete data, for at most [`INDEX_WAIT`].
+    async fn wait_ready(&self, path: Option<PathBuf>, need: Need) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + INDEX_WAIT;
+        loop {
+            // Subscribing before looking means no change between the look and the wait is missed.
+            let mut changed = self.ready.subscribe();
+            let notes = match self.state.lock().readiness(path.as_deref(), need) {
+                Readiness::Ready => return Ok(()),
+                Readiness::Failed(why) => {
+                    return Err(request_failed(format!("kbls cannot index: {why}")))
+                }
+                Readiness::Waiting { notes } => notes,
+            };
+            if tokio::time::timeout_at(deadline, changed.changed())
+                .await
+                .is_err()
+            {
+                return Err(request_failed(still_indexing(notes, need)));
+            }
+        }
+    }
     /// Logs what went wrong while applying a notification, then schedules the debounced
     /// recomputation of queued diagnostics.
     async fn schedule_diagnostics(&self) {
@@ -78,8 +109,10 @@ impl Backend {
     }
 
     pub async fn search(&self, params: handlers::SearchParams) -> Result<Vec<handlers::SearchHit>> {
-        self.run("kbls/search", move |snap| handlers::search(&snap, params))
-            .await
+        self.run("kbls/search", None, Need::Search, move |snap| {
+            handlers::search(&snap, params)
+        })
+        .await
     }
 
     pub async fn malformed_message(&self, params: serde_json::Value) {
@@ -98,6 +131,7 @@ impl Backend {
     fn index_in_background(&self, roots: Vec<usize>) {
         let state = self.state.clone();
         let client = self.client.clone();
+        let ready = self.ready.clone();
         let progress = self.work_done_progress.load(Ordering::SeqCst);
         tokio::spawn(async move {
             let token = ProgressToken::String("kbls/indexing".into());
@@ -118,83 +152,63 @@ impl Backend {
                 None
             };
             let mut total = 0;
-            let mut indexed = Vec::new();
             for idx in roots {
                 let (dir, config) = {
                     let state = state.lock();
                     let root = &state.roots[idx];
                     (root.dir.clone(), state.config(root))
                 };
-                // Read the notes, say how many, then parse them: both off the async workers.
-                let read = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                    let packs = load::load_packs(&dir, &config)?;
-                    Ok((load::load_corpus(&dir, &config)?, packs, config))
-                })
-                .await;
-                let (corpus, packs, config) = match read {
-                    Ok(Ok(read)) => read,
-                    Ok(Err(err)) => {
-                        client
-                            .show_message(
-                                MessageType::ERROR,
-                                format!("kbls: cannot index: {err:#}"),
-                            )
-                            .await;
-                        continue;
+                // The git history pass mostly waits on git: it runs beside the load and parse.
+                let history = tokio::task::spawn_blocking({
+                    let dir = dir.clone();
+                    let mut markers = vec![config.date_label.clone()];
+                    markers.extend(config.date_keys.iter().cloned());
+                    move || crate::history::read(&dir, &markers)
+                });
+                let indexed = match read_root(dir, config).await {
+                    Ok(read) => {
+                        total += read.0.notes.len();
+                        state.lock().roots[idx].status = IndexStatus::Loading {
+                            notes: Some(read.0.notes.len()),
+                        };
+                        if let Some(progress) = &progress {
+                            progress
+                                .report(format!("Indexing {} notes", group_thousands(total)))
+                                .await;
+                        }
+                        build_root(&state, idx, read).await
                     }
-                    Err(err) => {
-                        client
-                            .log_message(
-                                MessageType::ERROR,
-                                format!("kbls: indexing panicked: {err}"),
-                            )
-                            .await;
-                        continue;
-                    }
+                    Err(why) => Err(why),
                 };
-                total += corpus.notes.len();
-                if let Some(progress) = &progress {
-                    progress
-                        .report(format!("Indexing {} notes", group_thousands(total)))
+                if let Err(why) = indexed {
+                    client
+                        .show_message(MessageType::ERROR, format!("kbls: cannot index: {why}"))
                         .await;
-                }
-                let built = tokio::task::spawn_blocking(move || {
-                    let mut graph =
-                        Graph::build(corpus.notes, corpus.files, &config.parse_options());
-                    graph.set_packs(packs);
-                    // Edits and backlinks need the reverse index: build it now, not on a keystroke.
-                    graph.index_backlinks();
-                    (graph, corpus.unreadable)
-                })
-                .await;
-                match built {
-                    Ok((graph, unreadable)) => {
-                        state.lock().install_index(idx, graph, unreadable);
-                        indexed.push(idx);
+                    {
+                        let mut state = state.lock();
+                        state.roots[idx].status = IndexStatus::Failed(why);
+                        state.roots[idx].history_pending = false;
                     }
-                    Err(err) => {
-                        client
-                            .log_message(
-                                MessageType::ERROR,
-                                format!("kbls: indexing panicked: {err}"),
-                            )
-                            .await
-                    }
+                    ready.send_modify(|n| *n += 1);
+                    continue;
                 }
+                ready.send_modify(|n| *n += 1);
+                warm_terms(&state, idx);
+                let history = history.await.ok().flatten();
+                {
+                    let mut state = state.lock();
+                    state.roots[idx].history = history.map(Arc::new);
+                    state.roots[idx].history_pending = false;
+                }
+                ready.send_modify(|n| *n += 1);
+                // Diagnostics first (the problems panel fills at once), then the full-text index.
+                publish::flush(client.clone(), state.clone()).await;
+                build_search_index(&state, idx, &ready);
             }
             if let Some(progress) = progress {
                 progress
                     .finish_with_message(format!("Indexed {} notes", group_thousands(total)))
                     .await;
-            }
-            // Diagnostics first (the problems panel fills at once), then the slower extras:
-            // git history (it requeues the diagnostics it affects) and the full-text index.
-            publish::flush(client.clone(), state.clone()).await;
-            for idx in indexed {
-                if read_history(&state, idx).await {
-                    publish::schedule(client.clone(), state.clone());
-                }
-                build_search_index(&state, idx);
             }
         });
     }
@@ -204,8 +218,73 @@ impl Backend {
     }
 }
 
+/// What [`read_root`] reads: the notes, the term packs and the configuration they were read with.
+type RootRead = (
+    load::LoadedCorpus,
+    Arc<crate::terms::Packs>,
+    crate::config::Config,
+);
+
+/// Reads a root's notes and term packs off the async workers, or says why it cannot.
+async fn read_root(
+    dir: PathBuf,
+    config: crate::config::Config,
+) -> std::result::Result<RootRead, String> {
+    let read = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let packs = load::load_packs(&dir, &config)?;
+        Ok((load::load_corpus(&dir, &config)?, packs, config))
+    })
+    .await;
+    match read {
+        Ok(Ok(read)) => Ok(read),
+        Ok(Err(err)) => Err(format!("{err:#}")),
+        Err(err) => Err(format!("reading the notes panicked: {err}")),
+    }
+}
+
+/// Parses what was read into root `idx`'s graph off the async workers and installs it.
+async fn build_root(
+    state: &Arc<Mutex<State>>,
+    idx: usize,
+    (corpus, packs, config): RootRead,
+) -> std::result::Result<(), String> {
+    let built = tokio::task::spawn_blocking(move || {
+        let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+        graph.set_packs(packs);
+        // Edits and backlinks need the reverse index: build it now, not on a keystroke.
+        graph.index_backlinks();
+        (graph, corpus.unreadable)
+    })
+    .await;
+    match built {
+        Ok((graph, unreadable)) => {
+            state.lock().install_index(idx, graph, unreadable);
+            Ok(())
+        }
+        Err(err) => Err(format!("parsing the notes panicked: {err}")),
+    }
+}
+
+/// Builds root `idx`'s term and mention indexes off the async workers, so that no hover builds
+/// them. An edit while they are built gives the state a new copy of the graph without them: that
+/// copy is warmed too, a few times at most (every publish calls this again).
+pub fn warm_terms(state: &Arc<Mutex<State>>, idx: usize) {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        for _ in 0..3 {
+            let Some(graph) = state.lock().roots.get(idx).map(|r| r.graph.clone()) else {
+                return;
+            };
+            graph.mentions();
+            if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
+                return;
+            }
+        }
+    });
+}
+
 /// Builds root `idx`'s full-text index in the background (it takes seconds on a large corpus).
-fn build_search_index(state: &Arc<Mutex<State>>, idx: usize) {
+fn build_search_index(state: &Arc<Mutex<State>>, idx: usize, ready: &Arc<watch::Sender<u64>>) {
     let (search, graph, on_disk) = {
         let state = state.lock();
         let root = &state.roots[idx];
@@ -221,48 +300,38 @@ fn build_search_index(state: &Arc<Mutex<State>>, idx: usize) {
         )
     };
     let state = state.clone();
+    let ready = ready.clone();
     tokio::task::spawn_blocking(move || {
         let cache = on_disk.map(|key| (load::default_cache_dir(), key));
         super::search::build(&search, &graph, cache);
+        drop(graph);
         // Notes edited while it was built.
         super::search::refresh(&state);
+        ready.send_modify(|n| *n += 1);
     });
 }
 
-/// Reads the git history of root `idx` off the async workers and requeues its diagnostics;
-/// says whether there was history to read.
-async fn read_history(state: &Arc<Mutex<State>>, idx: usize) -> bool {
-    let (dir, markers) = {
-        let state = state.lock();
-        let config = state.config(&state.roots[idx]);
-        let mut markers = vec![config.date_label.clone()];
-        markers.extend(config.date_keys.iter().cloned());
-        (state.roots[idx].dir.clone(), markers)
-    };
-    let Ok(Some(history)) =
-        tokio::task::spawn_blocking(move || crate::history::read(&dir, &markers)).await
-    else {
-        return false;
-    };
-    let mut state = state.lock();
-    // Only notes git saw change after their stated date can gain an `outdated-date`.
-    let affected: Vec<crate::graph::NoteId> = state.roots[idx]
-        .graph
-        .notes()
-        .filter(|(_, note)| {
-            let stated = note.syntax.date.as_ref().and_then(|d| d.value.ok());
-            match (history.of(&note.path), stated) {
-                (crate::history::NoteHistory::Changed(change), Some(stated)) => {
-                    change.date > stated
-                }
-                _ => false,
-            }
-        })
-        .map(|(id, _)| id)
-        .collect();
-    state.roots[idx].history = Some(Arc::new(history));
-    state.queue(idx, affected);
-    true
+fn request_failed(message: String) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// Why a request gave up waiting.
+fn still_indexing(notes: Option<usize>, need: Need) -> String {
+    match (notes, need) {
+        (None, _) => "kbls is still reading the notes; try again in a moment".to_string(),
+        (Some(n), Need::Search) => format!(
+            "kbls is still building the full-text index of {} notes; try again in a moment",
+            group_thousands(n)
+        ),
+        (Some(n), Need::Graph | Need::Diagnostics) => format!(
+            "kbls is still indexing {} notes; try again in a moment",
+            group_thousands(n)
+        ),
+    }
 }
 
 /// `3412` → `3,412`.
@@ -590,36 +659,50 @@ impl LanguageServer for Backend {
     }
 
     async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
-        self.run("willRenameFiles", move |snap| {
+        self.run("willRenameFiles", None, Need::Graph, move |snap| {
             handlers::will_rename_files(&snap, params)
         })
         .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.run("hover", move |snap| handlers::hover(&snap, params))
-            .await
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.run("hover", Some(&uri), Need::Graph, move |snap| {
+            handlers::hover(&snap, params)
+        })
+        .await
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        self.run("definition", move |snap| {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.run("definition", Some(&uri), Need::Graph, move |snap| {
             handlers::goto_definition(&snap, params)
         })
         .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        self.run("references", move |snap| {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.run("references", Some(&uri), Need::Graph, move |snap| {
             handlers::references(&snap, params)
         })
         .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        self.run("completion", move |snap| {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.run("completion", Some(&uri), Need::Graph, move |snap| {
             handlers::completion(&snap, params)
         })
         .await
@@ -629,22 +712,27 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        self.run("prepareRename", move |snap| {
+        let uri = params.text_document.uri.clone();
+        self.run("prepareRename", Some(&uri), Need::Graph, move |snap| {
             handlers::prepare_rename(&snap, params)
         })
         .await?
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        self.run("rename", move |snap| handlers::rename(&snap, params))
-            .await?
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.run("rename", Some(&uri), Need::Graph, move |snap| {
+            handlers::rename(&snap, params)
+        })
+        .await?
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.run("documentSymbol", move |snap| {
+        let uri = params.text_document.uri.clone();
+        self.run("documentSymbol", Some(&uri), Need::Graph, move |snap| {
             handlers::document_symbol(&snap, params)
         })
         .await
@@ -654,43 +742,50 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        self.run("workspace/symbol", move |snap| {
+        self.run("workspace/symbol", None, Need::Graph, move |snap| {
             handlers::workspace_symbol(&snap, params)
         })
         .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.run("documentLink", move |snap| {
+        let uri = params.text_document.uri.clone();
+        self.run("documentLink", Some(&uri), Need::Graph, move |snap| {
             handlers::document_link(&snap, params)
         })
         .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.run("foldingRange", move |snap| {
+        let uri = params.text_document.uri.clone();
+        self.run("foldingRange", Some(&uri), Need::Graph, move |snap| {
             handlers::folding_range(&snap, params)
         })
         .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.run("codeAction", move |snap| {
+        let uri = params.text_document.uri.clone();
+        self.run("codeAction", Some(&uri), Need::Diagnostics, move |snap| {
             handlers::code_action(&snap, params)
         })
         .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.run("codeLens", move |snap| handlers::code_lens(&snap, params))
-            .await
+        let uri = params.text_document.uri.clone();
+        self.run("codeLens", Some(&uri), Need::Graph, move |snap| {
+            handlers::code_lens(&snap, params)
+        })
+        .await
     }
 
     async fn diagnostic(
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        self.run("diagnostic", move |snap| {
+        let uri = params.text_document.uri.clone();
+        self.run("diagnostic", Some(&uri), Need::Diagnostics, move |snap| {
             handlers::document_diagnostic(&snap, params)
         })
         .await

@@ -26,11 +26,51 @@ pub struct Root {
     pub config_error: Option<String>,
     pub graph: Arc<Graph>,
     pub unreadable: Vec<Unreadable>,
-    pub indexed: bool,
+    /// How far the initial index is: requests and diagnostics wait for it (see [`Need`]).
+    pub status: IndexStatus,
+    /// Whether the git history pass is still running: diagnostics wait for it, since
+    /// `outdated-date` depends on it.
+    pub history_pending: bool,
     /// Git history of the root, once read (`None` outside a repository or before it is read).
     pub history: Option<Arc<History>>,
+    /// Files changed on disk while the initial index was read, read again once it is installed
+    /// (the load may have read them before the change).
+    pub changed_while_loading: BTreeSet<PathBuf>,
     /// The full-text index, behind its own lock so commits never hold up edits.
     pub search: Arc<Mutex<RootSearch>>,
+}
+
+/// The initial index of a root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexStatus {
+    /// Being read and parsed; `notes` once the walk has counted them.
+    Loading {
+        notes: Option<usize>,
+    },
+    Ready,
+    Failed(String),
+}
+
+/// What a request reads, and so what it waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// The corpus graph (hover, definition, completion, rename, symbols, …).
+    Graph,
+    /// The graph and git history: everything diagnostics depend on.
+    Diagnostics,
+    /// The graph and the full-text index.
+    Search,
+}
+
+/// Whether a request can be answered now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// Still indexing this many notes (`None` before they are counted).
+    Waiting {
+        notes: Option<usize>,
+    },
+    Failed(String),
 }
 
 /// An open document: the editor's text, which wins over the disk.
@@ -223,8 +263,10 @@ impl State {
             config_error,
             graph: Arc::default(),
             unreadable: Vec::new(),
-            indexed: false,
+            status: IndexStatus::Loading { notes: None },
+            history_pending: true,
             history: None,
+            changed_while_loading: BTreeSet::new(),
             search: Arc::default(),
         });
         self.roots.len() - 1
@@ -289,6 +331,11 @@ impl State {
         let Some((root, rel)) = self.locate(path) else {
             return;
         };
+        if self.roots[root].status != IndexStatus::Ready {
+            self.roots[root]
+                .changed_while_loading
+                .insert(path.to_path_buf());
+        }
         if !path.exists() {
             self.remove_note(root, &rel);
             return;
@@ -305,11 +352,14 @@ impl State {
         }
     }
 
-    /// Installs a freshly built graph for root `idx`, keeping the editor's text of open notes.
+    /// Installs a freshly built graph for root `idx`, keeping the editor's text of open notes and
+    /// what changed on disk while it was read.
     pub fn install_index(&mut self, idx: usize, graph: Graph, unreadable: Vec<Unreadable>) {
         self.roots[idx].graph = Arc::new(graph);
         self.roots[idx].unreadable = unreadable;
-        self.roots[idx].indexed = true;
+        self.roots[idx].status = IndexStatus::Ready;
+        // Ids queued against the provisional graph mean nothing in the new one.
+        self.pending.retain(|&(root, _)| root != idx);
         let open: Vec<(PathBuf, String)> = self
             .open
             .iter()
@@ -322,7 +372,59 @@ impl State {
                 }
             }
         }
+        for path in std::mem::take(&mut self.roots[idx].changed_while_loading) {
+            self.reload_from_disk(&path);
+        }
         self.queue_all(Some(idx));
+    }
+
+    /// Whether a request needing `need` about `path` (or about every root, for `None`) can be
+    /// answered: never from a root whose initial index is incomplete.
+    pub fn readiness(&self, path: Option<&Path>, need: Need) -> Readiness {
+        let roots: Vec<&Root> = match path {
+            Some(path) => self
+                .locate(path)
+                .map(|(idx, _)| &self.roots[idx])
+                .into_iter()
+                .collect(),
+            None => self.roots.iter().collect(),
+        };
+        for root in roots {
+            let ready = match &root.status {
+                IndexStatus::Failed(why) => return Readiness::Failed(why.clone()),
+                IndexStatus::Loading { notes } => return Readiness::Waiting { notes: *notes },
+                IndexStatus::Ready => match need {
+                    Need::Graph => true,
+                    Need::Diagnostics => !root.history_pending,
+                    Need::Search => root.search.lock().snapshot().is_some(),
+                },
+            };
+            if !ready {
+                return Readiness::Waiting {
+                    notes: Some(root.graph.note_count()),
+                };
+            }
+        }
+        Readiness::Ready
+    }
+
+    /// Takes the queued notes whose diagnostics can be published now: those of roots whose
+    /// index and history are complete. The rest stay queued.
+    pub fn take_publishable(&mut self) -> BTreeSet<(usize, NoteId)> {
+        let ready: Vec<bool> = (0..self.roots.len())
+            .map(|idx| self.diagnostics_ready(idx))
+            .collect();
+        let (now, later) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|&(root, _)| ready[root]);
+        self.pending = later;
+        now
+    }
+
+    /// Whether root `idx` can have its diagnostics published.
+    pub fn diagnostics_ready(&self, idx: usize) -> bool {
+        let root = &self.roots[idx];
+        root.status == IndexStatus::Ready && !root.history_pending
     }
 }
 
