@@ -62,3 +62,27 @@ impl Graph {
         out
     }
 }
+
+#[cfg(test)]
+impl Graph {
+    /// Every term mention as `key path start..end`, sorted: equal for an incrementally updated
+    /// graph and a fresh build of the same texts, whatever their note ids.
+    pub fn dump_mentions(&self) -> String {
+        let mentions = self.mentions();
+        let mut lines: Vec<String> = mentions
+            .entries()
+            .flat_map(|(key, at)| {
+                at.iter().map(move |(id, range)| {
+                    format!(
+                        "{key} {} {}..{}",
+                        self.note(super::NoteId(*id)).path,
+                        range.start,
+                        range.end
+                    )
+                })
+            })
+            .collect();
+        lines.sort();
+        lines.join("\n")
+    }
+}

@@ -296,10 +296,7 @@ impl Graph {
     /// current if it is built.
     fn insert_note(&mut self, note: Arc<Note>) -> NoteId {
         let path = &note.path;
-        if let Some(terms) = self.terms.get_mut() {
-            terms.update_note(path, terms::extract(&note.text, &note.syntax));
-        }
-        self.mentions = OnceLock::new();
+        self.update_terms(path, Some(&note));
         let id = match self.by_path.get(path) {
             Some(&id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
@@ -327,8 +324,29 @@ impl Graph {
         if let Some(incoming) = self.incoming.get_mut() {
             index_links(incoming, id, link_keys(&note));
         }
+        if let (Some(mentions), Some(terms)) = (self.mentions.get_mut(), self.terms.get()) {
+            Arc::make_mut(mentions).update_note(id.0, &note.text, &note.syntax, &self.packs, terms);
+        }
         self.notes[id.0 as usize] = Some(note);
         id
+    }
+
+    /// Keeps the term index current with the note at `path` (`None`: removed), if it is built.
+    /// The mention index is kept too while the set of recognized names stays the same (the
+    /// caller updates the note's own entries); a new or vanished name can change the mentions
+    /// of every note, so then it is dropped and rebuilt on next use.
+    fn update_terms(&mut self, path: &str, note: Option<&Note>) {
+        let Some(terms) = self.terms.get_mut() else {
+            return;
+        };
+        let generation = terms.generation();
+        match note {
+            Some(note) => terms.update_note(path, terms::extract(&note.text, &note.syntax)),
+            None => terms.remove_note(path),
+        }
+        if terms.generation() != generation {
+            self.mentions = OnceLock::new();
+        }
     }
 
     /// Removes the note at `path`; returns the notes whose links to it are now broken.
@@ -336,10 +354,10 @@ impl Graph {
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
-        if let Some(terms) = self.terms.get_mut() {
-            terms.remove_note(path);
+        self.update_terms(path, None);
+        if let Some(mentions) = self.mentions.get_mut() {
+            Arc::make_mut(mentions).remove_note(id.0);
         }
-        self.mentions = OnceLock::new();
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);
         }

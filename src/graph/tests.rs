@@ -96,3 +96,48 @@ fn paths_under_a_note_or_a_folder() {
     assert_eq!(graph.paths_under("k8s"), ["k8s/index.md", "k8s/pods.md"]);
     assert!(graph.paths_under("k8").is_empty());
 }
+
+/// The mention index, once built, is kept current note by note; every sequence of edits
+/// (same term names, a new name, a removed note) leaves what a fresh build finds.
+#[test]
+fn incremental_mentions_agree_with_a_fresh_build() {
+    let options = ParseOptions::default();
+    let files: &[(&str, &str)] = &[
+        ("glossary.md", "# Glossary\n\n- **Pod**: A group of containers.\n- **Node**: A machine.\n"),
+        ("gpu.md", "# GPU\n\nWatch `DCGM_FI_DEV_GPU_UTIL` on every Node.\n\n```sh\nkubectl get pods -A\n```\n"),
+        ("ops.md", "# Ops\n\nA Pod runs on a Node; `kubectl describe node` shows it.\n"),
+    ];
+    let mut graph = Graph::build(corpus(files), Vec::new(), &options);
+    graph.mentions();
+    // Same names: the index is updated in place.
+    graph.update(
+        "ops.md",
+        Arc::from("# Ops\n\nEvery Pod, twice: Pod. `DCGM_FI_DEV_FB_USED`\n"),
+        &options,
+    );
+    // A new name: mentions elsewhere change.
+    graph.update(
+        "glossary.md",
+        Arc::from(
+            "# Glossary\n\n- **Pod**: A group.\n- **Node**: A machine.\n- **Ops**: Operations.\n",
+        ),
+        &options,
+    );
+    graph.mentions();
+    graph.update(
+        "new.md",
+        Arc::from("# New\n\nOps on a Node with `kubectl get nodes`.\n"),
+        &options,
+    );
+    graph.remove("gpu.md");
+    let incremental = graph.dump_mentions();
+    assert!(incremental.contains("term:ops new.md"), "{incremental}");
+
+    let mut final_files: Vec<(String, Arc<str>)> = graph
+        .notes()
+        .map(|(_, note)| (note.path.clone(), note.text.clone()))
+        .collect();
+    final_files.sort();
+    let fresh = Graph::build(final_files, Vec::new(), &options);
+    assert_eq!(incremental, fresh.dump_mentions());
+}

@@ -8,10 +8,15 @@ use crate::text::TextRange;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MentionIndex {
-    /// Mention key (see [`mention_key`]) to (note id, range), in note order.
-    by_key: HashMap<String, Vec<(u32, TextRange)>>,
+    /// Mention key (see [`mention_key`]) to its slot in `by_key`.
+    key_ids: HashMap<String, u32>,
+    keys: Vec<String>,
+    /// Per key: (note id, range), sorted.
+    by_key: Vec<Vec<(u32, TextRange)>>,
+    /// Per note id: the keys it mentions, so a changed note's entries are found without a scan.
+    by_note: Vec<Box<[u32]>>,
 }
 
 impl MentionIndex {
@@ -21,22 +26,80 @@ impl MentionIndex {
         packs: &Packs,
         terms: &TermIndex,
     ) -> MentionIndex {
-        let per_note: Vec<Vec<(String, u32, TextRange)>> = notes
-            .map(|(id, text, syntax)| note_mentions(id, text, syntax, packs, terms))
+        let per_note: Vec<(u32, Vec<(String, TextRange)>)> = notes
+            .map(|(id, text, syntax)| (id, note_mentions(text, syntax, packs, terms)))
             .collect();
-        let mut by_key: HashMap<String, Vec<(u32, TextRange)>> = HashMap::new();
-        for (key, id, range) in per_note.into_iter().flatten() {
-            by_key.entry(key).or_default().push((id, range));
+        let mut index = MentionIndex::default();
+        for (id, mentions) in per_note {
+            index.add(id, mentions);
         }
-        for mentions in by_key.values_mut() {
+        for mentions in &mut index.by_key {
             mentions.sort();
         }
-        MentionIndex { by_key }
+        index
+    }
+
+    /// Brings the entries of note `id` up to date with its new `text`. Exact as long as the set of
+    /// recognized names did not change (the term index's generation); otherwise rebuild.
+    pub fn update_note(
+        &mut self,
+        id: u32,
+        text: &str,
+        syntax: &NoteSyntax,
+        packs: &Packs,
+        terms: &TermIndex,
+    ) {
+        self.remove_note(id);
+        let keys = self.add(id, note_mentions(text, syntax, packs, terms));
+        for key in keys.iter() {
+            self.by_key[*key as usize].sort();
+        }
+    }
+
+    pub fn remove_note(&mut self, id: u32) {
+        let Some(keys) = self.by_note.get_mut(id as usize) else {
+            return;
+        };
+        for key in std::mem::take(keys).iter() {
+            let mentions = &mut self.by_key[*key as usize];
+            let start = mentions.partition_point(|(note, _)| *note < id);
+            let end = mentions.partition_point(|(note, _)| *note <= id);
+            mentions.drain(start..end);
+        }
+    }
+
+    /// Appends note `id`'s mentions (unsorted) and returns the keys they went under.
+    fn add(&mut self, id: u32, mentions: Vec<(String, TextRange)>) -> Box<[u32]> {
+        let mut keys = Vec::new();
+        for (key, range) in mentions {
+            let slot = match self.key_ids.get(&key) {
+                Some(&slot) => slot,
+                None => {
+                    let slot = self.keys.len() as u32;
+                    self.key_ids.insert(key.clone(), slot);
+                    self.keys.push(key);
+                    self.by_key.push(Vec::new());
+                    slot
+                }
+            };
+            self.by_key[slot as usize].push((id, range));
+            keys.push(slot);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let keys: Box<[u32]> = keys.into();
+        if self.by_note.len() <= id as usize {
+            self.by_note.resize(id as usize + 1, Box::default());
+        }
+        self.by_note[id as usize] = keys.clone();
+        keys
     }
 
     /// Every mention of the term with `key`.
     pub fn mentions(&self, key: &str) -> &[(u32, TextRange)] {
-        self.by_key.get(key).map_or(&[], |m| m.as_slice())
+        self.key_ids
+            .get(key)
+            .map_or(&[], |&slot| self.by_key[slot as usize].as_slice())
     }
 
     /// How many notes mention the term with `key`.
@@ -45,41 +108,44 @@ impl MentionIndex {
         notes.dedup();
         notes.len()
     }
+
+    /// Every key with at least one mention, with its mentions, in key order.
+    #[cfg(test)]
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &[(u32, TextRange)])> + '_ {
+        let mut keys: Vec<&String> = self.keys.iter().collect();
+        keys.sort();
+        keys.into_iter()
+            .map(|key| (key.as_str(), self.mentions(key)))
+            .filter(|(_, mentions)| !mentions.is_empty())
+    }
 }
 
 fn note_mentions(
-    id: u32,
     text: &str,
     syntax: &NoteSyntax,
     packs: &Packs,
     terms: &TermIndex,
-) -> Vec<(String, u32, TextRange)> {
+) -> Vec<(String, TextRange)> {
     let mut res = Vec::new();
     for mention in dcgm_mentions(text).into_iter().filter(|m| !m.partial) {
         res.push((
             format!("dcgm:{}", &text[mention.range.as_usize()]),
-            id,
             mention.range,
         ));
     }
     for invocation in note_invocations(text, syntax, packs) {
         let command_key = format!("cmd:{}", invocation.command);
-        res.push((command_key.clone(), id, invocation.kubectl));
+        res.push((command_key.clone(), invocation.kubectl));
         for word in &invocation.path {
-            res.push((command_key.clone(), id, word.range));
+            res.push((command_key.clone(), word.range));
         }
         for flag in &invocation.flags {
-            res.push((
-                flag_key(packs, &invocation.command, &flag.name),
-                id,
-                flag.range,
-            ));
+            res.push((flag_key(packs, &invocation.command, &flag.name), flag.range));
         }
     }
     for mention in terms.mentions(text, syntax) {
         res.push((
             format!("term:{}", terms.term_key(mention.term)),
-            id,
             mention.range,
         ));
     }

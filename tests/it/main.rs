@@ -4,6 +4,7 @@ mod check_cli;
 mod git;
 mod lsp;
 mod lsp_client;
+mod lsp_startup;
 mod search_cli;
 mod support;
 mod tidy;
