@@ -288,11 +288,7 @@ fn build_search_index(state: &Arc<Mutex<State>>, idx: usize, ready: &Arc<watch::
     let (search, graph, on_disk) = {
         let state = state.lock();
         let root = &state.roots[idx];
-        let on_disk = match state.settings.search_index.as_deref() {
-            Some("disk") => true,
-            Some("memory") => false,
-            _ => root.graph.note_count() >= super::state::DISK_INDEX_NOTES,
-        };
+        let on_disk = state.settings.search_index_on_disk(root.graph.note_count());
         (
             root.search.clone(),
             root.graph.clone(),

@@ -79,7 +79,9 @@ pub struct OpenDoc {
     pub version: i32,
 }
 
-/// Settings the client sends (`initializationOptions`, `workspace/didChangeConfiguration`).
+/// Settings the client sends (`initializationOptions`, `workspace/didChangeConfiguration`): only
+/// what the user set. `None` means unset, and then `kbls.toml` decides, else the built-in
+/// default, which lives here for the editor-only settings and in `Config::default` for the rest.
 #[derive(Clone, Debug, Default)]
 pub struct ClientSettings {
     pub stale_after_days: Option<u32>,
@@ -97,6 +99,19 @@ pub struct ClientSettings {
 pub const DISK_INDEX_NOTES: usize = 5_000;
 
 impl ClientSettings {
+    pub fn code_lens(&self) -> bool {
+        self.code_lens.unwrap_or(true)
+    }
+
+    /// Whether the full-text index of a root of `notes` notes lives on disk.
+    pub fn search_index_on_disk(&self, notes: usize) -> bool {
+        match self.search_index.as_deref() {
+            Some("disk") => true,
+            Some("memory") => false,
+            _ => notes >= DISK_INDEX_NOTES,
+        }
+    }
+
     /// Reads `{"kbls": {...}}` or the same object unwrapped; unknown keys are ignored, bad
     /// values reported.
     pub fn from_json(value: &serde_json::Value) -> (ClientSettings, Vec<String>) {
@@ -232,7 +247,7 @@ impl State {
                 })
                 .collect(),
             encoding: self.encoding,
-            code_lens: self.settings.code_lens.unwrap_or(true),
+            code_lens: self.settings.code_lens(),
             open: Arc::new(self.open.keys().cloned().collect()),
             pull_diagnostics: self.pull_diagnostics,
         }
@@ -448,5 +463,104 @@ impl RootSnapshot {
 
     pub fn path_of(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root_with(state: &mut State, dir: &Path) -> usize {
+        state.add_root(dir.to_path_buf())
+    }
+
+    #[test]
+    fn nothing_is_ready_or_publishable_before_the_index_and_history() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let note = dir.path().join("a.md");
+        let mut state = State::new();
+        let idx = root_with(&mut state, dir.path());
+        // The editor opens a note while the root is loading: a provisional graph holds it.
+        state.set_note(idx, "a.md", Arc::from("# A\n\n[b](b.md)\n"));
+        assert_eq!(
+            state.readiness(Some(&note), Need::Graph),
+            Readiness::Waiting { notes: None }
+        );
+        assert!(state.take_publishable().is_empty());
+        assert!(!state.pending.is_empty(), "kept for after the index");
+
+        let graph = Graph::build(
+            vec![
+                ("a.md".into(), Arc::from("# A\n")),
+                ("b.md".into(), Arc::from("# B\n")),
+            ],
+            Vec::new(),
+            &Default::default(),
+        );
+        state.install_index(idx, graph, Vec::new());
+        assert_eq!(state.readiness(Some(&note), Need::Graph), Readiness::Ready);
+        assert_eq!(
+            state.readiness(Some(&note), Need::Diagnostics),
+            Readiness::Waiting { notes: Some(2) }
+        );
+        assert!(state.take_publishable().is_empty(), "history still pending");
+        state.roots[idx].history_pending = false;
+        assert_eq!(state.readiness(None, Need::Diagnostics), Readiness::Ready);
+        assert_eq!(
+            state.readiness(None, Need::Search),
+            Readiness::Waiting { notes: Some(2) }
+        );
+        let publishable: Vec<&str> = state
+            .take_publishable()
+            .iter()
+            .map(|&(_, id)| state.roots[idx].graph.note(id).path.as_str())
+            .collect();
+        assert_eq!(publishable, ["a.md", "b.md"]);
+    }
+
+    #[test]
+    fn the_installed_index_keeps_open_documents_and_changes_made_while_loading() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut state = State::new();
+        let idx = root_with(&mut state, dir.path());
+        let open = dir.path().join("open.md");
+        state.open.insert(
+            open.clone(),
+            OpenDoc {
+                rope: ropey::Rope::from_str("# Edited in the editor\n"),
+                version: 2,
+            },
+        );
+        // Written after the load read the folder: the watcher's notification arrives meanwhile.
+        let late = dir.path().join("late.md");
+        std::fs::write(&late, "# Late\n").expect("write");
+        state.reload_from_disk(&late);
+        let graph = Graph::build(
+            vec![("open.md".into(), Arc::from("# On disk\n"))],
+            Vec::new(),
+            &Default::default(),
+        );
+        state.install_index(idx, graph, Vec::new());
+        let graph = &state.roots[idx].graph;
+        let title = |path: &str| {
+            graph
+                .note(graph.by_path(path).expect(path))
+                .title()
+                .to_string()
+        };
+        assert_eq!(title("open.md"), "Edited in the editor");
+        assert_eq!(title("late.md"), "Late");
+    }
+
+    #[test]
+    fn a_failed_index_fails_requests() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut state = State::new();
+        let idx = root_with(&mut state, dir.path());
+        state.roots[idx].status = IndexStatus::Failed("permission denied".into());
+        assert_eq!(
+            state.readiness(None, Need::Graph),
+            Readiness::Failed("permission denied".into())
+        );
     }
 }
