@@ -145,12 +145,15 @@ impl TermIndex {
         res
     }
 
-    /// Replaces the definitions of the note at `path` (an empty list removes it).
+    /// Replaces the definitions of the note at `path` (an empty list removes it). The automaton
+    /// is rebuilt (and the generation bumped) only when the set of recognized names changes, so
+    /// re-saving a note with the same names keeps every cached mention valid.
     pub fn update_note(&mut self, path: &str, defs: Vec<TermDef>) {
         let mut changed = false;
+        let mut dropped: Vec<String> = Vec::new();
         let slot = match self.by_path.get(path) {
             Some(&slot) => {
-                changed |= self.unindex(slot);
+                dropped = self.unindex(slot);
                 slot
             }
             None if defs.is_empty() => return,
@@ -195,17 +198,25 @@ impl TermIndex {
                 *slot_defs = defs;
             }
         }
+        // Names the old definitions held alone are gone unless the new ones brought them back.
+        for pattern in dropped {
+            if self.patterns.get(&pattern) == Some(&0) {
+                self.patterns.remove(&pattern);
+                changed = true;
+            }
+        }
         if changed {
             self.invalidate();
         }
     }
 
-    /// Drops the name entries of the note in `slot`; returns whether a recognized name went away.
-    fn unindex(&mut self, slot: u32) -> bool {
+    /// Drops the name entries of the note in `slot`; returns the recognized names whose count
+    /// fell to zero (left in place at zero for the caller to settle).
+    fn unindex(&mut self, slot: u32) -> Vec<String> {
         let Some((_, defs)) = &self.notes[slot as usize] else {
-            return false;
+            return Vec::new();
         };
-        let mut changed = false;
+        let mut dropped = Vec::new();
         for def in defs {
             for key in lower_names(def) {
                 if let Some(entries) = self.by_name.get_mut(&key) {
@@ -219,13 +230,12 @@ impl TermIndex {
                 if let Some(count) = self.patterns.get_mut(pattern) {
                     *count -= 1;
                     if *count == 0 {
-                        self.patterns.remove(pattern);
-                        changed = true;
+                        dropped.push(pattern.to_string());
                     }
                 }
             }
         }
-        changed
+        dropped
     }
 
     pub fn remove_note(&mut self, path: &str) {
@@ -632,6 +642,28 @@ mod tests {
                 "GPU" -> gpu
                 "Node" -> node"#]],
         );
+    }
+
+    /// Re-saving the only note that defines a name, with the same names, is not a new set of
+    /// names: the automaton and every cached mention stay valid. Dropping the name is a change.
+    #[test]
+    fn the_sole_definer_saved_again_keeps_the_generation() {
+        let text = "- **Xid**: an error report.\n";
+        let mut index = index_of(&[("gpu.md", text)]);
+        let generation = index.generation();
+        index.update_note(
+            "gpu.md",
+            extract(text, &parse(text, &ParseOptions::default())),
+        );
+        assert_eq!(index.generation(), generation);
+        check_mentions(&index, "An Xid.", expect![[r#""Xid" -> xid"#]]);
+        let text = "- **Other**: something else.\n";
+        index.update_note(
+            "gpu.md",
+            extract(text, &parse(text, &ParseOptions::default())),
+        );
+        assert_ne!(index.generation(), generation);
+        check_mentions(&index, "An Xid.", expect![[""]]);
     }
 
     #[test]
