@@ -76,7 +76,28 @@ pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     }
+    for (idx, _) in ready.iter().enumerate().filter(|(_, ready)| **ready) {
+        warm_terms(&state, idx);
+    }
     tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
+}
+
+/// Builds root `idx`'s term and mention indexes off the async workers, so that no hover builds
+/// them. An edit while they are built gives the state a new copy of the graph without them: that
+/// copy is warmed too, a few times at most (every flush calls this again).
+fn warm_terms(state: &Arc<Mutex<State>>, idx: usize) {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        for _ in 0..3 {
+            let Some(graph) = state.lock().roots.get(idx).map(|r| r.graph.clone()) else {
+                return;
+            };
+            graph.mentions();
+            if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
+                return;
+            }
+        }
+    });
 }
 
 /// The diagnostics of `notes`, and with `with_unreadable` those of the unreadable files of the

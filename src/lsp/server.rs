@@ -193,7 +193,6 @@ impl Backend {
                     continue;
                 }
                 ready.send_modify(|n| *n += 1);
-                warm_terms(&state, idx);
                 let history = history.await.ok().flatten();
                 {
                     let mut state = state.lock();
@@ -201,7 +200,8 @@ impl Backend {
                     state.roots[idx].history_pending = false;
                 }
                 ready.send_modify(|n| *n += 1);
-                // Diagnostics first (the problems panel fills at once), then the full-text index.
+                // Diagnostics first (the problems panel fills at once; the flush then warms the
+                // term and mention indexes), then the full-text index.
                 publish::flush(client.clone(), state.clone()).await;
                 build_search_index(&state, idx, &ready);
             }
@@ -263,24 +263,6 @@ async fn build_root(
         }
         Err(err) => Err(format!("parsing the notes panicked: {err}")),
     }
-}
-
-/// Builds root `idx`'s term and mention indexes off the async workers, so that no hover builds
-/// them. An edit while they are built gives the state a new copy of the graph without them: that
-/// copy is warmed too, a few times at most (every publish calls this again).
-pub fn warm_terms(state: &Arc<Mutex<State>>, idx: usize) {
-    let state = state.clone();
-    tokio::task::spawn_blocking(move || {
-        for _ in 0..3 {
-            let Some(graph) = state.lock().roots.get(idx).map(|r| r.graph.clone()) else {
-                return;
-            };
-            graph.mentions();
-            if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
-                return;
-            }
-        }
-    });
 }
 
 /// Builds root `idx`'s full-text index in the background (it takes seconds on a large corpus).

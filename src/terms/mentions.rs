@@ -31,7 +31,7 @@ impl MentionIndex {
             .collect();
         let mut index = MentionIndex::default();
         for (id, mentions) in per_note {
-            index.add(id, mentions);
+            index.add(id, mentions, Order::Append);
         }
         for mentions in &mut index.by_key {
             mentions.sort();
@@ -50,10 +50,7 @@ impl MentionIndex {
         terms: &TermIndex,
     ) {
         self.remove_note(id);
-        let keys = self.add(id, note_mentions(text, syntax, packs, terms));
-        for key in keys.iter() {
-            self.by_key[*key as usize].sort();
-        }
+        self.add(id, note_mentions(text, syntax, packs, terms), Order::Keep);
     }
 
     pub fn remove_note(&mut self, id: u32) {
@@ -68,8 +65,8 @@ impl MentionIndex {
         }
     }
 
-    /// Appends note `id`'s mentions (unsorted) and returns the keys they went under.
-    fn add(&mut self, id: u32, mentions: Vec<(String, TextRange)>) -> Box<[u32]> {
+    /// Adds note `id`'s mentions and records the keys they went under.
+    fn add(&mut self, id: u32, mentions: Vec<(String, TextRange)>, order: Order) {
         let mut keys = Vec::new();
         for (key, range) in mentions {
             let slot = match self.key_ids.get(&key) {
@@ -82,17 +79,22 @@ impl MentionIndex {
                     slot
                 }
             };
-            self.by_key[slot as usize].push((id, range));
+            let entries = &mut self.by_key[slot as usize];
+            match order {
+                Order::Append => entries.push((id, range)),
+                Order::Keep => {
+                    let at = entries.partition_point(|entry| *entry < (id, range));
+                    entries.insert(at, (id, range));
+                }
+            }
             keys.push(slot);
         }
         keys.sort_unstable();
         keys.dedup();
-        let keys: Box<[u32]> = keys.into();
         if self.by_note.len() <= id as usize {
             self.by_note.resize(id as usize + 1, Box::default());
         }
-        self.by_note[id as usize] = keys.clone();
-        keys
+        self.by_note[id as usize] = keys.into();
     }
 
     /// Every mention of the term with `key`.
@@ -118,6 +120,13 @@ impl MentionIndex {
             .map(|key| (key.as_str(), self.mentions(key)))
             .filter(|(_, mentions)| !mentions.is_empty())
     }
+}
+
+/// How [`MentionIndex::add`] places new entries: appended (the caller sorts every list once) or
+/// inserted where they keep each list sorted.
+enum Order {
+    Append,
+    Keep,
 }
 
 fn note_mentions(
