@@ -37,10 +37,21 @@ pub fn run_stdio() -> std::process::ExitCode {
             .finish();
         let service_state = service.inner().shutdown_requested.clone();
         let (guarded, server_input) = tokio::io::duplex(1 << 16);
-        tokio::spawn(transport::guard_input(tokio::io::stdin(), guarded));
-        Server::new(server_input, tokio::io::stdout(), socket)
+        let (server_output, from_server) = tokio::io::duplex(1 << 16);
+        let (outgoing, messages) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(transport::guard_input(
+            tokio::io::stdin(),
+            guarded,
+            outgoing.clone(),
+        ));
+        let forward = tokio::spawn(transport::forward_output(from_server, outgoing));
+        let writer = tokio::spawn(transport::write_output(messages, tokio::io::stdout()));
+        Server::new(server_input, server_output, socket)
             .serve(service)
             .await;
+        // The server's output has ended: write what is queued before exiting.
+        let _ = forward.await;
+        let _ = writer.await;
         service_state.load(std::sync::atomic::Ordering::SeqCst)
     });
     // The stdin reader sits in a blocking read that would keep a normal runtime drop waiting.

@@ -376,14 +376,8 @@ fn survives_bad_input() {
     let unknown = client.request_raw("kbls/noSuchMethod", json!({}));
     assert_eq!(unknown["error"]["code"], -32601);
     client.send_raw("{this is not json");
-    let logged = client.wait_for(|m| m["method"] == "window/logMessage");
-    assert!(
-        logged["params"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("malformed message"),
-        "{logged}"
-    );
+    let parse_error = client.wait_for(|m| m["error"]["code"] == -32700);
+    assert_eq!(parse_error["id"], Value::Null);
     client.send_raw(
         r#"{"jsonrpc":"2.0","id":99,"method":"textDocument/hover","params":{"bogus":true}}"#,
     );
@@ -402,6 +396,84 @@ fn survives_bad_input() {
         .as_str()
         .unwrap()
         .contains("Beta"));
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// Every framing and message defect a client has sent, each followed by a valid hover: each is
+/// answered as JSON-RPC asks (or logged), the hover is answered right, and the server lives until
+/// `exit`.
+#[test]
+fn survives_every_transport_input() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
+    let inputs: Vec<(Vec<u8>, Option<(Value, i64)>)> = vec![
+        (frame("{}"), Some((Value::Null, -32600))),
+        (
+            frame(r#"{"jsonrpc":"1.0","id":501,"method":"textDocument/hover"}"#),
+            Some((json!(501), -32600)),
+        ),
+        (
+            frame(r#"{"id":502,"method":"textDocument/hover"}"#),
+            Some((json!(502), -32600)),
+        ),
+        (
+            frame(r#"{"jsonrpc":"2.0","id":503,"method":5}"#),
+            Some((json!(503), -32600)),
+        ),
+        (
+            frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#),
+            Some((Value::Null, -32600)),
+        ),
+        (
+            frame(r#"{"jsonrpc":"2.0","id":{"a":1},"method":"x"}"#),
+            Some((Value::Null, -32600)),
+        ),
+        (
+            frame(r#"{"jsonrpc":"2.0","id":18446744073709551616,"method":"x"}"#),
+            Some((Value::Null, -32600)),
+        ),
+        (
+            frame(r#"{"jsonrpc":"2.0","id":504,"method":"$/foo"}"#),
+            Some((json!(504), -32601)),
+        ),
+        (frame("{not json"), Some((Value::Null, -32700))),
+        (b"X-A: \xff\r\n".to_vec(), None),
+        (b"Content-Type: x\r\n\r\n{}".to_vec(), None),
+        (b"Content-Length: abc\r\n\r\n{}".to_vec(), None),
+        (b"Content-Length: -5\r\n\r\n{}".to_vec(), None),
+        (
+            b"Content-Length: 99999999999999999999\r\n\r\n{}".to_vec(),
+            None,
+        ),
+        (b"Content-Length: 4294967296\r\n\r\n{}".to_vec(), None),
+        // Bodies shorter and longer than their declared length.
+        (b"Content-Length: 300\r\n\r\n{}".to_vec(), None),
+        (
+            b"Content-Length: 3\r\n\r\n{\"jsonrpc\":\"2.0\"}".to_vec(),
+            None,
+        ),
+    ];
+    for (n, (input, reply)) in inputs.into_iter().enumerate() {
+        client.send_bytes(&input);
+        let hover = client.request_raw("textDocument/hover", client.at("c.md", 2, 5));
+        assert!(
+            hover["result"]["contents"]["value"]
+                .as_str()
+                .is_some_and(|v| v.contains("Beta")),
+            "input {n}: {hover}"
+        );
+        if let Some((id, code)) = reply {
+            let answer = client.wait_for(|m| {
+                m.get("method").is_none() && m["error"]["code"] == code && m["id"] == id
+            });
+            assert!(
+                answer["error"]["message"].is_string(),
+                "input {n}: {answer}"
+            );
+        }
+    }
     assert_eq!(client.shutdown(), 0);
 }
 

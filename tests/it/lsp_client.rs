@@ -112,6 +112,12 @@ impl LspClient {
         self.stdin.flush().expect("flush");
     }
 
+    /// Writes `bytes` to the server as they are, framing and all.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write to server");
+        self.stdin.flush().expect("flush");
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         let body = json!({"jsonrpc": "2.0", "method": method, "params": params}).to_string();
         self.send_raw(&body);
