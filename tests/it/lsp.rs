@@ -408,7 +408,9 @@ fn survives_every_transport_input() {
     let mut client = start(dir.path());
     client.diagnostics_for("c.md", |d| d.is_empty());
     let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
-    let inputs: Vec<(Vec<u8>, Option<(Value, i64)>)> = vec![
+    // Each input, and the error reply it must get (id, code), if any.
+    type Expected = Option<(Value, i64)>;
+    let inputs: Vec<(Vec<u8>, Expected)> = vec![
         (frame("{}"), Some((Value::Null, -32600))),
         (
             frame(r#"{"jsonrpc":"1.0","id":501,"method":"textDocument/hover"}"#),
