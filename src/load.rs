@@ -31,10 +31,11 @@ pub struct Unreadable {
 pub fn find_root(path: &Path) -> PathBuf {
     // Canonicalize first: the parent of a bare `note.md` is the empty path, not the folder.
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let start = if path.is_file() {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
-    } else {
+    // A file, or a note not saved yet: its folder.
+    let start = if path.is_dir() {
         path
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     start
         .ancestors()

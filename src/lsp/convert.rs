@@ -35,8 +35,21 @@ pub fn text_range(note: &Note, range: Range, encoding: WideEncoding) -> TextRang
     TextRange::new(start, end)
 }
 
+/// The path of a `file:` URI, percent-decoded and with `.` and `..` segments resolved, so that
+/// every URI naming a note leads to the same path.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
-    uri.to_file_path().map(|p| p.into_owned())
+    let path = uri.to_file_path()?;
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    Some(normal)
 }
 
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
@@ -89,6 +102,18 @@ fn rope_char(rope: &ropey::Rope, position: Position, encoding: WideEncoding) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uri_paths_are_normalised() {
+        let uri: Uri = "file:///kb/a/../b/./dot%20note.md".parse().expect("uri");
+        assert_eq!(uri_to_path(&uri), Some(PathBuf::from("/kb/b/dot note.md")));
+        let uri: Uri = "file:///kb/never-saved.md".parse().expect("uri");
+        let path = uri_to_path(&uri).expect("path");
+        assert_eq!(
+            path_to_uri(&path).map(|u| u.to_string()),
+            Some("file:///kb/never-saved.md".into())
+        );
+    }
 
     #[test]
     fn edits_after_emoji_land_in_utf16_units() {

@@ -451,6 +451,10 @@ impl LanguageServer for Backend {
         let Some(path) = self.open_path(&params.text_document.uri) else {
             return;
         };
+        // A folder (`file:///`) or another file is not a note: it never becomes a root to crawl.
+        if !load::is_note_path(&path) || path.is_dir() {
+            return;
+        }
         let uri = params.text_document.uri.clone();
         let new_root = {
             let mut state = self.state.lock();

@@ -479,6 +479,52 @@ fn survives_every_transport_input() {
     assert_eq!(client.shutdown(), 0);
 }
 
+/// Documents are files: a folder URI never starts a crawl, a note that was never saved gets its
+/// diagnostics at its own URI, and dot segments in a URI name the same note.
+#[test]
+fn folder_uris_unsaved_notes_and_dot_segments() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    for folder in ["file:///", "file:///usr/"] {
+        client.notify("textDocument/didOpen", json!({"textDocument": {"uri": folder, "languageId": "markdown", "version": 1, "text": "# Folder\n"}}));
+    }
+    let symbols = client.request("workspace/symbol", json!({"query": ""}));
+    let root_uri = client.uri("");
+    assert!(
+        symbols
+            .as_array()
+            .expect("symbols")
+            .iter()
+            .all(|s| s["location"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(&root_uri))),
+        "{symbols}"
+    );
+    // A note outside the workspace that was never saved.
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    std::fs::write(elsewhere.path().join("kbls.toml"), "").expect("config");
+    let elsewhere = std::fs::canonicalize(elsewhere.path()).expect("canonical");
+    let unsaved = format!("file://{}/never-saved.md", elsewhere.display());
+    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": unsaved, "languageId": "markdown", "version": 1, "text": "# New\n\n[x](nope.md)\n"}}));
+    let published = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.contains("never-saved.md"))
+    });
+    assert_eq!(published["params"]["uri"], unsaved.as_str());
+    // `b/../c.md` is `c.md`: its link resolves.
+    let dotted = format!("{root_uri}/b/../c.md");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": dotted}, "position": {"line": 2, "character": 5}}),
+    );
+    let text = hover["contents"]["value"].as_str().expect("hover");
+    assert!(text.contains("Beta") && !text.contains("Broken"), "{text}");
+    assert_eq!(client.shutdown(), 0);
+}
+
 #[test]
 fn exit_without_shutdown_exits_with_code_1() {
     let dir = corpus(NOTES);
