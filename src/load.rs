@@ -124,18 +124,34 @@ pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus>
         files: Vec::new(),
         unreadable: Vec::new(),
     });
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     walker.run(|| {
         Box::new(|entry| {
             // Walk errors (a symlink loop, a folder we may not read) skip that entry only.
             let Ok(entry) = entry else {
                 return ignore::WalkState::Continue;
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            let is_file = entry.file_type().is_some_and(|t| t.is_file());
+            // The root is a wall: a symbolic link out of it is never followed.
+            let escapes = entry.path_is_symlink() && !is_inside(&real_root, entry.path());
+            if escapes && !is_file {
+                return ignore::WalkState::Skip;
+            }
+            if !is_file {
                 return ignore::WalkState::Continue;
             }
             let Some(rel) = relative(root, entry.path()) else {
                 return ignore::WalkState::Continue;
             };
+            if escapes {
+                let mut collected = collected.lock().expect("loader lock");
+                collected.files.push(rel.clone());
+                collected.unreadable.push(Unreadable {
+                    path: rel,
+                    reason: OUTSIDE_ROOT.to_string(),
+                });
+                return ignore::WalkState::Continue;
+            }
             if rel == config::FILE_NAME {
                 return ignore::WalkState::Continue;
             }
@@ -162,6 +178,15 @@ pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus>
     corpus.files.sort();
     corpus.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(corpus)
+}
+
+/// Why a symbolic link to a file outside the corpus root is not read.
+pub const OUTSIDE_ROOT: &str =
+    "symbolic link to a file outside the corpus root; kbls does not follow it";
+
+/// Whether `path`, symbolic links resolved, lies inside `real_root` (itself resolved).
+pub fn is_inside(real_root: &Path, path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(real_root))
 }
 
 /// Reads one note, or says why it is not a readable note.

@@ -356,7 +356,12 @@ impl State {
             return;
         }
         let max = self.roots[root].file_config.max_file_size;
-        match load::read_note(path, max) {
+        let read = if load::is_inside(&self.roots[root].dir, path) {
+            load::read_note(path, max)
+        } else {
+            Err(load::OUTSIDE_ROOT.to_string())
+        };
+        match read {
             Ok(text) => self.set_note(root, &rel, text),
             Err(reason) => {
                 self.remove_note(root, &rel);
