@@ -7,10 +7,11 @@ return {
   cmd = { 'kbls', 'lsp' },
   filetypes = { 'markdown' },
   root_markers = kbls.root_markers,
-  settings = { kbls = vim.deepcopy(kbls.default_settings) },
+  -- No `settings` here: only what the user sets with vim.lsp.config() is sent, so that the
+  -- knowledge base's kbls.toml, not a default, decides everything else.
   -- The server also reads its settings from initializationOptions; derive them from `settings`
   -- so that overrides made with vim.lsp.config() reach it from the first request on.
   before_init = function(params, config)
-    params.initializationOptions = { kbls = (config.settings or {}).kbls }
+    params.initializationOptions = { kbls = kbls.user_settings(config.settings) }
   end,
 }

@@ -3,8 +3,9 @@
 --   KBLS_BIN=target/debug/kbls KBLS_REPO=$PWD nvim --headless --clean -n -l editors/nvim/test/test.lua
 --
 -- Phase 1 uses the Neovim 0.11 config (lsp/kbls.lua + vim.lsp.enable) and checks the features;
--- phase 2 uses require('kbls').setup() (the 0.10 path) and :checkhealth. Targets are picked from
--- fixtures/kb at run time. Any failure (a missing binary or fixture included) exits non-zero.
+-- phase 2 uses require('kbls').setup() (the 0.10 path) and :checkhealth; phase 3 checks settings
+-- precedence (defaults < kbls.toml < the user's settings) on a small generated knowledge base.
+-- Targets are picked from fixtures/kb at run time. Any failure (a missing binary or fixture included) exits non-zero.
 
 local script_dir = vim.fs.dirname(vim.fs.normalize(debug.getinfo(1, 'S').source:sub(2)))
 local repo = vim.fs.normalize(os.getenv('KBLS_REPO') or vim.fs.joinpath(script_dir, '..', '..', '..'))
@@ -260,10 +261,9 @@ check('vim.lsp.enable attaches with the fixture root', function()
   bufnr = open(link.source)
   client = wait_client(bufnr)
   assert(client.root_dir == kb, ('root_dir %s, expected %s (kbls.toml)'):format(client.root_dir, kb))
-  local expected = { kbls = { staleAfterDays = 180, rules = {}, codeLens = false } }
-  assert(vim.deep_equal(sent, expected), 'initializationOptions: ' .. vim.inspect(sent))
-  -- `rules` must reach the server as a JSON object, never as an empty array.
-  assert(vim.json.encode(sent):find('"rules":{}', 1, true), vim.json.encode(sent))
+  -- Only what the user set, no defaults: those would override the knowledge base's kbls.toml.
+  assert(vim.json.encode(sent) == '{"kbls":{"codeLens":false}}', 'initializationOptions: ' .. vim.json.encode(sent))
+  assert(vim.deep_equal(client.settings, { kbls = { codeLens = false } }), 'settings: ' .. vim.inspect(client.settings))
 end)
 
 local at_link = ('%s:%d'):format(rel(link.source), link.lnum + 1)
@@ -443,8 +443,10 @@ check('setup() attaches one client per root, not to hover popups', function()
   bufnr = open(link.source)
   client = wait_client(bufnr)
   assert(client.root_dir == kb, 'root_dir: ' .. tostring(client.root_dir))
-  local init = client.config.init_options.kbls
-  assert(init.rules['broken-link'] == 'error' and init.staleAfterDays == 180, vim.inspect(init))
+  -- Only what the user set: initializationOptions and `settings` (sent as didChangeConfiguration).
+  local sent = { kbls = { rules = { ['broken-link'] = 'error' } } }
+  assert(vim.deep_equal(client.config.init_options, sent), vim.inspect(client.config.init_options))
+  assert(vim.deep_equal(client.settings, sent), vim.inspect(client.settings))
 
   -- The hover popup is a Markdown buffer too; setup() must leave it alone.
   vim.api.nvim_win_set_cursor(0, { link.lnum + 1, link.col + 1 })
@@ -471,5 +473,134 @@ check(':checkhealth kbls reports the binary and the attached client', function()
   assert(report:find('kbls is attached to', 1, true), 'no attached client in report:\n' .. report)
 end)
 
+---------------------------------------------------------------------------------------------------
+-- Phase 3: settings precedence, built-in defaults < kbls.toml < what the user set, on both paths.
+-- The knowledge base's kbls.toml says `stale_after_days = 20` and its note is 40 days old: it is
+-- stale only if kbls.toml beats the server's default of 180 (which the client used to send), and
+-- fresh again once the user sets staleAfterDays = 365. Its broken link shows that the note has
+-- been diagnosed, so that the absence of stale-note means something.
+
+local TODAY, NOTE_DATE = '2026-11-28', '2026-10-19'
+vim.env.KBLS_TODAY = TODAY -- inherited by the servers started from here on
+local precedence_kb = vim.fn.tempname()
+assert(vim.fn.mkdir(precedence_kb, 'p') == 1, 'cannot create ' .. precedence_kb)
+precedence_kb = assert(vim.uv.fs_realpath(precedence_kb))
+vim.fn.writefile({ 'stale_after_days = 20' }, vim.fs.joinpath(precedence_kb, 'kbls.toml'))
+local old_note = vim.fs.joinpath(precedence_kb, 'old.md')
+vim.fn.writefile({ '# Old', '', 'Last updated: ' .. NOTE_DATE, '', 'See [gone](missing.md).' }, old_note)
+
+--- The diagnostic codes of a buffer once `accept(codes)` holds, or the last ones seen.
+local function codes_until(bufnr, accept)
+  local codes
+  vim.wait(TIMEOUT_MS, function()
+    codes = {}
+    for _, diagnostic in ipairs(vim.diagnostic.get(bufnr)) do
+      codes[tostring(diagnostic.code)] = diagnostic.message
+    end
+    return accept(codes)
+  end, 50)
+  return codes
+end
+
+local function stale(codes)
+  return codes['stale-note'] ~= nil
+end
+
+local function diagnosed_fresh(codes)
+  return codes['broken-link'] ~= nil and not stale(codes)
+end
+
+--- Opens the note with a fresh server and checks stale-note against `expect_stale`.
+local function expect_note(expect_stale, why)
+  bufnr = open(old_note)
+  client = wait_client(bufnr)
+  assert(client.root_dir == precedence_kb, 'root_dir: ' .. tostring(client.root_dir))
+  if expect_stale then
+    local codes = codes_until(bufnr, stale)
+    assert(stale(codes), why .. '; diagnostics: ' .. vim.inspect(codes))
+    assert(codes['stale-note']:find('more than the 20 days allowed', 1, true), codes['stale-note'])
+  else
+    local codes = codes_until(bufnr, diagnosed_fresh)
+    assert(diagnosed_fresh(codes), why .. '; diagnostics: ' .. vim.inspect(codes))
+  end
+end
+
+check('setup() without staleAfterDays: kbls.toml (20 days) wins over the built-in 180', function()
+  stop_all()
+  require('kbls').setup({ cmd = bin })
+  expect_note(true, 'no stale-note: kbls.toml lost to a default')
+  assert(vim.json.encode(client.config.init_options) == '{"kbls":{}}', vim.json.encode(client.config.init_options))
+  assert(vim.deep_equal(client.settings, { kbls = {} }), vim.inspect(client.settings))
+end)
+
+check('setup() with staleAfterDays = 365: the user wins over kbls.toml', function()
+  stop_all()
+  require('kbls').setup({ cmd = bin, settings = { staleAfterDays = 365 } })
+  expect_note(false, "stale-note: kbls.toml's 20 won over the user's 365")
+  assert(vim.deep_equal(client.config.init_options, { kbls = { staleAfterDays = 365 } }), vim.inspect(client.config.init_options))
+end)
+
+check('setup() with settings = { kbls = { staleAfterDays = 365 } }, as the README writes it', function()
+  stop_all()
+  require('kbls').setup({ cmd = bin, settings = { kbls = { staleAfterDays = 365 } } })
+  expect_note(false, "stale-note: kbls.toml's 20 won over the user's 365")
+  assert(vim.deep_equal(client.config.init_options, { kbls = { staleAfterDays = 365 } }), vim.inspect(client.config.init_options))
+end)
+
+--- Replaces every override made with vim.lsp.config() (lsp/kbls.lua stays underneath) and
+--- records the initializationOptions that lsp/kbls.lua's before_init sends.
+local function config_0_11(settings)
+  vim.lsp.config.kbls = {}
+  local base = vim.lsp.config.kbls
+  assert(base.before_init and base.settings == nil, 'lsp/kbls.lua must not carry settings: ' .. vim.inspect(base.settings))
+  local sent = {}
+  vim.lsp.config.kbls = {
+    cmd = { bin, 'lsp' },
+    settings = settings,
+    before_init = function(params, config)
+      base.before_init(params, config)
+      sent.options = params.initializationOptions
+    end,
+  }
+  vim.lsp.enable('kbls')
+  return sent
+end
+
+check('vim.lsp.enable without settings: kbls.toml (20 days) wins over the built-in 180', function()
+  stop_all()
+  pcall(vim.api.nvim_del_augroup_by_name, 'kbls') -- setup()'s autocmd must not start a second client
+  local sent = config_0_11(nil)
+  expect_note(true, 'no stale-note: kbls.toml lost to a default')
+  assert(vim.json.encode(sent.options) == '{"kbls":{}}', 'initializationOptions: ' .. vim.json.encode(sent.options))
+  assert(next(client.settings) == nil, 'settings: ' .. vim.inspect(client.settings))
+end)
+
+check('a staleAfterDays the user sets on the running client wins over kbls.toml', function()
+  -- What a Neovim user does to change a setting at run time: edit client.settings and notify.
+  client.settings = { kbls = { staleAfterDays = 365 } }
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  -- Neovim pulls diagnostics on its own schedule (it ignores workspace/diagnostic/refresh), so pull.
+  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+  local items
+  vim.wait(TIMEOUT_MS, function()
+    local reply = client:request_sync('textDocument/diagnostic', params, TIMEOUT_MS, bufnr)
+    items = {}
+    for _, diagnostic in ipairs(reply and reply.result and reply.result.items or {}) do
+      items[diagnostic.code] = diagnostic.message
+    end
+    return diagnosed_fresh(items)
+  end, 200)
+  assert(diagnosed_fresh(items), "stale-note: kbls.toml's 20 won over the user's 365; " .. vim.inspect(items))
+end)
+
+check('vim.lsp.enable with staleAfterDays = 365: the user wins over kbls.toml', function()
+  stop_all()
+  local sent = config_0_11({ kbls = { staleAfterDays = 365 } })
+  expect_note(false, "stale-note: kbls.toml's 20 won over the user's 365")
+  assert(vim.deep_equal(sent.options, { kbls = { staleAfterDays = 365 } }), vim.inspect(sent.options))
+  assert(vim.deep_equal(client.settings, { kbls = { staleAfterDays = 365 } }), vim.inspect(client.settings))
+end)
+
 stop_all()
+vim.fn.delete(precedence_kb, 'rf')
 io.stdout:write(('%d passed, 0 failed\n'):format(n_passed))

@@ -23,7 +23,7 @@ import {
 } from 'vscode-languageclient/node';
 import { SEARCH_METHOD, SearchHit, SearchParams, backlinksParams, searchParams } from './protocol';
 import { checkServer, resolveServerPath } from './server';
-import { SERVER_SETTING_KEYS, ServerSettings, serverSettings, settingsPayload } from './settings';
+import { SERVER_SETTING_KEYS, ServerSettings, settingsPayload, userSettings, userValue } from './settings';
 
 const SearchRequest = new RequestType<SearchParams, SearchHit[] | null, void>(SEARCH_METHOD);
 
@@ -57,9 +57,25 @@ function serialize(step: () => Promise<void>): Promise<void> {
   return lifecycle;
 }
 
+/**
+ * What the user set for the server, never package.json's defaults: an unset key lets the
+ * corpus's kbls.toml (or else the server's default) decide.
+ */
 function readSettings(): ServerSettings {
-  const config = workspace.getConfiguration('kbls');
-  return serverSettings((key) => config.get(key));
+  return userSettings(workspace.getConfiguration('kbls'));
+}
+
+/** The answer to a `workspace/configuration` item, or undefined when it is not a server setting. */
+function configurationItem(section: string | undefined): unknown {
+  if (section === 'kbls') {
+    return readSettings();
+  }
+  const key = section?.startsWith('kbls.') ? section.slice('kbls.'.length) : undefined;
+  if (key && (SERVER_SETTING_KEYS as readonly string[]).includes(key)) {
+    // null, not the default: "not set" (the server then reads kbls.toml).
+    return userValue(workspace.getConfiguration('kbls').inspect(key)) ?? null;
+  }
+  return undefined;
 }
 
 async function start(): Promise<void> {
@@ -84,13 +100,17 @@ async function start(): Promise<void> {
     outputChannel: output,
     middleware: {
       workspace: {
-        // If the server pulls settings, answer for `kbls` with the same shape we push.
+        // If the server pulls settings, answer for `kbls` with the same shape we push: only
+        // what the user set (the default handler would fill in package.json's defaults).
         configuration: async (params, token, next) => {
           const res = await next(params, token);
           if (!Array.isArray(res)) {
             return res;
           }
-          return params.items.map((item, idx) => (item.section === 'kbls' ? readSettings() : res[idx]));
+          return params.items.map((item, idx) => {
+            const answer = configurationItem(item.section);
+            return answer === undefined ? res[idx] : answer;
+          });
         },
       },
     },

@@ -1,6 +1,7 @@
 // Talks to the real kbls server over stdio the way the extension does: the same initialize
-// capabilities (computed by vscode-languageclient), the same settings payload and the same custom
-// requests (built by the extension's compiled src/protocol.ts and src/settings.ts).
+// capabilities (computed by vscode-languageclient), the same settings (those the compiled extension
+// sends for a fresh profile, see extension-host.cjs) and the same custom requests (built by the
+// extension's compiled src/protocol.ts).
 //
 // KBLS_BIN picks the server binary (default: ../../target/debug/kbls from editors/vscode).
 import assert from 'node:assert/strict';
@@ -25,21 +26,22 @@ const serverBin = process.env.KBLS_BIN
 const INDEX_DEADLINE_MS = 20_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-const pkg = require('../package.json');
 const { vscodeClientCapabilities, VSCODE_VERSION } = require('./client-capabilities.cjs');
+const { loadExtension } = require('./extension-host.cjs');
 
-function loadCompiled(name) {
+function compiled(name) {
   const file = path.join(extensionDir, 'out', `${name}.js`);
   if (!fs.existsSync(file)) {
     throw new Error(`${file} is missing: run \`npm run compile\` in editors/vscode first (npm test does)`);
   }
-  return require(file);
+  return file;
 }
+const loadCompiled = (name) => require(compiled(name));
 const { SEARCH_METHOD, backlinksParams, searchParams } = loadCompiled('protocol');
-const { serverSettings, settingsPayload } = loadCompiled('settings');
+compiled('extension'); // loaded by extension-host.cjs, with a stand-in `vscode`
 
-/** The settings a fresh VS Code profile sends: package.json defaults. */
-const defaultSettings = serverSettings((key) => pkg.contributes.configuration.properties[`kbls.${key}`].default);
+/** The extension as loaded in a fresh VS Code profile: the user has set nothing. */
+const extension = loadExtension();
 
 const uriOf = (file) => pathToFileURL(file).href;
 const pathOf = (uri) => fileURLToPath(uri);
@@ -135,10 +137,9 @@ before(async () => {
     new rpc.StreamMessageWriter(server.stdin),
   );
 
-  // Server-to-client requests, answered as vscode-languageclient would.
-  connection.onRequest('workspace/configuration', (params) =>
-    params.items.map((item) => (item.section === 'kbls' ? defaultSettings : null)),
-  );
+  await extension.activate();
+  // Server-to-client requests, answered as vscode-languageclient would (with the extension's middleware).
+  connection.onRequest('workspace/configuration', (params) => extension.configurationReply(params.items));
   connection.onRequest('client/registerCapability', (params) => {
     registrations.push(...params.registrations);
     return null;
@@ -169,7 +170,7 @@ before(async () => {
     rootPath: kbRoot,
     rootUri,
     capabilities: vscodeClientCapabilities(),
-    initializationOptions: settingsPayload(defaultSettings),
+    initializationOptions: extension.initializationOptions(),
     trace: 'off',
     workspaceFolders: [{ uri: rootUri, name: path.basename(kbRoot) }],
   });

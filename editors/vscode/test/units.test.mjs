@@ -5,7 +5,8 @@ import { test } from 'node:test';
 
 const require = createRequire(import.meta.url);
 const { parseVersion, isAtLeast, MIN_SERVER_VERSION } = require('../out/version.js');
-const { serverSettings, settingsPayload } = require('../out/settings.js');
+const { SERVER_SETTING_KEYS, settingsPayload, userSettings, userValue } = require('../out/settings.js');
+const { configurationStore, loadExtension } = require('./extension-host.cjs');
 const { backlinksParams, searchParams } = require('../out/protocol.js');
 const pkg = require('../package.json');
 
@@ -23,13 +24,101 @@ test('isAtLeast compares numerically, not as text', () => {
   assert.ok(!isAtLeast([0, 0, 9], '0.1.0'));
 });
 
-test('settings payload has the server shape and package.json defaults', () => {
-  const properties = pkg.contributes.configuration.properties;
-  const settings = serverSettings((key) => properties[`kbls.${key}`].default);
-  assert.deepEqual(settingsPayload(settings), { kbls: { staleAfterDays: 180, rules: {}, codeLens: true, dateHint: true, searchIndex: 'auto' } });
+test('settings: nothing the user did not set, package.json defaults included, is sent', () => {
+  const store = configurationStore();
+  // The stand-in answers like VS Code: get() gives the defaults, inspect() shows where they come from.
+  assert.equal(store.section('kbls').get('staleAfterDays'), 180);
+  assert.equal(store.section('kbls').inspect('staleAfterDays').defaultValue, 180);
+  assert.deepEqual(userSettings(store.section('kbls')), {});
+  assert.deepEqual(settingsPayload(userSettings(store.section('kbls'))), { kbls: {} });
+  // The JSON on the wire, too: no key with an undefined or null value.
+  assert.equal(JSON.stringify(settingsPayload(userSettings(store.section('kbls')))), '{"kbls":{}}');
+});
 
-  const custom = serverSettings((key) => ({ staleAfterDays: 30, rules: { 'broken-link': 'error' }, codeLens: false, dateHint: false, searchIndex: 'disk' })[key]);
-  assert.deepEqual(custom, { staleAfterDays: 30, rules: { 'broken-link': 'error' }, codeLens: false, dateHint: false, searchIndex: 'disk' });
+test('settings: each key the user set is sent as set, and only those keys', () => {
+  const store = configurationStore();
+  store.set('globalValue', 'staleAfterDays', 30);
+  assert.deepEqual(userSettings(store.section('kbls')), { staleAfterDays: 30 });
+  store.set('workspaceValue', 'codeLens', false);
+  store.set('workspaceFolderValue', 'searchIndex', 'disk');
+  store.set('globalValue', 'dateHint', true); // equal to the default, but set: sent
+  store.set('globalValue', 'rules', { 'broken-link': 'error' });
+  assert.deepEqual(userSettings(store.section('kbls')), {
+    staleAfterDays: 30,
+    codeLens: false,
+    searchIndex: 'disk',
+    dateHint: true,
+    rules: { 'broken-link': 'error' },
+  });
+  // Settings the server does not read stay in the client.
+  store.set('globalValue', 'server.path', '/opt/kbls');
+  store.set('globalValue', 'trace.server', 'verbose');
+  assert.deepEqual(Object.keys(userSettings(store.section('kbls'))).sort(), ['codeLens', 'dateHint', 'rules', 'searchIndex', 'staleAfterDays']);
+});
+
+test('settings: VS Code precedence between the levels the user writes', () => {
+  // Folder > workspace > user, and a language-specific value beats all of them.
+  assert.equal(userValue({ defaultValue: 180, globalValue: 30, workspaceValue: 60 }), 60);
+  assert.equal(userValue({ globalValue: 30, workspaceValue: 60, workspaceFolderValue: 90 }), 90);
+  assert.equal(userValue({ workspaceFolderValue: 90, globalLanguageValue: 10 }), 10);
+  assert.equal(userValue({ globalLanguageValue: 10, workspaceFolderLanguageValue: 11 }), 11);
+  // Defaults, also language-specific ones from extensions, are not the user's.
+  assert.equal(userValue({ defaultValue: 180 }), undefined);
+  assert.equal(userValue({ defaultValue: 180, defaultLanguageValue: 90 }), undefined);
+  assert.equal(userValue(undefined), undefined);
+  // null is "not set": the lower level stays; null alone sends nothing.
+  assert.equal(userValue({ globalValue: 30, workspaceValue: null }), 30);
+  assert.equal(userValue({ globalValue: null }), undefined);
+  // Objects merge key by key, the higher level winning per key (as VS Code's get() does).
+  assert.deepEqual(
+    userValue({ defaultValue: {}, globalValue: { 'broken-link': 'error', 'stale-note': 'off' }, workspaceValue: { 'stale-note': 'hint' } }),
+    { 'broken-link': 'error', 'stale-note': 'hint' },
+  );
+  // An empty object the user wrote is still set (and turns nothing on or off).
+  assert.deepEqual(userSettings({ inspect: (key) => (key === 'rules' ? { defaultValue: {}, globalValue: {} } : undefined) }), { rules: {} });
+});
+
+test('settings: SERVER_SETTING_KEYS are package.json\'s settings minus the client-side ones', () => {
+  const contributed = Object.keys(pkg.contributes.configuration.properties).map((key) => key.slice('kbls.'.length));
+  const clientSide = ['server.path', 'trace.server'];
+  assert.deepEqual([...SERVER_SETTING_KEYS].sort(), contributed.filter((key) => !clientSide.includes(key)).sort());
+});
+
+test('extension: initializationOptions, workspace/configuration and didChangeConfiguration carry only what the user set', async () => {
+  const ext = loadExtension();
+  await ext.activate();
+  const configItems = [{ section: 'kbls' }, { section: 'kbls.staleAfterDays' }, { section: 'kbls.codeLens' }, { section: 'editor' }];
+
+  // A fresh profile: nothing set, so nothing is sent (kbls.toml and the server's defaults decide).
+  assert.deepEqual(ext.initializationOptions(), { kbls: {} });
+  assert.deepEqual(await ext.configurationReply(configItems), [{}, null, null, null]);
+
+  // The user sets two values: the notification carries exactly those.
+  ext.store.set('globalValue', 'staleAfterDays', 365);
+  ext.store.set('workspaceValue', 'rules', { 'broken-link': 'error' });
+  const sent = await ext.changed('staleAfterDays', 'rules');
+  assert.deepEqual(sent, [
+    { method: 'workspace/didChangeConfiguration', params: { settings: { kbls: { staleAfterDays: 365, rules: { 'broken-link': 'error' } } } } },
+  ]);
+  assert.deepEqual(ext.initializationOptions(), { kbls: { staleAfterDays: 365, rules: { 'broken-link': 'error' } } });
+  assert.deepEqual(await ext.configurationReply(configItems), [
+    { staleAfterDays: 365, rules: { 'broken-link': 'error' } },
+    365,
+    null,
+    null,
+  ]);
+
+  // Removing the value from settings.json unsets it again, rather than sending the default.
+  ext.store.set('globalValue', 'staleAfterDays', undefined);
+  assert.deepEqual(await ext.changed('staleAfterDays'), [
+    { method: 'workspace/didChangeConfiguration', params: { settings: { kbls: { rules: { 'broken-link': 'error' } } } } },
+  ]);
+
+  // Client-side settings are not sent to the server.
+  ext.store.set('globalValue', 'trace.server', 'verbose');
+  assert.deepEqual(await ext.changed('trace.server'), []);
+  await ext.deactivate();
+  assert.deepEqual(ext.errors, []);
 });
 
 test('every contributed command and setting is declared once', () => {

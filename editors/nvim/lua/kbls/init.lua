@@ -5,12 +5,28 @@
 --- Both get :KblsSearch and :KblsBacklinks from plugin/kbls.lua, which call into this module.
 local M = {}
 
---- Server settings as sent under the `kbls` key (initializationOptions and settings).
-M.default_settings = {
-  staleAfterDays = 180,
-  rules = vim.empty_dict(), -- code -> severity; an empty dict must encode as {} not []
-  codeLens = true,
-}
+--- The server settings to send under the `kbls` key (initializationOptions and settings): a copy
+--- of the keys the user set, and nothing else. The server holds every default, and a key sent
+--- would override the knowledge base's kbls.toml (precedence: the server's defaults < kbls.toml
+--- < what the user set), so no default is filled in here. Accepts `{ kbls = { ... } }` or the
+--- same table unwrapped.
+---@param settings? table
+---@return table
+function M.user_settings(settings)
+  settings = settings or {}
+  if type(settings.kbls) == 'table' then
+    settings = settings.kbls
+  end
+  local res = vim.deepcopy(settings)
+  -- Tables that must reach the server as JSON objects: empty ones would encode as [].
+  if next(res) == nil then
+    res = vim.empty_dict()
+  end
+  if type(res.rules) == 'table' and next(res.rules) == nil then
+    res.rules = vim.empty_dict()
+  end
+  return res
+end
 
 --- A directory holding one of these is the root of a knowledge base.
 M.root_markers = { 'kbls.toml', '.git' }
@@ -20,7 +36,7 @@ M.search_limit = 50
 
 ---@class kbls.Opts
 ---@field cmd? string Server binary (default `kbls`, looked up on $PATH).
----@field settings? table Overrides for |kbls-settings| (staleAfterDays, rules, codeLens).
+---@field settings? table |kbls-settings| to send (staleAfterDays, rules, codeLens, dateHint, searchIndex); only these keys are sent.
 ---@field filetypes? string[] Filetypes to attach to (default `{ 'markdown' }`).
 ---@field on_attach? fun(client: vim.lsp.Client, bufnr: integer)
 ---@field capabilities? table Client capabilities, e.g. from a completion plugin.
@@ -61,7 +77,7 @@ function M.start(bufnr)
   if vim.bo[bufnr].buftype ~= '' then
     return nil
   end
-  local settings = vim.tbl_deep_extend('force', M.default_settings, opts.settings or {})
+  local settings = M.user_settings(opts.settings)
   return vim.lsp.start({
     name = 'kbls',
     cmd = { opts.cmd or 'kbls', 'lsp' },
