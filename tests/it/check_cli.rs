@@ -944,3 +944,67 @@ fn exclude_in_config() {
         "#]],
     );
 }
+
+/// The root is a wall: a note symlinked to a file outside it is never read, a symlinked folder
+/// outside it is never walked; both `check` and the server say so and show none of the content.
+#[test]
+fn symlinks_out_of_the_root_are_not_followed() {
+    let outside = Corpus::new(&[
+        (
+            "secret.md",
+            "# Top Secret Heading\n\nThe launch code is 1234.\n",
+        ),
+        ("dir/more.md", "# More Secret\n"),
+    ]);
+    let corpus = Corpus::new(&[
+        ("kbls.toml", ""),
+        ("a.md", "# A\n\n[s](secret-link.md) [in](inside-link.md)\n"),
+        ("b.md", "# B\n"),
+    ]);
+    std::os::unix::fs::symlink(outside.join("secret.md"), corpus.join("secret-link.md"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(outside.join("dir"), corpus.join("linked-dir")).expect("symlink");
+    std::os::unix::fs::symlink(corpus.join("b.md"), corpus.join("inside-link.md"))
+        .expect("symlink");
+    let run = corpus.kbls(&["check", "--format", "json", "--today", TODAY]);
+    assert!(
+        !run.stdout.contains("Secret") && !run.stdout.contains("1234"),
+        "{}",
+        run.stdout
+    );
+    let report = parse_json(&run.stdout);
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().into(),
+                d["code"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("secret-link.md".to_string(), "unreadable-file".to_string())]
+    );
+    assert!(report["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside the corpus root"));
+
+    let (mut client, _) =
+        crate::lsp_client::LspClient::start(corpus.path(), serde_json::json!({}), Value::Null);
+    let published = client.diagnostics_for("secret-link.md", |d| !d.is_empty());
+    assert_eq!(published[0]["code"], "unreadable-file");
+    let symbols = client.request("workspace/symbol", serde_json::json!({"query": "Secret"}));
+    assert_eq!(symbols.as_array().map(Vec::len), Some(0), "{symbols}");
+    // A watcher event on the link reads nothing either.
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        serde_json::json!({"changes": [{"uri": client.uri("secret-link.md"), "type": 2}]}),
+    );
+    let symbols = client.request("workspace/symbol", serde_json::json!({"query": "Secret"}));
+    assert_eq!(symbols.as_array().map(Vec::len), Some(0), "{symbols}");
+    assert_eq!(client.shutdown(), 0);
+}
