@@ -3,7 +3,7 @@
 use super::Format;
 use crate::graph::Note;
 use crate::ide::diagnostics::{Code, Diagnostic, Severity};
-use crate::text::WideEncoding;
+use crate::text::{TextRange, WideEncoding};
 use serde::Serialize;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
@@ -32,8 +32,53 @@ pub(super) struct ReportItem {
     pub code: Code,
     pub message: String,
     pub suggestion: Option<String>,
-    /// The source line the finding starts on, for the human format.
-    pub source_line: Option<String>,
+    /// What the human format shows of the line the finding starts on.
+    pub source: Option<SourceExcerpt>,
+}
+
+/// The line a finding starts on, whole when it is short, else a window around the finding (with
+/// `…` where it is cut), so a long line with many findings is never copied once per finding.
+pub(super) struct SourceExcerpt {
+    pub text: String,
+    /// The byte range of `text` to underline.
+    pub underline: (usize, usize),
+}
+
+/// Lines up to this many bytes are shown whole.
+const WHOLE_LINE: usize = 400;
+/// Context kept on each side of a finding in a longer line, in bytes.
+const CONTEXT: usize = 80;
+/// Most of a finding's own text shown in a longer line, in bytes.
+const MAX_UNDERLINE: usize = 120;
+
+impl SourceExcerpt {
+    fn new(text: &str, line: TextRange, start: usize, end: usize) -> SourceExcerpt {
+        let (line_start, line_end) = (line.start as usize, line.end as usize);
+        let start = start.clamp(line_start, line_end);
+        let end = end.clamp(start, line_end);
+        if line_end - line_start <= WHOLE_LINE {
+            return SourceExcerpt {
+                text: text[line_start..line_end].to_string(),
+                underline: (start - line_start, end - line_start),
+            };
+        }
+        let from = text.floor_char_boundary(start.saturating_sub(CONTEXT).max(line_start));
+        let end = text.floor_char_boundary(end.min(start + MAX_UNDERLINE));
+        let to = text.ceil_char_boundary((end + CONTEXT).min(line_end));
+        let mut shown = String::new();
+        if from > line_start {
+            shown.push('…');
+        }
+        let offset = shown.len();
+        shown.push_str(&text[from..to]);
+        if to < line_end {
+            shown.push('…');
+        }
+        SourceExcerpt {
+            text: shown,
+            underline: (offset + start - from, offset + end - from),
+        }
+    }
 }
 
 impl ReportItem {
@@ -45,6 +90,12 @@ impl ReportItem {
             .line_index
             .line_col(&note.text, d.range.end as usize, WideEncoding::Chars);
         let line_range = note.line_index.line_range(&note.text, start.line);
+        let source = SourceExcerpt::new(
+            &note.text,
+            line_range,
+            d.range.start as usize,
+            d.range.end as usize,
+        );
         ReportItem {
             path,
             line: start.line + 1,
@@ -55,7 +106,7 @@ impl ReportItem {
             code: d.code,
             message: d.message,
             suggestion: d.suggestion,
-            source_line: Some(note.text[line_range.as_usize()].to_string()),
+            source: Some(source),
         }
     }
 
@@ -70,7 +121,7 @@ impl ReportItem {
             code: Code::UnreadableFile,
             message: reason.to_string(),
             suggestion: None,
-            source_line: None,
+            source: None,
         }
     }
 }
@@ -108,30 +159,19 @@ fn human(report: &Report, quiet: bool, color: bool) -> String {
             ),
             item.message
         );
-        if let Some(source) = &item.source_line {
+        if let Some(source) = &item.source {
             let gutter = item.line.to_string();
-            let start = item.column as usize - 1;
-            let end = if item.end_line == item.line {
-                item.end_column as usize - 1
-            } else {
-                usize::MAX
-            };
             // Columns count characters, but a terminal gives CJK and emoji two cells: the caret
             // goes under the cells. Tabs are kept so the caret lines up under them.
-            let byte_at = |col: usize| {
-                source
-                    .char_indices()
-                    .nth(col)
-                    .map_or(source.len(), |(i, _)| i)
-            };
-            let (start_byte, end_byte) = (byte_at(start), byte_at(end));
-            let pad = source[..start_byte]
+            let (start_byte, end_byte) = source.underline;
+            let pad = source.text[..start_byte]
                 .split('\t')
                 .map(|segment| " ".repeat(cells(segment)))
                 .collect::<Vec<_>>()
                 .join("\t");
-            let width = cells(&source[start_byte..end_byte.max(start_byte)]);
+            let width = cells(&source.text[start_byte..end_byte]);
             let width = width.max(1);
+            let source = &source.text;
             out += &format!("{gutter} | {source}\n");
             out += &format!(
                 "{} | {pad}{}\n",

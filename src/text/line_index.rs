@@ -26,6 +26,9 @@ pub enum WideEncoding {
 pub struct LineIndex {
     /// Byte offset at which each line starts; the first is always 0.
     line_starts: Vec<u32>,
+    /// The lines holding a non-ASCII character, ascending. On every other line a column is a
+    /// byte count in every encoding, so converting is O(1) however long the line.
+    non_ascii_lines: Vec<u32>,
     len: u32,
 }
 
@@ -34,8 +37,24 @@ impl LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(newline_offsets(text).map(|i| i as u32 + 1));
         line_starts.shrink_to_fit();
+        let non_ascii_lines = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let bytes = text.as_bytes();
+            (0..line_starts.len())
+                .filter(|&line| {
+                    let start = line_starts[line] as usize;
+                    let end = line_starts
+                        .get(line + 1)
+                        .map_or(bytes.len(), |&e| e as usize);
+                    !bytes[start..end].is_ascii()
+                })
+                .map(|line| line as u32)
+                .collect()
+        };
         LineIndex {
             line_starts,
+            non_ascii_lines,
             len: text.len() as u32,
         }
     }
@@ -70,10 +89,12 @@ impl LineIndex {
         let line = self.line_of(offset);
         let line_start = self.line_starts[line as usize] as usize;
         let prefix = &text[line_start..offset];
-        LineCol {
-            line,
-            col: column_width(prefix, encoding),
-        }
+        let col = if self.is_ascii_line(line) {
+            prefix.len() as u32
+        } else {
+            column_width(prefix, encoding)
+        };
+        LineCol { line, col }
     }
 
     /// Converts a line and column into a byte offset. A column past the end of its line lands on
@@ -84,6 +105,9 @@ impl LineIndex {
             return text.len();
         }
         let range = self.line_range(text, line_col.line);
+        if self.is_ascii_line(line_col.line) {
+            return range.start as usize + (line_col.col as usize).min(range.len());
+        }
         let line_text = &text[range.as_usize()];
         let mut units = 0u32;
         for (idx, ch) in line_text.char_indices() {
@@ -94,6 +118,12 @@ impl LineIndex {
             units += width;
         }
         range.end as usize
+    }
+}
+
+impl LineIndex {
+    fn is_ascii_line(&self, line: u32) -> bool {
+        self.non_ascii_lines.binary_search(&line).is_err()
     }
 }
 

@@ -1008,3 +1008,34 @@ fn symlinks_out_of_the_root_are_not_followed() {
     assert_eq!(symbols.as_array().map(Vec::len), Some(0), "{symbols}");
     assert_eq!(client.shutdown(), 0);
 }
+
+/// Many findings on one long line: each shows a window of the line, not the whole line, so the
+/// report grows with the findings, not with findings × line length; the server copes too.
+#[test]
+fn many_findings_on_one_long_line() {
+    let line = "[a](nope.md) ".repeat(50_000);
+    let corpus = Corpus::new(&[
+        ("kbls.toml", ""),
+        ("long.md", &format!("# Long\n\n{line}\n")),
+    ]);
+    let run = corpus.kbls(&["check", "--today", TODAY]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.matches("error[broken-link]").count(), 50_000);
+    assert!(
+        run.stdout.len() < 50_000 * 500,
+        "{} bytes",
+        run.stdout.len()
+    );
+    let last = run.stdout.lines().rev().nth(2).expect("a source line");
+    assert!(last.starts_with("3 | …") && last.len() < 400, "{last}");
+
+    let (mut client, _) =
+        crate::lsp_client::LspClient::start(corpus.path(), serde_json::json!({}), Value::Null);
+    let published = client.diagnostics_for("long.md", |d| !d.is_empty());
+    assert_eq!(published.len(), 50_000);
+    assert_eq!(
+        published[49_999]["range"]["start"]["character"],
+        13 * 49_999 + 4
+    );
+    assert_eq!(client.shutdown(), 0);
+}
