@@ -3,7 +3,7 @@
 use super::Format;
 use crate::graph::Note;
 use crate::ide::diagnostics::{Code, Diagnostic, Severity};
-use crate::text::{TextRange, WideEncoding};
+use crate::text::{ceil_char_boundary, floor_char_boundary, TextRange, WideEncoding};
 use serde::Serialize;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
@@ -62,9 +62,9 @@ impl SourceExcerpt {
                 underline: (start - line_start, end - line_start),
             };
         }
-        let from = text.floor_char_boundary(start.saturating_sub(CONTEXT).max(line_start));
-        let end = text.floor_char_boundary(end.min(start + MAX_UNDERLINE));
-        let to = text.ceil_char_boundary((end + CONTEXT).min(line_end));
+        let from = floor_char_boundary(text, start.saturating_sub(CONTEXT).max(line_start));
+        let end = floor_char_boundary(text, end.min(start + MAX_UNDERLINE));
+        let to = ceil_char_boundary(text, (end + CONTEXT).min(line_end));
         let mut shown = String::new();
         if from > line_start {
             shown.push('…');

@@ -148,9 +148,19 @@ pub fn column_width(text: &str, encoding: WideEncoding) -> u32 {
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+/// The char boundary at or before `offset` (`str::floor_char_boundary`, newer than our MSRV).
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
+    }
+    offset
+}
+
+/// The char boundary at or after `offset`, at most the text's end.
+pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
     }
     offset
 }

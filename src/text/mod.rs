@@ -5,7 +5,7 @@
 
 mod line_index;
 
-pub use line_index::{LineCol, LineIndex, WideEncoding};
+pub use line_index::{ceil_char_boundary, floor_char_boundary, LineCol, LineIndex, WideEncoding};
 
 /// A half-open byte range `start..end` into one note's text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Debug)]
