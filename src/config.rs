@@ -140,7 +140,7 @@ struct RawConfig {
     stale_after_days: Option<u32>,
     date_label: Option<String>,
     date_keys: Option<Vec<String>>,
-    exclude: Option<Vec<String>>,
+    exclude: Option<Vec<toml::Spanned<String>>>,
     wikilinks: Option<bool>,
     max_file_size: Option<u64>,
     rules: Option<toml::Spanned<HashMap<toml::Spanned<String>, toml::Spanned<String>>>>,
@@ -186,8 +186,18 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
     if let Some(keys) = raw.date_keys {
         config.date_keys = keys;
     }
-    if let Some(exclude) = raw.exclude {
-        config.exclude = exclude;
+    for pattern in raw.exclude.unwrap_or_default() {
+        let location = format_location(text, pattern.span().start);
+        let pattern = pattern.into_inner();
+        // Patterns have gitignore syntax: a leading `!` re-includes, a leading `/` anchors.
+        let glob = pattern.strip_prefix('!').unwrap_or(&pattern);
+        if let Err(err) = globset::Glob::new(glob.strip_prefix('/').unwrap_or(glob)) {
+            return Err(format!(
+                "{file}{location}: `exclude`: invalid pattern `{pattern}`: {}",
+                err.kind()
+            ));
+        }
+        config.exclude.push(pattern);
     }
     if let Some(wikilinks) = raw.wikilinks {
         config.wikilinks = wikilinks;
@@ -336,5 +346,10 @@ mod tests {
         assert_eq!(err, "kbls.toml:2:1: [rules] unknown rule `broken-lnk`");
         let err = parse("stale_after_days = \"soon\"\n", "kbls.toml").unwrap_err();
         assert!(err.starts_with("kbls.toml:1:20: invalid type"), "{err}");
+        let err = parse("exclude = [\"drafts/**\",\n  \"![[[**\"]\n", "kbls.toml").unwrap_err();
+        assert_eq!(
+            err,
+            "kbls.toml:2:3: `exclude`: invalid pattern `![[[**`: unclosed character class; missing ']'"
+        );
     }
 }

@@ -86,8 +86,15 @@ pub fn load_packs(root: &Path, config: &Config) -> anyhow::Result<Arc<crate::ter
         return Ok(crate::terms::Packs::builtin_shared());
     }
     let mut user = Vec::new();
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     for rel in &config.terms.packs {
         let path = root.join(rel);
+        // A kbls.toml (say, in a pull request) must not make kbls read files elsewhere.
+        anyhow::ensure!(
+            !path.exists() || is_inside(&real_root, &path),
+            "term pack `{rel}` is outside the corpus root {}",
+            root.display()
+        );
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read term pack {}", path.display()))?;
         let pack = crate::terms::parse_pack(&text)

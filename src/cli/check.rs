@@ -31,6 +31,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<Report> {
     };
     for path in &paths {
         anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
+        anyhow::ensure!(
+            path.is_dir() || load::is_note_path(path),
+            "{} is not a Markdown note (*.md, *.markdown) or a folder",
+            path.display()
+        );
     }
     let cwd = std::env::current_dir()?;
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);

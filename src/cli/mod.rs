@@ -74,8 +74,8 @@ pub struct SearchArgs {
     path: Option<PathBuf>,
     #[arg(long, default_value_t = 10)]
     limit: usize,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
     /// Where the on-disk index lives (default: $KBLS_CACHE_DIR, else $XDG_CACHE_HOME/kbls, else ~/.cache/kbls).
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
@@ -95,8 +95,8 @@ pub struct TermsArgs {
     /// The corpus whose notes define terms; default: the current folder.
     #[arg(long)]
     path: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +105,13 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+}
+
+/// The formats of `kbls search` and `kbls terms`: annotations and SARIF are for findings.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,11 +146,15 @@ fn finish(outcome: anyhow::Result<(String, bool)>) -> ExitCode {
     match outcome {
         Ok((out, failed)) => {
             let mut stdout = std::io::stdout().lock();
-            if stdout
+            if let Err(err) = stdout
                 .write_all(out.as_bytes())
                 .and_then(|_| stdout.flush())
-                .is_err()
             {
+                // A reader that went away (`| head`) is no failure; a full disk is.
+                if err.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::from(u8::from(failed));
+                }
+                let _ = writeln!(std::io::stderr(), "kbls: cannot write the output: {err}");
                 return ExitCode::from(2);
             }
             ExitCode::from(u8::from(failed))

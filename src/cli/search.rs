@@ -1,7 +1,7 @@
 //! `kbls search`: full-text search over the notes, with an on-disk index in a cache folder that
 //! is reused when unchanged and refreshed note by note.
 
-use super::{Format, SearchArgs};
+use super::{ListFormat, SearchArgs};
 use crate::load;
 use crate::search::{content_fingerprint, note_sections, CacheState, SearchHit, SearchIndex};
 use crate::syntax;
@@ -15,8 +15,8 @@ use std::process::ExitCode;
 pub(super) fn run(args: SearchArgs) -> ExitCode {
     super::finish(search(&args).map(|hits| {
         let out = match args.format {
-            Format::Json => render_json(&args.query, &hits),
-            _ => render_human(&hits, super::use_color()),
+            ListFormat::Json => render_json(&args.query, &hits),
+            ListFormat::Human => render_human(&hits, super::use_color()),
         };
         // Like grep: 1 when nothing matched.
         (out, hits.is_empty())
@@ -25,10 +25,6 @@ pub(super) fn run(args: SearchArgs) -> ExitCode {
 
 /// Hits with paths relative to the current folder.
 fn search(args: &SearchArgs) -> anyhow::Result<Vec<SearchHit>> {
-    anyhow::ensure!(
-        matches!(args.format, Format::Human | Format::Json),
-        "kbls search supports --format human or json"
-    );
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
     let root = load::find_root(&path);
@@ -103,7 +99,7 @@ fn open_index(root: &Path, args: &SearchArgs) -> anyhow::Result<SearchIndex> {
                 if !args.quiet {
                     let _ = writeln!(
                         std::io::stderr(),
-                        "kbls: building the search index in {} ({reason:?})",
+                        "kbls: building the search index in {} ({reason})",
                         cache_dir.display()
                     );
                 }

@@ -1,7 +1,7 @@
 //! `kbls terms [QUERY]`: look a term up (the notes' definitions, then the packs), or list the
 //! terms the notes define.
 
-use super::{Format, TermsArgs};
+use super::{ListFormat, TermsArgs};
 use crate::graph::Graph;
 use crate::load;
 use crate::terms::{self, DefLocation, DefSite, TermAt, TermAtKind};
@@ -15,10 +15,6 @@ pub(super) fn run(args: TermsArgs) -> ExitCode {
 
 /// The rendered output and whether anything was found.
 fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
-    anyhow::ensure!(
-        matches!(args.format, Format::Human | Format::Json),
-        "kbls terms supports --format human or json"
-    );
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
     let root = load::find_root(&path);
@@ -40,7 +36,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
         Some(query) => {
             let results = terms::lookup(query, graph.packs(), graph.terms());
             let out = match args.format {
-                Format::Json => {
+                ListFormat::Json => {
                     let results: Vec<JsonResult> = results
                         .iter()
                         .map(|r| {
@@ -77,7 +73,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
         None => {
             let all = graph.terms().all_definitions();
             let out = match args.format {
-                Format::Json => {
+                ListFormat::Json => {
                     let terms: Vec<JsonDefinition> = all
                         .iter()
                         .map(|site| JsonDefinition::new(site, line_of(site)))

@@ -1039,3 +1039,52 @@ fn many_findings_on_one_long_line() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+/// Errors name what went wrong and where, in one line, and never echo a file kbls was not asked
+/// to show.
+#[test]
+fn errors_are_one_line_and_show_nothing_they_should_not() {
+    let corpus = Corpus::new(&[
+        ("a.md", "# A\n"),
+        ("kbls.toml", "[terms]\npacks = [\"/etc/passwd\"]\n"),
+    ]);
+    let run = corpus.kbls(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("term pack `/etc/passwd` is outside the corpus root"),
+        "{}",
+        run.stderr
+    );
+
+    corpus.write("kbls.toml", "");
+    let run = corpus.kbls(&["check", "/dev/null"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "kbls: /dev/null is not a Markdown note (*.md, *.markdown) or a folder\n"
+    );
+
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbls"))
+        .args(["check", "."])
+        .current_dir(corpus.path())
+        .stdout(full)
+        .output()
+        .expect("run kbls");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("kbls: cannot write the output:"));
+
+    for command in ["search", "terms"] {
+        let run = corpus.kbls(&[command, "--help"]);
+        assert!(
+            run.stdout.contains("[possible values: human, json]"),
+            "{}",
+            run.stdout
+        );
+    }
+}
