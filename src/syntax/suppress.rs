@@ -15,13 +15,17 @@ struct Suppression {
     range: TextRange,
     /// Empty means every code.
     codes: Vec<String>,
+    /// A `kbls-disable` never enabled again: the range runs to the end of the text, which it
+    /// includes (a finding may sit at the very end).
+    to_end: bool,
 }
 
 impl Suppressions {
     pub fn is_suppressed(&self, code: &str, offset: usize) -> bool {
         self.items.iter().any(|item| {
             item.range.start as usize <= offset
-                && offset < item.range.end as usize
+                && (offset < item.range.end as usize
+                    || (item.to_end && offset == item.range.end as usize))
                 && (item.codes.is_empty() || item.codes.iter().any(|c| c == code))
         })
     }
@@ -50,6 +54,7 @@ pub(crate) fn collect(text: &str, is_code: impl Fn(usize) -> bool) -> Suppressio
             items.push(Suppression {
                 range: TextRange::new(offset, line_start),
                 codes,
+                to_end: false,
             });
         }
         if !line.contains("<!-- kbls-") || is_code(offset) {
@@ -61,6 +66,7 @@ pub(crate) fn collect(text: &str, is_code: impl Fn(usize) -> bool) -> Suppressio
                 "kbls-disable-line" => items.push(Suppression {
                     range: TextRange::new(offset, line_start),
                     codes,
+                    to_end: false,
                 }),
                 "kbls-disable" => open.push((line_start, codes)),
                 "kbls-enable" => {
@@ -72,6 +78,7 @@ pub(crate) fn collect(text: &str, is_code: impl Fn(usize) -> bool) -> Suppressio
                             items.push(Suppression {
                                 range: TextRange::new(*start, offset),
                                 codes: open_codes.clone(),
+                                to_end: false,
                             });
                         }
                         !closes
@@ -83,8 +90,9 @@ pub(crate) fn collect(text: &str, is_code: impl Fn(usize) -> bool) -> Suppressio
     }
     for (start, codes) in open {
         items.push(Suppression {
-            range: TextRange::new(start, text.len() + 1),
+            range: TextRange::new(start, text.len()),
             codes,
+            to_end: true,
         });
     }
     Suppressions { items }

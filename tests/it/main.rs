@@ -1,6 +1,7 @@
 //! The one integration test binary (STYLE.md): each module tests kbls from the outside.
 
 mod check_cli;
+mod fuzz;
 mod git;
 mod lsp;
 mod lsp_client;
