@@ -74,7 +74,7 @@ pub fn apply_change(
     rope.insert(start, text);
 }
 
-/// The char index of an LSP position in a rope whose lines end at `\n`.
+/// The char index of an LSP position in a rope whose lines end at `\n`, `\r\n` or `\r`.
 fn rope_char(rope: &ropey::Rope, position: Position, encoding: WideEncoding) -> usize {
     let line = position.line as usize;
     if line >= rope.len_lines() {
@@ -83,7 +83,7 @@ fn rope_char(rope: &ropey::Rope, position: Position, encoding: WideEncoding) -> 
     let line_start = rope.line_to_char(line);
     let mut units = 0u32;
     for (i, ch) in rope.line(line).chars().enumerate() {
-        if ch == '\n' || (ch == '\r' && rope.get_char(line_start + i + 1) == Some('\n')) {
+        if ch == '\n' || ch == '\r' {
             return line_start + i;
         }
         let width = match encoding {

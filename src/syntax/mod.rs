@@ -148,6 +148,15 @@ pub fn pulldown_options(options: &ParseOptions) -> Options {
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
+    // A lone `\r` ends a line (CommonMark, LSP), but kbls's own line scans look for `\n`: they
+    // read a copy with each lone `\r` as `\n`, the same length, so every offset holds for `text`.
+    let normalized;
+    let text = if has_lone_cr(text) {
+        normalized = lone_cr_as_lf(text);
+        normalized.as_str()
+    } else {
+        text
+    };
     let pulldown_options = pulldown_options(options);
     // Undefined references still come out as links (with an empty destination), so they can be
     // reported and completed; `LinkType::*Unknown` tells them apart.
@@ -164,6 +173,21 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
         .map(|(label, def)| (label.to_string(), def.span.clone()))
         .collect();
     builder.finish(ref_defs, options)
+}
+
+pub fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'))
+}
+
+fn lone_cr_as_lf(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for at in 0..bytes.len() {
+        if bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n') {
+            bytes[at] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("replacing an ASCII byte keeps UTF-8 valid")
 }
 
 /// An open link or image whose end event has not come yet.

@@ -127,8 +127,11 @@ impl LineIndex {
     }
 }
 
+/// Where lines end: at every `\n`, and at a `\r` not followed by one (LSP's three line endings).
 fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', text.as_bytes())
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(move |&at| bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n'))
 }
 
 fn char_width(ch: char, encoding: WideEncoding) -> u32 {
@@ -170,6 +173,26 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "a🦀b\r\ncafé\nlast";
+
+    #[test]
+    fn lone_cr_crlf_and_lf_all_end_lines() {
+        let text = "a\rbb\r\nc\n\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 5);
+        let lines: Vec<&str> = (0..5)
+            .map(|line| &text[index.line_range(text, line).as_usize()])
+            .collect();
+        assert_eq!(lines, ["a", "bb", "c", "", "d"]);
+        let at_d = text.len() - 1;
+        assert_eq!(
+            index.line_col(text, at_d, WideEncoding::Utf16),
+            LineCol { line: 4, col: 0 }
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 1 }, WideEncoding::Utf16),
+            3
+        );
+    }
 
     #[test]
     fn utf16_columns_count_surrogate_pairs() {

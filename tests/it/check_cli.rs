@@ -1088,3 +1088,71 @@ fn errors_are_one_line_and_show_nothing_they_should_not() {
         );
     }
 }
+
+/// Lone CR, CRLF and LF line endings, alone and mixed: the same findings on the same lines in
+/// `check` and in the server (LSP counts all three as line ends).
+#[test]
+fn every_line_ending() {
+    let corpus = Corpus::new(&[
+        ("kbls.toml", ""),
+        (
+            "cr.md",
+            "# T\r\rSee [a](nope.md) here.\r\r## Sub\r\r[b](#sub) [c](#gone)\r",
+        ),
+        ("mixed.md", "# M\n\nx\r[a](nope2.md)\r\n[b](nope3.md)\n"),
+    ]);
+    let run = corpus.kbls(&["check", "--format", "json", "--today", TODAY]);
+    let report = parse_json(&run.stdout);
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] != "missing-date")
+        .map(|d| {
+            format!(
+                "{}:{}:{} {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "cr.md:3:9 broken-link",
+            "cr.md:7:16 broken-anchor",
+            "mixed.md:4:5 broken-link",
+            "mixed.md:5:5 broken-link"
+        ]
+    );
+    let (mut client, _) =
+        crate::lsp_client::LspClient::start(corpus.path(), serde_json::json!({}), Value::Null);
+    for (note, lines) in [("cr.md", vec![2, 6]), ("mixed.md", vec![3, 4])] {
+        let published = client.diagnostics_for(note, |d| !d.is_empty());
+        let got: Vec<u64> = published
+            .iter()
+            .filter(|d| d["code"] != "missing-date")
+            .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(got, lines, "{note}");
+    }
+    // An edit in the editor lands where the client means it on a CR-only note.
+    client.open("cr.md");
+    client.notify(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": client.uri("cr.md"), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 6, "character": 15}, "end": {"line": 6, "character": 19}}, "text": "sub"}]}),
+    );
+    let published =
+        client.diagnostics_for("cr.md", |d| d.iter().all(|d| d["code"] != "broken-anchor"));
+    assert_eq!(
+        published
+            .iter()
+            .filter(|d| d["code"] == "broken-link")
+            .count(),
+        1
+    );
+    assert_eq!(client.shutdown(), 0);
+}
