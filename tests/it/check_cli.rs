@@ -153,6 +153,16 @@ fn fixture_unicode() {
 }
 
 #[test]
+fn fixture_thematic_breaks() {
+    check_fixture(
+        "thematic-breaks",
+        1,
+        expect_file!["snapshots/thematic-breaks.human"],
+        expect_file!["snapshots/thematic-breaks.json"],
+    );
+}
+
+#[test]
 fn config_error_unknown_key() {
     let run = kbls(
         repo_root(),
