@@ -79,6 +79,39 @@ fn broken_links_and_anchors_with_suggestions() {
 }
 
 #[test]
+fn suggestions_rank_first_what_the_note_already_links_to() {
+    // Each broken target is one letter from two candidates; the one the note links to elsewhere
+    // wins over the one given first.
+    check(
+        r##"
+//- /k8s/a.md
+# A
+[ok](b.md#gpu-limits) [typo](b.md#xpu-limits) [[b#GPU Limits]] [[b#XPU Limits]]
+[ok](node.md) [typo](mode.md) [[node]] [[mode]]
+[ok][lbl-b] [typo][lbl-c]
+
+[lbl-a]: b.md
+[lbl-b]: b.md
+//- /k8s/b.md
+# B
+## CPU Limits
+## GPU Limits
+//- /k8s/code.md
+# Code
+//- /k8s/node.md
+# Node
+"##,
+        expect![[r#"
+            k8s/a.md:2:35 error broken-anchor "xpu-limits": no heading `#xpu-limits` in `k8s/b.md`; did you mean `#gpu-limits`? [fix: "xpu-limits" -> "gpu-limits"]
+            k8s/a.md:2:68 error broken-anchor "XPU Limits": no heading `#XPU Limits` in `k8s/b.md`; did you mean `#GPU Limits`? [fix: "XPU Limits" -> "GPU Limits"]
+            k8s/a.md:3:22 error broken-link "mode.md": link target `k8s/mode.md` does not exist; did you mean `node.md`? [fix: "mode.md" -> "node.md"]
+            k8s/a.md:3:42 error broken-link "mode": no note named `mode` for wiki-link; did you mean `node`? [fix: "mode" -> "node"]
+            k8s/a.md:4:20 error undefined-reference "lbl-c": no definition `[lbl-c]: ...` for this reference link; did you mean `[lbl-b]`? [fix: "lbl-c" -> "lbl-b"]
+        "#]],
+    );
+}
+
+#[test]
 fn references_and_ambiguous_wikilinks() {
     check(
         r##"
