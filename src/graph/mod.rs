@@ -412,9 +412,11 @@ fn link_keys(note: &Note) -> Vec<String> {
     keys
 }
 
-/// The key a link target is indexed under: its normalized path, or `[[stem]]` for wiki-links.
+/// The key a link target is indexed under: its normalized path, or `[[stem]]` for wiki-links;
+/// the note's own path for `#fragment` and `[[#Heading]]` alone.
 pub(crate) fn target_key(note: &Note, target: &LinkTarget) -> Option<String> {
     match target {
+        LinkTarget::Path { path, .. } if path.is_empty() => Some(note.path.clone()),
         LinkTarget::Path { path, .. } => resolve::normalize(note.dir(), path).ok(),
         LinkTarget::Wiki { stem, .. } if stem.is_empty() => Some(note.path.clone()),
         LinkTarget::Wiki { stem, .. } => Some(wiki_key(resolve::wiki_stem(stem))),
