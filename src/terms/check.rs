@@ -318,18 +318,19 @@ mod tests {
 
     #[test]
     fn kubectl_suggestions_rank_first_what_the_note_runs() {
-        // `atach` is one letter from `attach` and from `patch`; `--aw` from `--raw` and `--as`.
+        // `atach` is one letter from `attach` and from `patch`; `--cluser` one from `--cluster`
+        // and two from `--user`.
         check_findings(
-            "```bash\nkubectl atach web\nkubectl get pods --aw\n```\n",
+            "```bash\nkubectl atach web\nkubectl get pods --cluser prod\n```\n",
             expect![[r#"
                 unknown-kubectl-command "atach" -> attach: `atach` is not a kubectl command (did you mean `kubectl attach`?)
-                unknown-kubectl-flag "--aw" -> --raw: `--aw` is not a flag of `kubectl get` (did you mean `--raw`?)"#]],
+                unknown-kubectl-flag "--cluser" -> --cluster: `--cluser` is not a flag of `kubectl get` (did you mean `--cluster`?)"#]],
         );
         check_findings(
-            "```bash\nkubectl patch deploy web -p '{}'\nkubectl atach web\nkubectl get pods --as admin\nkubectl get pods --aw\n```\n",
+            "```bash\nkubectl patch deploy web -p '{}'\nkubectl atach web\nkubectl get pods --user admin\nkubectl get pods --cluser prod\n```\n",
             expect![[r#"
                 unknown-kubectl-command "atach" -> patch: `atach` is not a kubectl command (did you mean `kubectl patch`?)
-                unknown-kubectl-flag "--aw" -> --as: `--aw` is not a flag of `kubectl get` (did you mean `--as`?)"#]],
+                unknown-kubectl-flag "--cluser" -> --user: `--cluser` is not a flag of `kubectl get` (did you mean `--user`?)"#]],
         );
     }
 

@@ -41,8 +41,8 @@ const MIN_SHARED_SEGMENT: usize = 4;
 
 /// The candidate `typo` most likely meant, if any is plausible.
 ///
-/// A candidate is *close* when it is a few edits away (Damerau-Levenshtein: 1 for typos of up to
-/// 4 characters, 2 up to 12, a sixth of the length beyond) or, when the typo is a compound of
+/// A candidate is *close* when it is a few edits away (Damerau-Levenshtein: none for typos of 1 or
+/// 2 characters but case, 1 up to 4, 2 up to 12, a sixth of the length beyond) or, when the typo is a compound of
 /// several `_`/`-`/`/`/space-separated segments, a prefix of the typo covering at least half of
 /// it. In a one-word typo a shorter word it starts with is as likely a truncation as a stem
 /// (`deploy` in `deploymnt`), so there only edits count. A candidate is *related* when it shares
@@ -66,7 +66,9 @@ pub fn closest<'a, T>(
     let typo_len = typo_lower.chars().count();
     let max_edits = match typo_len {
         0 => return None,
-        1..=4 => 1,
+        // One edit of one or two characters leaves little of what was typed.
+        1..=2 => 0,
+        3..=4 => 1,
         5..=12 => 2,
         n => n / 6,
     };
@@ -259,6 +261,8 @@ mod tests {
             expect!["DEV_GPU_TEMPZ"],
         );
         check("gxt", &["get", "gut"], expect!["get"]);
+        // Two letters leave no room for a slip.
+        check("ab", &["ac", "AB"], expect!["AB"]);
     }
 
     #[test]
