@@ -428,6 +428,27 @@ fn wiki_key(stem: &str) -> String {
     format!("[[{}]]", stem.to_lowercase())
 }
 
+/// The target keys under which links name any of a set of paths, to ask of one link whether it
+/// names one of them (as [`Graph::dependents`] asks of whole notes).
+#[derive(Clone, Debug, Default)]
+pub struct PathKeys(HashSet<String>);
+
+impl PathKeys {
+    pub fn new<'a>(paths: impl IntoIterator<Item = &'a str>) -> PathKeys {
+        PathKeys(paths.into_iter().flat_map(keys_naming).collect())
+    }
+
+    /// Whether `target`, as written in `from`, names one of the paths (reference links through
+    /// their definitions). A wiki-link names every note with its stem.
+    pub fn named_by(&self, from: &Note, target: &LinkTarget) -> bool {
+        let target = match target {
+            LinkTarget::Reference { def: Some(idx), .. } => &from.syntax.link_defs[*idx].target,
+            target => target,
+        };
+        target_key(from, target).is_some_and(|key| self.0.contains(&key))
+    }
+}
+
 /// Every key a link may use to name the note at `path`: the path, the path without `.md`,
 /// its folder when it is the folder's index, and its wiki stem.
 fn keys_naming(path: &str) -> Vec<String> {

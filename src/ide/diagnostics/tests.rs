@@ -12,34 +12,39 @@ fn render(fixture: &str, config: Config, expect: Expect) {
     let mut out = String::new();
     for (id, note) in notes {
         for d in note_diagnostics(&fixture.graph, id, &cfg) {
-            let pos = note.line_index.line_col(
-                &note.text,
-                d.range.start as usize,
-                crate::text::WideEncoding::Chars,
-            );
-            let fix = d
-                .fix
-                .map(|f| {
-                    format!(
-                        " [fix: {:?} -> {:?}]",
-                        &note.text[f.range.as_usize()],
-                        f.new_text
-                    )
-                })
-                .unwrap_or_default();
-            out += &format!(
-                "{}:{}:{} {} {} {:?}: {}{fix}\n",
-                note.path,
-                pos.line + 1,
-                pos.col + 1,
-                d.severity.as_str(),
-                d.code.as_str(),
-                &note.text[d.range.as_usize()],
-                d.message
-            );
+            out += &line(note, d);
         }
     }
     expect.assert_eq(&out);
+}
+
+/// `path:line:col severity code "text": message [fix: "old" -> "new"]`.
+fn line(note: &crate::graph::Note, d: Diagnostic) -> String {
+    let pos = note.line_index.line_col(
+        &note.text,
+        d.range.start as usize,
+        crate::text::WideEncoding::Chars,
+    );
+    let fix = d
+        .fix
+        .map(|f| {
+            format!(
+                " [fix: {:?} -> {:?}]",
+                &note.text[f.range.as_usize()],
+                f.new_text
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "{}:{}:{} {} {} {:?}: {}{fix}\n",
+        note.path,
+        pos.line + 1,
+        pos.col + 1,
+        d.severity.as_str(),
+        d.code.as_str(),
+        &note.text[d.range.as_usize()],
+        d.message
+    )
 }
 
 fn check(fixture: &str, expect: Expect) {
@@ -109,6 +114,42 @@ fn suggestions_rank_first_what_the_note_already_links_to() {
             k8s/a.md:4:20 error undefined-reference "lbl-c": no definition `[lbl-c]: ...` for this reference link; did you mean `[lbl-b]`? [fix: "lbl-c" -> "lbl-b"]
         "#]],
     );
+}
+
+#[test]
+fn link_findings_into_some_notes_only() {
+    // Pull-request mode with `b.md` changed and `gone.md` deleted: the findings on links that name
+    // them, through a reference definition too, and none of the rest of `a.md`.
+    let fixture = test_fixture::parse(
+        r##"
+//- /a.md
+# A
+[x](b.md#gone) [y](nowhere.md) [[b#Nope]] [z](gone.md) [r][lbl] [[#nope]]
+[![broken image](missing.png)](b.md) [![ok](b.md)](nowhere.md)
+
+[lbl]: b.md#nope-either
+//- /b.md
+# B
+"##,
+    );
+    let cfg = DiagnosticsConfig::new(
+        Config::default(),
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    );
+    let graph = &fixture.graph;
+    let id = graph.by_path("a.md").unwrap();
+    let keys = PathKeys::new(["b.md", "gone.md"]);
+    let out: String = link_diagnostics_into(graph, id, &cfg, &keys)
+        .into_iter()
+        .map(|d| line(graph.note(id), d))
+        .collect();
+    expect![[r#"
+        a.md:2:10 error broken-anchor "gone": no heading `#gone` in `b.md`
+        a.md:2:36 error broken-anchor "Nope": no heading `#Nope` in `b.md`
+        a.md:2:47 error broken-link "gone.md": link target `gone.md` does not exist
+        a.md:2:60 error broken-anchor "lbl": no heading `#nope-either` in `b.md`
+    "#]]
+    .assert_eq(&out);
 }
 
 #[test]
