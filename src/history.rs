@@ -244,8 +244,10 @@ fn is_content_line(line: &str, date_markers: &[String]) -> bool {
             .any(|m| body.to_lowercase().starts_with(&m.to_lowercase()))
 }
 
-/// Notes changed between `reference` and the working tree (committed, staged, unstaged and
-/// untracked), relative to the corpus root. `Err` with git's message when the reference is unknown.
+/// Files changed between `reference` and the working tree (committed, staged, unstaged and
+/// untracked), relative to the corpus root: added, modified and deleted ones, and both the old and
+/// the new path of a renamed one (links to the old path broke). `Err` with git's message when the
+/// reference is unknown.
 pub fn changed_since(root: &Path, reference: &str) -> Result<HashSet<String>, String> {
     let output = Command::new("git")
         .arg("-C")
@@ -254,7 +256,7 @@ pub fn changed_since(root: &Path, reference: &str) -> Result<HashSet<String>, St
             "-c",
             "core.quotepath=off",
             "diff",
-            "--name-only",
+            "--name-status",
             "--relative",
             "-M",
             reference,
@@ -268,10 +270,7 @@ pub fn changed_since(root: &Path, reference: &str) -> Result<HashSet<String>, St
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
-    let mut res: HashSet<String> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let mut res = changed_paths(&String::from_utf8_lossy(&output.stdout));
     if let Some(untracked) = git(
         root,
         &[
@@ -287,9 +286,47 @@ pub fn changed_since(root: &Path, reference: &str) -> Result<HashSet<String>, St
     Ok(res)
 }
 
+/// The paths of `git diff --name-status` output (`M\tpath`, `D\tpath`, `R100\told\tnew`): both
+/// of a rename, only the new one of a copy (whose source did not change).
+fn changed_paths(name_status: &str) -> HashSet<String> {
+    let mut res = HashSet::new();
+    for line in name_status.lines() {
+        let mut fields = line.split('\t');
+        let is_rename = fields.next().is_some_and(|status| status.starts_with('R'));
+        let paths: Vec<&str> = fields.collect();
+        let changed = if is_rename {
+            &paths[..]
+        } else {
+            &paths[paths.len().saturating_sub(1)..]
+        };
+        res.extend(changed.iter().map(|path| path.to_string()));
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renames_count_at_both_paths() {
+        let mut paths: Vec<String> =
+            changed_paths("M\ta.md\nD\tgone.md\nR087\told/b.md\tb.md\nC100\tsrc.md\tcopy.md\nA\tnotes/new note.md\n")
+                .into_iter()
+                .collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "a.md",
+                "b.md",
+                "copy.md",
+                "gone.md",
+                "notes/new note.md",
+                "old/b.md"
+            ]
+        );
+    }
 
     const LOG: &str = "\u{1e}c3\u{1f}c3s\u{1f}2026-05-01\u{1f}Bump dates\n\ndiff --git a/a.md b/a.md\n--- a/a.md\n+++ b/a.md\n@@ -9 +9 @@\n-Last updated: 2026-01-01\n+Last updated: 2026-05-01\n\u{1e}c2\u{1f}c2s\u{1f}2026-04-01\u{1f}Move b\n\ndiff --git a/old/b.md b/b.md\nsimilarity index 100%\nrename from old/b.md\nrename to b.md\n\u{1e}c1\u{1f}c1s\u{1f}2026-03-01\u{1f}Write notes\n\ndiff --git a/a.md b/a.md\n--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-old text\n+new text\ndiff --git a/old/b.md b/old/b.md\n--- a/old/b.md\n+++ b/old/b.md\n@@ -2 +2 @@\n+real change\n";
 

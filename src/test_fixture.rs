@@ -10,7 +10,6 @@ pub const CURSOR: &str = "$0";
 pub struct Fixture {
     pub graph: Graph,
     /// The note and byte offset of the `$0` marker, when there is one.
-    #[allow(dead_code)] // Read by the feature tests (hover, definition) that use cursors.
     pub cursor: Option<(NoteId, usize)>,
 }
 

@@ -2,9 +2,11 @@
 
 use super::render::{self, Report, ReportItem};
 use super::{CheckArgs, Deny};
-use crate::graph::Graph;
+use crate::graph::{Graph, PathKeys};
 use crate::history;
-use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic, DiagnosticsConfig, Severity};
+use crate::ide::diagnostics::{
+    link_diagnostics_into, note_diagnostics, Code, Diagnostic, DiagnosticsConfig, Severity,
+};
 use crate::load;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -123,9 +125,12 @@ fn check_root(
         .notes()
         .filter(|(_, n)| is_selected(&n.path))
         .collect();
-    // In pull-request mode, notes whose links into the changed notes broke are reported too
-    // (for those links only).
+    // In pull-request mode, the notes that link into the changed ones (or to where a deleted or
+    // renamed one was) are reported too, for those links only.
     let mut dependents = HashSet::new();
+    let changed_keys = changed
+        .as_ref()
+        .map(|changed| PathKeys::new(changed.iter().map(String::as_str)));
     if let Some(changed) = &changed {
         for path in changed {
             dependents.extend(
@@ -142,10 +147,12 @@ fn check_root(
     let items: Vec<ReportItem> = notes
         .par_iter()
         .flat_map_iter(|(id, note)| {
-            let mut diagnostics: Vec<Diagnostic> = note_diagnostics(&graph, *id, &cfg);
-            if dependents.contains(id) {
-                diagnostics.retain(|d| matches!(d.code, Code::BrokenLink | Code::BrokenAnchor));
-            }
+            let diagnostics: Vec<Diagnostic> = match &changed_keys {
+                Some(keys) if dependents.contains(id) => {
+                    link_diagnostics_into(&graph, *id, &cfg, keys)
+                }
+                _ => note_diagnostics(&graph, *id, &cfg),
+            };
             progress.tick();
             let path = display(&note.path);
             diagnostics

@@ -63,7 +63,13 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                                 def: site.def,
                             })
                             .collect();
-                        terms::hover_markdown(&r.target, graph.packs(), &defs, None) + "\n"
+                        terms::hover_markdown(
+                            &r.target,
+                            graph.packs(),
+                            &defs,
+                            None,
+                            &terms::NoteNames::default(),
+                        ) + "\n"
                     })
                     .collect::<Vec<_>>()
                     .join("\n"),

@@ -430,9 +430,11 @@ fn link_keys(note: &Note) -> Vec<String> {
     keys
 }
 
-/// The key a link target is indexed under: its normalized path, or `[[stem]]` for wiki-links.
+/// The key a link target is indexed under: its normalized path, or `[[stem]]` for wiki-links;
+/// the note's own path for `#fragment` and `[[#Heading]]` alone.
 pub(crate) fn target_key(note: &Note, target: &LinkTarget) -> Option<String> {
     match target {
+        LinkTarget::Path { path, .. } if path.is_empty() => Some(note.path.clone()),
         LinkTarget::Path { path, .. } => resolve::normalize(note.dir(), path).ok(),
         LinkTarget::Wiki { stem, .. } if stem.is_empty() => Some(note.path.clone()),
         LinkTarget::Wiki { stem, .. } => Some(wiki_key(resolve::wiki_stem(stem))),
@@ -442,6 +444,27 @@ pub(crate) fn target_key(note: &Note, target: &LinkTarget) -> Option<String> {
 
 fn wiki_key(stem: &str) -> String {
     format!("[[{}]]", stem.to_lowercase())
+}
+
+/// The target keys under which links name any of a set of paths, to ask of one link whether it
+/// names one of them (as [`Graph::dependents`] asks of whole notes).
+#[derive(Clone, Debug, Default)]
+pub struct PathKeys(HashSet<String>);
+
+impl PathKeys {
+    pub fn new<'a>(paths: impl IntoIterator<Item = &'a str>) -> PathKeys {
+        PathKeys(paths.into_iter().flat_map(keys_naming).collect())
+    }
+
+    /// Whether `target`, as written in `from`, names one of the paths (reference links through
+    /// their definitions). A wiki-link names every note with its stem.
+    pub fn named_by(&self, from: &Note, target: &LinkTarget) -> bool {
+        let target = match target {
+            LinkTarget::Reference { def: Some(idx), .. } => &from.syntax.link_defs[*idx].target,
+            target => target,
+        };
+        target_key(from, target).is_some_and(|key| self.0.contains(&key))
+    }
 }
 
 /// Every key a link may use to name the note at `path`: the path, the path without `.md`,

@@ -141,3 +141,22 @@ fn incremental_mentions_agree_with_a_fresh_build() {
     let fresh = Graph::build(final_files, Vec::new(), &options);
     assert_eq!(incremental, fresh.dump_mentions());
 }
+
+#[test]
+fn same_note_fragments_are_indexed_under_the_note_itself() {
+    let graph = Graph::build(corpus(FILES), Vec::new(), &ParseOptions::default());
+    let dependents = |path: &str| -> Vec<String> {
+        graph
+            .dependents(path)
+            .into_iter()
+            .map(|id| graph.note(id).path.clone())
+            .collect()
+    };
+    // `[self](#pods)` in `k8s/pods.md` names that note, not its folder `k8s` (whose index is
+    // `k8s/index.md`).
+    assert_eq!(
+        dependents("k8s/pods.md"),
+        ["index.md", "k8s/index.md", "k8s/pods.md"]
+    );
+    assert_eq!(dependents("k8s/index.md"), ["index.md"]);
+}

@@ -2,7 +2,7 @@
 //! every link to them and inside them). Produces edits; never writes.
 
 use super::cursor::{item_at, label_at, CursorItem, LinkPart};
-use crate::graph::{relative_path, Graph, Note, NoteId, Resolved};
+use crate::graph::{relative_path, FragmentMatch, Graph, Note, NoteId, Resolved};
 use crate::syntax::{normalize_label, slug, Heading, LinkTarget};
 use crate::text::TextRange;
 use std::collections::HashMap;
@@ -46,7 +46,7 @@ pub fn rename(
         return Err("the new name must be one non-empty line".into());
     }
     match item_at(note, offset) {
-        Some(CursorItem::Heading(h)) => Ok(rename_heading(graph, id, h, new_name)),
+        Some(CursorItem::Heading(h)) => rename_heading(graph, id, h, new_name),
         Some(
             CursorItem::Link {
                 part: LinkPart::Label,
@@ -61,11 +61,34 @@ pub fn rename(
     }
 }
 
-/// Renames heading `h`: its text, and every fragment that points at a heading whose anchor
-/// changes (duplicates after it may shift their `-1` suffixes too).
-fn rename_heading(graph: &Graph, id: NoteId, h: usize, new_name: &str) -> Vec<TextEdit> {
+/// Renames heading `h`: its text, and every link that points at a heading whose anchor changes
+/// (duplicates after it may shift their `-1` suffixes too): same-note `(#a)` and `[[#Heading]]`,
+/// reference definitions, and other notes' links. Refuses a name whose anchor another heading of
+/// the note already has.
+fn rename_heading(
+    graph: &Graph,
+    id: NoteId,
+    h: usize,
+    new_name: &str,
+) -> Result<Vec<TextEdit>, String> {
     let note = graph.note(id);
     let headings = &note.syntax.headings;
+    if !headings[h].custom_id {
+        let new_slug = slug(new_name);
+        let collides = |(idx, other): &(usize, &Heading)| {
+            *idx != h
+                && (other.anchor == new_slug || !other.custom_id && slug(&other.text) == new_slug)
+        };
+        // A new spelling of the same slug changes no anchor, so it collides with nothing new.
+        if new_slug != slug(&headings[h].text) {
+            if let Some((_, other)) = headings.iter().enumerate().find(collides) {
+                let line = note.line_index.line_of(other.range.start as usize) + 1;
+                return Err(format!(
+                    "the heading on line {line} already has the anchor `#{new_slug}`; links could not tell the two apart"
+                ));
+            }
+        }
+    }
     let mut renamed: Vec<Heading> = headings.clone();
     renamed[h].text = new_name.to_string();
     let new_anchors = anchors_after_rename(&renamed);
@@ -74,35 +97,37 @@ fn rename_heading(graph: &Graph, id: NoteId, h: usize, new_name: &str) -> Vec<Te
         range: headings[h].text_range,
         new_text: new_name.to_string(),
     }];
-    for (idx, heading) in headings.iter().enumerate() {
-        let changed = new_anchors[idx] != heading.anchor;
-        if !changed && idx != h {
-            continue;
-        }
-        for r in graph.heading_backlinks(id, idx) {
-            let from = graph.note(r.from);
-            let link = &from.syntax.links[r.link];
-            let (target, fragment) = match &link.target {
-                LinkTarget::Reference { def: Some(d), .. } => {
-                    let def = &from.syntax.link_defs[*d];
-                    (&def.target, def.target.fragment())
-                }
-                target => (target, target.fragment()),
-            };
-            let Some(fragment) = fragment else { continue };
-            let new_text = if matches!(target, LinkTarget::Wiki { .. }) {
-                if idx == h {
-                    new_name.to_string()
-                } else {
-                    continue;
-                }
-            } else if changed {
-                new_anchors[idx].clone()
-            } else {
+    for from_id in graph.dependents(&note.path) {
+        let from = graph.note(from_id);
+        // A reference link is edited at its definition, which may serve several links or none.
+        let targets = from
+            .syntax
+            .links
+            .iter()
+            .map(|link| &link.target)
+            .filter(|target| !matches!(target, LinkTarget::Reference { .. }))
+            .chain(from.syntax.link_defs.iter().map(|def| &def.target));
+        for target in targets {
+            let Resolved::Note {
+                note: target_id,
+                fragment: FragmentMatch::Heading(idx),
+            } = graph.resolve(from, target)
+            else {
                 continue;
             };
+            let Some(fragment) = target.fragment().filter(|_| target_id == id) else {
+                continue;
+            };
+            // Wiki-links name a heading by its text, the others by its anchor.
+            let new_text = match target {
+                LinkTarget::Wiki { .. } if idx == h => new_name.to_string(),
+                LinkTarget::Path { .. } if new_anchors[idx] != headings[idx].anchor => {
+                    new_anchors[idx].clone()
+                }
+                _ => continue,
+            };
             edits.push(TextEdit {
-                note: r.from,
+                note: from_id,
                 range: fragment.range,
                 new_text,
             });
@@ -110,7 +135,7 @@ fn rename_heading(graph: &Graph, id: NoteId, h: usize, new_name: &str) -> Vec<Te
     }
     edits.sort();
     edits.dedup();
-    edits
+    Ok(edits)
 }
 
 fn anchors_after_rename(headings: &[Heading]) -> Vec<String> {
@@ -243,4 +268,174 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
     edits.sort();
     edits.dedup();
     edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_fixture;
+    use expect_test::{expect, Expect};
+
+    /// Renames what is at `$0` to `new_name`; prints each edit as `path:line "old" -> "new"`.
+    fn check(fixture: &str, new_name: &str, expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let (id, offset) = fixture.cursor.expect("a `$0` cursor");
+        let graph = &fixture.graph;
+        let res = match rename(graph, id, offset, new_name) {
+            Ok(edits) => edits
+                .iter()
+                .map(|edit| {
+                    let note = graph.note(edit.note);
+                    let line = note.line_index.line_of(edit.range.start as usize) + 1;
+                    format!(
+                        "{}:{line} {:?} -> {:?}\n",
+                        note.path,
+                        &note.text[edit.range.as_usize()],
+                        edit.new_text
+                    )
+                })
+                .collect(),
+            Err(why) => format!("error: {why}\n"),
+        };
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn heading_rename_edits_same_note_anchor_links() {
+        check(
+            r#"
+//- /k8s.md
+# K8s
+See [x](#requests-vs-limits) and ![img](#requests-vs-limits).
+### Requests vs $0Limits
+"#,
+            "Requests and Limits",
+            expect![[r#"
+                k8s.md:2 "requests-vs-limits" -> "requests-and-limits"
+                k8s.md:2 "requests-vs-limits" -> "requests-and-limits"
+                k8s.md:3 "Requests vs Limits" -> "Requests and Limits"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn heading_rename_edits_same_note_wiki_links() {
+        check(
+            r#"
+//- /k8s.md
+# K8s
+See [[#Requests vs Limits]] and [[k8s#Requests vs Limits|the limits]].
+### Requests vs $0Limits
+"#,
+            "Requests and Limits",
+            expect![[r#"
+                k8s.md:2 "Requests vs Limits" -> "Requests and Limits"
+                k8s.md:2 "Requests vs Limits" -> "Requests and Limits"
+                k8s.md:3 "Requests vs Limits" -> "Requests and Limits"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn heading_rename_edits_reference_definitions() {
+        // Used or not, in this note or another, each definition is edited once.
+        check(
+            r#"
+//- /k8s.md
+# K8s
+See [one][r] and [two][r].
+### Requests vs $0Limits
+
+[r]: #requests-vs-limits
+[unused]: k8s.md#requests-vs-limits
+//- /notes/pods.md
+# Pods
+[Limits][lim]
+
+[lim]: ../k8s.md#requests-vs-limits "Title"
+"#,
+            "Requests and Limits",
+            expect![[r#"
+                k8s.md:3 "Requests vs Limits" -> "Requests and Limits"
+                k8s.md:5 "requests-vs-limits" -> "requests-and-limits"
+                k8s.md:6 "requests-vs-limits" -> "requests-and-limits"
+                notes/pods.md:4 "requests-vs-limits" -> "requests-and-limits"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn heading_rename_edits_other_notes_links() {
+        check(
+            r#"
+//- /k8s.md
+# K8s
+### Requests vs $0Limits
+//- /notes/pods.md
+# Pods
+[a](../k8s.md#requests-vs-limits) [b](/k8s.md#requests-vs-limits) [c](../k8s.md)
+[[k8s#Requests vs Limits]] [[k8s]] [d](../k8s.md#k8s)
+"#,
+            "Requests and Limits",
+            expect![[r#"
+                k8s.md:2 "Requests vs Limits" -> "Requests and Limits"
+                notes/pods.md:2 "requests-vs-limits" -> "requests-and-limits"
+                notes/pods.md:2 "requests-vs-limits" -> "requests-and-limits"
+                notes/pods.md:3 "Requests vs Limits" -> "Requests and Limits"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn heading_rename_shifts_the_suffixes_of_later_duplicates() {
+        check(
+            r#"
+//- /a.md
+# A
+[first](#setup) [second](#setup-1) [[#Setup]]
+## Set$0up
+## Setup
+"#,
+            "Install",
+            expect![[r#"
+                a.md:2 "setup" -> "install"
+                a.md:2 "setup-1" -> "setup"
+                a.md:2 "Setup" -> "Install"
+                a.md:3 "Setup" -> "Install"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn heading_rename_to_another_headings_anchor_is_refused() {
+        let fixture = r#"
+//- /a.md
+# A
+## Install {#setup-guide}
+## Setup
+## Requests vs $0Limits
+"#;
+        check(
+            fixture,
+            "setup",
+            expect![[r#"
+                error: the heading on line 3 already has the anchor `#setup`; links could not tell the two apart
+            "#]],
+        );
+        check(
+            fixture,
+            "Setup Guide",
+            expect![[r#"
+                error: the heading on line 2 already has the anchor `#setup-guide`; links could not tell the two apart
+            "#]],
+        );
+        // A new spelling of its own anchor is no collision.
+        check(
+            fixture,
+            "Requests VS Limits",
+            expect![[r#"
+                a.md:4 "Requests vs Limits" -> "Requests VS Limits"
+            "#]],
+        );
+    }
 }

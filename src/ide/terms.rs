@@ -53,7 +53,10 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
     let mentioned_in = graph
         .mentions()
         .note_count(&mention_key(&at, graph.packs()));
-    let markdown = terms::hover_markdown(&at, graph.packs(), &defs, Some(mentioned_in));
+    // The hover suggests only DCGM names, so the note's kubectl lines are not read.
+    let text = &graph.note(id).text;
+    let names = terms::NoteNames::new(text, &terms::dcgm_mentions(text), &[], graph.packs());
+    let markdown = terms::hover_markdown(&at, graph.packs(), &defs, Some(mentioned_in), &names);
     Some(HoverResult {
         range: at.range,
         markdown,

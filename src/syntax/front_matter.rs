@@ -31,12 +31,68 @@ pub struct FrontMatterScalar {
     pub value_range: TextRange,
 }
 
-/// Reads a front matter block whose content (between the delimiters) is `content`, starting at
-/// byte `content_start` of the note.
-pub(crate) fn parse(kind: FrontMatterKind, content: &str, content_start: usize) -> FrontMatter {
+/// Where the front matter block at the start of a note lies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Block {
+    pub(crate) kind: FrontMatterKind,
+    /// From the opening delimiter to the end of the closing one.
+    pub(crate) range: TextRange,
+    /// The lines between the delimiters.
+    pub(crate) content: TextRange,
+    /// Where the body starts: after the closing delimiter's line break.
+    pub(crate) end: usize,
+}
+
+/// The front matter block that opens `text` at byte `start` (0, or 3 after a byte order mark).
+///
+/// Only the start of a note can hold front matter: anywhere else a `---` line is a thematic break
+/// or a setext underline, as CommonMark says. The block is a `---` (YAML) or `+++` (TOML) line, a
+/// first line that is neither blank nor a delimiter, and a closing `---` or `...` (YAML) or `+++`
+/// (TOML) line; trailing spaces are allowed on both delimiter lines.
+pub(crate) fn find(text: &str, start: usize) -> Option<Block> {
+    let mut lines = text[start..]
+        .split_inclusive('\n')
+        .scan(start, |offset, line| {
+            let line_start = *offset;
+            *offset += line.len();
+            Some((line_start, line))
+        });
+    let (_, opening) = lines.next()?;
+    let kind = match opening.trim_end() {
+        "---" => FrontMatterKind::Yaml,
+        "+++" => FrontMatterKind::Toml,
+        _ => return None,
+    };
+    let is_closing = |line: &str| {
+        let delimiter = line.trim_end_matches(['\n', '\r']).trim_end_matches(' ');
+        match kind {
+            FrontMatterKind::Yaml => delimiter == "---" || delimiter == "...",
+            FrontMatterKind::Toml => delimiter == "+++",
+        }
+    };
+    let content_start = start + opening.len();
+    let (_, first) = lines.next()?;
+    if is_closing(first) || first.trim().is_empty() {
+        return None;
+    }
+    let (closing_start, closing) = lines.find(|(_, line)| is_closing(line))?;
+    let delimiter_len = closing.trim_end_matches(['\n', '\r']).len();
+    Some(Block {
+        kind,
+        range: TextRange::new(start, closing_start + delimiter_len),
+        content: TextRange::new(content_start, closing_start),
+        end: closing_start + closing.len(),
+    })
+}
+
+/// Reads the front matter `block` of the note `text`.
+pub(crate) fn parse(text: &str, block: Block) -> FrontMatter {
+    let kind = block.kind;
+    let content = &text[block.content.as_usize()];
     let mut res = FrontMatter {
         kind: Some(kind),
-        scalars: top_level_scalars(kind, content, content_start),
+        range: block.range,
+        scalars: top_level_scalars(kind, content, block.content.start as usize),
         ..FrontMatter::default()
     };
     match kind {

@@ -1,10 +1,10 @@
 //! One note in isolation: `&str` in, [`NoteSyntax`] out. Never fails and never looks at other
 //! notes, the file system or the clock.
 //!
-//! One pulldown-cmark pass (with source offsets) collects everything the rest of kbls needs:
-//! headings with anchors, links with the ranges of their parts, reference definitions, front
-//! matter, the date, suppression comments, and the block structure term extraction reads
-//! (tables, list items, paragraphs, code).
+//! Front matter is read only at the start of the note; one pulldown-cmark pass (with source
+//! offsets) over the rest collects everything else the rest of kbls needs: headings with anchors,
+//! links with the ranges of their parts, reference definitions, the date, suppression comments,
+//! and the block structure term extraction reads (tables, list items, paragraphs, code).
 
 mod date;
 mod front_matter;
@@ -21,9 +21,7 @@ pub use links::{
 pub use suppress::Suppressions;
 
 use crate::text::TextRange;
-use pulldown_cmark::{
-    CodeBlockKind, Event, LinkType, MetadataBlockKind, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// What parsing needs to know from the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,15 +129,15 @@ fn in_sorted_ranges(ranges: &[TextRange], offset: usize) -> bool {
     ranges.get(idx).is_some_and(|r| r.start as usize <= offset)
 }
 
-/// The pulldown-cmark extensions kbls parses notes with.
+/// The pulldown-cmark extensions kbls parses notes with. Metadata blocks are not among them:
+/// pulldown-cmark would open one at any `---` line followed by a non-blank line, so [`parse`]
+/// finds the front matter itself, at the start of the note only.
 pub fn pulldown_options(options: &ParseOptions) -> Options {
     let mut pulldown_options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_GFM;
     if options.wikilinks {
         pulldown_options |= Options::ENABLE_WIKILINKS;
@@ -161,16 +159,31 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     // Undefined references still come out as links (with an empty destination), so they can be
     // reported and completed; `LinkType::*Unknown` tells them apart.
     let callback = |_broken: pulldown_cmark::BrokenLink<'_>| Some(("".into(), "".into()));
-    let parser = Parser::new_with_broken_link_callback(text, pulldown_options, Some(callback));
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let block = front_matter::find(text, bom);
+    // The body after the front matter is parsed on its own; its offsets are moved back to the
+    // note's.
+    let body_start = block.map_or(bom, |block| block.end);
+    let shift = |range: std::ops::Range<usize>| range.start + body_start..range.end + body_start;
+    let parser = Parser::new_with_broken_link_callback(
+        &text[body_start..],
+        pulldown_options,
+        Some(callback),
+    );
     let mut builder = Builder::new(text);
+    builder.res.front_matter = block.map(|block| front_matter::parse(text, block));
     let mut iter = parser.into_offset_iter();
     for (event, range) in iter.by_ref() {
-        builder.event(event, range);
+        builder.event(event, shift(range));
     }
     let ref_defs: Vec<(String, std::ops::Range<usize>)> = iter
         .reference_definitions()
         .iter()
-        .map(|(label, def)| (label.to_string(), def.span.clone()))
+        .map(|(label, def)| (label.to_string(), shift(def.span.clone())))
         .collect();
     builder.finish(ref_defs, options)
 }
@@ -216,7 +229,6 @@ struct Builder<'a> {
     heading: Option<OpenHeading>,
     heading_ids: Vec<Option<String>>,
     code_block: Option<(Option<String>, usize, Option<TextRange>)>,
-    metadata: Option<(FrontMatterKind, usize, Option<TextRange>)>,
     table: Option<Table>,
     in_table_head: bool,
 }
@@ -230,7 +242,6 @@ impl<'a> Builder<'a> {
             heading: None,
             heading_ids: Vec::new(),
             code_block: None,
-            metadata: None,
             table: None,
             in_table_head: false,
         }
@@ -248,8 +259,6 @@ impl<'a> Builder<'a> {
             Event::End(tag) => self.end(tag, range),
             Event::Text(text) => {
                 if let Some((_, _, content)) = &mut self.code_block {
-                    extend(content, &range);
-                } else if let Some((_, _, content)) = &mut self.metadata {
                     extend(content, &range);
                 } else {
                     self.res
@@ -327,13 +336,6 @@ impl<'a> Builder<'a> {
                 };
                 self.code_block = Some((lang, range.start, None));
             }
-            Tag::MetadataBlock(kind) => {
-                let kind = match kind {
-                    MetadataBlockKind::YamlStyle => FrontMatterKind::Yaml,
-                    MetadataBlockKind::PlusesStyle => FrontMatterKind::Toml,
-                };
-                self.metadata = Some((kind, range.start, None));
-            }
             Tag::Table(_) => {
                 self.table = Some(Table {
                     range: TextRange::new(range.start, range.end),
@@ -402,18 +404,6 @@ impl<'a> Builder<'a> {
                         range: TextRange::new(start, end),
                         content,
                     });
-                }
-            }
-            TagEnd::MetadataBlock(_) => {
-                if let Some((kind, start, content)) = self.metadata.take() {
-                    let content = content.unwrap_or(TextRange::empty(range.end));
-                    let mut front_matter = front_matter::parse(
-                        kind,
-                        &self.text[content.as_usize()],
-                        content.start as usize,
-                    );
-                    front_matter.range = TextRange::new(start, trim_end(self.text, range.end));
-                    self.res.front_matter = Some(front_matter);
                 }
             }
             TagEnd::Table => {

@@ -11,6 +11,10 @@ fn dump(text: &str) -> String {
     if let Some(title) = &syntax.title {
         out += &format!("title {title:?}\n");
     }
+    if let Some(fm) = &syntax.front_matter {
+        let kind = fm.kind.map(|kind| format!("{kind:?}")).unwrap_or_default();
+        out += &format!("front matter {kind} {:?}\n", at(fm.range));
+    }
     for h in &syntax.headings {
         out += &format!(
             "h{} {:?} #{} text={:?}\n",
@@ -130,8 +134,9 @@ fn every_link_kind() {
 fn headings_anchors_and_dates() {
     check(
         "---\ntitle: FM Title\nlast_updated: 2026-01-02\n---\n\nSetext\n======\n\n## Setup\n\n## Setup\n\n## Custom {#my-id}\n\n### CPU & Memory\n\n## Café ☕ `code`\n\nLast updated: 2026-02-30\n",
-        expect![[r##"
+        expect![[r#"
             title "Setext"
+            front matter Yaml "---\ntitle: FM Title\nlast_updated: 2026-01-02\n---"
             h1 "Setext" #setext text="Setext"
             h2 "Setup" #setup text="Setup"
             h2 "Setup" #setup-1 text="Setup"
@@ -139,7 +144,7 @@ fn headings_anchors_and_dates() {
             h3 "CPU & Memory" #cpu--memory text="CPU & Memory"
             h2 "Café ☕ code" #café--code text="Café ☕ `code`"
             date "2026-02-30" at "2026-02-30" Err(NoSuchDay)
-        "##]],
+        "#]],
     );
 }
 
@@ -147,11 +152,129 @@ fn headings_anchors_and_dates() {
 fn front_matter_date_when_no_line() {
     check(
         "+++\ntitle = \"Toml\"\nlastmod = \"2026-03-04\"\n+++\nbody\n",
-        expect![[r##"
+        expect![[r#"
             title "Toml"
+            front matter Toml "+++\ntitle = \"Toml\"\nlastmod = \"2026-03-04\"\n+++"
             date "2026-03-04" at "2026-03-04" Ok("2026-03-04")
+        "#]],
+    );
+}
+
+#[test]
+fn body_rule_followed_by_text_is_a_thematic_break() {
+    // Before front matter was found only at the start, the `---` under the list opened a YAML
+    // block that ran to the next `---` and hid the link.
+    check(
+        "# T\n\n- item\n---\n[a](nope.md)\n\n---\n",
+        expect![[r##"
+            title "T"
+            h1 "T" #t text="T"
+            Inline "[a](nope.md)" text="a" -> path "nope.md" at "nope.md"
         "##]],
     );
+}
+
+#[test]
+fn heading_between_body_rules_is_kept() {
+    check(
+        "# T\n\nSee [h](#hidden).\n\n---\n## Hidden\n\n---\n",
+        expect![[r##"
+            title "T"
+            h1 "T" #t text="T"
+            h2 "Hidden" #hidden text="Hidden"
+            Inline "[h](#hidden)" text="h" -> path "" at "" #"hidden" at "hidden"
+        "##]],
+    );
+}
+
+#[test]
+fn body_rule_under_a_paragraph_is_a_setext_underline() {
+    check(
+        "# T\n\n---\ntitle: not front matter\n---\n",
+        expect![[r##"
+            title "T"
+            h1 "T" #t text="T"
+            h2 "title: not front matter" #title-not-front-matter text="title: not front matter"
+        "##]],
+    );
+}
+
+#[test]
+fn front_matter_only_at_the_very_start() {
+    // A blank line first: the `---` is a thematic break and the rest a setext heading.
+    check(
+        "\n---\ntitle: x\n---\n",
+        expect![[r#"
+            h2 "title: x" #title-x text="title: x"
+        "#]],
+    );
+}
+
+#[test]
+fn yaml_front_matter_at_the_start() {
+    check(
+        "---\ntitle: Yaml\n---\n---\nBody [a](b.md)\n",
+        expect![[r##"
+            title "Yaml"
+            front matter Yaml "---\ntitle: Yaml\n---"
+            Inline "[a](b.md)" text="a" -> path "b.md" at "b.md"
+        "##]],
+    );
+}
+
+#[test]
+fn yaml_front_matter_closed_by_dots_with_crlf() {
+    check(
+        "---  \r\ntitle: Dots\r\n... \r\n# Heading\r\n",
+        expect![[r##"
+            title "Heading"
+            front matter Yaml "---  \r\ntitle: Dots\r\n... "
+            h1 "Heading" #heading text="Heading"
+        "##]],
+    );
+}
+
+#[test]
+fn front_matter_after_a_byte_order_mark() {
+    check(
+        "\u{feff}---\ntitle: Bom\nupdated: 2026-01-02\n---\n[a](b.md)\n",
+        expect![[r##"
+            title "Bom"
+            front matter Yaml "---\ntitle: Bom\nupdated: 2026-01-02\n---"
+            Inline "[a](b.md)" text="a" -> path "b.md" at "b.md"
+            date "2026-01-02" at "2026-01-02" Ok("2026-01-02")
+        "##]],
+    );
+    check(
+        "\u{feff}+++\ntitle = \"Bom\"\n+++\n# Heading\n",
+        expect![[r##"
+            title "Heading"
+            front matter Toml "+++\ntitle = \"Bom\"\n+++"
+            h1 "Heading" #heading text="Heading"
+        "##]],
+    );
+    // Without front matter the heading after the mark is still a heading.
+    check(
+        "\u{feff}# Heading\n",
+        expect![[r##"
+            title "Heading"
+            h1 "Heading" #heading text="Heading"
+        "##]],
+    );
+}
+
+#[test]
+fn not_front_matter_at_the_start() {
+    // A blank first line, no closing delimiter, four dashes: none opens front matter.
+    for text in [
+        "---\n\ntitle: x\n---\n",
+        "---\ntitle: x\n",
+        "----\ntitle: x\n----\n",
+        "+++\ntitle = 1\n---\n",
+    ] {
+        let syntax = parse(text, &ParseOptions::default());
+        assert_eq!(syntax.front_matter, None, "{text:?}");
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 use super::kubectl::{note_invocations, Invocation};
 use super::packs::Packs;
-use super::recognize::dcgm_mentions;
+use super::recognize::{dcgm_mentions, DcgmMention};
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 
@@ -72,47 +72,116 @@ const KNOWN_PLUGINS: &[&str] = &[
     "who-can",
 ];
 
+/// The pack names one note uses correctly. A typo most likely means a name the same note writes
+/// elsewhere, so these rank first among did-you-mean candidates.
+#[derive(Debug, Default)]
+pub struct NoteNames<'a> {
+    dcgm: Vec<&'a str>,
+    /// The command paths the note runs, with their parents (`kubectl rollout restart` and
+    /// `kubectl rollout`).
+    commands: Vec<&'a str>,
+    /// `(command, long flag)` for each known flag the note passes.
+    flags: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> NoteNames<'a> {
+    /// The names among the note's DCGM `mentions` (of `text`) and kubectl `invocations`.
+    pub fn new(
+        text: &'a str,
+        mentions: &[DcgmMention],
+        invocations: &'a [Invocation],
+        packs: &'a Packs,
+    ) -> NoteNames<'a> {
+        let mut res = NoteNames::default();
+        for mention in mentions.iter().filter(|m| !m.partial) {
+            let name = &text[mention.range.as_usize()];
+            if packs.dcgm_field(name).is_some() {
+                res.dcgm.push(name);
+            }
+        }
+        for inv in invocations {
+            let mut command = inv.command.as_str();
+            while let Some((parent, _)) = command.rsplit_once(' ') {
+                res.commands.push(command);
+                command = parent;
+            }
+            for flag in &inv.flags {
+                if let Some(known) = packs.flag(&inv.command, &flag.name) {
+                    res.flags.push((&inv.command, &known.long));
+                }
+            }
+        }
+        res
+    }
+
+    pub fn uses_dcgm(&self, name: &str) -> bool {
+        self.dcgm.contains(&name)
+    }
+
+    pub fn uses_command(&self, path: &str) -> bool {
+        self.commands.contains(&path)
+    }
+
+    pub fn uses_flag(&self, command: &str, long: &str) -> bool {
+        self.flags.contains(&(command, long))
+    }
+}
+
 /// The findings of one note, in document order.
 pub fn check(text: &str, syntax: &NoteSyntax, packs: &Packs) -> Vec<TermFinding> {
     let mut res = Vec::new();
-    if packs.has_dcgm() {
-        for mention in dcgm_mentions(text) {
-            if mention.partial {
-                continue;
-            }
-            let name = &text[mention.range.as_usize()];
-            if packs.dcgm_field(name).is_some() {
-                continue;
-            }
-            let suggestion = packs.dcgm_suggest(name).map(String::from);
-            let message = match &suggestion {
-                Some(close) => format!("`{name}` is not a DCGM field (did you mean `{close}`?)"),
-                None => format!("`{name}` is not a DCGM field"),
-            };
-            res.push(TermFinding {
-                code: UNKNOWN_DCGM_FIELD,
-                range: mention.range,
-                message,
-                suggestion,
-            });
+    let mentions = if packs.has_dcgm() {
+        dcgm_mentions(text)
+    } else {
+        Vec::new()
+    };
+    let invocations = if packs.has_kubectl() {
+        note_invocations(text, syntax, packs)
+    } else {
+        Vec::new()
+    };
+    let names = NoteNames::new(text, &mentions, &invocations, packs);
+    for mention in &mentions {
+        if mention.partial {
+            continue;
         }
+        let name = &text[mention.range.as_usize()];
+        if packs.dcgm_field(name).is_some() {
+            continue;
+        }
+        let suggestion = packs
+            .dcgm_suggest(name, |close| names.uses_dcgm(close))
+            .map(String::from);
+        let message = match &suggestion {
+            Some(close) => format!("`{name}` is not a DCGM field (did you mean `{close}`?)"),
+            None => format!("`{name}` is not a DCGM field"),
+        };
+        res.push(TermFinding {
+            code: UNKNOWN_DCGM_FIELD,
+            range: mention.range,
+            message,
+            suggestion,
+        });
     }
-    if packs.has_kubectl() {
-        for inv in note_invocations(text, syntax, packs) {
-            check_invocation(&inv, packs, &mut res);
-        }
+    for inv in &invocations {
+        check_invocation(inv, packs, &names, &mut res);
     }
     res.sort_by_key(|f| (f.range.start, f.range.end));
     res
 }
 
-fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>) {
+fn check_invocation(
+    inv: &Invocation,
+    packs: &Packs,
+    names: &NoteNames<'_>,
+    res: &mut Vec<TermFinding>,
+) {
     if let Some(first) = inv.args.first() {
         let word = first.text.as_str();
         let has_subcommands = !packs.subcommands(&inv.command).is_empty();
         if has_subcommands && !is_placeholder(word) {
             let suggestion = packs
-                .suggest_subcommand(&inv.command, word)
+                .suggest_subcommand(&inv.command, word, |path| names.uses_command(path))
                 .map(String::from);
             if inv.command == "kubectl" {
                 // Not a command and not close to one: most likely a plugin, whose flags are its own.
@@ -157,7 +226,9 @@ fn check_invocation(inv: &Invocation, packs: &Packs, res: &mut Vec<TermFinding>)
         // Only a whole flag word can be replaced: not one letter of `-itz`.
         let replaceable = flag.is_long() || flag.range.len() == 2;
         let suggestion = if replaceable {
-            packs.suggest_flag(&inv.command, &flag.name)
+            packs.suggest_flag(&inv.command, &flag.name, |long| {
+                names.uses_flag(&inv.command, long)
+            })
         } else {
             None
         };
@@ -224,6 +295,42 @@ mod tests {
             expect![[r#"
                 unknown-dcgm-field "DCGM_FI_DEV_GPU_TEMPP" -> DCGM_FI_DEV_GPU_TEMP: `DCGM_FI_DEV_GPU_TEMPP` is not a DCGM field (did you mean `DCGM_FI_DEV_GPU_TEMP`?)
                 unknown-dcgm-field "DCGM_FI_NOT_A_THING": `DCGM_FI_NOT_A_THING` is not a DCGM field"#]],
+        );
+    }
+
+    #[test]
+    fn dcgm_suggestions_rank_first_the_names_the_note_uses() {
+        // Issue 10: a prefix of what was typed, and the name the note uses a few lines above,
+        // beats `DCGM_FI_DEV_VGPU_UTILIZATIONS`, two edits away. And among eight names one digit
+        // away, the one the note uses wins.
+        check_findings(
+            "Alert on `DCGM_FI_DEV_GPU_UTIL` and `DCGM_FI_PROF_NVDEC_UTIL_3_RATIO`.\n\nGraph DCGM_FI_DEV_GPU_UTILIZATION and DCGM_FI_PROF_NVDEC_UTIL_9_RATIO.\n",
+            expect![[r#"
+                unknown-dcgm-field "DCGM_FI_DEV_GPU_UTILIZATION" -> DCGM_FI_DEV_GPU_UTIL: `DCGM_FI_DEV_GPU_UTILIZATION` is not a DCGM field (did you mean `DCGM_FI_DEV_GPU_UTIL`?)
+                unknown-dcgm-field "DCGM_FI_PROF_NVDEC_UTIL_9_RATIO" -> DCGM_FI_PROF_NVDEC_UTIL_3_RATIO: `DCGM_FI_PROF_NVDEC_UTIL_9_RATIO` is not a DCGM field (did you mean `DCGM_FI_PROF_NVDEC_UTIL_3_RATIO`?)"#]],
+        );
+        check_findings(
+            "Graph DCGM_FI_PROF_NVDEC_UTIL_9_RATIO.\n",
+            expect![[r#"
+                unknown-dcgm-field "DCGM_FI_PROF_NVDEC_UTIL_9_RATIO" -> DCGM_FI_PROF_NVDEC_UTIL_0_RATIO: `DCGM_FI_PROF_NVDEC_UTIL_9_RATIO` is not a DCGM field (did you mean `DCGM_FI_PROF_NVDEC_UTIL_0_RATIO`?)"#]],
+        );
+    }
+
+    #[test]
+    fn kubectl_suggestions_rank_first_what_the_note_runs() {
+        // `atach` is one letter from `attach` and from `patch`; `--cluser` one from `--cluster`
+        // and two from `--user`.
+        check_findings(
+            "```bash\nkubectl atach web\nkubectl get pods --cluser prod\n```\n",
+            expect![[r#"
+                unknown-kubectl-command "atach" -> attach: `atach` is not a kubectl command (did you mean `kubectl attach`?)
+                unknown-kubectl-flag "--cluser" -> --cluster: `--cluser` is not a flag of `kubectl get` (did you mean `--cluster`?)"#]],
+        );
+        check_findings(
+            "```bash\nkubectl patch deploy web -p '{}'\nkubectl atach web\nkubectl get pods --user admin\nkubectl get pods --cluser prod\n```\n",
+            expect![[r#"
+                unknown-kubectl-command "atach" -> patch: `atach` is not a kubectl command (did you mean `kubectl patch`?)
+                unknown-kubectl-flag "--cluser" -> --user: `--cluser` is not a flag of `kubectl get` (did you mean `--user`?)"#]],
         );
     }
 

@@ -5,6 +5,7 @@
 //! Knows nothing about LSP or the file system: the caller turns definition ranges into the
 //! displayed path and line, and counts mentions across the corpus.
 
+use super::check::NoteNames;
 use super::extract::TermDef;
 use super::kubectl::{code_span_kubectl, dialect_of, invocations, Dialect, Invocation};
 use super::pack::{DcgmField, DcgmStatus, KubectlCommand, KubectlFlag};
@@ -139,12 +140,14 @@ pub struct DefLocation<'a> {
 }
 
 /// The hover text for `target`: the notes' definitions (`defs`, in the order given), then the
-/// pack entry, then "Mentioned in N notes" when `mentioned_in` is known.
+/// pack entry, then "Mentioned in N notes" when `mentioned_in` is known. For an unknown name the
+/// pack entry suggests one, ranking first the `names` the hovered note uses.
 pub fn hover_markdown(
     target: &TermAt,
     packs: &Packs,
     defs: &[DefLocation<'_>],
     mentioned_in: Option<usize>,
+    names: &NoteNames<'_>,
 ) -> String {
     let mut sections: Vec<String> = Vec::new();
     if !defs.is_empty() {
@@ -167,7 +170,7 @@ pub fn hover_markdown(
         }
         sections.push(notes.trim_end().to_string());
     }
-    if let Some(entry) = pack_entry(target, packs) {
+    if let Some(entry) = pack_entry(target, packs, names) {
         sections.push(entry);
     }
     if let Some(n) = mentioned_in {
@@ -207,11 +210,11 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
     }
 }
 
-fn pack_entry(target: &TermAt, packs: &Packs) -> Option<String> {
+fn pack_entry(target: &TermAt, packs: &Packs, names: &NoteNames<'_>) -> Option<String> {
     match &target.kind {
         TermAtKind::Dcgm { name } => Some(match packs.dcgm_field(name) {
             Some(field) => dcgm_entry(field, packs),
-            None => match packs.dcgm_suggest(name) {
+            None => match packs.dcgm_suggest(name, |close| names.uses_dcgm(close)) {
                 Some(close) => format!("Not a DCGM field. Did you mean `{close}`?"),
                 None if packs.has_dcgm() => "Not a DCGM field.".to_string(),
                 None => return None,
@@ -389,7 +392,13 @@ mod tests {
         let hovered = &text[target.range.as_usize()];
         let res = format!(
             "{hovered:?}\n{}",
-            hover_markdown(&target, packs, &locations, Some(2))
+            hover_markdown(
+                &target,
+                packs,
+                &locations,
+                Some(2),
+                &NoteNames::new(&text, &dcgm_mentions(&text), &[], packs)
+            )
         );
         expect.assert_eq(&res);
     }
@@ -413,6 +422,25 @@ mod tests {
                 DCGM field 1001 · `double` · unit: ratio · deprecated alias of `DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO` · dcgm-exporter gauge, on by default
 
                 Ratio of time the graphics engine is active. The graphics engine is active if a graphics/compute context is bound and the graphics pipe or compute pipe is busy.
+
+                ---
+
+                Mentioned in 2 notes"#]],
+        );
+    }
+
+    #[test]
+    fn unknown_dcgm_name_suggests_the_one_the_note_uses() {
+        check(
+            &[(
+                "gpu/a.md",
+                "Alert on `DCGM_FI_PROF_NVDEC_UTIL_3_RATIO`; graph `DCGM_FI_PROF_NVDEC_UTIL_$09_RATIO`.\n",
+            )],
+            expect![[r#"
+                "DCGM_FI_PROF_NVDEC_UTIL_9_RATIO"
+                **`DCGM_FI_PROF_NVDEC_UTIL_9_RATIO`**
+
+                Not a DCGM field. Did you mean `DCGM_FI_PROF_NVDEC_UTIL_3_RATIO`?
 
                 ---
 

@@ -23,7 +23,8 @@ mod packs;
 mod recognize;
 
 pub use check::{
-    check, TermFinding, CODES, UNKNOWN_DCGM_FIELD, UNKNOWN_KUBECTL_COMMAND, UNKNOWN_KUBECTL_FLAG,
+    check, NoteNames, TermFinding, CODES, UNKNOWN_DCGM_FIELD, UNKNOWN_KUBECTL_COMMAND,
+    UNKNOWN_KUBECTL_FLAG,
 };
 pub use complete::{complete, Completion, CompletionItem, CompletionKind, MAX_DCGM_ITEMS};
 pub use extract::{extract, DefKind, TermDef, GENERIC_LABELS, LABEL_REPEATS};

@@ -4,6 +4,7 @@
 //! Knows nothing about notes or the file system: user packs come in already parsed.
 
 use super::pack::{parse_pack, DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack, PackTerm};
+use crate::text::suggest::{self, Candidate};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -233,26 +234,28 @@ impl Packs {
             .collect()
     }
 
-    /// The known name closest to `name`, for a did-you-mean. Removed names and markers are never
-    /// suggested; among equally close names a current one beats a deprecated alias.
-    pub fn dcgm_suggest(&self, name: &str) -> Option<&str> {
+    /// The known name `name` most likely meant, for a did-you-mean; names for which `used` is
+    /// true (the note writes them elsewhere) rank first. Removed names and markers are never
+    /// suggested; among equally close names a current one beats a deprecated alias. Names are
+    /// compared without their common `DCGM_FI_` prefix.
+    pub fn dcgm_suggest(&self, name: &str, used: impl Fn(&str) -> bool) -> Option<&str> {
         let candidates = self
             .dcgm
             .iter()
             .map(|e| self.dcgm_at(*e))
             .filter(|f| matches!(f.status, DcgmStatus::Current | DcgmStatus::Deprecated));
         let body = name.strip_prefix("DCGM_FI_").unwrap_or(name);
-        closest(
+        suggest::closest(
             body,
             candidates.map(|f| {
-                (
+                Candidate::new(
                     f.name.strip_prefix("DCGM_FI_").unwrap_or(&f.name),
-                    &f.name,
-                    f.status != DcgmStatus::Current,
+                    f.name.as_str(),
                 )
+                .used(used(&f.name))
+                .deprecated(f.status != DcgmStatus::Current)
             }),
         )
-        .map(String::as_str)
     }
 
     // kubectl commands.
@@ -301,16 +304,21 @@ impl Packs {
         (path, used)
     }
 
-    /// The closest subcommand name of `parent` to `word`, for a did-you-mean.
-    pub fn suggest_subcommand(&self, parent: &str, word: &str) -> Option<&str> {
+    /// The subcommand of `parent` that `word` most likely meant, for a did-you-mean; commands
+    /// for which `used` is true of their path (the note runs them elsewhere) rank first.
+    pub fn suggest_subcommand(
+        &self,
+        parent: &str,
+        word: &str,
+        used: impl Fn(&str) -> bool,
+    ) -> Option<&str> {
         let children = self.children.get(parent)?;
-        closest(
+        suggest::closest(
             word,
             children
                 .iter()
-                .map(|(name, _)| (name.as_str(), name, false)),
+                .map(|(name, path)| Candidate::new(name, name.as_str()).used(used(path))),
         )
-        .map(String::as_str)
     }
 
     // kubectl flags.
@@ -374,20 +382,24 @@ impl Packs {
         res
     }
 
-    /// The flag of `command` closest to `name` (`--sortby` gives `--sort-by`).
-    pub fn suggest_flag(&self, command: &str, name: &str) -> Option<String> {
+    /// The flag of `command` that `name` most likely meant (`--sortby` gives `--sort-by`); flags
+    /// for which `used` is true of their long name (the note passes them elsewhere) rank first.
+    pub fn suggest_flag(
+        &self,
+        command: &str,
+        name: &str,
+        used: impl Fn(&str) -> bool,
+    ) -> Option<String> {
         // A one-letter shorthand has no meaningful spelling neighbours (`-o` is not a typo of `--v`).
         if !name.starts_with("--") {
             return None;
         }
-        let flags = self.flags(command);
-        let candidates: Vec<String> = flags.iter().map(|f| f.long.clone()).collect();
         let body = name.trim_start_matches('-');
-        closest(
+        suggest::closest(
             body,
-            candidates
-                .iter()
-                .map(|long| (long.trim_start_matches('-'), long, false)),
+            self.flags(command).into_iter().map(|flag| {
+                Candidate::new(flag.long.trim_start_matches('-'), &flag.long).used(used(&flag.long))
+            }),
         )
         .cloned()
     }
@@ -403,44 +415,6 @@ impl Packs {
             .map(|e| &self.packs[e.pack as usize].terms[e.idx as usize])
             .collect()
     }
-}
-
-/// The candidate closest to `word` by edit distance, when close enough to be a likely typo: at
-/// most 1 edit for words up to 4 characters, 2 up to 12, and a sixth of the length beyond.
-/// Candidates come as `(compared text, returned value, is_worse)`; at equal distance, a candidate
-/// that is not `is_worse`, then the first, wins. Lengths are compared first, so most candidates
-/// are rejected without computing a distance.
-fn closest<'a, T: ?Sized + 'a>(
-    word: &str,
-    candidates: impl Iterator<Item = (&'a str, &'a T, bool)>,
-) -> Option<&'a T> {
-    let len = word.chars().count();
-    let max = match len {
-        0 => return None,
-        1..=4 => 1,
-        5..=12 => 2,
-        _ => len / 6,
-    };
-    let mut best: Option<(usize, bool, &T)> = None;
-    for (text, value, is_worse) in candidates {
-        if text.len().abs_diff(word.len()) > max || text == word {
-            continue;
-        }
-        let distance = strsim::damerau_levenshtein(word, text);
-        if distance > max {
-            continue;
-        }
-        let better = match best {
-            None => true,
-            Some((best_distance, best_worse, _)) => {
-                (distance, is_worse) < (best_distance, best_worse)
-            }
-        };
-        if better {
-            best = Some((distance, is_worse, value));
-        }
-    }
-    best.map(|(_, _, value)| value)
 }
 
 #[cfg(test)]
@@ -481,14 +455,17 @@ mod tests {
             ))
         );
         assert_eq!(
-            packs.dcgm_suggest("DCGM_FI_DEV_GPU_TEMPP"),
+            packs.dcgm_suggest("DCGM_FI_DEV_GPU_TEMPP", |_| false),
             Some("DCGM_FI_DEV_GPU_TEMP")
         );
         assert_eq!(
-            packs.dcgm_suggest("DCGM_FI_PROF_GR_ENGIN_ACTIVE"),
+            packs.dcgm_suggest("DCGM_FI_PROF_GR_ENGIN_ACTIVE", |_| false),
             Some("DCGM_FI_PROF_GR_ENGINE_ACTIVE")
         );
-        assert_eq!(packs.dcgm_suggest("DCGM_FI_TOTALLY_MADE_UP_THING"), None);
+        assert_eq!(
+            packs.dcgm_suggest("DCGM_FI_TOTALLY_MADE_UP_THING", |_| false),
+            None
+        );
         let names: Vec<&str> = packs
             .dcgm_complete("dcgm_fi_dev_gpu_t")
             .iter()
@@ -526,7 +503,10 @@ mod tests {
             packs.resolve_command(&["gett", "pods"]),
             ("kubectl".to_string(), 0)
         );
-        assert_eq!(packs.suggest_subcommand("kubectl", "gett"), Some("get"));
+        assert_eq!(
+            packs.suggest_subcommand("kubectl", "gett", |_| false),
+            Some("get")
+        );
         assert_eq!(
             packs
                 .flag("kubectl get", "--sort-by")
@@ -545,11 +525,15 @@ mod tests {
         assert!(packs.commands_with_flag("--tail").contains(&"kubectl logs"));
         assert!(packs.commands_with_flag("-c").contains(&"kubectl exec"));
         assert_eq!(
-            packs.suggest_flag("kubectl get", "--sortby").as_deref(),
+            packs
+                .suggest_flag("kubectl get", "--sortby", |_| false)
+                .as_deref(),
             Some("--sort-by")
         );
         assert_eq!(
-            packs.suggest_flag("kubectl get", "--namespac").as_deref(),
+            packs
+                .suggest_flag("kubectl get", "--namespac", |_| false)
+                .as_deref(),
             Some("--namespace")
         );
         let subcommands: Vec<&str> = packs

@@ -1,9 +1,11 @@
-//! Plain-text positions: byte ranges and the line index that turns them into lines and columns.
+//! Plain-text positions: byte ranges and the line index that turns them into lines and columns;
+//! and [`suggest`], the did-you-mean ranking of names.
 //!
 //! Knows nothing about Markdown, LSP or the file system. Everything above this module works in
 //! byte offsets; only the edges (`cli` rendering, `lsp` conversion) ask for lines and columns.
 
 mod line_index;
+pub mod suggest;
 
 pub use line_index::{ceil_char_boundary, floor_char_boundary, LineCol, LineIndex, WideEncoding};
 

@@ -153,6 +153,16 @@ fn fixture_unicode() {
 }
 
 #[test]
+fn fixture_thematic_breaks() {
+    check_fixture(
+        "thematic-breaks",
+        1,
+        expect_file!["snapshots/thematic-breaks.human"],
+        expect_file!["snapshots/thematic-breaks.json"],
+    );
+}
+
+#[test]
 fn config_error_unknown_key() {
     let run = kbls(
         repo_root(),
@@ -227,7 +237,7 @@ fn format_github() {
         ::error file=fixtures/links/index.md,line=32,col=44,endLine=32,endColumn=57,title=undefined-reference::no definition `[no-such-label]: ...` for this reference link
         ::error file=fixtures/links/index.md,line=51,col=38,endLine=51,endColumn=56,title=broken-link::image target `images/missing.png` does not exist
         ::warning file=fixtures/links/index.md,line=79,col=30,endLine=79,endColumn=33,title=ambiguous-wikilink::wiki-link matches 2 notes: a/dup.md, b/dup.md; use a path to choose one
-        ::error file=fixtures/links/index.md,line=80,col=28,endLine=80,endColumn=40,title=broken-link::no note named `missing-note` for wiki-link; did you mean `my note`?
+        ::error file=fixtures/links/index.md,line=80,col=28,endLine=80,endColumn=40,title=broken-link::no note named `missing-note` for wiki-link
         ::error file=fixtures/links/index.md,line=81,col=38,endLine=81,endColumn=53,title=broken-anchor::no heading `#No Such Heading` in `target.md`
         ::warning file=fixtures/links/sub/deep.md,line=6,col=46,endLine=6,endColumn=62,title=link-outside-root::link climbs out of the corpus root; kbls does not follow it
     "#]]

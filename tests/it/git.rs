@@ -206,6 +206,94 @@ fn changed_since_reports_changed_notes_and_links_into_them_that_broke() {
     assert_eq!(all.len(), 3, "{all:?}");
 }
 
+/// `repo()` plus a note `b.md` that links into `a.md` and has an old broken link of its own, and a
+/// note `d.md` that links to `old/c.md`, committed and marked as branch `base`.
+fn repo_with_dependents() -> tempfile::TempDir {
+    let dir = repo();
+    let root = dir.path();
+    write(
+        root,
+        "b.md",
+        "# B\n\nSee [A](a.md) and [its title](a.md#a).\n\nAn old mistake: [old](nowhere.md).\n\nLast updated: 2026-03-01\n",
+    );
+    write(
+        root,
+        "d.md",
+        "# D\n\nSee [C](old/c.md) and [[c]].\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(root, "Link the notes", "2026-03-02");
+    git(root, &["branch", "base"], "2026-03-02");
+    dir
+}
+
+/// The `(path, code, message)` of each finding of `kbls check --changed-since base`.
+fn changed_since_base(root: &Path) -> Vec<(String, String, String)> {
+    check(root, &["--changed-since", "base"]).0
+}
+
+#[test]
+fn changed_since_leaves_out_old_findings_of_notes_that_link_into_changed_ones() {
+    let dir = repo_with_dependents();
+    let root = dir.path();
+    // `b.md` links into `a.md`, which changes; its own old broken link is not the change's doing.
+    write(
+        root,
+        "a.md",
+        "# A\n\nFirst text, edited.\n\nLast updated: 2026-11-28\n",
+    );
+    assert_eq!(changed_since_base(root), []);
+    let (all, _) = check(root, &[]);
+    let all: Vec<(&str, &str)> = all
+        .iter()
+        .map(|(p, c, _)| (p.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(all, [("b.md", "broken-link")]);
+}
+
+#[test]
+fn changed_since_reports_a_link_into_a_changed_note_that_broke() {
+    let dir = repo_with_dependents();
+    let root = dir.path();
+    // The title heading `#a` that `b.md` links to is renamed.
+    write(
+        root,
+        "a.md",
+        "# Alpha\n\nFirst text.\n\nLast updated: 2026-11-28\n",
+    );
+    let found = changed_since_base(root);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (path, code, message) = &found[0];
+    assert_eq!((path.as_str(), code.as_str()), ("b.md", "broken-anchor"));
+    assert!(message.contains("#a"), "{message}");
+}
+
+#[test]
+fn changed_since_reports_links_to_a_renamed_or_deleted_note() {
+    let dir = repo_with_dependents();
+    let root = dir.path();
+    git(root, &["mv", "a.md", "alpha.md"], "2026-11-01");
+    commit_all(root, "Rename A", "2026-11-01");
+    // Deleted in the working tree, not committed.
+    std::fs::remove_file(root.join("old/c.md")).unwrap();
+    let found: Vec<(String, String)> = changed_since_base(root)
+        .into_iter()
+        .map(|(path, code, message)| (path, format!("{code}: {message}")))
+        .collect();
+    let found: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(p, m)| (p.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("b.md", "broken-link: link target `a.md` does not exist"),
+            ("b.md", "broken-link: link target `a.md` does not exist"),
+            ("d.md", "broken-link: link target `old/c.md` does not exist"),
+            ("d.md", "broken-link: no note named `c` for wiki-link"),
+        ]
+    );
+}
+
 #[test]
 fn changed_since_an_unknown_ref_is_a_usage_error() {
     let dir = repo();

@@ -250,6 +250,15 @@ fn rename_a_heading_updates_every_anchor() {
         edit["changes"][client.uri("b/beta.md")][0]["newText"],
         "Getting Started"
     );
+    // A name whose anchor another heading of the note has is refused, with the reason.
+    let mut params = client.at("b/beta.md", 2, 5);
+    params["newName"] = json!("Other");
+    let refused = client.request_raw("textDocument/rename", params);
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    assert_eq!(
+        refused["error"]["message"],
+        "the heading on line 7 already has the anchor `#other`; links could not tell the two apart"
+    );
     assert_eq!(client.shutdown(), 0);
 }
 

@@ -8,25 +8,41 @@ use crate::syntax::{slug, Link, LinkKind, LinkTarget};
 use crate::text::TextRange;
 
 pub(super) fn check(graph: &Graph, note: &Note, findings: &mut Vec<Finding>) {
-    for link in &note.syntax.links {
-        check_link(graph, note, link, findings);
+    // What every link reaches, also to rank the suggestions for the broken ones.
+    let resolved: Vec<Resolved> = note
+        .syntax
+        .links
+        .iter()
+        .map(|link| graph.resolve(note, &link.target))
+        .collect();
+    for (link, target) in note.syntax.links.iter().zip(&resolved) {
+        check_link(graph, note, link, target, &resolved, findings);
     }
 }
 
-fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Finding>) {
+/// Checks `link`, which resolves to `resolved_link`; `resolved` holds what each link of the note
+/// resolves to.
+fn check_link(
+    graph: &Graph,
+    note: &Note,
+    link: &Link,
+    resolved_link: &Resolved,
+    resolved: &[Resolved],
+    findings: &mut Vec<Finding>,
+) {
     // Reference links are checked at their definition's target, but reported at the link.
     let (target, via_def) = match &link.target {
         LinkTarget::Reference { def: Some(idx), .. } => (&note.syntax.link_defs[*idx].target, true),
         target => (target, false),
     };
     let what = if link.is_image { "image" } else { "link" };
-    match graph.resolve(note, target) {
+    match resolved_link {
         Resolved::External | Resolved::File { .. } => {}
         Resolved::Note {
             note: target_id,
             fragment: FragmentMatch::Missing,
         } => {
-            let target_note = graph.note(target_id);
+            let target_note = graph.note(*target_id);
             let Some(fragment) = target.fragment() else {
                 return;
             };
@@ -36,19 +52,13 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
                 fragment.range
             };
             let is_wiki = matches!(target, LinkTarget::Wiki { .. });
-            let anchors = target_note.syntax.headings.iter().map(|h| {
-                if is_wiki {
-                    h.text.as_str()
-                } else {
-                    h.anchor.as_str()
-                }
-            });
-            let wanted = if is_wiki {
-                fragment.text.clone()
-            } else {
-                fragment.text.to_lowercase()
-            };
-            let closest = suggest::closest(&wanted, anchors);
+            let closest = suggest::closest_heading(
+                *target_id,
+                target_note,
+                &fragment.text,
+                is_wiki,
+                resolved,
+            );
             let place = if std::ptr::eq(target_note, note) {
                 "this note".to_string()
             } else {
@@ -79,14 +89,14 @@ fn check_link(graph: &Graph, note: &Note, link: &Link, findings: &mut Vec<Findin
             let mut finding = Finding::new(Code::BrokenLink, range, String::new());
             let (message, closest) = match target {
                 LinkTarget::Wiki { stem, .. } => {
-                    let closest = suggest::closest_stem(graph, stem, note.dir());
+                    let closest = suggest::closest_stem(graph, stem, note.dir(), resolved);
                     (
                         format!("no note named `{stem}` for wiki-link"),
                         closest.map(|id| graph.note(id).stem().to_string()),
                     )
                 }
                 _ => {
-                    let closest = suggest::closest_note(graph, &path);
+                    let closest = suggest::closest_note(graph, path, resolved);
                     (
                         format!("{what} target `{path}` does not exist"),
                         closest.map(|id| relative_path(note.dir(), &graph.note(id).path)),
@@ -159,8 +169,7 @@ fn check_undefined_reference(note: &Note, link: &Link, findings: &mut Vec<Findin
     else {
         return;
     };
-    let labels = note.syntax.link_defs.iter().map(|d| d.label.as_str());
-    let closest = suggest::closest(label, labels).map(String::from);
+    let closest = suggest::closest_label(note, label).map(String::from);
     // `[x]` alone is often just text in brackets; report it only when it clearly is a link:
     // its label is a near miss of a definition, or it looks like a path.
     if link.kind == LinkKind::ReferenceShortcut && closest.is_none() && !looks_like_path(label) {

@@ -5,7 +5,7 @@ mod links;
 mod suggest;
 
 use crate::config::Config;
-use crate::graph::{Graph, NoteId};
+use crate::graph::{Graph, NoteId, PathKeys};
 use crate::history::History;
 use crate::text::TextRange;
 use chrono::NaiveDate;
@@ -239,6 +239,33 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
         })
         .collect();
     res.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    res
+}
+
+/// The findings of note `id` on its links that name one of the paths of `keys` (or a heading in
+/// one): broken links and anchors, ambiguous wiki-links. Pull-request mode reports these for the
+/// notes that link into the changed ones, and nothing else of theirs.
+pub fn link_diagnostics_into(
+    graph: &Graph,
+    id: NoteId,
+    cfg: &DiagnosticsConfig,
+    keys: &PathKeys,
+) -> Vec<Diagnostic> {
+    let note = graph.note(id);
+    let mut res = note_diagnostics(graph, id, cfg);
+    res.retain(|d| {
+        matches!(
+            d.code,
+            Code::BrokenLink | Code::BrokenAnchor | Code::AmbiguousWikilink
+        ) && note
+            .syntax
+            .links
+            .iter()
+            .filter(|link| link.range.contains_range(d.range))
+            // The innermost link: an image inside a link has findings of its own.
+            .min_by_key(|link| link.range.len())
+            .is_some_and(|link| keys.named_by(note, &link.target))
+    });
     res
 }
 

@@ -12,34 +12,39 @@ fn render(fixture: &str, config: Config, expect: Expect) {
     let mut out = String::new();
     for (id, note) in notes {
         for d in note_diagnostics(&fixture.graph, id, &cfg) {
-            let pos = note.line_index.line_col(
-                &note.text,
-                d.range.start as usize,
-                crate::text::WideEncoding::Chars,
-            );
-            let fix = d
-                .fix
-                .map(|f| {
-                    format!(
-                        " [fix: {:?} -> {:?}]",
-                        &note.text[f.range.as_usize()],
-                        f.new_text
-                    )
-                })
-                .unwrap_or_default();
-            out += &format!(
-                "{}:{}:{} {} {} {:?}: {}{fix}\n",
-                note.path,
-                pos.line + 1,
-                pos.col + 1,
-                d.severity.as_str(),
-                d.code.as_str(),
-                &note.text[d.range.as_usize()],
-                d.message
-            );
+            out += &line(note, d);
         }
     }
     expect.assert_eq(&out);
+}
+
+/// `path:line:col severity code "text": message [fix: "old" -> "new"]`.
+fn line(note: &crate::graph::Note, d: Diagnostic) -> String {
+    let pos = note.line_index.line_col(
+        &note.text,
+        d.range.start as usize,
+        crate::text::WideEncoding::Chars,
+    );
+    let fix = d
+        .fix
+        .map(|f| {
+            format!(
+                " [fix: {:?} -> {:?}]",
+                &note.text[f.range.as_usize()],
+                f.new_text
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "{}:{}:{} {} {} {:?}: {}{fix}\n",
+        note.path,
+        pos.line + 1,
+        pos.col + 1,
+        d.severity.as_str(),
+        d.code.as_str(),
+        &note.text[d.range.as_usize()],
+        d.message
+    )
 }
 
 fn check(fixture: &str, expect: Expect) {
@@ -76,6 +81,75 @@ fn broken_links_and_anchors_with_suggestions() {
             k8s/resources.md:5:24 warning link-outside-root "../../etc/passwd": link climbs out of the corpus root; kbls does not follow it
         "#]],
     );
+}
+
+#[test]
+fn suggestions_rank_first_what_the_note_already_links_to() {
+    // Each broken target is one letter from two candidates; the one the note links to elsewhere
+    // wins over the one given first.
+    check(
+        r##"
+//- /k8s/a.md
+# A
+[ok](b.md#gpu-limits) [typo](b.md#xpu-limits) [[b#GPU Limits]] [[b#XPU Limits]]
+[ok](node.md) [typo](mode.md) [[node]] [[mode]]
+[ok][lbl-b] [typo][lbl-c]
+
+[lbl-a]: b.md
+[lbl-b]: b.md
+//- /k8s/b.md
+# B
+## CPU Limits
+## GPU Limits
+//- /k8s/code.md
+# Code
+//- /k8s/node.md
+# Node
+"##,
+        expect![[r#"
+            k8s/a.md:2:35 error broken-anchor "xpu-limits": no heading `#xpu-limits` in `k8s/b.md`; did you mean `#gpu-limits`? [fix: "xpu-limits" -> "gpu-limits"]
+            k8s/a.md:2:68 error broken-anchor "XPU Limits": no heading `#XPU Limits` in `k8s/b.md`; did you mean `#GPU Limits`? [fix: "XPU Limits" -> "GPU Limits"]
+            k8s/a.md:3:22 error broken-link "mode.md": link target `k8s/mode.md` does not exist; did you mean `node.md`? [fix: "mode.md" -> "node.md"]
+            k8s/a.md:3:42 error broken-link "mode": no note named `mode` for wiki-link; did you mean `node`? [fix: "mode" -> "node"]
+            k8s/a.md:4:20 error undefined-reference "lbl-c": no definition `[lbl-c]: ...` for this reference link; did you mean `[lbl-b]`? [fix: "lbl-c" -> "lbl-b"]
+        "#]],
+    );
+}
+
+#[test]
+fn link_findings_into_some_notes_only() {
+    // Pull-request mode with `b.md` changed and `gone.md` deleted: the findings on links that name
+    // them, through a reference definition too, and none of the rest of `a.md`.
+    let fixture = test_fixture::parse(
+        r##"
+//- /a.md
+# A
+[x](b.md#gone) [y](nowhere.md) [[b#Nope]] [z](gone.md) [r][lbl] [[#nope]]
+[![broken image](missing.png)](b.md) [![ok](b.md)](nowhere.md)
+
+[lbl]: b.md#nope-either
+//- /b.md
+# B
+"##,
+    );
+    let cfg = DiagnosticsConfig::new(
+        Config::default(),
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    );
+    let graph = &fixture.graph;
+    let id = graph.by_path("a.md").unwrap();
+    let keys = PathKeys::new(["b.md", "gone.md"]);
+    let out: String = link_diagnostics_into(graph, id, &cfg, &keys)
+        .into_iter()
+        .map(|d| line(graph.note(id), d))
+        .collect();
+    expect![[r#"
+        a.md:2:10 error broken-anchor "gone": no heading `#gone` in `b.md`
+        a.md:2:36 error broken-anchor "Nope": no heading `#Nope` in `b.md`
+        a.md:2:47 error broken-link "gone.md": link target `gone.md` does not exist
+        a.md:2:60 error broken-anchor "lbl": no heading `#nope-either` in `b.md`
+    "#]]
+    .assert_eq(&out);
 }
 
 #[test]
