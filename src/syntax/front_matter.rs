@@ -149,8 +149,69 @@ fn top_level_scalars(
     res
 }
 
+/// Most YAML nodes front matter may stand for once its aliases are expanded, and how deep it may
+/// nest: a few hundred bytes of `&a [x,x,…]`, `&b [*a,*a,…]`, … stand for billions of nodes.
+const YAML_NODE_BUDGET: u64 = 100_000;
+const YAML_MAX_DEPTH: usize = 64;
+
+/// Walks the YAML events (no tree is built) and counts the nodes the document expands to.
+fn check_yaml_size(content: &str) -> Result<(), String> {
+    use std::collections::HashMap;
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(content);
+    // Expanded size of each anchored node, and of each open collection (with its anchor).
+    let mut anchors: HashMap<usize, u64> = HashMap::new();
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        // Syntax errors are left to the loader, which words them better.
+        let Ok((event, _)) = parser.next_token() else {
+            return Ok(());
+        };
+        let (anchor, size) = match event {
+            Event::StreamEnd => return Ok(()),
+            Event::Scalar(_, _, anchor, _) => (anchor, 1),
+            Event::Alias(anchor) => (0, anchors.get(&anchor).copied().unwrap_or(1)),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                if open.len() > YAML_MAX_DEPTH {
+                    return Err(format!(
+                        "front matter nests deeper than {YAML_MAX_DEPTH} levels"
+                    ));
+                }
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match open.pop() {
+                Some(closed) => closed,
+                None => continue,
+            },
+            _ => continue,
+        };
+        if anchor != 0 {
+            anchors.insert(anchor, size);
+        }
+        match open.last_mut() {
+            Some((_, parent)) => *parent = parent.saturating_add(size),
+            None => total = total.saturating_add(size),
+        }
+        let pending: u64 = open
+            .iter()
+            .map(|(_, size)| *size)
+            .fold(total, u64::saturating_add);
+        if pending > YAML_NODE_BUDGET {
+            return Err(format!(
+                "front matter expands to more than {YAML_NODE_BUDGET} YAML nodes (aliases of aliases); kbls does not read it"
+            ));
+        }
+    }
+}
+
 fn read_yaml(content: &str, res: &mut FrontMatter) {
     use yaml_rust2::{Yaml, YamlLoader};
+    if let Err(why) = check_yaml_size(content) {
+        res.error = Some(why);
+        return;
+    }
     let docs = match YamlLoader::load_from_str(content) {
         Ok(docs) => docs,
         Err(err) => {
@@ -225,5 +286,34 @@ fn read_toml(content: &str, res: &mut FrontMatter) {
             .iter()
             .filter_map(|(term, def)| Some((term.clone(), def.as_str()?.to_string())))
             .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_size_and_depth_are_bounded() {
+        assert_eq!(check_yaml_size("title: A\ntags: [a, b]\n"), Ok(()));
+        // Aliases within the budget are fine.
+        assert_eq!(check_yaml_size("a: &a [x, y]\nb: [*a, *a]\n"), Ok(()));
+        let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f"])
+        {
+            bomb += &format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 10].join(",")
+            );
+        }
+        assert!(check_yaml_size(&bomb)
+            .unwrap_err()
+            .contains("more than 100000"));
+        let deep = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(check_yaml_size(&deep)
+            .unwrap_err()
+            .contains("deeper than 64"));
     }
 }

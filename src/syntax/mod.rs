@@ -188,7 +188,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     builder.finish(ref_defs, options)
 }
 
-pub fn has_lone_cr(text: &str) -> bool {
+fn has_lone_cr(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'))
 }

@@ -1166,3 +1166,37 @@ fn every_line_ending() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+/// A 600-byte YAML alias bomb (nine levels of nine aliases) is refused, not expanded: the note
+/// gets `invalid-front-matter`, its links are still checked, and both `check` and the server
+/// finish at once.
+#[test]
+fn a_yaml_alias_bomb_is_refused() {
+    let mut yaml = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (level, name) in "bcdefghi".chars().enumerate() {
+        let prev = (b'a' + level as u8) as char;
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        yaml += &format!("{name}: &{name} [{refs}]\n");
+    }
+    yaml += "tags: *i\n";
+    let note = format!("---\n{yaml}---\n# Bomb\n\n[x](nope.md)\n");
+    let corpus = Corpus::new(&[("kbls.toml", ""), ("bomb.md", &note)]);
+    let run = corpus.kbls(&["check", "--format", "json", "--today", TODAY]);
+    let report = parse_json(&run.stdout);
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["invalid-front-matter", "broken-link"]);
+    assert!(report["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("more than 100000 YAML nodes"));
+    let (mut client, _) =
+        crate::lsp_client::LspClient::start(corpus.path(), serde_json::json!({}), Value::Null);
+    let published = client.diagnostics_for("bomb.md", |d| !d.is_empty());
+    assert_eq!(published[0]["code"], "invalid-front-matter");
+    assert_eq!(client.shutdown(), 0);
+}

@@ -15,19 +15,21 @@ pub(super) fn check(graph: &Graph, note: &Note, findings: &mut Vec<Finding>) {
         .iter()
         .map(|link| graph.resolve(note, &link.target))
         .collect();
+    // Gathered on the first broken link only: most notes have none.
+    let reached = std::cell::OnceCell::new();
+    let reached = || reached.get_or_init(|| suggest::Reached::new(note, &resolved));
     for (link, target) in note.syntax.links.iter().zip(&resolved) {
-        check_link(graph, note, link, target, &resolved, findings);
+        check_link(graph, note, link, target, &reached, findings);
     }
 }
 
-/// Checks `link`, which resolves to `resolved_link`; `resolved` holds what each link of the note
-/// resolves to.
-fn check_link(
+/// Checks `link`, which resolves to `resolved_link`; `reached` says what the note's links reach.
+fn check_link<'r>(
     graph: &Graph,
     note: &Note,
     link: &Link,
     resolved_link: &Resolved,
-    resolved: &[Resolved],
+    reached: &impl Fn() -> &'r suggest::Reached,
     findings: &mut Vec<Finding>,
 ) {
     // Reference links are checked at their definition's target, but reported at the link.
@@ -57,7 +59,7 @@ fn check_link(
                 target_note,
                 &fragment.text,
                 is_wiki,
-                resolved,
+                reached(),
             );
             let place = if std::ptr::eq(target_note, note) {
                 "this note".to_string()
@@ -89,14 +91,14 @@ fn check_link(
             let mut finding = Finding::new(Code::BrokenLink, range, String::new());
             let (message, closest) = match target {
                 LinkTarget::Wiki { stem, .. } => {
-                    let closest = suggest::closest_stem(graph, stem, note.dir(), resolved);
+                    let closest = suggest::closest_stem(graph, stem, note.dir(), reached());
                     (
                         format!("no note named `{stem}` for wiki-link"),
                         closest.map(|id| graph.note(id).stem().to_string()),
                     )
                 }
                 _ => {
-                    let closest = suggest::closest_note(graph, path, resolved);
+                    let closest = suggest::closest_note(graph, path, reached());
                     (
                         format!("{what} target `{path}` does not exist"),
                         closest.map(|id| relative_path(note.dir(), &graph.note(id).path)),
@@ -158,18 +160,23 @@ fn check_link(
                 ),
             ));
         }
-        Resolved::UndefinedReference => check_undefined_reference(note, link, findings),
+        Resolved::UndefinedReference => check_undefined_reference(note, link, reached(), findings),
     }
 }
 
-fn check_undefined_reference(note: &Note, link: &Link, findings: &mut Vec<Finding>) {
+fn check_undefined_reference(
+    note: &Note,
+    link: &Link,
+    reached: &suggest::Reached,
+    findings: &mut Vec<Finding>,
+) {
     let LinkTarget::Reference {
         label, label_range, ..
     } = &link.target
     else {
         return;
     };
-    let closest = suggest::closest_label(note, label).map(String::from);
+    let closest = suggest::closest_label(note, label, reached).map(String::from);
     // `[x]` alone is often just text in brackets; report it only when it clearly is a link:
     // its label is a near miss of a definition, or it looks like a path.
     if link.kind == LinkKind::ReferenceShortcut && closest.is_none() && !looks_like_path(label) {
@@ -223,16 +230,18 @@ pub(super) fn check_duplicate_headings(note: &Note, findings: &mut Vec<Finding>)
         .iter()
         .map(|h| (!h.custom_id).then(|| slug(&h.text)))
         .collect();
+    // The first heading with each slug: one pass, however many headings repeat.
+    let mut first_with: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (idx, heading) in headings.iter().enumerate() {
         let Some(base) = &slugs[idx] else {
             continue;
         };
-        let first = slugs[..idx]
-            .iter()
-            .position(|s| s.as_ref() == Some(base))
-            .map(|first| &headings[first]);
-        if let Some(first) = first {
-            let line = note.line_index.line_of(first.range.start as usize) + 1;
+        let first = *first_with.entry(base.as_str()).or_insert(idx);
+        if first != idx {
+            let line = note
+                .line_index
+                .line_of(headings[first].range.start as usize)
+                + 1;
             findings.push(Finding::new(
                 Code::DuplicateHeading,
                 heading.text_range,

@@ -31,10 +31,11 @@ pub enum Code {
     UnknownKubectlCommand,
     OutdatedDate,
     DateNotToday,
+    InvalidFrontMatter,
 }
 
 impl Code {
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 17] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::UndefinedReference,
@@ -51,6 +52,7 @@ impl Code {
         Code::UnknownKubectlCommand,
         Code::OutdatedDate,
         Code::DateNotToday,
+        Code::InvalidFrontMatter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +73,7 @@ impl Code {
             Code::UnknownKubectlCommand => "unknown-kubectl-command",
             Code::OutdatedDate => "outdated-date",
             Code::DateNotToday => "date-not-today",
+            Code::InvalidFrontMatter => "invalid-front-matter",
         }
     }
 
@@ -94,7 +97,8 @@ impl Code {
             | Code::UnknownDcgmField
             | Code::UnknownKubectlFlag
             | Code::UnknownKubectlCommand
-            | Code::OutdatedDate => Some(Severity::Warning),
+            | Code::OutdatedDate
+            | Code::InvalidFrontMatter => Some(Severity::Warning),
             Code::DateNotToday => Some(Severity::Hint),
             Code::MissingDate | Code::DuplicateHeading => None,
         }
@@ -126,6 +130,9 @@ impl Code {
             }
             Code::DateNotToday => {
                 "A note being edited whose date is not today (language server only)."
+            }
+            Code::InvalidFrontMatter => {
+                "Front matter that does not parse, or whose YAML aliases expand too far to read."
             }
         }
     }
@@ -212,6 +219,22 @@ impl Finding {
 }
 
 /// Every finding of one note, sorted by position, with suppressions and severities applied.
+/// Front matter kbls could not read: its title, tags, terms and date keys are then unknown.
+fn check_front_matter(note: &crate::graph::Note, findings: &mut Vec<Finding>) {
+    let Some(front_matter) = &note.syntax.front_matter else {
+        return;
+    };
+    if let Some(error) = &front_matter.error {
+        let start = front_matter.range.start as usize;
+        let delimiter = crate::text::TextRange::new(start, (start + 3).min(note.text.len()));
+        findings.push(Finding::new(
+            Code::InvalidFrontMatter,
+            delimiter,
+            format!("front matter is not valid: {error}"),
+        ));
+    }
+}
+
 pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> Vec<Diagnostic> {
     let note = graph.note(id);
     let mut findings = Vec::new();
@@ -219,6 +242,7 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     dates::check(note, cfg, &mut findings);
     links::check_duplicate_headings(note, &mut findings);
     check_terms(graph, note, &mut findings);
+    check_front_matter(note, &mut findings);
     let mut res: Vec<Diagnostic> = findings
         .into_iter()
         .filter(|f| {

@@ -7,15 +7,45 @@
 use crate::graph::{file_stem, parent_dir, FragmentMatch, Graph, Note, NoteId, Resolved};
 use crate::syntax::LinkTarget;
 use crate::text::suggest::{self, Candidate};
+use std::collections::HashSet;
+
+/// What the links of one note already reach, gathered once per note so that ranking the
+/// suggestions of many broken links costs a lookup each, not a pass over every link.
+#[derive(Default)]
+pub(super) struct Reached {
+    notes: HashSet<NoteId>,
+    headings: HashSet<(NoteId, usize)>,
+    labels: HashSet<usize>,
+}
+
+impl Reached {
+    pub(super) fn new(note: &Note, resolved: &[Resolved]) -> Reached {
+        let mut reached = Reached::default();
+        for target in resolved {
+            if let Resolved::Note { note, fragment } = target {
+                reached.notes.insert(*note);
+                if let FragmentMatch::Heading(idx) = fragment {
+                    reached.headings.insert((*note, *idx));
+                }
+            }
+        }
+        for link in &note.syntax.links {
+            if let LinkTarget::Reference { def: Some(idx), .. } = link.target {
+                reached.labels.insert(idx);
+            }
+        }
+        reached
+    }
+}
 
 /// The heading of `target` a broken `fragment` most likely meant: its anchor, or its text for
-/// wiki-links. `resolved` holds what each link of the linking note resolves to.
+/// wiki-links.
 pub(super) fn closest_heading<'a>(
     target_id: NoteId,
     target: &'a Note,
     fragment: &str,
     is_wiki: bool,
-    resolved: &[Resolved],
+    reached: &Reached,
 ) -> Option<&'a str> {
     let candidates = target.syntax.headings.iter().enumerate().map(|(idx, h)| {
         let name = if is_wiki {
@@ -23,36 +53,27 @@ pub(super) fn closest_heading<'a>(
         } else {
             h.anchor.as_str()
         };
-        let used = resolved.iter().any(|r| {
-            *r == Resolved::Note {
-                note: target_id,
-                fragment: FragmentMatch::Heading(idx),
-            }
-        });
-        Candidate::new(name, name).used(used)
+        Candidate::new(name, name).used(reached.headings.contains(&(target_id, idx)))
     });
     suggest::closest(fragment, candidates)
 }
 
 /// The reference definition of `note` an undefined `label` most likely meant; labels other
 /// links of the note use rank first.
-pub(super) fn closest_label<'a>(note: &'a Note, label: &str) -> Option<&'a str> {
+pub(super) fn closest_label<'a>(note: &'a Note, label: &str, reached: &Reached) -> Option<&'a str> {
     let candidates = note.syntax.link_defs.iter().enumerate().map(|(idx, def)| {
-        let used = note.syntax.links.iter().any(|link| {
-            matches!(link.target, LinkTarget::Reference { def: Some(used), .. } if used == idx)
-        });
-        Candidate::new(def.label.as_str(), def.label.as_str()).used(used)
+        Candidate::new(def.label.as_str(), def.label.as_str()).used(reached.labels.contains(&idx))
     });
     suggest::closest(label, candidates)
 }
 
 /// The note a link to the missing `path` most likely meant.
-pub(super) fn closest_note(graph: &Graph, path: &str, resolved: &[Resolved]) -> Option<NoteId> {
+pub(super) fn closest_note(graph: &Graph, path: &str, reached: &Reached) -> Option<NoteId> {
     let stem = file_stem(path);
     if let [only] = graph.notes_with_stem(stem) {
         return Some(*only);
     }
-    closest_in_dir(graph, stem, parent_dir(path), resolved)
+    closest_in_dir(graph, stem, parent_dir(path), reached)
 }
 
 /// The note a wiki-link to the missing `stem` most likely meant: the same stem ignoring case and
@@ -61,28 +82,21 @@ pub(super) fn closest_stem(
     graph: &Graph,
     stem: &str,
     from_dir: &str,
-    resolved: &[Resolved],
+    reached: &Reached,
 ) -> Option<NoteId> {
     let normalized = stem.to_lowercase().replace([' ', '_'], "-");
     if let [only] = graph.notes_with_stem(&normalized) {
         return Some(*only);
     }
-    closest_in_dir(graph, &normalized, from_dir, resolved)
+    closest_in_dir(graph, &normalized, from_dir, reached)
 }
 
 /// The note of `dir` whose stem `stem` most likely meant; notes the linking note links to
 /// rank first.
-fn closest_in_dir(graph: &Graph, stem: &str, dir: &str, resolved: &[Resolved]) -> Option<NoteId> {
-    let mut linked: Vec<NoteId> = resolved
+fn closest_in_dir(graph: &Graph, stem: &str, dir: &str, reached: &Reached) -> Option<NoteId> {
+    let candidates = graph
+        .notes_in_dir(dir)
         .iter()
-        .filter_map(|r| match r {
-            Resolved::Note { note, .. } => Some(*note),
-            _ => None,
-        })
-        .collect();
-    linked.sort_unstable();
-    let candidates = graph.notes_in_dir(dir).iter().map(|&id| {
-        Candidate::new(graph.note(id).stem(), id).used(linked.binary_search(&id).is_ok())
-    });
+        .map(|&id| Candidate::new(graph.note(id).stem(), id).used(reached.notes.contains(&id)));
     suggest::closest(stem, candidates)
 }
