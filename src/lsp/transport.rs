@@ -44,7 +44,7 @@ pub async fn guard_input(
     mut to_server: impl AsyncWrite + Unpin,
     replies: mpsc::UnboundedSender<Outgoing>,
 ) {
-    let mut frames = Framer::new(input);
+    let mut frames = Framer::new(input, true);
     while let Some(frame) = frames.next().await {
         let to_server_body = match frame {
             Frame::Body(body) => match judge(&body) {
@@ -72,7 +72,7 @@ pub async fn forward_output(
     from_server: impl AsyncRead + Unpin,
     out: mpsc::UnboundedSender<Outgoing>,
 ) {
-    let mut frames = Framer::new(from_server);
+    let mut frames = Framer::new(from_server, false);
     while let Some(frame) = frames.next().await {
         if let Frame::Body(body) = frame {
             if out.send(Outgoing::Message(body)).is_err() {
@@ -109,13 +109,17 @@ enum Frame {
 struct Framer<R> {
     reader: R,
     buf: Vec<u8>,
+    /// Whether bodies are checked for a swallowed next message: the client's are; the server's
+    /// own output is well formed, and its bodies can be tens of megabytes.
+    untrusted: bool,
 }
 
 impl<R: AsyncRead + Unpin> Framer<R> {
-    fn new(reader: R) -> Framer<R> {
+    fn new(reader: R, untrusted: bool) -> Framer<R> {
         Framer {
             reader,
             buf: Vec::new(),
+            untrusted,
         }
     }
 
@@ -177,6 +181,14 @@ impl<R: AsyncRead + Unpin> Framer<R> {
                 return None;
             }
         }
+        if !self.untrusted {
+            let body = self
+                .buf
+                .drain(..body_start + length)
+                .skip(body_start)
+                .collect();
+            return Some(Frame::Body(body));
+        }
         let opens_json = self.buf[body_start..body_start + length]
             .iter()
             .find(|b| !b.is_ascii_whitespace())
@@ -205,6 +217,8 @@ impl<R: AsyncRead + Unpin> Framer<R> {
 
 /// Where the header block of `buf` ends and its body starts (a blank line, `\r\n` or `\n`).
 fn header_end(buf: &[u8]) -> Option<(usize, usize)> {
+    // Headers are short: never scan a large body behind them.
+    let buf = &buf[..buf.len().min(MAX_HEADER + 4)];
     let crlf = find(buf, b"\r\n\r\n").map(|at| (at, at + 4));
     let lf = find(buf, b"\n\n").map(|at| (at, at + 2));
     match (crlf, lf) {
@@ -331,7 +345,7 @@ mod tests {
             .build()
             .expect("runtime");
         runtime.block_on(async {
-            let mut frames = Framer::new(input);
+            let mut frames = Framer::new(input, true);
             let mut out = Vec::new();
             while let Some(frame) = frames.next().await {
                 out.push(match frame {

@@ -534,6 +534,22 @@ fn folder_uris_unsaved_notes_and_dot_segments() {
     assert_eq!(client.shutdown(), 0);
 }
 
+/// An editor document is read like the file on disk: a BOM before front matter keeps the front
+/// matter, so its date is seen.
+#[test]
+fn an_open_document_with_a_bom_keeps_its_front_matter() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    client.open_text(
+        "bom.md",
+        "\u{feff}---\nlast_updated: 2020-01-01\n---\n# Bom\n",
+    );
+    let published = client.diagnostics_for("bom.md", |d| !d.is_empty());
+    assert_eq!(codes(&published), ["stale-note"]);
+    assert_eq!(client.shutdown(), 0);
+}
+
 #[test]
 fn exit_without_shutdown_exits_with_code_1() {
     let dir = corpus(NOTES);
