@@ -187,7 +187,7 @@ impl<'a> JsonResult<'a> {
                 "kubectl-command",
                 packs.kubectl_command(path).map(|c| serde_json::json!({"synopsis": c.synopsis, "usage": c.usage, "description": c.description})),
             ),
-            TermAtKind::KubectlFlag { command, flag } => (
+            TermAtKind::KubectlFlag { command, flag, .. } => (
                 "kubectl-flag",
                 packs.flag(command, flag).map(|f| {
                     serde_json::json!({"command": command, "long": f.long, "short": f.short.map(String::from), "type": f.value_type.as_str(), "default": f.default, "description": f.description})

@@ -169,8 +169,8 @@ fn complete_kubectl(
         f.value.is_none()
             && (f.range.end as usize) < offset
             && packs
-                .flag(&inv.command, &f.name)
-                .is_some_and(|fl| fl.value_type.takes_value())
+                .scope_flag(inv.flag_scope(), &f.name)
+                .is_some_and(|(_, fl)| fl.value_type.takes_value())
     });
     if waiting_flag && current.is_none() {
         return None;

@@ -39,7 +39,7 @@ pub use pack::{
     escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack,
     PackError, PackTerm,
 };
-pub use packs::{BuiltinPack, Packs};
+pub use packs::{BuiltinPack, FlagScope, Packs};
 pub use recognize::{dcgm_mentions, DcgmMention, DefSite, Mention, TermId, TermIndex};
 
 #[cfg(test)]

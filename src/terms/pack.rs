@@ -122,6 +122,15 @@ pub struct KubectlFlag {
 }
 
 impl KubectlFlag {
+    /// Whether `name` is this flag as written: `--output`, `-o` or `o` (a letter of `-it`).
+    pub fn is_written(&self, name: &str) -> bool {
+        if name.starts_with("--") {
+            return self.long == name;
+        }
+        let mut chars = name.trim_start_matches('-').chars();
+        chars.next().is_some_and(|short| self.short == Some(short)) && chars.next().is_none()
+    }
+
     /// `-o, --output` or `--sort-by`.
     pub fn display_name(&self) -> String {
         match self.short {

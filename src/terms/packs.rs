@@ -49,6 +49,16 @@ impl BuiltinPack {
     }
 }
 
+/// Where the flags of a command line are looked up: the command's own and the global ones, and
+/// with `subcommands` those of every command under it too. A line that names a command group
+/// and stops there or at a placeholder (`kubectl create service -o yaml`, `kubectl [command] -o
+/// json`, `kubectl --raw`) may pass the flags of any command it could stand for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlagScope<'a> {
+    pub command: &'a str,
+    pub subcommands: bool,
+}
+
 /// Where an entry lives: which pack, which row of its kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct EntryRef {
@@ -273,6 +283,19 @@ impl Packs {
         self.kubectl_command(&children[idx].1)
     }
 
+    /// Whether `path` is a command group: it has subcommands.
+    pub fn has_subcommands(&self, path: &str) -> bool {
+        self.children.contains_key(path)
+    }
+
+    /// Whether `path` is a command group one runs only through its subcommands (`kubectl rollout`,
+    /// `kubectl create service`): it has no flags of its own. The root's flags are the global
+    /// ones, which every command has, so it is one too; `kubectl create` and `kubectl apply`,
+    /// with flags of their own, are not.
+    pub fn is_pure_group(&self, path: &str) -> bool {
+        self.has_subcommands(path) && (path == "kubectl" || !self.flags.contains_key(path))
+    }
+
     /// The subcommands of `path`, sorted by name, without alias duplicates.
     pub fn subcommands(&self, path: &str) -> Vec<&KubectlCommand> {
         let mut res: Vec<&KubectlCommand> = self
@@ -284,6 +307,20 @@ impl Packs {
             .filter_map(|(_, child)| self.kubectl_command(child))
             .collect();
         res.sort_by(|a, b| a.path.cmp(&b.path));
+        res
+    }
+
+    /// Every command under `path`, depth first, each once.
+    fn descendants(&self, path: &str) -> Vec<&KubectlCommand> {
+        let mut res = Vec::new();
+        let mut pending = self.subcommands(path);
+        pending.reverse();
+        while let Some(command) = pending.pop() {
+            res.push(command);
+            let mut children = self.subcommands(&command.path);
+            children.reverse();
+            pending.extend(children);
+        }
         res
     }
 
@@ -304,8 +341,10 @@ impl Packs {
         (path, used)
     }
 
-    /// The subcommand of `parent` that `word` most likely meant, for a did-you-mean; commands
-    /// for which `used` is true of their path (the note runs them elsewhere) rank first.
+    /// The subcommand of `parent` that `word` is a slip of ([`suggest::is_slip`]), for a
+    /// did-you-mean; commands for which `used` is true of their path (the note runs them
+    /// elsewhere) rank first. A word that is no slip of any (`hello`, `something`) is taken for a
+    /// plugin or a placeholder, not a typo, so there is no suggestion.
     pub fn suggest_subcommand(
         &self,
         parent: &str,
@@ -313,10 +352,15 @@ impl Packs {
         used: impl Fn(&str) -> bool,
     ) -> Option<&str> {
         let children = self.children.get(parent)?;
+        let is_alias = |(name, path): &&(String, String)| path.rsplit(' ').next() != Some(name);
+        // Names before aliases, so that of two equally close the name wins (`node`, not `no`).
+        let (aliases, names): (Vec<_>, Vec<_>) = children.iter().partition(is_alias);
         suggest::closest(
             word,
-            children
-                .iter()
+            names
+                .into_iter()
+                .chain(aliases)
+                .filter(|(name, _)| suggest::is_slip(word, name))
                 .map(|(name, path)| Candidate::new(name, name.as_str()).used(used(path))),
         )
     }
@@ -343,17 +387,46 @@ impl Packs {
 
     /// The flag of `command` (own or global) written as `name`: `--output`, `-o` or `o`.
     pub fn flag(&self, command: &str, name: &str) -> Option<&KubectlFlag> {
-        let flags = self.flags(command);
-        if name.starts_with("--") {
-            flags.into_iter().find(|f| f.long == name)
-        } else {
-            let mut chars = name.trim_start_matches('-').chars();
-            let short = chars.next()?;
-            if chars.next().is_some() {
-                return None;
-            }
-            flags.into_iter().find(|f| f.short == Some(short))
+        self.flags(command)
+            .into_iter()
+            .find(|flag| flag.is_written(name))
+    }
+
+    /// The flag written as `name` in `scope`, with the command it belongs to: the scope's own
+    /// command for its own and the global flags, else the first command under it that has it.
+    pub fn scope_flag<'a>(
+        &'a self,
+        scope: FlagScope<'a>,
+        name: &str,
+    ) -> Option<(&'a str, &'a KubectlFlag)> {
+        if let Some(flag) = self.flag(scope.command, name) {
+            return Some((scope.command, flag));
         }
+        if !scope.subcommands {
+            return None;
+        }
+        let mut found = self
+            .descendant_flags(scope.command)
+            .filter(|(_, flag)| flag.is_written(name));
+        let first = found.next()?;
+        // Where subcommands disagree (`-f` is `--filename` for most, `--follow` for `logs`), the
+        // reading that takes a value wins, so that the value is not taken for a subcommand.
+        if first.1.value_type.takes_value() {
+            return Some(first);
+        }
+        Some(
+            found
+                .find(|(_, flag)| flag.value_type.takes_value())
+                .unwrap_or(first),
+        )
+    }
+
+    /// The own flags of every command under `path`, depth first, each with its command.
+    fn descendant_flags(&self, path: &str) -> impl Iterator<Item = (&str, &KubectlFlag)> {
+        self.descendants(path).into_iter().flat_map(|command| {
+            let own = self.flags.get(&command.path).into_iter().flatten();
+            own.map(|entry| (command.path.as_str(), self.flag_at(*entry)))
+        })
     }
 
     /// The commands that have the flag `name` (`--tail` or `-c`) as their own flag, sorted.
@@ -382,11 +455,11 @@ impl Packs {
         res
     }
 
-    /// The flag of `command` that `name` most likely meant (`--sortby` gives `--sort-by`); flags
+    /// The flag of `scope` that `name` most likely meant (`--sortby` gives `--sort-by`); flags
     /// for which `used` is true of their long name (the note passes them elsewhere) rank first.
     pub fn suggest_flag(
         &self,
-        command: &str,
+        scope: FlagScope<'_>,
         name: &str,
         used: impl Fn(&str) -> bool,
     ) -> Option<String> {
@@ -394,10 +467,14 @@ impl Packs {
         if !name.starts_with("--") {
             return None;
         }
+        let mut flags = self.flags(scope.command);
+        if scope.subcommands {
+            flags.extend(self.descendant_flags(scope.command).map(|(_, flag)| flag));
+        }
         let body = name.trim_start_matches('-');
         suggest::closest(
             body,
-            self.flags(command).into_iter().map(|flag| {
+            flags.into_iter().map(|flag| {
                 Candidate::new(flag.long.trim_start_matches('-'), &flag.long).used(used(&flag.long))
             }),
         )
@@ -522,18 +599,18 @@ mod tests {
             Some("--namespace")
         );
         assert!(packs.flag("kubectl get", "--tail").is_none());
+        let get = FlagScope {
+            command: "kubectl get",
+            subcommands: false,
+        };
         assert!(packs.commands_with_flag("--tail").contains(&"kubectl logs"));
         assert!(packs.commands_with_flag("-c").contains(&"kubectl exec"));
         assert_eq!(
-            packs
-                .suggest_flag("kubectl get", "--sortby", |_| false)
-                .as_deref(),
+            packs.suggest_flag(get, "--sortby", |_| false).as_deref(),
             Some("--sort-by")
         );
         assert_eq!(
-            packs
-                .suggest_flag("kubectl get", "--namespac", |_| false)
-                .as_deref(),
+            packs.suggest_flag(get, "--namespac", |_| false).as_deref(),
             Some("--namespace")
         );
         let subcommands: Vec<&str> = packs
@@ -542,6 +619,45 @@ mod tests {
             .map(|c| c.name())
             .collect();
         assert_eq!(subcommands, ["can-i", "reconcile", "whoami"]);
+    }
+
+    #[test]
+    fn flag_scopes() {
+        let packs = Packs::builtin();
+        let scope = |command, subcommands| FlagScope {
+            command,
+            subcommands,
+        };
+        let owner = |scope, name| {
+            packs
+                .scope_flag(scope, name)
+                .map(|(owner, f)| (owner, f.long.as_str()))
+        };
+        let service = scope("kubectl create service", true);
+        assert_eq!(
+            owner(service, "-o"),
+            Some(("kubectl create service clusterip", "--output"))
+        );
+        assert_eq!(
+            owner(service, "-n"),
+            Some(("kubectl create service", "--namespace"))
+        );
+        assert_eq!(owner(scope("kubectl create service", false), "-o"), None);
+        // Where subcommands disagree, the reading that takes a value: `-f` of `kubectl logs` is
+        // `--follow`, but `--filename` for most.
+        assert_eq!(
+            owner(scope("kubectl", true), "-f"),
+            Some(("kubectl annotate", "--filename"))
+        );
+        assert_eq!(owner(scope("kubectl", true), "--nope"), None);
+        assert!(packs.is_pure_group("kubectl") && packs.is_pure_group("kubectl create service"));
+        assert!(!packs.is_pure_group("kubectl create") && !packs.is_pure_group("kubectl get"));
+        assert_eq!(
+            packs
+                .suggest_flag(scope("kubectl", true), "--sort-byy", |_| false)
+                .as_deref(),
+            Some("--sort-by")
+        );
     }
 
     #[test]
