@@ -141,6 +141,7 @@ def main(argv):
             "dcgm",
             [
                 "title: NVIDIA DCGM field identifiers (DCGM_FI_*)",
+                "version: DCGM 4.6.0",
                 "source: NVIDIA/DCGM 4.6.0 (commit 72fa3feaa67d716a75323a8f47c34ff3ee73f824), dcgmlib/dcgm_fields.h",
                 "source: and dcgmlib/src/dcgm_fields.cpp, plus every release tag v2.1.4..v4.6.0 for removed names;",
                 "source: NVIDIA/dcgm-exporter (commit d5e5f510a1b6b393f39a43293ccd9dc985defc79) etc/*.csv",
@@ -161,6 +162,7 @@ def main(argv):
             "kubectl",
             [
                 "title: kubectl v1.33.1 commands, subcommands and flags",
+                "version: kubectl v1.33.1",
                 "source: kubectl v1.33.1 (gitCommit 8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828) --help and",
                 "source: `kubectl options` output; help text from kubernetes/kubectl tag kubernetes-1.33.1",
                 "source: (4347e2627b7587379ff54f0e5a51f70936608be7), k8s.io/cli-runtime, k8s.io/component-base",

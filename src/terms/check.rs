@@ -4,7 +4,8 @@
 //! A word where a kubectl command or subcommand should be is reported only when it is a slip of
 //! one (`gett`, `restrat`): after `kubectl` any other word names a plugin (`kubectl hello`), and
 //! below the top level it stands for a subcommand in prose (`kubectl create something`). A flag
-//! is reported when no command the line may stand for has it (see [`Invocation::open`]).
+//! is reported when no command the line may stand for has it (see [`Invocation::open`]), with
+//! the version of the pack, so a reader on another kubectl knows why.
 //!
 //! Each finding may carry a suggestion; the quick fix replaces the finding's range with it.
 //! Checks run only against the packs in use (switching the DCGM pack off silences
@@ -260,21 +261,27 @@ fn check_flags(inv: &Invocation, packs: &Packs, names: &NoteNames<'_>, res: &mut
             message: format!(
                 "`{}` is not {}{elsewhere}{hint}",
                 flag.name,
-                flag_scope_phrase(scope)
+                flag_scope_phrase(scope, packs)
             ),
             suggestion,
         });
     }
 }
 
-/// What an unknown flag is not: "a flag of `kubectl scale`", "a flag of `kubectl create
-/// service` or its subcommands", "a flag of any kubectl command".
-pub(super) fn flag_scope_phrase(scope: FlagScope<'_>) -> String {
-    match (scope.command, scope.subcommands) {
+/// What an unknown flag is not, with the version of the pack: "a flag of `kubectl scale` in
+/// kubectl v1.33.1", "a flag of `kubectl create service` or its subcommands in ...", "a flag
+/// of any kubectl command in ...".
+pub(super) fn flag_scope_phrase(scope: FlagScope<'_>, packs: &Packs) -> String {
+    let mut res = match (scope.command, scope.subcommands) {
         ("kubectl", true) => "a flag of any kubectl command".to_string(),
         (command, true) => format!("a flag of `{command}` or its subcommands"),
         (command, false) => format!("a flag of `{command}`"),
+    };
+    if let Some(version) = packs.kubectl_version(scope.command) {
+        res.push_str(" in ");
+        res.push_str(version);
     }
+    res
 }
 
 #[cfg(test)]
@@ -340,13 +347,13 @@ mod tests {
             "```bash\nkubectl top nod\nkubectl get pods --aw\n```\n",
             expect![[r#"
                 unknown-kubectl-command "nod" -> node: `nod` is not a subcommand of `kubectl top` (did you mean `kubectl top node`?)
-                unknown-kubectl-flag "--aw" -> --raw: `--aw` is not a flag of `kubectl get` (did you mean `--raw`?)"#]],
+                unknown-kubectl-flag "--aw" -> --raw: `--aw` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--raw`?)"#]],
         );
         check_findings(
             "```bash\nkubectl top pod web\nkubectl top nod\nkubectl get pods --as admin\nkubectl get pods --aw\n```\n",
             expect![[r#"
                 unknown-kubectl-command "nod" -> pod: `nod` is not a subcommand of `kubectl top` (did you mean `kubectl top pod`?)
-                unknown-kubectl-flag "--aw" -> --as: `--aw` is not a flag of `kubectl get` (did you mean `--as`?)"#]],
+                unknown-kubectl-flag "--aw" -> --as: `--aw` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--as`?)"#]],
         );
     }
 
@@ -366,11 +373,11 @@ mod tests {
         check_findings(
             "```sh\nkubectl get pods --tail 10\nkubectl get pods --sortby=.metadata.name\nkubectl logs web -c app --tail=5 -f\nkubectl debug -itz web --image=busybox\nkubectl exec -it web -- ls --color -l\nkubectl -n kube-system get pods --namespac foo\n```\nAlso `kubectl get pod -o wide --no-header`.\n",
             expect![[r#"
-                unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` (it is a flag of `kubectl logs`)
-                unknown-kubectl-flag "--sortby" -> --sort-by: `--sortby` is not a flag of `kubectl get` (did you mean `--sort-by`?)
-                unknown-kubectl-flag "z": `-z` is not a flag of `kubectl debug`
-                unknown-kubectl-flag "--namespac" -> --namespace: `--namespac` is not a flag of `kubectl get` (did you mean `--namespace`?)
-                unknown-kubectl-flag "--no-header" -> --no-headers: `--no-header` is not a flag of `kubectl get` (did you mean `--no-headers`?)"#]],
+                unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` in kubectl v1.33.1 (it is a flag of `kubectl logs`)
+                unknown-kubectl-flag "--sortby" -> --sort-by: `--sortby` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--sort-by`?)
+                unknown-kubectl-flag "z": `-z` is not a flag of `kubectl debug` in kubectl v1.33.1
+                unknown-kubectl-flag "--namespac" -> --namespace: `--namespac` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--namespace`?)
+                unknown-kubectl-flag "--no-header" -> --no-headers: `--no-header` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--no-headers`?)"#]],
         );
     }
 
@@ -410,12 +417,12 @@ kubectl create secret docker-registry regcred --docker-server=x
         check_findings(
             "Run `kubectl apply --validate -f mypod.yaml --prunne`.\n",
             expect![[r#"
-                unknown-kubectl-flag "--prunne" -> --prune: `--prunne` is not a flag of `kubectl apply` (did you mean `--prune`?)"#]],
+                unknown-kubectl-flag "--prunne" -> --prune: `--prunne` is not a flag of `kubectl apply` in kubectl v1.33.1 (did you mean `--prune`?)"#]],
         );
         check_findings(
             "```bash\nkubectl apply --validate -x -f mypod.yaml\nkubectl logs web --tail -1\ncat pod.yaml | kubectl apply -f -\n```\n",
             expect![[r#"
-                unknown-kubectl-flag "-x": `-x` is not a flag of `kubectl apply`"#]],
+                unknown-kubectl-flag "-x": `-x` is not a flag of `kubectl apply` in kubectl v1.33.1"#]],
         );
     }
 
@@ -434,17 +441,17 @@ kubectl create secret docker-registry regcred --docker-server=x
         check_findings(
             "```bash\nkubectl create service -o yaml --dry-rn=client\nkubectl create service clustrip my-svc --tcp=5678:8080\nkubectl create servce clusterip my-svc\nkubectl create service --replicas 3\nkubectl rollout --revison 2 history deployment/web\n```\n",
             expect![[r#"
-                unknown-kubectl-flag "--dry-rn" -> --dry-run: `--dry-rn` is not a flag of `kubectl create service` or its subcommands (did you mean `--dry-run`?)
+                unknown-kubectl-flag "--dry-rn" -> --dry-run: `--dry-rn` is not a flag of `kubectl create service` or its subcommands in kubectl v1.33.1 (did you mean `--dry-run`?)
                 unknown-kubectl-command "clustrip" -> clusterip: `clustrip` is not a subcommand of `kubectl create service` (did you mean `kubectl create service clusterip`?)
                 unknown-kubectl-command "servce" -> service: `servce` is not a subcommand of `kubectl create` (did you mean `kubectl create service`?)
-                unknown-kubectl-flag "--replicas": `--replicas` is not a flag of `kubectl create service` or its subcommands (it is a flag of `kubectl create deployment` and `kubectl scale`)
-                unknown-kubectl-flag "--revison" -> --revision: `--revison` is not a flag of `kubectl rollout` or its subcommands (did you mean `--revision`?)"#]],
+                unknown-kubectl-flag "--replicas": `--replicas` is not a flag of `kubectl create service` or its subcommands in kubectl v1.33.1 (it is a flag of `kubectl create deployment` and `kubectl scale`)
+                unknown-kubectl-flag "--revison" -> --revision: `--revison` is not a flag of `kubectl rollout` or its subcommands in kubectl v1.33.1 (did you mean `--revision`?)"#]],
         );
         // `kubectl create` runs on its own: a flag only its subcommands have is a mistake there.
         check_findings(
             "```bash\nkubectl create -f web.yaml --image=nginx\n```\n",
             expect![[
-                r#"unknown-kubectl-flag "--image": `--image` is not a flag of `kubectl create` (it is a flag of `kubectl create cronjob`, `kubectl create deployment` and 3 more)"#
+                r#"unknown-kubectl-flag "--image": `--image` is not a flag of `kubectl create` in kubectl v1.33.1 (it is a flag of `kubectl create cronjob`, `kubectl create deployment` and 3 more)"#
             ]],
         );
     }
@@ -459,8 +466,8 @@ kubectl create secret docker-registry regcred --docker-server=x
         check_findings(
             "```shell\nkubectl [command] [TYPE] [NAME] --sort-byy=<jsonpath_exp>\nkubectl create secret TYPE NAME --from-litteral=key=value\n```\n",
             expect![[r#"
-                unknown-kubectl-flag "--sort-byy" -> --sort-by: `--sort-byy` is not a flag of any kubectl command (did you mean `--sort-by`?)
-                unknown-kubectl-flag "--from-litteral" -> --from-literal: `--from-litteral` is not a flag of `kubectl create secret` or its subcommands (did you mean `--from-literal`?)"#]],
+                unknown-kubectl-flag "--sort-byy" -> --sort-by: `--sort-byy` is not a flag of any kubectl command in kubectl v1.33.1 (did you mean `--sort-by`?)
+                unknown-kubectl-flag "--from-litteral" -> --from-literal: `--from-litteral` is not a flag of `kubectl create secret` or its subcommands in kubectl v1.33.1 (did you mean `--from-literal`?)"#]],
         );
     }
 
@@ -475,8 +482,8 @@ kubectl create secret docker-registry regcred --docker-server=x
         check_findings(
             "Use `kubectl --rawz` or `kubectl -Z`.\n",
             expect![[r#"
-                unknown-kubectl-flag "--rawz" -> --raw: `--rawz` is not a flag of any kubectl command (did you mean `--raw`?)
-                unknown-kubectl-flag "-Z": `-Z` is not a flag of any kubectl command"#]],
+                unknown-kubectl-flag "--rawz" -> --raw: `--rawz` is not a flag of any kubectl command in kubectl v1.33.1 (did you mean `--raw`?)
+                unknown-kubectl-flag "-Z": `-Z` is not a flag of any kubectl command in kubectl v1.33.1"#]],
         );
     }
 
@@ -498,14 +505,14 @@ kubectl create secret docker-registry regcred --docker-server=x
     }
 
     #[test]
-    fn flags_of_another_command() {
+    fn flags_of_another_command_say_the_pack_version() {
         // kubernetes/website concepts/workloads/management.md: these flags are `kubectl patch`'s.
         check_findings(
             "```shell\nkubectl scale --replicas 1 deployments/my-nginx --subresource='scale' --type='merge' -p '{\"spec\":{\"replicas\": 1}}'\n```\n",
             expect![[r#"
-                unknown-kubectl-flag "--subresource": `--subresource` is not a flag of `kubectl scale` (it is a flag of `kubectl apply`, `kubectl auth can-i` and 4 more)
-                unknown-kubectl-flag "--type": `--type` is not a flag of `kubectl scale` (it is a flag of `kubectl create secret generic`, `kubectl expose` and 1 more)
-                unknown-kubectl-flag "-p": `-p` is not a flag of `kubectl scale` (it is a flag of `kubectl logs`, `kubectl patch` and 1 more)"#]],
+                unknown-kubectl-flag "--subresource": `--subresource` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl apply`, `kubectl auth can-i` and 4 more)
+                unknown-kubectl-flag "--type": `--type` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl create secret generic`, `kubectl expose` and 1 more)
+                unknown-kubectl-flag "-p": `-p` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl logs`, `kubectl patch` and 1 more)"#]],
         );
     }
 }

@@ -1,6 +1,6 @@
 //! What is under the cursor ([`term_at`]) and the hover text for it ([`hover_markdown`]): the
-//! notes' own definitions first, with a link to each, then the pack entry, then how many notes
-//! mention it.
+//! notes' own definitions first, with a link to each, then the pack entry with the pack and the
+//! version it describes, then how many notes mention it.
 //!
 //! Knows nothing about LSP or the file system: the caller turns definition ranges into the
 //! displayed path and line, and counts mentions across the corpus.
@@ -8,7 +8,7 @@
 use super::check::{flag_scope_phrase, NoteNames};
 use super::extract::TermDef;
 use super::kubectl::{code_span_kubectl, dialect_of, invocations, Dialect, Invocation};
-use super::pack::{DcgmField, DcgmStatus, KubectlCommand, KubectlFlag};
+use super::pack::{DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack};
 use super::packs::{FlagScope, Packs};
 use super::recognize::{dcgm_mentions, TermIndex};
 use crate::syntax::NoteSyntax;
@@ -227,16 +227,16 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
 fn pack_entry(target: &TermAt, packs: &Packs, names: &NoteNames<'_>) -> Option<String> {
     match &target.kind {
         TermAtKind::Dcgm { name } => Some(match packs.dcgm_field(name) {
-            Some(field) => dcgm_entry(field, packs),
+            Some(field) => with_source(dcgm_entry(field, packs), packs.pack_of(field)),
             None => match packs.dcgm_suggest(name, |close| names.uses_dcgm(close)) {
                 Some(close) => format!("Not a DCGM field. Did you mean `{close}`?"),
                 None if packs.has_dcgm() => "Not a DCGM field.".to_string(),
                 None => return None,
             },
         }),
-        TermAtKind::KubectlCommand { path } => {
-            packs.kubectl_command(path).map(|c| command_entry(c, packs))
-        }
+        TermAtKind::KubectlCommand { path } => packs
+            .kubectl_command(path)
+            .map(|c| with_source(command_entry(c, packs), packs.pack_of(c))),
         TermAtKind::KubectlFlag {
             command,
             flag,
@@ -247,10 +247,10 @@ fn pack_entry(target: &TermAt, packs: &Packs, names: &NoteNames<'_>) -> Option<S
                 subcommands: *subcommands,
             };
             Some(match packs.scope_flag(scope, flag) {
-                Some((owner, found)) => flag_entry(found, owner),
+                Some((owner, found)) => with_source(flag_entry(found, owner), packs.pack_of(found)),
                 None if !packs.has_kubectl() => return None,
                 None => {
-                    let not = flag_scope_phrase(scope);
+                    let not = flag_scope_phrase(scope, packs);
                     match packs.commands_with_flag(flag).first() {
                         Some(other) => format!("Not {not}; `{other}` has it."),
                         None => format!("Not {not}."),
@@ -264,6 +264,7 @@ fn pack_entry(target: &TermAt, packs: &Packs, names: &NoteNames<'_>) -> Option<S
                 return None;
             }
             let mut res = String::new();
+            let mut sources: Vec<&Pack> = Vec::new();
             for term in terms {
                 let aliases = if term.aliases.is_empty() {
                     String::new()
@@ -275,9 +276,34 @@ fn pack_entry(target: &TermAt, packs: &Packs, names: &NoteNames<'_>) -> Option<S
                     let _ = write!(res, " ([more]({}))", term.link);
                 }
                 res.push('\n');
+                if let Some(pack) = packs.pack_of(term) {
+                    if !sources.iter().any(|p| std::ptr::eq(*p, pack)) {
+                        sources.push(pack);
+                    }
+                }
             }
-            Some(res.trim_end().to_string())
+            let mut res = res.trim_end().to_string();
+            for pack in sources {
+                res = with_source(res, Some(pack));
+            }
+            Some(res)
         }
+    }
+}
+
+/// The entry, then which pack it comes from and the version that pack describes, so a reader on
+/// another version knows what the entry is true of.
+fn with_source(entry: String, pack: Option<&Pack>) -> String {
+    let Some(pack) = pack.filter(|p| !p.name.is_empty()) else {
+        return entry;
+    };
+    if pack.version.is_empty() {
+        format!("{entry}\n\nFrom the `{}` pack.", pack.name)
+    } else {
+        format!(
+            "{entry}\n\nFrom the `{}` pack: {}.",
+            pack.name, pack.version
+        )
     }
 }
 
@@ -447,6 +473,8 @@ mod tests {
 
                 Ratio of time the graphics engine is active. The graphics engine is active if a graphics/compute context is bound and the graphics pipe or compute pipe is busy.
 
+                From the `dcgm` pack: DCGM 4.6.0.
+
                 ---
 
                 Mentioned in 2 notes"#]],
@@ -487,6 +515,8 @@ mod tests {
 
                 If non-empty, sort list types using this field specification. The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string.
 
+                From the `kubectl` pack: kubectl v1.33.1.
+
                 ---
 
                 Mentioned in 2 notes"#]],
@@ -501,6 +531,8 @@ mod tests {
 
                 If present, the namespace scope for this CLI request
 
+                From the `kubectl` pack: kubectl v1.33.1.
+
                 ---
 
                 Mentioned in 2 notes"#]],
@@ -511,7 +543,7 @@ mod tests {
                 "--tail"
                 **`--tail`** of `kubectl get`
 
-                Not a flag of `kubectl get`; `kubectl logs` has it.
+                Not a flag of `kubectl get` in kubectl v1.33.1; `kubectl logs` has it.
 
                 ---
 
@@ -534,6 +566,8 @@ mod tests {
 
                 Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
 
+                From the `kubectl` pack: kubectl v1.33.1.
+
                 ---
 
                 Mentioned in 2 notes"#]],
@@ -544,7 +578,7 @@ mod tests {
                 "--rawz"
                 **`--rawz`** of `kubectl`
 
-                Not a flag of any kubectl command.
+                Not a flag of any kubectl command in kubectl v1.33.1.
 
                 ---
 
@@ -568,6 +602,8 @@ mod tests {
                 Usage: `kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]`
 
                 Check whether an action is allowed. VERB is a logical Kubernetes API verb like 'get', 'list', 'watch', 'delete', etc. TYPE is a Kubernetes resource. Shortcuts and groups will be resolved. NONRESOURCEURL is a partial URL that starts with "/". NAME is the name of a particular Kubernetes resource. This command pairs nicely with impersonation. See --as global flag.
+
+                From the `kubectl` pack: kubectl v1.33.1.
 
                 ---
 

@@ -3,7 +3,9 @@
 //!
 //! Knows nothing about notes or the file system: user packs come in already parsed.
 
-use super::pack::{parse_pack, DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack, PackTerm};
+use super::pack::{
+    parse_pack, DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack, PackRow, PackTerm,
+};
 use crate::text::suggest::{self, Candidate};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -200,6 +202,23 @@ impl Packs {
     /// The packs in use, shipped ones first.
     pub fn packs(&self) -> &[Arc<Pack>] {
         &self.packs
+    }
+
+    /// The pack `row` comes from: one of the rows this set's lookups return.
+    pub fn pack_of<T: PackRow>(&self, row: &T) -> Option<&Pack> {
+        // Rows are returned by reference into their pack, so the pack is the one whose rows
+        // hold that address.
+        self.packs.iter().map(|pack| &**pack).find(|pack| {
+            T::rows(pack)
+                .as_ptr_range()
+                .contains(&std::ptr::from_ref(row))
+        })
+    }
+
+    /// `kubectl v1.33.1`: the version of the pack that defines `command`, if it says.
+    pub fn kubectl_version(&self, command: &str) -> Option<&str> {
+        let pack = self.pack_of(self.kubectl_command(command)?)?;
+        Some(pack.version.as_str()).filter(|v| !v.is_empty())
     }
 
     pub fn has_dcgm(&self) -> bool {
@@ -510,7 +529,9 @@ mod tests {
                 Err(err) => panic!("shipped pack {} does not parse: {err}", builtin.name()),
             };
             assert_eq!(pack.name, builtin.name());
-            assert!(!pack.license.is_empty() && !pack.source.is_empty());
+            assert!(
+                !pack.license.is_empty() && !pack.source.is_empty() && !pack.version.is_empty()
+            );
         }
         let packs = Packs::builtin();
         assert!(packs.dcgm_field("DCGM_FI_DEV_GPU_UTIL").is_some());
@@ -658,6 +679,23 @@ mod tests {
                 .as_deref(),
             Some("--sort-by")
         );
+    }
+
+    #[test]
+    fn packs_say_their_versions() {
+        let packs = Packs::builtin();
+        assert_eq!(
+            packs.kubectl_version("kubectl scale"),
+            Some("kubectl v1.33.1")
+        );
+        let field = packs.dcgm_field("DCGM_FI_DEV_GPU_UTIL");
+        let pack = field
+            .and_then(|f| packs.pack_of(f))
+            .map(|p| p.version.as_str());
+        assert_eq!(pack, Some("DCGM 4.6.0"));
+        let user = parse_pack("# name: ops\nkubectl-command\tkubectl neat\n").unwrap_or_default();
+        let packs = Packs::new(&BuiltinPack::ALL, vec![user]);
+        assert_eq!(packs.kubectl_version("kubectl neat"), None);
     }
 
     #[test]

@@ -153,6 +153,16 @@ fn terms_lookup_list_and_user_packs() {
         &["terms", "DCGM_FI_NOT_A_FIELD", "--path", "fixtures/kb"],
     );
     assert_eq!(missing.code, 1);
+    let flag = kbls(
+        repo_root(),
+        &["terms", "kubectl get --sort-by", "--path", "fixtures/kb"],
+    );
+    assert!(
+        flag.stdout
+            .contains("From the `kubectl` pack: kubectl v1.33.1."),
+        "{}",
+        flag.stdout
+    );
 
     let corpus = Corpus::new(&[
         ("kbls.toml", "[terms]\npacks = [\"ops-terms.tsv\"]\nbuiltin = [\"kubectl\"]\n"),
