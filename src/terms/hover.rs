@@ -587,6 +587,32 @@ mod tests {
     }
 
     #[test]
+    fn xid_code_with_note_definitions() {
+        check(
+            &[
+                ("gpu/runbook.md", "After Xid $079 the node was drained.\n"),
+                ("gpu/basics.md", "### Common XID Codes\n\n- XID 79 (GPU has fallen off the bus): The GPU is no longer reachable over PCIe.\n"),
+            ],
+            expect![[r#"
+                "Xid 79"
+                **XID 79**
+
+                **In your notes**
+                - The GPU is no longer reachable over PCIe. ([gpu/basics.md:3](gpu/basics.md#L3))
+
+                ---
+
+                **Xid 79**: NVIDIA GPU error. Mnemonic and driver macro `ROBUST_CHANNEL_GPU_HAS_FALLEN_OFF_THE_BUS`. Its description and what to do are in NVIDIA's Xid catalog. ([more](https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html))
+
+                From the `xid` pack: Xid 1-176, NVIDIA driver 595.45.04.
+
+                ---
+
+                Mentioned in 2 notes"#]],
+        );
+    }
+
+    #[test]
     fn kubectl_command_path() {
         check(
             &[(

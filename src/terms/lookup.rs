@@ -165,5 +165,9 @@ mod tests {
             expect![[r#"Term { name: "requests" } (1 note definitions)"#]],
         );
         check("nothing here", expect![[""]]);
+        check(
+            "XID 79",
+            expect![[r#"Term { name: "xid 79" } (0 note definitions)"#]],
+        );
     }
 }

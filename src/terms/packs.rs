@@ -15,19 +15,22 @@ use std::sync::{Arc, OnceLock};
 pub enum BuiltinPack {
     Dcgm,
     Kubectl,
+    Xid,
 }
 
 static DCGM_TEXT: &str = include_str!("../../packs/dcgm.tsv");
 static KUBECTL_TEXT: &str = include_str!("../../packs/kubectl.tsv");
+static XID_TEXT: &str = include_str!("../../packs/xid.tsv");
 
 impl BuiltinPack {
-    pub const ALL: [BuiltinPack; 2] = [BuiltinPack::Dcgm, BuiltinPack::Kubectl];
+    pub const ALL: [BuiltinPack; 3] = [BuiltinPack::Dcgm, BuiltinPack::Kubectl, BuiltinPack::Xid];
 
     /// The name used in `kbls.toml` and in the pack's own header.
     pub fn name(self) -> &'static str {
         match self {
             BuiltinPack::Dcgm => "dcgm",
             BuiltinPack::Kubectl => "kubectl",
+            BuiltinPack::Xid => "xid",
         }
     }
 
@@ -42,9 +45,11 @@ impl BuiltinPack {
     pub fn pack(self) -> Arc<Pack> {
         static DCGM: OnceLock<Arc<Pack>> = OnceLock::new();
         static KUBECTL: OnceLock<Arc<Pack>> = OnceLock::new();
+        static XID: OnceLock<Arc<Pack>> = OnceLock::new();
         let (cell, text) = match self {
             BuiltinPack::Dcgm => (&DCGM, DCGM_TEXT),
             BuiltinPack::Kubectl => (&KUBECTL, KUBECTL_TEXT),
+            BuiltinPack::Xid => (&XID, XID_TEXT),
         };
         cell.get_or_init(|| Arc::new(parse_pack(text).unwrap_or_default()))
             .clone()
@@ -502,6 +507,24 @@ impl Packs {
 
     // Generic terms.
 
+    /// The pack terms with a name or alias that starts with `prefix` (ASCII case ignored), in
+    /// pack order, each with that name.
+    pub fn terms_starting_with(&self, prefix: &str) -> Vec<(&str, &PackTerm)> {
+        let mut res = Vec::new();
+        for term in self.packs.iter().flat_map(|pack| &pack.terms) {
+            let name = std::iter::once(&term.name)
+                .chain(&term.aliases)
+                .find(|name| {
+                    name.get(..prefix.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+                });
+            if let Some(name) = name {
+                res.push((name.as_str(), term));
+            }
+        }
+        res
+    }
+
     /// Pack terms named `name` or with `name` as an alias, case-insensitively.
     pub fn terms(&self, name: &str) -> Vec<&PackTerm> {
         self.terms
@@ -523,6 +546,7 @@ mod tests {
             let text = match builtin {
                 BuiltinPack::Dcgm => DCGM_TEXT,
                 BuiltinPack::Kubectl => KUBECTL_TEXT,
+                BuiltinPack::Xid => XID_TEXT,
             };
             let pack = match parse_pack(text) {
                 Ok(pack) => pack,
@@ -696,6 +720,32 @@ mod tests {
         let user = parse_pack("# name: ops\nkubectl-command\tkubectl neat\n").unwrap_or_default();
         let packs = Packs::new(&BuiltinPack::ALL, vec![user]);
         assert_eq!(packs.kubectl_version("kubectl neat"), None);
+    }
+
+    #[test]
+    fn xid_codes() {
+        let packs = Packs::builtin();
+        let terms = packs.terms("XID 79");
+        assert_eq!(terms.len(), 1);
+        assert!(terms[0]
+            .definition
+            .contains("ROBUST_CHANNEL_GPU_HAS_FALLEN_OFF_THE_BUS"));
+        assert!(terms[0].link.starts_with("https://docs.nvidia.com/"));
+        let names: Vec<&str> = packs
+            .terms_starting_with("xid 17")
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Xid 17", "Xid 170", "Xid 171", "Xid 172", "Xid 173", "Xid 174", "Xid 175",
+                "Xid 176"
+            ]
+        );
+        assert!(Packs::new(&[BuiltinPack::Kubectl], Vec::new())
+            .terms("Xid 79")
+            .is_empty());
     }
 
     #[test]
