@@ -4,7 +4,7 @@
 Usage: scripts/gen_packs.py [REFERENCE_DIR] [OUT_DIR]
 
 REFERENCE_DIR defaults to ../shared/reference relative to the repository root and must hold
-dcgm-fields.tsv, kubectl-commands.tsv and kubectl-flags.tsv (see its SOURCES.md). OUT_DIR defaults
+dcgm-fields.tsv, kubectl-commands.tsv, kubectl-flags.tsv and xid-errors.tsv (see its SOURCES.md). OUT_DIR defaults
 to packs/ in the repository. The output is deterministic: running the script twice on the same
 input gives byte-identical packs. The format is described in packs/README.md.
 
@@ -117,6 +117,33 @@ def kubectl_rows(commands, flags):
     return out
 
 
+# NVIDIA's Xid catalog, where the description, causes and actions of each code are.
+XID_CATALOG = "https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html"
+
+
+def xid_rows(rows):
+    """One term per Xid code, `Xid 79`, from the columns SOURCES.md says come from MIT code:
+    the code, its mnemonic and the open driver's nverror.h macro. What a code means is NVIDIA
+    documentation text without an open license, so the term links to NVIDIA's catalog instead."""
+    out = []
+    for r in rows:
+        mnemonics = [m for m in r["mnemonic"].split("/") if m]
+        macros = [m for m in r["nverror_h_macro"].split(",") if m]
+        # The catalog's `A/B` are alternative mnemonics; nverror.h's `A,B` are aliases.
+        mnemonic = " or ".join(f"`{m}`" for m in mnemonics)
+        macro = " and ".join(f"`{m}`" for m in macros)
+        if macros == mnemonics:
+            facts = f"Mnemonic and driver macro {macro}."
+        elif macros:
+            plural = "s" if len(macros) > 1 else ""
+            facts = f"Mnemonic {mnemonic}; driver macro{plural} {macro}."
+        else:
+            facts = f"Mnemonic {mnemonic}."
+        definition = f"NVIDIA GPU error. {facts} Its description and what to do are in NVIDIA's Xid catalog."
+        out.append(row("term", f"Xid {r['code']}", "", definition, XID_CATALOG))
+    return out
+
+
 def header(name, lines):
     return [FORMAT_LINE, f"# name: {name}"] + [f"# {line}" for line in lines]
 
@@ -141,6 +168,7 @@ def main(argv):
             "dcgm",
             [
                 "title: NVIDIA DCGM field identifiers (DCGM_FI_*)",
+                "version: DCGM 4.6.0",
                 "source: NVIDIA/DCGM 4.6.0 (commit 72fa3feaa67d716a75323a8f47c34ff3ee73f824), dcgmlib/dcgm_fields.h",
                 "source: and dcgmlib/src/dcgm_fields.cpp, plus every release tag v2.1.4..v4.6.0 for removed names;",
                 "source: NVIDIA/dcgm-exporter (commit d5e5f510a1b6b393f39a43293ccd9dc985defc79) etc/*.csv",
@@ -161,6 +189,7 @@ def main(argv):
             "kubectl",
             [
                 "title: kubectl v1.33.1 commands, subcommands and flags",
+                "version: kubectl v1.33.1",
                 "source: kubectl v1.33.1 (gitCommit 8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828) --help and",
                 "source: `kubectl options` output; help text from kubernetes/kubectl tag kubernetes-1.33.1",
                 "source: (4347e2627b7587379ff54f0e5a51f70936608be7), k8s.io/cli-runtime, k8s.io/component-base",
@@ -170,6 +199,27 @@ def main(argv):
             ],
         ),
         kubectl_rows(commands, flags),
+    )
+
+    xid = read_tsv(os.path.join(ref, "xid-errors.tsv"))
+    write_pack(
+        os.path.join(out_dir, "xid.tsv"),
+        header(
+            "xid",
+            [
+                "title: NVIDIA GPU Xid error codes: code, mnemonic and driver macro",
+                "version: Xid 1-176, NVIDIA driver 595.45.04",
+                "source: the code, mnemonic and nverror_h_macro columns of xid-errors.tsv (see its SOURCES.md):",
+                "source: codes and driver macros from NVIDIA/open-gpu-kernel-modules (commit",
+                "source: df1c9a3de2be4b130f4fc7680f7198193d8ac6ad, driver 595.45.04) src/common/sdk/nvidia/inc/nverror.h;",
+                "source: mnemonics are those identifiers as NVIDIA's Xid catalog lists them",
+                "license: MIT (NVIDIA/open-gpu-kernel-modules; SOURCES.md counts these three columns as MIT code)",
+                "descriptions: not included (NVIDIA documentation, not openly licensed); each term",
+                f"descriptions: links to NVIDIA's Xid catalog, {XID_CATALOG}",
+                "generated: by scripts/gen_packs.py from xid-errors.tsv; do not edit by hand",
+            ],
+        ),
+        xid_rows(xid),
     )
 
 

@@ -29,7 +29,7 @@ pub struct Config {
     pub terms: TermsConfig,
 }
 
-/// `[terms] packs = ["ops-terms.tsv"]`, `builtin = ["dcgm", "kubectl"]`.
+/// `[terms] packs = ["ops-terms.tsv"]`, `builtin = ["dcgm", "kubectl", "xid"]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TermsConfig {
     /// The user's packs, paths relative to the corpus root.
@@ -239,7 +239,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
                 .iter()
                 .map(|name| {
                     BuiltinPack::from_name(name).ok_or_else(|| {
-                        format!("{file}{location}: [terms] unknown shipped pack `{name}` (expected \"dcgm\" or \"kubectl\")")
+                        format!("{file}{location}: [terms] unknown shipped pack `{name}` (expected \"dcgm\", \"kubectl\" or \"xid\")")
                     })
                 })
                 .collect::<Result<_, _>>()?;
@@ -322,8 +322,13 @@ mod tests {
         .unwrap();
         assert_eq!(config.terms.packs, ["ops.tsv"]);
         assert_eq!(config.terms.builtin, [BuiltinPack::Dcgm]);
+        let config = parse("[terms]\nbuiltin = [\"xid\", \"kubectl\"]\n", "kbls.toml").unwrap();
+        assert_eq!(
+            config.terms.builtin,
+            [BuiltinPack::Xid, BuiltinPack::Kubectl]
+        );
         let err = parse("[terms]\nbuiltin = [\"helm\"]\n", "kbls.toml").unwrap_err();
-        assert_eq!(err, "kbls.toml:2:11: [terms] unknown shipped pack `helm` (expected \"dcgm\" or \"kubectl\")");
+        assert_eq!(err, "kbls.toml:2:11: [terms] unknown shipped pack `helm` (expected \"dcgm\", \"kubectl\" or \"xid\")");
     }
 
     #[test]

@@ -27,7 +27,7 @@ enum Command {
     Check(CheckArgs),
     /// Search the notes (full text, ranked, typo tolerant).
     Search(SearchArgs),
-    /// Look a term up (DCGM field, kubectl command or flag, a term the notes define), or list
+    /// Look a term up (DCGM field, kubectl command or flag, Xid code, a term the notes define), or list
     /// the terms the notes define.
     Terms(TermsArgs),
     /// Run the language server over stdio.
@@ -89,8 +89,8 @@ pub struct SearchArgs {
 
 #[derive(clap::Args)]
 pub struct TermsArgs {
-    /// `DCGM_FI_DEV_GPU_UTIL`, `kubectl auth can-i`, `kubectl get --sort-by`, `--tail`, or a term
-    /// from the notes; without it, every term the notes define.
+    /// `DCGM_FI_DEV_GPU_UTIL`, `kubectl auth can-i`, `kubectl get --sort-by`, `--tail`, `XID 79`,
+    /// or a term from the notes; without it, every term the notes define.
     query: Option<String>,
     /// The corpus whose notes define terms; default: the current folder.
     #[arg(long)]

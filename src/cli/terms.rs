@@ -172,24 +172,39 @@ impl<'a> JsonResult<'a> {
         defs: &[DefSite<'a>],
         line_of: &dyn Fn(&DefSite<'_>) -> u32,
     ) -> JsonResult<'a> {
+        // Each pack entry names its pack and the version that pack describes.
+        let entry = |pack: Option<&terms::Pack>, mut value: serde_json::Value| {
+            if let (Some(pack), Some(object)) = (pack, value.as_object_mut()) {
+                object.insert(
+                    "source".to_string(),
+                    serde_json::json!({"pack": pack.name, "version": pack.version}),
+                );
+            }
+            value
+        };
         let (kind, pack) = match &target.kind {
             TermAtKind::Dcgm { name } => (
                 "dcgm-field",
                 packs.dcgm_field(name).map(|f| {
-                    serde_json::json!({"id": f.id, "type": f.value_type, "unit": f.unit, "status": f.status.as_str(), "description": f.description})
+                    entry(packs.pack_of(f), serde_json::json!({"id": f.id, "type": f.value_type, "unit": f.unit, "status": f.status.as_str(), "description": f.description}))
                 }),
             ),
             TermAtKind::KubectlCommand { path } => (
                 "kubectl-command",
-                packs.kubectl_command(path).map(|c| serde_json::json!({"synopsis": c.synopsis, "usage": c.usage, "description": c.description})),
+                packs.kubectl_command(path).map(|c| entry(packs.pack_of(c), serde_json::json!({"synopsis": c.synopsis, "usage": c.usage, "description": c.description}))),
             ),
-            TermAtKind::KubectlFlag { command, flag } => (
+            TermAtKind::KubectlFlag { command, flag, .. } => (
                 "kubectl-flag",
                 packs.flag(command, flag).map(|f| {
-                    serde_json::json!({"command": command, "long": f.long, "short": f.short.map(String::from), "type": f.value_type.as_str(), "default": f.default, "description": f.description})
+                    entry(packs.pack_of(f), serde_json::json!({"command": command, "long": f.long, "short": f.short.map(String::from), "type": f.value_type.as_str(), "default": f.default, "description": f.description}))
                 }),
             ),
-            TermAtKind::Term { .. } => ("term", None),
+            TermAtKind::Term { name } => (
+                "term",
+                packs.terms(name).first().map(|t| {
+                    entry(packs.pack_of(*t), serde_json::json!({"name": t.name, "aliases": t.aliases, "definition": t.definition, "link": t.link}))
+                }),
+            ),
         };
         JsonResult {
             kind,

@@ -72,6 +72,7 @@ fn complete_term(graph: &Graph, id: NoteId, offset: usize) -> Option<Completion>
                 crate::terms::CompletionKind::DcgmField => CompletionKind::Constant,
                 crate::terms::CompletionKind::KubectlCommand => CompletionKind::Command,
                 crate::terms::CompletionKind::KubectlFlag => CompletionKind::Flag,
+                crate::terms::CompletionKind::PackTerm => CompletionKind::Constant,
             },
             detail: Some(item.detail),
             documentation: Some(item.documentation),

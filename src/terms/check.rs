@@ -1,13 +1,19 @@
 //! Findings about the reference names a note uses: `DCGM_FI_*` names that DCGM does not have,
 //! kubectl subcommands that do not exist, and flags that the command at hand does not take.
 //!
+//! A word where a kubectl command or subcommand should be is reported only when it is a slip of
+//! one (`gett`, `restrat`): after `kubectl` any other word names a plugin (`kubectl hello`), and
+//! below the top level it stands for a subcommand in prose (`kubectl create something`). A flag
+//! is reported when no command the line may stand for has it (see [`Invocation::open`]), with
+//! the version of the pack, so a reader on another kubectl knows why.
+//!
 //! Each finding may carry a suggestion; the quick fix replaces the finding's range with it.
 //! Checks run only against the packs in use (switching the DCGM pack off silences
 //! `unknown-dcgm-field`). Suppression comments are left to the caller, as for every other rule.
 //! Knows nothing about LSP; ranges are byte offsets.
 
-use super::kubectl::{note_invocations, Invocation};
-use super::packs::Packs;
+use super::kubectl::{is_placeholder, note_invocations, Invocation};
+use super::packs::{FlagScope, Packs};
 use super::recognize::{dcgm_mentions, DcgmMention};
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
@@ -33,7 +39,8 @@ pub struct TermFinding {
 }
 
 /// Well-known kubectl plugins (`kubectl krew`, `kubectl virt`): a first word that is neither a
-/// command nor close to one is taken for a plugin and not reported, and these never are.
+/// command nor a slip of one is taken for a plugin and not reported, and these never are, even
+/// when one letter from a command (`tail` and `taint`).
 const KNOWN_PLUGINS: &[&str] = &[
     "access-matrix",
     "ai",
@@ -106,7 +113,7 @@ impl<'a> NoteNames<'a> {
                 command = parent;
             }
             for flag in &inv.flags {
-                if let Some(known) = packs.flag(&inv.command, &flag.name) {
+                if let Some((_, known)) = packs.scope_flag(inv.flag_scope(), &flag.name) {
                     res.flags.push((&inv.command, &known.long));
                 }
             }
@@ -176,41 +183,52 @@ fn check_invocation(
     names: &NoteNames<'_>,
     res: &mut Vec<TermFinding>,
 ) {
-    if let Some(first) = inv.args.first() {
+    let stop = inv
+        .args
+        .first()
+        .filter(|word| packs.has_subcommands(&inv.command) && !is_placeholder(&word.text));
+    if let Some(first) = stop {
         let word = first.text.as_str();
-        let has_subcommands = !packs.subcommands(&inv.command).is_empty();
-        if has_subcommands && !is_placeholder(word) {
-            let suggestion = packs
-                .suggest_subcommand(&inv.command, word, |path| names.uses_command(path))
-                .map(String::from);
-            if inv.command == "kubectl" {
-                // Not a command and not close to one: most likely a plugin, whose flags are its own.
-                if suggestion.is_none() || KNOWN_PLUGINS.contains(&word) {
-                    return;
-                }
-            }
-            let message = match (&suggestion, inv.command.as_str()) {
-                (Some(close), "kubectl") => {
-                    format!("`{word}` is not a kubectl command (did you mean `kubectl {close}`?)")
-                }
-                (None, "kubectl") => format!("`{word}` is not a kubectl command"),
-                (Some(close), parent) => format!(
-                    "`{word}` is not a subcommand of `{parent}` (did you mean `{parent} {close}`?)"
-                ),
-                (None, parent) => format!("`{word}` is not a subcommand of `{parent}`"),
-            };
-            res.push(TermFinding {
-                code: UNKNOWN_KUBECTL_COMMAND,
-                range: first.range,
-                message,
-                suggestion,
-            });
-            // With the command unknown, its flags cannot be judged.
+        let at_top = inv.command == "kubectl";
+        if at_top && KNOWN_PLUGINS.contains(&word) {
             return;
         }
+        let suggestion = packs
+            .suggest_subcommand(&inv.command, word, |path| names.uses_command(path))
+            .map(String::from);
+        match &suggestion {
+            Some(close) => {
+                let message = if at_top {
+                    format!("`{word}` is not a kubectl command (did you mean `kubectl {close}`?)")
+                } else {
+                    let parent = &inv.command;
+                    format!(
+                        "`{word}` is not a subcommand of `{parent}` (did you mean `{parent} {close}`?)"
+                    )
+                };
+                res.push(TermFinding {
+                    code: UNKNOWN_KUBECTL_COMMAND,
+                    range: first.range,
+                    message,
+                    suggestion,
+                });
+                // With the command mistyped, its flags cannot be judged.
+                return;
+            }
+            // No slip of a command: after `kubectl`, a plugin, whose flags are its own.
+            None if at_top => return,
+            // Below the top level, a word standing for a subcommand: `inv.open` is set, so the
+            // flags may be those of any of them.
+            None => {}
+        }
     }
+    check_flags(inv, packs, names, res);
+}
+
+fn check_flags(inv: &Invocation, packs: &Packs, names: &NoteNames<'_>, res: &mut Vec<TermFinding>) {
+    let scope = inv.flag_scope();
     for flag in &inv.flags {
-        if packs.flag(&inv.command, &flag.name).is_some() {
+        if packs.scope_flag(scope, &flag.name).is_some() {
             continue;
         }
         let others = packs.commands_with_flag(&flag.name);
@@ -226,7 +244,7 @@ fn check_invocation(
         // Only a whole flag word can be replaced: not one letter of `-itz`.
         let replaceable = flag.is_long() || flag.range.len() == 2;
         let suggestion = if replaceable {
-            packs.suggest_flag(&inv.command, &flag.name, |long| {
+            packs.suggest_flag(scope, &flag.name, |long| {
                 names.uses_flag(&inv.command, long)
             })
         } else {
@@ -241,23 +259,29 @@ fn check_invocation(
             code: UNKNOWN_KUBECTL_FLAG,
             range: flag.range,
             message: format!(
-                "`{}` is not a flag of `{}`{elsewhere}{hint}",
-                flag.name, inv.command
+                "`{}` is not {}{elsewhere}{hint}",
+                flag.name,
+                flag_scope_phrase(scope, packs)
             ),
             suggestion,
         });
     }
 }
 
-/// Words that stand for a command rather than name one (`<command>`, `$CMD`, `COMMAND`, `...`)
-/// or list several in prose shorthand (`restart/status`, `get|describe`).
-fn is_placeholder(word: &str) -> bool {
-    word.starts_with(['<', '$', '{', '[', '(', '"', '\'', '`'])
-        || word.contains(['/', '|', ',', '*'])
-        || word.contains("...")
-        || word.contains('…')
-        || (word.chars().any(|c| c.is_ascii_uppercase())
-            && !word.chars().any(|c| c.is_ascii_lowercase()))
+/// What an unknown flag is not, with the version of the pack: "a flag of `kubectl scale` in
+/// kubectl v1.33.1", "a flag of `kubectl create service` or its subcommands in ...", "a flag
+/// of any kubectl command in ...".
+pub(super) fn flag_scope_phrase(scope: FlagScope<'_>, packs: &Packs) -> String {
+    let mut res = match (scope.command, scope.subcommands) {
+        ("kubectl", true) => "a flag of any kubectl command".to_string(),
+        (command, true) => format!("a flag of `{command}` or its subcommands"),
+        (command, false) => format!("a flag of `{command}`"),
+    };
+    if let Some(version) = packs.kubectl_version(scope.command) {
+        res.push_str(" in ");
+        res.push_str(version);
+    }
+    res
 }
 
 #[cfg(test)]
@@ -318,19 +342,19 @@ mod tests {
 
     #[test]
     fn kubectl_suggestions_rank_first_what_the_note_runs() {
-        // `atach` is one letter from `attach` and from `patch`; `--cluser` one from `--cluster`
-        // and two from `--user`.
+        // `nod` is one letter from `node` and from `pod`; `--cluser` one from `--cluster` and two
+        // from `--user`.
         check_findings(
-            "```bash\nkubectl atach web\nkubectl get pods --cluser prod\n```\n",
+            "```bash\nkubectl top nod\nkubectl get pods --cluser prod\n```\n",
             expect![[r#"
-                unknown-kubectl-command "atach" -> attach: `atach` is not a kubectl command (did you mean `kubectl attach`?)
-                unknown-kubectl-flag "--cluser" -> --cluster: `--cluser` is not a flag of `kubectl get` (did you mean `--cluster`?)"#]],
+                unknown-kubectl-command "nod" -> node: `nod` is not a subcommand of `kubectl top` (did you mean `kubectl top node`?)
+                unknown-kubectl-flag "--cluser" -> --cluster: `--cluser` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--cluster`?)"#]],
         );
         check_findings(
-            "```bash\nkubectl patch deploy web -p '{}'\nkubectl atach web\nkubectl get pods --user admin\nkubectl get pods --cluser prod\n```\n",
+            "```bash\nkubectl top pod web\nkubectl top nod\nkubectl get pods --user admin\nkubectl get pods --cluser prod\n```\n",
             expect![[r#"
-                unknown-kubectl-command "atach" -> patch: `atach` is not a kubectl command (did you mean `kubectl patch`?)
-                unknown-kubectl-flag "--cluser" -> --user: `--cluser` is not a flag of `kubectl get` (did you mean `--user`?)"#]],
+                unknown-kubectl-command "nod" -> pod: `nod` is not a subcommand of `kubectl top` (did you mean `kubectl top pod`?)
+                unknown-kubectl-flag "--cluser" -> --user: `--cluser` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--user`?)"#]],
         );
     }
 
@@ -350,11 +374,11 @@ mod tests {
         check_findings(
             "```sh\nkubectl get pods --tail 10\nkubectl get pods --sortby=.metadata.name\nkubectl logs web -c app --tail=5 -f\nkubectl debug -itz web --image=busybox\nkubectl exec -it web -- ls --color -l\nkubectl -n kube-system get pods --namespac foo\n```\nAlso `kubectl get pod -o wide --no-header`.\n",
             expect![[r#"
-                unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` (it is a flag of `kubectl logs`)
-                unknown-kubectl-flag "--sortby" -> --sort-by: `--sortby` is not a flag of `kubectl get` (did you mean `--sort-by`?)
-                unknown-kubectl-flag "z": `-z` is not a flag of `kubectl debug`
-                unknown-kubectl-flag "--namespac" -> --namespace: `--namespac` is not a flag of `kubectl get` (did you mean `--namespace`?)
-                unknown-kubectl-flag "--no-header" -> --no-headers: `--no-header` is not a flag of `kubectl get` (did you mean `--no-headers`?)"#]],
+                unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` in kubectl v1.33.1 (it is a flag of `kubectl logs`)
+                unknown-kubectl-flag "--sortby" -> --sort-by: `--sortby` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--sort-by`?)
+                unknown-kubectl-flag "z": `-z` is not a flag of `kubectl debug` in kubectl v1.33.1
+                unknown-kubectl-flag "--namespac" -> --namespace: `--namespac` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--namespace`?)
+                unknown-kubectl-flag "--no-header" -> --no-headers: `--no-header` is not a flag of `kubectl get` in kubectl v1.33.1 (did you mean `--no-headers`?)"#]],
         );
     }
 
@@ -379,6 +403,117 @@ kubectl create secret docker-registry regcred --docker-server=x
 ```
 "#,
             expect![[""]],
+        );
+    }
+
+    #[test]
+    fn flag_values_never_start_with_a_dash() {
+        // kubernetes/website tasks/debug/debug-application/debug-pods.md: `--validate` takes a
+        // value (`--validate=strict`), but not `-f`.
+        check_findings(
+            "For example, run `kubectl apply --validate -f mypod.yaml`.\n",
+            expect![[""]],
+        );
+        // Still a typo after it, and the file is not taken for a subcommand.
+        check_findings(
+            "Run `kubectl apply --validate -f mypod.yaml --prunne`.\n",
+            expect![[r#"
+                unknown-kubectl-flag "--prunne" -> --prune: `--prunne` is not a flag of `kubectl apply` in kubectl v1.33.1 (did you mean `--prune`?)"#]],
+        );
+        check_findings(
+            "```bash\nkubectl apply --validate -x -f mypod.yaml\nkubectl logs web --tail -1\ncat pod.yaml | kubectl apply -f -\n```\n",
+            expect![[r#"
+                unknown-kubectl-flag "-x": `-x` is not a flag of `kubectl apply` in kubectl v1.33.1"#]],
+        );
+    }
+
+    #[test]
+    fn a_command_group_takes_the_flags_of_its_subcommands() {
+        // kubernetes/website tasks/manage-kubernetes-objects/imperative-command.md.
+        check_findings(
+            "1. The `kubectl create service -o yaml --dry-run=client` command creates the configuration.\n",
+            expect![[""]],
+        );
+        check_findings(
+            "```bash\nkubectl rollout --revision 2 history deployment/web\nkubectl config --kubeconfig=dev view\n```\n",
+            expect![[""]],
+        );
+        // A typo in the flag, in the subcommand, and a flag that no subcommand has.
+        check_findings(
+            "```bash\nkubectl create service -o yaml --dry-rn=client\nkubectl create service clustrip my-svc --tcp=5678:8080\nkubectl create servce clusterip my-svc\nkubectl create service --replicas 3\nkubectl rollout --revison 2 history deployment/web\n```\n",
+            expect![[r#"
+                unknown-kubectl-flag "--dry-rn" -> --dry-run: `--dry-rn` is not a flag of `kubectl create service` or its subcommands in kubectl v1.33.1 (did you mean `--dry-run`?)
+                unknown-kubectl-command "clustrip" -> clusterip: `clustrip` is not a subcommand of `kubectl create service` (did you mean `kubectl create service clusterip`?)
+                unknown-kubectl-command "servce" -> service: `servce` is not a subcommand of `kubectl create` (did you mean `kubectl create service`?)
+                unknown-kubectl-flag "--replicas": `--replicas` is not a flag of `kubectl create service` or its subcommands in kubectl v1.33.1 (it is a flag of `kubectl create deployment` and `kubectl scale`)
+                unknown-kubectl-flag "--revison" -> --revision: `--revison` is not a flag of `kubectl rollout` or its subcommands in kubectl v1.33.1 (did you mean `--revision`?)"#]],
+        );
+        // `kubectl create` runs on its own: a flag only its subcommands have is a mistake there.
+        check_findings(
+            "```bash\nkubectl create -f web.yaml --image=nginx\n```\n",
+            expect![[
+                r#"unknown-kubectl-flag "--image": `--image` is not a flag of `kubectl create` in kubectl v1.33.1 (it is a flag of `kubectl create cronjob`, `kubectl create deployment` and 3 more)"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn placeholders_end_the_command_path() {
+        // kubernetes/website reference/kubectl/_index.md.
+        check_findings(
+            "```shell\nkubectl [command] [TYPE] [NAME] -o <output_format>\nkubectl [command] [TYPE] [NAME] --sort-by=<jsonpath_exp>\nkubectl create secret TYPE NAME --from-literal=key=value\nkubectl $VERB pods -w\nkubectl ${CMD} --all-namespaces\nkubectl {{.Command}} -A\nkubectl create ... --dry-run=client\n```\n",
+            expect![[""]],
+        );
+        check_findings(
+            "```shell\nkubectl [command] [TYPE] [NAME] --sort-byy=<jsonpath_exp>\nkubectl create secret TYPE NAME --from-litteral=key=value\n```\n",
+            expect![[r#"
+                unknown-kubectl-flag "--sort-byy" -> --sort-by: `--sort-byy` is not a flag of any kubectl command in kubectl v1.33.1 (did you mean `--sort-by`?)
+                unknown-kubectl-flag "--from-litteral" -> --from-literal: `--from-litteral` is not a flag of `kubectl create secret` or its subcommands in kubectl v1.33.1 (did you mean `--from-literal`?)"#]],
+        );
+    }
+
+    #[test]
+    fn a_flag_named_alone_is_any_commands() {
+        // kubernetes/website reference/using-api/api-concepts.md, custom-resource-definition-
+        // versioning.md and reference/kubectl/quick-reference.md.
+        check_findings(
+            "Prior to Kubernetes 1.25, `kubectl --validate` was used to toggle client-side validation;\nupdating used `kubectl --raw`, and ```kubectl -A``` lists all namespaces.\n",
+            expect![[""]],
+        );
+        check_findings(
+            "Use `kubectl --rawz` or `kubectl -Z`.\n",
+            expect![[r#"
+                unknown-kubectl-flag "--rawz" -> --raw: `--rawz` is not a flag of any kubectl command in kubectl v1.33.1 (did you mean `--raw`?)
+                unknown-kubectl-flag "-Z": `-Z` is not a flag of any kubectl command in kubectl v1.33.1"#]],
+        );
+    }
+
+    #[test]
+    fn unknown_words_are_plugins_or_placeholders_unless_a_slip() {
+        // kubernetes/website reference/kubectl/_index.md (`hello`, `whoami`) and
+        // tasks/extend-kubectl/kubectl-plugins.md (`something`, `foo`).
+        check_findings(
+            "```shell\nkubectl hello\nkubectl whoami\nkubectl foo bar baz arg1 --meaningless-flag=true\n```\nCustom create commands of the shape `kubectl create something`.\n",
+            expect![[""]],
+        );
+        check_findings(
+            "```shell\nkubectl hepl\nkubectl create secrte generic db\nkubectl describ pod web\n```\n",
+            expect![[r#"
+                unknown-kubectl-command "hepl" -> help: `hepl` is not a kubectl command (did you mean `kubectl help`?)
+                unknown-kubectl-command "secrte" -> secret: `secrte` is not a subcommand of `kubectl create` (did you mean `kubectl create secret`?)
+                unknown-kubectl-command "describ" -> describe: `describ` is not a kubectl command (did you mean `kubectl describe`?)"#]],
+        );
+    }
+
+    #[test]
+    fn flags_of_another_command_say_the_pack_version() {
+        // kubernetes/website concepts/workloads/management.md: these flags are `kubectl patch`'s.
+        check_findings(
+            "```shell\nkubectl scale --replicas 1 deployments/my-nginx --subresource='scale' --type='merge' -p '{\"spec\":{\"replicas\": 1}}'\n```\n",
+            expect![[r#"
+                unknown-kubectl-flag "--subresource": `--subresource` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl apply`, `kubectl auth can-i` and 4 more)
+                unknown-kubectl-flag "--type": `--type` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl create secret generic`, `kubectl expose` and 1 more)
+                unknown-kubectl-flag "-p": `-p` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl logs`, `kubectl patch` and 1 more)"#]],
         );
     }
 }

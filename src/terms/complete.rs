@@ -1,6 +1,7 @@
 //! Completion of reference names as they are typed: `DCGM_FI_` field names anywhere, kubectl
 //! subcommands after `kubectl ` (and after `kubectl create `, ...), and the flags of the command
-//! at hand after `-` or `--`, in shell blocks and `kubectl` code spans.
+//! at hand after `-` or `--`, in shell blocks and `kubectl` code spans; and pack terms of several
+//! words once their first word is typed (`Xid ` offers the Xid codes), outside code blocks.
 //!
 //! Knows nothing about LSP: the result is a byte range to replace and plain items.
 
@@ -36,6 +37,8 @@ pub enum CompletionKind {
     DcgmField,
     KubectlCommand,
     KubectlFlag,
+    /// A term of a pack, such as `Xid 79`.
+    PackTerm,
 }
 
 /// The most DCGM names listed at once (there are over a thousand).
@@ -51,9 +54,71 @@ pub fn complete(
     if offset > text.len() || !text.is_char_boundary(offset) {
         return None;
     }
-    complete_dcgm(text, offset, packs).or_else(|| {
-        let inv = invocation_at(text, syntax, offset, packs)?;
-        complete_kubectl(text, &inv, offset, packs)
+    complete_dcgm(text, offset, packs)
+        .or_else(|| {
+            let inv = invocation_at(text, syntax, offset, packs)?;
+            complete_kubectl(text, &inv, offset, packs)
+        })
+        .or_else(|| complete_pack_terms(text, syntax, offset, packs))
+}
+
+/// The pack terms that start with the word before the cursor, a space and what is typed of the
+/// next word: `Xid 7` offers `Xid 7` and `Xid 70` to `Xid 79`. An accepted item keeps the case
+/// the first word was typed in (`XID 79`).
+fn complete_pack_terms(
+    text: &str,
+    syntax: &NoteSyntax,
+    offset: usize,
+    packs: &Packs,
+) -> Option<Completion> {
+    // In a code block such words are commands or log output, not prose.
+    if syntax.code_blocks.iter().any(|b| b.content.touches(offset)) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut start = offset;
+    while start > 0 && is_word(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = offset;
+    while end < bytes.len() && is_word(bytes[end]) {
+        end += 1;
+    }
+    let space = start.checked_sub(1).filter(|&at| bytes[at] == b' ')?;
+    let mut first_start = space;
+    while first_start > 0 && is_word(bytes[first_start - 1]) {
+        first_start -= 1;
+    }
+    if first_start == space {
+        return None;
+    }
+    let typed = &text[first_start..offset];
+    let first_word = &text[first_start..space];
+    let items: Vec<CompletionItem> = packs
+        .terms_starting_with(typed)
+        .into_iter()
+        .map(|(name, term)| {
+            let mut documentation = term.definition.clone();
+            if !term.link.is_empty() {
+                documentation.push_str(&format!("\n\n[More]({})", term.link));
+            }
+            CompletionItem {
+                label: name.to_string(),
+                kind: CompletionKind::PackTerm,
+                detail: term.definition.clone(),
+                documentation,
+                insert_text: format!("{first_word}{}", &name[first_word.len()..]),
+            }
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    Some(Completion {
+        replace_range: TextRange::new(first_start, end),
+        items,
+        incomplete: false,
     })
 }
 
@@ -169,8 +234,8 @@ fn complete_kubectl(
         f.value.is_none()
             && (f.range.end as usize) < offset
             && packs
-                .flag(&inv.command, &f.name)
-                .is_some_and(|fl| fl.value_type.takes_value())
+                .scope_flag(inv.flag_scope(), &f.name)
+                .is_some_and(|(_, fl)| fl.value_type.takes_value())
     });
     if waiting_flag && current.is_none() {
         return None;
@@ -347,6 +412,37 @@ mod tests {
             DCGM_FI_CUDA_DRIVER_VERSION — id 5 · int64"#]],
         );
         check("DCG$0", 2, expect!["none"]);
+    }
+
+    #[test]
+    fn xid_codes_after_xid() {
+        check(
+            "The node logged Xid $0 twice.",
+            2,
+            expect![[r#"
+                replace "Xid ", 176 items
+                Xid 1 — NVIDIA GPU error. Mnemonic `ROBUST_CHANNEL_FIFO_ERROR_FIFO_METHOD`. Its description and what to do are in NVIDIA's Xid catalog.
+                Xid 2 — NVIDIA GPU error. Mnemonic `ROBUST_CHANNEL_FIFO_ERROR_SW_METHOD`. Its description and what to do are in NVIDIA's Xid catalog."#]],
+        );
+        check(
+            "- **XID 7$0**: the GPU fell off the bus.",
+            3,
+            expect![[r#"
+                replace "XID 7", 11 items
+                Xid 7 — NVIDIA GPU error. Mnemonic `ROBUST_CHANNEL_FIFO_ERROR_PTE_ERR`. Its description and what to do are in NVIDIA's Xid catalog.
+                Xid 70 — NVIDIA GPU error. Mnemonic and driver macro `ROBUST_CHANNEL_CE3_ERROR`. Its description and what to do are in NVIDIA's Xid catalog.
+                Xid 71 — NVIDIA GPU error. Mnemonic and driver macro `ROBUST_CHANNEL_CE4_ERROR`. Its description and what to do are in NVIDIA's Xid catalog."#]],
+        );
+        check(
+            "A fixed Xid $0",
+            1,
+            expect![[r#"
+            replace "Xid ", 176 items
+            Xid 1 — NVIDIA GPU error. Mnemonic `ROBUST_CHANNEL_FIFO_ERROR_FIFO_METHOD`. Its description and what to do are in NVIDIA's Xid catalog."#]],
+        );
+        check("Xid$0", 1, expect!["none"]);
+        check("```\ndmesg | grep Xid $0\n```\n", 1, expect!["none"]);
+        check("Some other $0", 1, expect!["none"]);
     }
 
     #[test]

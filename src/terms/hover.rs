@@ -1,15 +1,15 @@
 //! What is under the cursor ([`term_at`]) and the hover text for it ([`hover_markdown`]): the
-//! notes' own definitions first, with a link to each, then the pack entry, then how many notes
-//! mention it.
+//! notes' own definitions first, with a link to each, then the pack entry with the pack and the
+//! version it describes, then how many notes mention it.
 //!
 //! Knows nothing about LSP or the file system: the caller turns definition ranges into the
 //! displayed path and line, and counts mentions across the corpus.
 
-use super::check::NoteNames;
+use super::check::{flag_scope_phrase, NoteNames};
 use super::extract::TermDef;
 use super::kubectl::{code_span_kubectl, dialect_of, invocations, Dialect, Invocation};
-use super::pack::{DcgmField, DcgmStatus, KubectlCommand, KubectlFlag};
-use super::packs::Packs;
+use super::pack::{DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack};
+use super::packs::{FlagScope, Packs};
 use super::recognize::{dcgm_mentions, TermIndex};
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
@@ -29,8 +29,13 @@ pub enum TermAtKind {
     Dcgm { name: String },
     /// `kubectl` or one of its subcommand words, resolved to the command's full path.
     KubectlCommand { path: String },
-    /// A flag of a kubectl command line, as written (`--sort-by`, `-o`), with that command.
-    KubectlFlag { command: String, flag: String },
+    /// A flag of a kubectl command line, as written (`--sort-by`, `-o`), with that command and
+    /// whether the line leaves it open ([`Invocation::open`]).
+    KubectlFlag {
+        command: String,
+        flag: String,
+        subcommands: bool,
+    },
     /// A term the notes or a user pack define, by its lowercased name.
     Term { name: String },
 }
@@ -122,6 +127,7 @@ fn kubectl_word_at(inv: &Invocation, offset: usize, packs: &Packs) -> Option<Ter
         kind: TermAtKind::KubectlFlag {
             command: inv.command.clone(),
             flag: flag.name.clone(),
+            subcommands: inv.open,
         },
     })
 }
@@ -192,11 +198,19 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
     match &target.kind {
         TermAtKind::Dcgm { name } => format!("**`{name}`**"),
         TermAtKind::KubectlCommand { path } => format!("**`{path}`**"),
-        TermAtKind::KubectlFlag { command, flag } => {
-            let shown = packs
-                .flag(command, flag)
-                .map_or_else(|| flag.clone(), KubectlFlag::display_name);
-            format!("**`{shown}`** of `{command}`")
+        TermAtKind::KubectlFlag {
+            command,
+            flag,
+            subcommands,
+        } => {
+            let scope = FlagScope {
+                command,
+                subcommands: *subcommands,
+            };
+            match packs.scope_flag(scope, flag) {
+                Some((owner, found)) => format!("**`{}`** of `{owner}`", found.display_name()),
+                None => format!("**`{flag}`** of `{command}`"),
+            }
         }
         TermAtKind::Term { name } => {
             // The name as the notes or the pack write it, not lowercased.
@@ -213,33 +227,44 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
 fn pack_entry(target: &TermAt, packs: &Packs, names: &NoteNames<'_>) -> Option<String> {
     match &target.kind {
         TermAtKind::Dcgm { name } => Some(match packs.dcgm_field(name) {
-            Some(field) => dcgm_entry(field, packs),
+            Some(field) => with_source(dcgm_entry(field, packs), packs.pack_of(field)),
             None => match packs.dcgm_suggest(name, |close| names.uses_dcgm(close)) {
                 Some(close) => format!("Not a DCGM field. Did you mean `{close}`?"),
                 None if packs.has_dcgm() => "Not a DCGM field.".to_string(),
                 None => return None,
             },
         }),
-        TermAtKind::KubectlCommand { path } => {
-            packs.kubectl_command(path).map(|c| command_entry(c, packs))
-        }
-        TermAtKind::KubectlFlag { command, flag } => Some(match packs.flag(command, flag) {
-            Some(found) => flag_entry(found, command),
-            None if !packs.has_kubectl() => return None,
-            None => {
-                let others = packs.commands_with_flag(flag);
-                match others.first() {
-                    Some(other) => format!("Not a flag of `{command}`; `{other}` has it."),
-                    None => format!("Not a flag of `{command}`."),
+        TermAtKind::KubectlCommand { path } => packs
+            .kubectl_command(path)
+            .map(|c| with_source(command_entry(c, packs), packs.pack_of(c))),
+        TermAtKind::KubectlFlag {
+            command,
+            flag,
+            subcommands,
+        } => {
+            let scope = FlagScope {
+                command,
+                subcommands: *subcommands,
+            };
+            Some(match packs.scope_flag(scope, flag) {
+                Some((owner, found)) => with_source(flag_entry(found, owner), packs.pack_of(found)),
+                None if !packs.has_kubectl() => return None,
+                None => {
+                    let not = flag_scope_phrase(scope, packs);
+                    match packs.commands_with_flag(flag).first() {
+                        Some(other) => format!("Not {not}; `{other}` has it."),
+                        None => format!("Not {not}."),
+                    }
                 }
-            }
-        }),
+            })
+        }
         TermAtKind::Term { name } => {
             let terms = packs.terms(name);
             if terms.is_empty() {
                 return None;
             }
             let mut res = String::new();
+            let mut sources: Vec<&Pack> = Vec::new();
             for term in terms {
                 let aliases = if term.aliases.is_empty() {
                     String::new()
@@ -251,9 +276,34 @@ fn pack_entry(target: &TermAt, packs: &Packs, names: &NoteNames<'_>) -> Option<S
                     let _ = write!(res, " ([more]({}))", term.link);
                 }
                 res.push('\n');
+                if let Some(pack) = packs.pack_of(term) {
+                    if !sources.iter().any(|p| std::ptr::eq(*p, pack)) {
+                        sources.push(pack);
+                    }
+                }
             }
-            Some(res.trim_end().to_string())
+            let mut res = res.trim_end().to_string();
+            for pack in sources {
+                res = with_source(res, Some(pack));
+            }
+            Some(res)
         }
+    }
+}
+
+/// The entry, then which pack it comes from and the version that pack describes, so a reader on
+/// another version knows what the entry is true of.
+fn with_source(entry: String, pack: Option<&Pack>) -> String {
+    let Some(pack) = pack.filter(|p| !p.name.is_empty()) else {
+        return entry;
+    };
+    if pack.version.is_empty() {
+        format!("{entry}\n\nFrom the `{}` pack.", pack.name)
+    } else {
+        format!(
+            "{entry}\n\nFrom the `{}` pack: {}.",
+            pack.name, pack.version
+        )
     }
 }
 
@@ -423,6 +473,8 @@ mod tests {
 
                 Ratio of time the graphics engine is active. The graphics engine is active if a graphics/compute context is bound and the graphics pipe or compute pipe is busy.
 
+                From the `dcgm` pack: DCGM 4.6.0.
+
                 ---
 
                 Mentioned in 2 notes"#]],
@@ -456,42 +508,107 @@ mod tests {
                 "```bash\nkubectl get pods --sort$0-by=.metadata.name\n```\n",
             )],
             expect![[r#"
-            "--sort-by"
-            **`--sort-by`** of `kubectl get`
+                "--sort-by"
+                **`--sort-by`** of `kubectl get`
 
-            flag of `kubectl get` · type: string
+                flag of `kubectl get` · type: string
 
-            If non-empty, sort list types using this field specification. The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string.
+                If non-empty, sort list types using this field specification. The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string.
 
-            ---
+                From the `kubectl` pack: kubectl v1.33.1.
 
-            Mentioned in 2 notes"#]],
+                ---
+
+                Mentioned in 2 notes"#]],
         );
         check(
             &[("k.md", "```bash\nkubectl -n$0 kube-system get pods\n```\n")],
             expect![[r#"
-            "-n"
-            **`-n, --namespace`** of `kubectl get`
+                "-n"
+                **`-n, --namespace`** of `kubectl get`
 
-            global flag (every command) · type: string
+                global flag (every command) · type: string
 
-            If present, the namespace scope for this CLI request
+                If present, the namespace scope for this CLI request
 
-            ---
+                From the `kubectl` pack: kubectl v1.33.1.
 
-            Mentioned in 2 notes"#]],
+                ---
+
+                Mentioned in 2 notes"#]],
         );
         check(
             &[("k.md", "Run `kubectl get pods --ta$0il 5`.\n")],
             expect![[r#"
-            "--tail"
-            **`--tail`** of `kubectl get`
+                "--tail"
+                **`--tail`** of `kubectl get`
 
-            Not a flag of `kubectl get`; `kubectl logs` has it.
+                Not a flag of `kubectl get` in kubectl v1.33.1; `kubectl logs` has it.
 
-            ---
+                ---
 
-            Mentioned in 2 notes"#]],
+                Mentioned in 2 notes"#]],
+        );
+    }
+
+    #[test]
+    fn kubectl_flag_of_a_subcommand_on_an_open_group() {
+        check(
+            &[(
+                "k.md",
+                "The `kubectl create service -$0o yaml --dry-run=client` command prints YAML.\n",
+            )],
+            expect![[r#"
+                "-o"
+                **`-o, --output`** of `kubectl create service clusterip`
+
+                flag of `kubectl create service clusterip` · type: string
+
+                Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
+
+                From the `kubectl` pack: kubectl v1.33.1.
+
+                ---
+
+                Mentioned in 2 notes"#]],
+        );
+        check(
+            &[("k.md", "Use `kubectl --raw$0z`.\n")],
+            expect![[r#"
+                "--rawz"
+                **`--rawz`** of `kubectl`
+
+                Not a flag of any kubectl command in kubectl v1.33.1.
+
+                ---
+
+                Mentioned in 2 notes"#]],
+        );
+    }
+
+    #[test]
+    fn xid_code_with_note_definitions() {
+        check(
+            &[
+                ("gpu/runbook.md", "After Xid $079 the node was drained.\n"),
+                ("gpu/basics.md", "### Common XID Codes\n\n- XID 79 (GPU has fallen off the bus): The GPU is no longer reachable over PCIe.\n"),
+            ],
+            expect![[r#"
+                "Xid 79"
+                **XID 79**
+
+                **In your notes**
+                - The GPU is no longer reachable over PCIe. ([gpu/basics.md:3](gpu/basics.md#L3))
+
+                ---
+
+                **Xid 79**: NVIDIA GPU error. Mnemonic and driver macro `ROBUST_CHANNEL_GPU_HAS_FALLEN_OFF_THE_BUS`. Its description and what to do are in NVIDIA's Xid catalog. ([more](https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html))
+
+                From the `xid` pack: Xid 1-176, NVIDIA driver 595.45.04.
+
+                ---
+
+                Mentioned in 2 notes"#]],
         );
     }
 
@@ -503,18 +620,20 @@ mod tests {
                 "```console\n$ kubectl auth can$0-i create deployments\n```\n",
             )],
             expect![[r#"
-            "can-i"
-            **`kubectl auth can-i`**
+                "can-i"
+                **`kubectl auth can-i`**
 
-            Check whether an action is allowed
+                Check whether an action is allowed
 
-            Usage: `kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]`
+                Usage: `kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]`
 
-            Check whether an action is allowed. VERB is a logical Kubernetes API verb like 'get', 'list', 'watch', 'delete', etc. TYPE is a Kubernetes resource. Shortcuts and groups will be resolved. NONRESOURCEURL is a partial URL that starts with "/". NAME is the name of a particular Kubernetes resource. This command pairs nicely with impersonation. See --as global flag.
+                Check whether an action is allowed. VERB is a logical Kubernetes API verb like 'get', 'list', 'watch', 'delete', etc. TYPE is a Kubernetes resource. Shortcuts and groups will be resolved. NONRESOURCEURL is a partial URL that starts with "/". NAME is the name of a particular Kubernetes resource. This command pairs nicely with impersonation. See --as global flag.
 
-            ---
+                From the `kubectl` pack: kubectl v1.33.1.
 
-            Mentioned in 2 notes"#]],
+                ---
+
+                Mentioned in 2 notes"#]],
         );
     }
 

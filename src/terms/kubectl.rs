@@ -11,11 +11,17 @@
 //!
 //! Flags are read the way kubectl (pflag) reads them: `--flag=value`, `--flag value` when the
 //! pack says the flag takes a value, `-o wide`, `-ojson`, `-o=json`, and combined shorthands
-//! (`-it` is `-i` and `-t`). Everything after `--` is the container's command, not kubectl's.
+//! (`-it` is `-i` and `-t`). A value never starts with `-` (but for `-`, standard input, and
+//! negative numbers): in `--validate -f pod.yaml` the `-f` is a flag, whatever `--validate`
+//! takes. Everything after `--` is the container's command, not kubectl's.
+//!
+//! The words after `kubectl` name subcommands until one does not. Where that leaves a command
+//! group open (see [`Invocation::open`]: `kubectl create service -o yaml`, `kubectl [command]
+//! -o json`), the flags may be those of any command under it.
 //!
 //! Knows nothing about LSP or the file system; the pack says which words are subcommands.
 
-use super::packs::Packs;
+use super::packs::{FlagScope, Packs};
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 
@@ -36,7 +42,8 @@ pub struct FlagUse {
     pub range: TextRange,
     /// The value, from after `=`, the rest of a shorthand group (`-ojson`) or the next word.
     pub value: Option<Word>,
-    /// Whether the pack knows this flag for the command at hand when it was read.
+    /// Whether the pack knows this flag in the scope at hand when it was read (the command, or
+    /// every command under a group whose subcommand may still follow).
     pub known: bool,
 }
 
@@ -55,6 +62,13 @@ pub struct Invocation {
     pub command: String,
     /// The words after `kubectl` that name subcommands, in order.
     pub path: Vec<Word>,
+    /// The command is a group the line leaves open, so its flags may be those of any command
+    /// under it: a placeholder follows it (`kubectl [command]`, `kubectl create secret TYPE`),
+    /// or, below the top level, a word that is no subcommand (`kubectl create something`), or
+    /// the line stops at a group one runs only through its subcommands (`kubectl create service
+    /// -o yaml`, `kubectl --raw`). A word after `kubectl` that is no command names a plugin
+    /// instead, and `kubectl apply -f x` runs `kubectl apply` itself.
+    pub open: bool,
     /// Positional arguments (before `--`).
     pub args: Vec<Word>,
     pub flags: Vec<FlagUse>,
@@ -63,6 +77,16 @@ pub struct Invocation {
     /// From `kubectl` to where the command ends (an operator, a comment, the line's end), trailing
     /// blanks included, so a cursor after `kubectl get ` is inside.
     pub extent: TextRange,
+}
+
+impl Invocation {
+    /// Where this line's flags are looked up.
+    pub fn flag_scope(&self) -> FlagScope<'_> {
+        FlagScope {
+            command: &self.command,
+            subcommands: self.open,
+        }
+    }
 }
 
 /// How to read a block's lines.
@@ -689,6 +713,7 @@ fn read_invocation(kubectl: TextRange, words: &[RawWord], end: usize, packs: &Pa
         kubectl,
         command: "kubectl".to_string(),
         path: Vec::new(),
+        open: false,
         args: Vec::new(),
         flags: Vec::new(),
         after_dash_dash: Vec::new(),
@@ -705,7 +730,12 @@ fn read_invocation(kubectl: TextRange, words: &[RawWord], end: usize, packs: &Pa
         }
         if word.text.len() > 1 && word.text.starts_with('-') {
             let next = words.get(idx).map(|w| &w.word);
-            if read_flags(raw, next, &inv.command, packs, &mut inv.flags) {
+            // Before the path is complete, a flag may belong to a subcommand still to come.
+            let scope = FlagScope {
+                command: &inv.command,
+                subcommands: inv.open || (path_open && packs.has_subcommands(&inv.command)),
+            };
+            if read_flags(raw, next, scope, packs, &mut inv.flags) {
                 idx += 1;
             }
             continue;
@@ -717,20 +747,46 @@ fn read_invocation(kubectl: TextRange, words: &[RawWord], end: usize, packs: &Pa
                 continue;
             }
             path_open = false;
+            inv.open = packs.has_subcommands(&inv.command)
+                && (is_placeholder(&word.text) || inv.command != "kubectl");
         }
         inv.args.push(word.clone());
     }
+    if path_open {
+        inv.open = packs.is_pure_group(&inv.command);
+    }
     inv
+}
+
+/// Words that stand for a command rather than name one (`<command>`, `[command]`, `$CMD`,
+/// `${KIND}`, `{{.Verb}}`, `COMMAND`, `...`) or list several in prose shorthand
+/// (`restart/status`, `get|describe`).
+pub(super) fn is_placeholder(word: &str) -> bool {
+    word.starts_with(['<', '$', '{', '[', '(', '"', '\'', '`'])
+        || word.contains(['/', '|', ',', '*'])
+        || word.contains("...")
+        || word.contains('…')
+        || (word.chars().any(|c| c.is_ascii_uppercase())
+            && !word.chars().any(|c| c.is_ascii_lowercase()))
+}
+
+/// Whether a word after a flag can be its value: a flag value never starts with `-`, but for
+/// `-` alone (standard input, `-f -`) and a negative number (`--tail -1`).
+fn can_be_value(word: &Word) -> bool {
+    word.text
+        .strip_prefix('-')
+        .is_none_or(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Reads the flag word `word` into `out`; returns whether it used `next` as its value.
 fn read_flags(
     raw: &RawWord,
     next: Option<&Word>,
-    command: &str,
+    scope: FlagScope<'_>,
     packs: &Packs,
     out: &mut Vec<FlagUse>,
 ) -> bool {
+    let next = next.filter(|word| can_be_value(word));
     let word = &raw.word;
     // Offsets inside the word are offsets into the note only up to its first quote or escape.
     let start = word.range.start as usize;
@@ -755,7 +811,7 @@ fn read_flags(
             Some(eq) => (&word.text[..eq], value_word(eq + 1)),
             None => (word.text.as_str(), None),
         };
-        let flag = packs.flag(command, name);
+        let flag = packs.scope_flag(scope, name).map(|(_, flag)| flag);
         let mut use_next = false;
         let value = match value {
             Some(value) => Some(value),
@@ -787,7 +843,7 @@ fn read_flags(
         } else {
             sub_range(ch_start, ch_end)
         };
-        let flag = packs.flag(command, &name);
+        let flag = packs.scope_flag(scope, &name).map(|(_, flag)| flag);
         let takes_value = flag.is_some_and(|f| f.value_type.takes_value());
         let rest = &word.text[ch_end..];
         if flag.is_none() || takes_value || rest.starts_with('=') {
@@ -828,13 +884,14 @@ mod tests {
     use expect_test::{expect, Expect};
     use std::fmt::Write;
 
-    /// Renders each invocation on one line: command, then path words, args and flags with the
-    /// text their ranges cover.
+    /// Renders each invocation on one line: command (`+` when left open), then path words,
+    /// args and flags with the text their ranges cover.
     fn render(text: &str, invs: &[Invocation]) -> String {
         let at = |r: TextRange| &text[r.as_usize()];
         let mut res = String::new();
         for inv in invs {
-            let _ = write!(res, "{} [{}]", inv.command, at(inv.kubectl));
+            let open = if inv.open { "+" } else { "" };
+            let _ = write!(res, "{}{open} [{}]", inv.command, at(inv.kubectl));
             for word in &inv.path {
                 let _ = write!(res, " path({})", at(word.range));
             }
@@ -876,7 +933,7 @@ mod tests {
                 kubectl auth can-i [kubectl] path(auth) path(can-i) arg(create) arg(deployments) | "kubectl auth can-i create deployments"
                 kubectl create deployment [kubectl] path(create) path(deploy) --image@--image=nginx@nginx arg(web) | "kubectl create deploy web --image=nginx"
                 kubectl [kubectl] arg(gett) arg(pods) | "kubectl gett pods"
-                kubectl [kubectl] | "kubectl"
+                kubectl+ [kubectl] | "kubectl"
             "#]],
         );
     }
@@ -904,6 +961,41 @@ mod tests {
             expect![[r#"
                 kubectl get [kubectl] path(get) --tail?@--tail -x?@-x arg(pods) arg(10) | "kubectl get pods --tail 10 -x"
                 kubectl debug [kubectl] path(debug) -i@-i -t@t -z?@z arg(web) | "kubectl debug -itz web"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn flag_values() {
+        // A value never starts with `-`: `--validate` takes one, `-f` is a flag; but `-` and
+        // negative numbers are values. Bool flags take a value only after `=`.
+        check(
+            None,
+            "kubectl apply --validate -f mypod.yaml\nkubectl apply -f -\nkubectl logs web --tail -1 --follow false\n",
+            expect![[r#"
+                kubectl apply [kubectl] path(apply) --validate@--validate -f@-f=mypod.yaml@mypod.yaml | "kubectl apply --validate -f mypod.yaml"
+                kubectl apply [kubectl] path(apply) -f@-f=-@- | "kubectl apply -f -"
+                kubectl logs [kubectl] path(logs) --tail@--tail=-1@-1 --follow@--follow arg(web) arg(false) | "kubectl logs web --tail -1 --follow false"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn open_groups() {
+        // A group the line stops at, or a placeholder after a group: the flags are read as those
+        // of any command under it, so `-o` takes `yaml` and `<output_format>`.
+        check(
+            None,
+            "kubectl create service -o yaml --dry-run=client\nkubectl [command] [TYPE] [NAME] -o <output_format>\nkubectl --raw /api\nkubectl -A\nkubectl create something\nkubectl rollout --revision 2 history deploy/web\nkubectl apply -f x.yaml\nkubectl hello -o wide\n",
+            expect![[r#"
+                kubectl create service+ [kubectl] path(create) path(service) -o@-o=yaml@yaml --dry-run@--dry-run=client@client | "kubectl create service -o yaml --dry-run=client"
+                kubectl+ [kubectl] -o@-o=<output_format>@<output_format> arg([command]) arg([TYPE]) arg([NAME]) | "kubectl [command] [TYPE] [NAME] -o <output_format>"
+                kubectl+ [kubectl] --raw@--raw=/api@/api | "kubectl --raw /api"
+                kubectl+ [kubectl] -A@-A | "kubectl -A"
+                kubectl create+ [kubectl] path(create) arg(something) | "kubectl create something"
+                kubectl rollout history [kubectl] path(rollout) path(history) --revision@--revision=2@2 arg(deploy/web) | "kubectl rollout --revision 2 history deploy/web"
+                kubectl apply [kubectl] path(apply) -f@-f=x.yaml@x.yaml | "kubectl apply -f x.yaml"
+                kubectl [kubectl] -o?@-o arg(hello) arg(wide) | "kubectl hello -o wide"
             "#]],
         );
     }

@@ -62,6 +62,7 @@ pub fn lookup<'a>(query: &str, packs: &Packs, index: &'a TermIndex) -> Vec<Looku
                     vec![result(TermAtKind::KubectlFlag {
                         command: path,
                         flag,
+                        subcommands: false,
                     })]
                 } else {
                     Vec::new()
@@ -87,6 +88,7 @@ pub fn lookup<'a>(query: &str, packs: &Packs, index: &'a TermIndex) -> Vec<Looku
                 result(TermAtKind::KubectlFlag {
                     command,
                     flag: flag.to_string(),
+                    subcommands: false,
                 })
             })
             .collect();
@@ -142,20 +144,20 @@ mod tests {
         check(
             "kubectl get --sort-by",
             expect![[
-                r#"KubectlFlag { command: "kubectl get", flag: "--sort-by" } (0 note definitions)"#
+                r#"KubectlFlag { command: "kubectl get", flag: "--sort-by", subcommands: false } (0 note definitions)"#
             ]],
         );
         check("kubectl gett", expect![[""]]);
         check(
             "--namespace",
             expect![[
-                r#"KubectlFlag { command: "kubectl", flag: "--namespace" } (0 note definitions)"#
+                r#"KubectlFlag { command: "kubectl", flag: "--namespace", subcommands: false } (0 note definitions)"#
             ]],
         );
         check(
             "--tail",
             expect![[
-                r#"KubectlFlag { command: "kubectl logs", flag: "--tail" } (0 note definitions)"#
+                r#"KubectlFlag { command: "kubectl logs", flag: "--tail", subcommands: false } (0 note definitions)"#
             ]],
         );
         check(
@@ -163,5 +165,9 @@ mod tests {
             expect![[r#"Term { name: "requests" } (1 note definitions)"#]],
         );
         check("nothing here", expect![[""]]);
+        check(
+            "XID 79",
+            expect![[r#"Term { name: "xid 79" } (0 note definitions)"#]],
+        );
     }
 }

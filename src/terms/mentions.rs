@@ -2,7 +2,7 @@
 //! terms the notes define. Built in parallel in one pass; serves "mentioned in N notes" and
 //! find-references on a term.
 
-use super::{dcgm_mentions, note_invocations, Packs, TermAt, TermAtKind, TermIndex};
+use super::{dcgm_mentions, note_invocations, FlagScope, Packs, TermAt, TermAtKind, TermIndex};
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 use rayon::prelude::*;
@@ -149,7 +149,10 @@ fn note_mentions(
             res.push((command_key.clone(), word.range));
         }
         for flag in &invocation.flags {
-            res.push((flag_key(packs, &invocation.command, &flag.name), flag.range));
+            res.push((
+                flag_key(packs, invocation.flag_scope(), &flag.name),
+                flag.range,
+            ));
         }
     }
     for mention in terms.mentions(text, syntax) {
@@ -161,9 +164,13 @@ fn note_mentions(
     res
 }
 
-fn flag_key(packs: &Packs, command: &str, flag: &str) -> String {
-    let name = packs.flag(command, flag).map_or(flag, |f| f.long.as_str());
-    format!("flag:{command} {name}")
+/// A flag's key names the command that has it (a subcommand, on a line that leaves its group
+/// open) and its long name.
+fn flag_key(packs: &Packs, scope: FlagScope<'_>, flag: &str) -> String {
+    match packs.scope_flag(scope, flag) {
+        Some((owner, found)) => format!("flag:{owner} {}", found.long),
+        None => format!("flag:{} {flag}", scope.command),
+    }
 }
 
 /// The key under which the name at the cursor is indexed.
@@ -171,7 +178,17 @@ pub fn mention_key(at: &TermAt, packs: &Packs) -> String {
     match &at.kind {
         TermAtKind::Dcgm { name } => format!("dcgm:{name}"),
         TermAtKind::KubectlCommand { path } => format!("cmd:{path}"),
-        TermAtKind::KubectlFlag { command, flag } => flag_key(packs, command, flag),
+        TermAtKind::KubectlFlag {
+            command,
+            flag,
+            subcommands,
+        } => {
+            let scope = FlagScope {
+                command,
+                subcommands: *subcommands,
+            };
+            flag_key(packs, scope, flag)
+        }
         TermAtKind::Term { name } => format!("term:{}", name.to_lowercase()),
     }
 }

@@ -1,7 +1,8 @@
 //! Terms: what the notes and the shipped reference packs say a name means.
 //!
 //! - [`pack`](parse_pack) reads the term pack format; [`Packs`] merges the shipped packs (DCGM
-//!   fields, kubectl commands and flags, embedded in the binary) with the user's own.
+//!   fields, kubectl commands and flags, NVIDIA Xid codes, embedded in the binary) with the
+//!   user's own.
 //! - [`extract`] finds the definitions one note writes; [`TermIndex`] holds them for the corpus
 //!   and finds their mentions; [`dcgm_mentions`] finds `DCGM_FI_*` names.
 //! - [`note_invocations`] reads kubectl command lines in shell blocks and code spans.
@@ -39,7 +40,7 @@ pub use pack::{
     escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack,
     PackError, PackTerm,
 };
-pub use packs::{BuiltinPack, Packs};
+pub use packs::{BuiltinPack, FlagScope, Packs};
 pub use recognize::{dcgm_mentions, DcgmMention, DefSite, Mention, TermId, TermIndex};
 
 #[cfg(test)]

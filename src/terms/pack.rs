@@ -7,6 +7,7 @@
 //! ```text
 //! # kbls term pack v1
 //! # name: ops
+//! # version: 2025 edition
 //! # license: CC0-1.0
 //! term<TAB>SLO<TAB>service level objective<TAB>A target for a service level indicator.
 //! ```
@@ -24,6 +25,9 @@ pub struct Pack {
     pub name: String,
     /// From `# title:`.
     pub title: String,
+    /// From `# version:`: what the rows describe (`kubectl v1.33.1`), so that a reader on another
+    /// version knows why a name is missing.
+    pub version: String,
     /// The `# source:` lines joined with spaces.
     pub source: String,
     /// From `# license:`.
@@ -32,6 +36,37 @@ pub struct Pack {
     pub kubectl_commands: Vec<KubectlCommand>,
     pub kubectl_flags: Vec<KubectlFlag>,
     pub terms: Vec<PackTerm>,
+}
+
+/// A kind of row, so that [`Packs::pack_of`](super::Packs::pack_of) can tell which pack a row
+/// came from.
+pub trait PackRow: Sized {
+    /// The pack's rows of this kind.
+    fn rows(pack: &Pack) -> &[Self];
+}
+
+impl PackRow for DcgmField {
+    fn rows(pack: &Pack) -> &[DcgmField] {
+        &pack.dcgm_fields
+    }
+}
+
+impl PackRow for KubectlCommand {
+    fn rows(pack: &Pack) -> &[KubectlCommand] {
+        &pack.kubectl_commands
+    }
+}
+
+impl PackRow for KubectlFlag {
+    fn rows(pack: &Pack) -> &[KubectlFlag] {
+        &pack.kubectl_flags
+    }
+}
+
+impl PackRow for PackTerm {
+    fn rows(pack: &Pack) -> &[PackTerm] {
+        &pack.terms
+    }
 }
 
 /// A `DCGM_FI_*` field identifier.
@@ -122,6 +157,15 @@ pub struct KubectlFlag {
 }
 
 impl KubectlFlag {
+    /// Whether `name` is this flag as written: `--output`, `-o` or `o` (a letter of `-it`).
+    pub fn is_written(&self, name: &str) -> bool {
+        if name.starts_with("--") {
+            return self.long == name;
+        }
+        let mut chars = name.trim_start_matches('-').chars();
+        chars.next().is_some_and(|short| self.short == Some(short)) && chars.next().is_none()
+    }
+
     /// `-o, --output` or `--sort-by`.
     pub fn display_name(&self) -> String {
         match self.short {
@@ -221,7 +265,7 @@ const FLAG_COLUMNS: &[&str] = &[
 ];
 
 /// Reads a pack. Blank lines and lines starting with `#` are skipped; `# key: value` lines before
-/// the first row fill the pack's name, title, source and license.
+/// the first row fill the pack's name, title, version, source and license.
 pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
     let mut pack = Pack::default();
     let mut in_header = true;
@@ -383,6 +427,7 @@ fn read_header_line(comment: &str, pack: &mut Pack) {
     match key.trim() {
         "name" => pack.name = value.to_string(),
         "title" => pack.title = value.to_string(),
+        "version" => pack.version = value.to_string(),
         "license" => pack.license = value.to_string(),
         "source" => {
             if !pack.source.is_empty() {
@@ -472,11 +517,12 @@ mod tests {
     #[test]
     fn user_pack_with_terms() {
         check(
-            "# kbls term pack v1\n# name: ops\n# source: our wiki\n# license: CC0-1.0\n\nterm\tSLO\tservice level objective|SLOs\tA target for an SLI.\\nSee the handbook.\nterm\tMTTR\n",
+            "# kbls term pack v1\n# name: ops\n# version: 2025 edition\n# source: our wiki\n# license: CC0-1.0\n\nterm\tSLO\tservice level objective|SLOs\tA target for an SLI.\\nSee the handbook.\nterm\tMTTR\n",
             expect![[r#"
                 Pack {
                     name: "ops",
                     title: "",
+                    version: "2025 edition",
                     source: "our wiki",
                     license: "CC0-1.0",
                     dcgm_fields: [],
@@ -511,6 +557,7 @@ mod tests {
                 Pack {
                     name: "",
                     title: "",
+                    version: "",
                     source: "",
                     license: "",
                     dcgm_fields: [
@@ -556,6 +603,7 @@ mod tests {
                 Pack {
                     name: "",
                     title: "",
+                    version: "",
                     source: "",
                     license: "",
                     dcgm_fields: [],

@@ -3,7 +3,9 @@
 //!
 //! Knows nothing about notes or the file system: user packs come in already parsed.
 
-use super::pack::{parse_pack, DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack, PackTerm};
+use super::pack::{
+    parse_pack, DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack, PackRow, PackTerm,
+};
 use crate::text::suggest::{self, Candidate};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -13,19 +15,22 @@ use std::sync::{Arc, OnceLock};
 pub enum BuiltinPack {
     Dcgm,
     Kubectl,
+    Xid,
 }
 
 static DCGM_TEXT: &str = include_str!("../../packs/dcgm.tsv");
 static KUBECTL_TEXT: &str = include_str!("../../packs/kubectl.tsv");
+static XID_TEXT: &str = include_str!("../../packs/xid.tsv");
 
 impl BuiltinPack {
-    pub const ALL: [BuiltinPack; 2] = [BuiltinPack::Dcgm, BuiltinPack::Kubectl];
+    pub const ALL: [BuiltinPack; 3] = [BuiltinPack::Dcgm, BuiltinPack::Kubectl, BuiltinPack::Xid];
 
     /// The name used in `kbls.toml` and in the pack's own header.
     pub fn name(self) -> &'static str {
         match self {
             BuiltinPack::Dcgm => "dcgm",
             BuiltinPack::Kubectl => "kubectl",
+            BuiltinPack::Xid => "xid",
         }
     }
 
@@ -40,13 +45,25 @@ impl BuiltinPack {
     pub fn pack(self) -> Arc<Pack> {
         static DCGM: OnceLock<Arc<Pack>> = OnceLock::new();
         static KUBECTL: OnceLock<Arc<Pack>> = OnceLock::new();
+        static XID: OnceLock<Arc<Pack>> = OnceLock::new();
         let (cell, text) = match self {
             BuiltinPack::Dcgm => (&DCGM, DCGM_TEXT),
             BuiltinPack::Kubectl => (&KUBECTL, KUBECTL_TEXT),
+            BuiltinPack::Xid => (&XID, XID_TEXT),
         };
         cell.get_or_init(|| Arc::new(parse_pack(text).unwrap_or_default()))
             .clone()
     }
+}
+
+/// Where the flags of a command line are looked up: the command's own and the global ones, and
+/// with `subcommands` those of every command under it too. A line that names a command group
+/// and stops there or at a placeholder (`kubectl create service -o yaml`, `kubectl [command] -o
+/// json`, `kubectl --raw`) may pass the flags of any command it could stand for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlagScope<'a> {
+    pub command: &'a str,
+    pub subcommands: bool,
 }
 
 /// Where an entry lives: which pack, which row of its kind.
@@ -192,6 +209,23 @@ impl Packs {
         &self.packs
     }
 
+    /// The pack `row` comes from: one of the rows this set's lookups return.
+    pub fn pack_of<T: PackRow>(&self, row: &T) -> Option<&Pack> {
+        // Rows are returned by reference into their pack, so the pack is the one whose rows
+        // hold that address.
+        self.packs.iter().map(|pack| &**pack).find(|pack| {
+            T::rows(pack)
+                .as_ptr_range()
+                .contains(&std::ptr::from_ref(row))
+        })
+    }
+
+    /// `kubectl v1.33.1`: the version of the pack that defines `command`, if it says.
+    pub fn kubectl_version(&self, command: &str) -> Option<&str> {
+        let pack = self.pack_of(self.kubectl_command(command)?)?;
+        Some(pack.version.as_str()).filter(|v| !v.is_empty())
+    }
+
     pub fn has_dcgm(&self) -> bool {
         !self.dcgm.is_empty()
     }
@@ -273,6 +307,19 @@ impl Packs {
         self.kubectl_command(&children[idx].1)
     }
 
+    /// Whether `path` is a command group: it has subcommands.
+    pub fn has_subcommands(&self, path: &str) -> bool {
+        self.children.contains_key(path)
+    }
+
+    /// Whether `path` is a command group one runs only through its subcommands (`kubectl rollout`,
+    /// `kubectl create service`): it has no flags of its own. The root's flags are the global
+    /// ones, which every command has, so it is one too; `kubectl create` and `kubectl apply`,
+    /// with flags of their own, are not.
+    pub fn is_pure_group(&self, path: &str) -> bool {
+        self.has_subcommands(path) && (path == "kubectl" || !self.flags.contains_key(path))
+    }
+
     /// The subcommands of `path`, sorted by name, without alias duplicates.
     pub fn subcommands(&self, path: &str) -> Vec<&KubectlCommand> {
         let mut res: Vec<&KubectlCommand> = self
@@ -284,6 +331,20 @@ impl Packs {
             .filter_map(|(_, child)| self.kubectl_command(child))
             .collect();
         res.sort_by(|a, b| a.path.cmp(&b.path));
+        res
+    }
+
+    /// Every command under `path`, depth first, each once.
+    fn descendants(&self, path: &str) -> Vec<&KubectlCommand> {
+        let mut res = Vec::new();
+        let mut pending = self.subcommands(path);
+        pending.reverse();
+        while let Some(command) = pending.pop() {
+            res.push(command);
+            let mut children = self.subcommands(&command.path);
+            children.reverse();
+            pending.extend(children);
+        }
         res
     }
 
@@ -304,8 +365,10 @@ impl Packs {
         (path, used)
     }
 
-    /// The subcommand of `parent` that `word` most likely meant, for a did-you-mean; commands
-    /// for which `used` is true of their path (the note runs them elsewhere) rank first.
+    /// The subcommand of `parent` that `word` is a slip of ([`suggest::is_slip`]), for a
+    /// did-you-mean; commands for which `used` is true of their path (the note runs them
+    /// elsewhere) rank first. A word that is no slip of any (`hello`, `something`) is taken for a
+    /// plugin or a placeholder, not a typo, so there is no suggestion.
     pub fn suggest_subcommand(
         &self,
         parent: &str,
@@ -313,10 +376,15 @@ impl Packs {
         used: impl Fn(&str) -> bool,
     ) -> Option<&str> {
         let children = self.children.get(parent)?;
+        let is_alias = |(name, path): &&(String, String)| path.rsplit(' ').next() != Some(name);
+        // Names before aliases, so that of two equally close the name wins (`node`, not `no`).
+        let (aliases, names): (Vec<_>, Vec<_>) = children.iter().partition(is_alias);
         suggest::closest(
             word,
-            children
-                .iter()
+            names
+                .into_iter()
+                .chain(aliases)
+                .filter(|(name, _)| suggest::is_slip(word, name))
                 .map(|(name, path)| Candidate::new(name, name.as_str()).used(used(path))),
         )
     }
@@ -343,17 +411,46 @@ impl Packs {
 
     /// The flag of `command` (own or global) written as `name`: `--output`, `-o` or `o`.
     pub fn flag(&self, command: &str, name: &str) -> Option<&KubectlFlag> {
-        let flags = self.flags(command);
-        if name.starts_with("--") {
-            flags.into_iter().find(|f| f.long == name)
-        } else {
-            let mut chars = name.trim_start_matches('-').chars();
-            let short = chars.next()?;
-            if chars.next().is_some() {
-                return None;
-            }
-            flags.into_iter().find(|f| f.short == Some(short))
+        self.flags(command)
+            .into_iter()
+            .find(|flag| flag.is_written(name))
+    }
+
+    /// The flag written as `name` in `scope`, with the command it belongs to: the scope's own
+    /// command for its own and the global flags, else the first command under it that has it.
+    pub fn scope_flag<'a>(
+        &'a self,
+        scope: FlagScope<'a>,
+        name: &str,
+    ) -> Option<(&'a str, &'a KubectlFlag)> {
+        if let Some(flag) = self.flag(scope.command, name) {
+            return Some((scope.command, flag));
         }
+        if !scope.subcommands {
+            return None;
+        }
+        let mut found = self
+            .descendant_flags(scope.command)
+            .filter(|(_, flag)| flag.is_written(name));
+        let first = found.next()?;
+        // Where subcommands disagree (`-f` is `--filename` for most, `--follow` for `logs`), the
+        // reading that takes a value wins, so that the value is not taken for a subcommand.
+        if first.1.value_type.takes_value() {
+            return Some(first);
+        }
+        Some(
+            found
+                .find(|(_, flag)| flag.value_type.takes_value())
+                .unwrap_or(first),
+        )
+    }
+
+    /// The own flags of every command under `path`, depth first, each with its command.
+    fn descendant_flags(&self, path: &str) -> impl Iterator<Item = (&str, &KubectlFlag)> {
+        self.descendants(path).into_iter().flat_map(|command| {
+            let own = self.flags.get(&command.path).into_iter().flatten();
+            own.map(|entry| (command.path.as_str(), self.flag_at(*entry)))
+        })
     }
 
     /// The commands that have the flag `name` (`--tail` or `-c`) as their own flag, sorted.
@@ -382,11 +479,11 @@ impl Packs {
         res
     }
 
-    /// The flag of `command` that `name` most likely meant (`--sortby` gives `--sort-by`); flags
+    /// The flag of `scope` that `name` most likely meant (`--sortby` gives `--sort-by`); flags
     /// for which `used` is true of their long name (the note passes them elsewhere) rank first.
     pub fn suggest_flag(
         &self,
-        command: &str,
+        scope: FlagScope<'_>,
         name: &str,
         used: impl Fn(&str) -> bool,
     ) -> Option<String> {
@@ -394,10 +491,14 @@ impl Packs {
         if !name.starts_with("--") {
             return None;
         }
+        let mut flags = self.flags(scope.command);
+        if scope.subcommands {
+            flags.extend(self.descendant_flags(scope.command).map(|(_, flag)| flag));
+        }
         let body = name.trim_start_matches('-');
         suggest::closest(
             body,
-            self.flags(command).into_iter().map(|flag| {
+            flags.into_iter().map(|flag| {
                 Candidate::new(flag.long.trim_start_matches('-'), &flag.long).used(used(&flag.long))
             }),
         )
@@ -405,6 +506,24 @@ impl Packs {
     }
 
     // Generic terms.
+
+    /// The pack terms with a name or alias that starts with `prefix` (ASCII case ignored), in
+    /// pack order, each with that name.
+    pub fn terms_starting_with(&self, prefix: &str) -> Vec<(&str, &PackTerm)> {
+        let mut res = Vec::new();
+        for term in self.packs.iter().flat_map(|pack| &pack.terms) {
+            let name = std::iter::once(&term.name)
+                .chain(&term.aliases)
+                .find(|name| {
+                    name.get(..prefix.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+                });
+            if let Some(name) = name {
+                res.push((name.as_str(), term));
+            }
+        }
+        res
+    }
 
     /// Pack terms named `name` or with `name` as an alias, case-insensitively.
     pub fn terms(&self, name: &str) -> Vec<&PackTerm> {
@@ -427,13 +546,16 @@ mod tests {
             let text = match builtin {
                 BuiltinPack::Dcgm => DCGM_TEXT,
                 BuiltinPack::Kubectl => KUBECTL_TEXT,
+                BuiltinPack::Xid => XID_TEXT,
             };
             let pack = match parse_pack(text) {
                 Ok(pack) => pack,
                 Err(err) => panic!("shipped pack {} does not parse: {err}", builtin.name()),
             };
             assert_eq!(pack.name, builtin.name());
-            assert!(!pack.license.is_empty() && !pack.source.is_empty());
+            assert!(
+                !pack.license.is_empty() && !pack.source.is_empty() && !pack.version.is_empty()
+            );
         }
         let packs = Packs::builtin();
         assert!(packs.dcgm_field("DCGM_FI_DEV_GPU_UTIL").is_some());
@@ -522,18 +644,18 @@ mod tests {
             Some("--namespace")
         );
         assert!(packs.flag("kubectl get", "--tail").is_none());
+        let get = FlagScope {
+            command: "kubectl get",
+            subcommands: false,
+        };
         assert!(packs.commands_with_flag("--tail").contains(&"kubectl logs"));
         assert!(packs.commands_with_flag("-c").contains(&"kubectl exec"));
         assert_eq!(
-            packs
-                .suggest_flag("kubectl get", "--sortby", |_| false)
-                .as_deref(),
+            packs.suggest_flag(get, "--sortby", |_| false).as_deref(),
             Some("--sort-by")
         );
         assert_eq!(
-            packs
-                .suggest_flag("kubectl get", "--namespac", |_| false)
-                .as_deref(),
+            packs.suggest_flag(get, "--namespac", |_| false).as_deref(),
             Some("--namespace")
         );
         let subcommands: Vec<&str> = packs
@@ -542,6 +664,88 @@ mod tests {
             .map(|c| c.name())
             .collect();
         assert_eq!(subcommands, ["can-i", "reconcile", "whoami"]);
+    }
+
+    #[test]
+    fn flag_scopes() {
+        let packs = Packs::builtin();
+        let scope = |command, subcommands| FlagScope {
+            command,
+            subcommands,
+        };
+        let owner = |scope, name| {
+            packs
+                .scope_flag(scope, name)
+                .map(|(owner, f)| (owner, f.long.as_str()))
+        };
+        let service = scope("kubectl create service", true);
+        assert_eq!(
+            owner(service, "-o"),
+            Some(("kubectl create service clusterip", "--output"))
+        );
+        assert_eq!(
+            owner(service, "-n"),
+            Some(("kubectl create service", "--namespace"))
+        );
+        assert_eq!(owner(scope("kubectl create service", false), "-o"), None);
+        // Where subcommands disagree, the reading that takes a value: `-f` of `kubectl logs` is
+        // `--follow`, but `--filename` for most.
+        assert_eq!(
+            owner(scope("kubectl", true), "-f"),
+            Some(("kubectl annotate", "--filename"))
+        );
+        assert_eq!(owner(scope("kubectl", true), "--nope"), None);
+        assert!(packs.is_pure_group("kubectl") && packs.is_pure_group("kubectl create service"));
+        assert!(!packs.is_pure_group("kubectl create") && !packs.is_pure_group("kubectl get"));
+        assert_eq!(
+            packs
+                .suggest_flag(scope("kubectl", true), "--sort-byy", |_| false)
+                .as_deref(),
+            Some("--sort-by")
+        );
+    }
+
+    #[test]
+    fn packs_say_their_versions() {
+        let packs = Packs::builtin();
+        assert_eq!(
+            packs.kubectl_version("kubectl scale"),
+            Some("kubectl v1.33.1")
+        );
+        let field = packs.dcgm_field("DCGM_FI_DEV_GPU_UTIL");
+        let pack = field
+            .and_then(|f| packs.pack_of(f))
+            .map(|p| p.version.as_str());
+        assert_eq!(pack, Some("DCGM 4.6.0"));
+        let user = parse_pack("# name: ops\nkubectl-command\tkubectl neat\n").unwrap_or_default();
+        let packs = Packs::new(&BuiltinPack::ALL, vec![user]);
+        assert_eq!(packs.kubectl_version("kubectl neat"), None);
+    }
+
+    #[test]
+    fn xid_codes() {
+        let packs = Packs::builtin();
+        let terms = packs.terms("XID 79");
+        assert_eq!(terms.len(), 1);
+        assert!(terms[0]
+            .definition
+            .contains("ROBUST_CHANNEL_GPU_HAS_FALLEN_OFF_THE_BUS"));
+        assert!(terms[0].link.starts_with("https://docs.nvidia.com/"));
+        let names: Vec<&str> = packs
+            .terms_starting_with("xid 17")
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Xid 17", "Xid 170", "Xid 171", "Xid 172", "Xid 173", "Xid 174", "Xid 175",
+                "Xid 176"
+            ]
+        );
+        assert!(Packs::new(&[BuiltinPack::Kubectl], Vec::new())
+            .terms("Xid 79")
+            .is_empty());
     }
 
     #[test]

@@ -128,6 +128,18 @@ pub fn closest<'a, T>(
     best.map(|(_, value)| value)
 }
 
+/// Whether `typo` is a slip of `name`: one edit away (Damerau-Levenshtein, case ignored), or two
+/// for words of six characters or more. Stricter than [`closest`], for telling a mistyped name
+/// from a word that names something else (a kubectl plugin, a placeholder such as `something`)
+/// before asking which name was meant.
+pub fn is_slip(typo: &str, name: &str) -> bool {
+    let max_edits = if typo.chars().count() >= 6 { 2 } else { 1 };
+    let (typo, name) = (typo.to_lowercase(), name.to_lowercase());
+    typo != name
+        && typo.chars().count().abs_diff(name.chars().count()) <= max_edits
+        && strsim::damerau_levenshtein(&typo, &name) <= max_edits
+}
+
 fn segments(name: &str) -> impl Iterator<Item = &str> {
     name.split(['_', '-', '/', ' ']).filter(|s| !s.is_empty())
 }
@@ -151,7 +163,7 @@ fn longest_segments<'a>(segments: &[&'a str]) -> Vec<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{closest, Candidate};
+    use super::{closest, is_slip, Candidate};
     use expect_test::{expect, Expect};
 
     /// Candidates are written `name`, `name+used` or `name+deprecated`.
@@ -263,6 +275,20 @@ mod tests {
         check("gxt", &["get", "gut"], expect!["get"]);
         // Two letters leave no room for a slip.
         check("ab", &["ac", "AB"], expect!["AB"]);
+    }
+
+    #[test]
+    fn slips_are_one_edit_or_two_from_six_characters() {
+        let slips = |typo: &str, names: &[&str]| -> Vec<bool> {
+            names.iter().map(|name| is_slip(typo, name)).collect()
+        };
+        assert_eq!(slips("gett", &["get", "gut", "Get"]), [true, false, true]);
+        // `hello` is two edits from `help`: a plugin, not a typo.
+        assert_eq!(slips("hello", &["help", "helo"]), [false, true]);
+        assert_eq!(slips("restrat", &["restart", "resume"]), [true, false]);
+        assert_eq!(slips("deploymnt", &["deployment", "deploy"]), [true, false]);
+        assert_eq!(slips("something", &["secret", "service"]), [false, false]);
+        assert_eq!(slips("get", &["get"]), [false]);
     }
 
     #[test]

@@ -153,6 +153,38 @@ fn terms_lookup_list_and_user_packs() {
         &["terms", "DCGM_FI_NOT_A_FIELD", "--path", "fixtures/kb"],
     );
     assert_eq!(missing.code, 1);
+    // The notes' definitions of an Xid code, then the `xid` pack's entry, which names its version.
+    let xid = kbls(
+        repo_root(),
+        &[
+            "terms",
+            "XID 79",
+            "--path",
+            "fixtures/kb",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(xid.code, 0, "{}", xid.stderr);
+    let json: Value = serde_json::from_str(&xid.stdout).unwrap();
+    let result = &json["results"][0];
+    assert_eq!(result["definitions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(result["pack"]["name"], "Xid 79");
+    assert_eq!(result["pack"]["source"]["pack"], "xid");
+    assert_eq!(
+        result["pack"]["source"]["version"],
+        "Xid 1-176, NVIDIA driver 595.45.04"
+    );
+    let flag = kbls(
+        repo_root(),
+        &["terms", "kubectl get --sort-by", "--path", "fixtures/kb"],
+    );
+    assert!(
+        flag.stdout
+            .contains("From the `kubectl` pack: kubectl v1.33.1."),
+        "{}",
+        flag.stdout
+    );
 
     let corpus = Corpus::new(&[
         ("kbls.toml", "[terms]\npacks = [\"ops-terms.tsv\"]\nbuiltin = [\"kubectl\"]\n"),
@@ -161,6 +193,15 @@ fn terms_lookup_list_and_user_packs() {
     ]);
     let toil = kbls(corpus.path(), &["terms", "toil", "--format", "json"]);
     assert_eq!(toil.code, 0, "{}", toil.stderr);
+    // `[terms] builtin` selects the `xid` pack like the others.
+    assert_eq!(kbls(corpus.path(), &["terms", "Xid 79"]).code, 1);
+    corpus.write("kbls.toml", "[terms]\nbuiltin = [\"xid\"]\n");
+    assert_eq!(kbls(corpus.path(), &["terms", "Xid 79"]).code, 0);
+    assert_eq!(kbls(corpus.path(), &["terms", "kubectl get"]).code, 1);
+    corpus.write(
+        "kbls.toml",
+        "[terms]\npacks = [\"ops-terms.tsv\"]\nbuiltin = [\"kubectl\"]\n",
+    );
     let listed = kbls(corpus.path(), &["terms"]);
     assert!(
         listed.stdout.starts_with("Runbook\ta.md:3\t"),

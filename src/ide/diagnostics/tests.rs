@@ -258,9 +258,9 @@ And `kubectl describe nod worker-1 -o wide`.
 "##,
         expect![[r#"
             gpu.md:2:34 warning unknown-dcgm-field "DCGM_FI_DEV_GPU_UTILZ": `DCGM_FI_DEV_GPU_UTILZ` is not a DCGM field (did you mean `DCGM_FI_DEV_GPU_UTIL`?) [fix: "DCGM_FI_DEV_GPU_UTILZ" -> "DCGM_FI_DEV_GPU_UTIL"]
-            gpu.md:5:45 warning unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` (it is a flag of `kubectl logs`)
+            gpu.md:5:45 warning unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` in kubectl v1.33.1 (it is a flag of `kubectl logs`)
             gpu.md:6:11 warning unknown-kubectl-command "gett": `gett` is not a kubectl command (did you mean `kubectl get`?) [fix: "gett" -> "get"]
-            gpu.md:9:36 warning unknown-kubectl-flag "-o": `-o` is not a flag of `kubectl describe` (it is a flag of `kubectl annotate`, `kubectl api-resources` and 60 more)
+            gpu.md:9:36 warning unknown-kubectl-flag "-o": `-o` is not a flag of `kubectl describe` in kubectl v1.33.1 (it is a flag of `kubectl annotate`, `kubectl api-resources` and 60 more)
         "#]],
     );
 }
