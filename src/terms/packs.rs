@@ -411,8 +411,15 @@ impl Packs {
 
     /// The flag of `command` (own or global) written as `name`: `--output`, `-o` or `o`.
     pub fn flag(&self, command: &str, name: &str) -> Option<&KubectlFlag> {
-        self.flags(command)
+        // The command's own flags first, as in `flags`, without building that list per lookup.
+        let own = self.flags.get(command).into_iter().flatten();
+        let global = (command != "kubectl")
+            .then(|| self.flags.get("kubectl"))
+            .flatten()
             .into_iter()
+            .flatten();
+        own.chain(global)
+            .map(|entry| self.flag_at(*entry))
             .find(|flag| flag.is_written(name))
     }
 
