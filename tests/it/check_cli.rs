@@ -351,6 +351,77 @@ fn format_sarif() {
 }
 
 #[test]
+fn sarif_help_uris_point_at_anchors_in_the_readme() {
+    let run = kbls(
+        repo_root(),
+        &[
+            "check",
+            "fixtures/links",
+            "--today",
+            TODAY,
+            "--format",
+            "sarif",
+        ],
+    );
+    let sarif = parse_json(&run.stdout);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules array");
+    assert!(rules.len() >= 17, "{rules:?}");
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("read README.md");
+    let anchors = readme_anchors(&readme);
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().expect("helpUri");
+        let fragment = uri
+            .strip_prefix("https://github.com/kbls/kbls#")
+            .unwrap_or_else(|| panic!("helpUri {uri} is not the README on GitHub"));
+        assert!(
+            anchors.iter().any(|a| a == fragment),
+            "helpUri {uri}: README.md has no anchor `{fragment}`"
+        );
+    }
+}
+
+/// The fragments GitHub gives README.md: explicit `<a id>`/`<a name>` anchors, and each heading's
+/// slug (lowercase, punctuation but `-` and `_` dropped, spaces to `-`, repeats numbered).
+fn readme_anchors(readme: &str) -> Vec<String> {
+    let mut res = Vec::new();
+    for attr in ["<a id=\"", "<a name=\""] {
+        for (idx, _) in readme.match_indices(attr) {
+            let rest = &readme[idx + attr.len()..];
+            res.extend(rest.split('"').next().map(str::to_string));
+        }
+    }
+    let mut in_code = false;
+    let mut slugs: Vec<String> = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        let Some(title) = line.trim_start_matches('#').strip_prefix(' ') else {
+            continue;
+        };
+        if in_code || !line.starts_with('#') {
+            continue;
+        }
+        let slug: String = title
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        let n_same = slugs.iter().filter(|s| **s == slug).count();
+        res.push(match n_same {
+            0 => slug.clone(),
+            n => format!("{slug}-{n}"),
+        });
+        slugs.push(slug);
+    }
+    res
+}
+
+#[test]
 fn format_json_of_a_clean_corpus() {
     let corpus = Corpus::new(&[("note.md", "# Note\n\nLast updated: 2026-11-01\n")]);
     let run = corpus.kbls(&["check", "--today", TODAY, "--format", "json"]);
