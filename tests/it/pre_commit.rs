@@ -161,3 +161,71 @@ fn pre_commit_hook_passes_clean_notes_and_fails_broken_links_and_renamed_heading
         "{out}"
     );
 }
+
+/// The hook as users run it: named by `rev` in `.pre-commit-config.yaml`, installed with
+/// `pre-commit install`, run by `git commit` (with git's hook environment).
+#[test]
+fn pre_commit_hook_installed_in_git_stops_a_commit_that_breaks_a_link() {
+    let hooks = hook_repo();
+    let rev = Command::new("git")
+        .current_dir(hooks.path())
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .expect("run git");
+    let rev = String::from_utf8(rev.stdout).expect("UTF-8 hash");
+    let outer = tempfile::tempdir().expect("temp dir");
+    let notes = outer.path().join("notes");
+    std::fs::create_dir(&notes).expect("create notes folder");
+    git(&notes, &["init", "-q", "-b", "main"]);
+    write(
+        &notes,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: kbls-check\n",
+            hooks.path().display(),
+            rev.trim()
+        ),
+    );
+    write(&notes, "a.md", "# A\n\n## Part\n");
+    write(&notes, "sub/b.md", "# B\n\n[Part](../a.md#part)\n");
+    let cache = outer.path().join("pre-commit-home");
+    let install = pre_commit_command()
+        .current_dir(&notes)
+        .env("PRE_COMMIT_HOME", &cache)
+        .arg("install")
+        .output()
+        .expect("run pre-commit install");
+    assert!(install.status.success(), "{}", text(&install));
+    let commit = |message: &str| {
+        Command::new("git")
+            .current_dir(&notes)
+            .env("PRE_COMMIT_HOME", &cache)
+            .args([
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.com",
+                "-c",
+                "commit.gpgsign=false",
+                "commit",
+                "-q",
+                "-m",
+                message,
+            ])
+            .output()
+            .expect("run git commit")
+    };
+    git(&notes, &["add", "-A"]);
+    let output = commit("Notes");
+    assert!(output.status.success(), "{}", text(&output));
+    // Rename the heading `sub/b.md` links to, and stage only that note.
+    write(&notes, "a.md", "# A\n\n## Section\n");
+    git(&notes, &["add", "a.md"]);
+    let output = commit("Rename the heading");
+    let out = text(&output);
+    assert!(!output.status.success(), "{out}");
+    assert!(
+        out.contains("sub/b.md") && out.contains("broken-anchor"),
+        "{out}"
+    );
+}
