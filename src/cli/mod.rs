@@ -41,7 +41,8 @@ enum Command {
 #[derive(clap::Args)]
 pub struct CheckArgs {
     /// Notes or folders to check (default: the current folder). The corpus root is the nearest
-    /// folder with a kbls.toml, else the path given.
+    /// folder with a kbls.toml, else for a folder the folder, for a note the git work tree's top or
+    /// else the current folder. Links elsewhere into the notes given are checked too.
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,

@@ -27,7 +27,7 @@ pub(super) fn run(args: SearchArgs) -> ExitCode {
 fn search(args: &SearchArgs) -> anyhow::Result<Vec<SearchHit>> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
-    let root = load::find_root(&path);
+    let root = load::find_root(&path, Some(&load::current_dir()?));
     let config = load::load_config(&root, None)?;
     let corpus = load::load_corpus(&root, &config)?;
     let mut index = open_index(&root, args)?;

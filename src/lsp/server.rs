@@ -469,7 +469,7 @@ impl LanguageServer for Backend {
             let (root, new_root) = match state.locate(&path) {
                 Some((root, _)) => (root, None),
                 None => {
-                    let dir = load::find_root(&path);
+                    let dir = load::find_root(&path, None);
                     let idx = state.add_root(dir);
                     (idx, Some(idx))
                 }

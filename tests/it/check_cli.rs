@@ -351,6 +351,77 @@ fn format_sarif() {
 }
 
 #[test]
+fn sarif_help_uris_point_at_anchors_in_the_readme() {
+    let run = kbls(
+        repo_root(),
+        &[
+            "check",
+            "fixtures/links",
+            "--today",
+            TODAY,
+            "--format",
+            "sarif",
+        ],
+    );
+    let sarif = parse_json(&run.stdout);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules array");
+    assert!(rules.len() >= 17, "{rules:?}");
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("read README.md");
+    let anchors = readme_anchors(&readme);
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().expect("helpUri");
+        let fragment = uri
+            .strip_prefix("https://github.com/kbls/kbls#")
+            .unwrap_or_else(|| panic!("helpUri {uri} is not the README on GitHub"));
+        assert!(
+            anchors.iter().any(|a| a == fragment),
+            "helpUri {uri}: README.md has no anchor `{fragment}`"
+        );
+    }
+}
+
+/// The fragments GitHub gives README.md: explicit `<a id>`/`<a name>` anchors, and each heading's
+/// slug (lowercase, punctuation but `-` and `_` dropped, spaces to `-`, repeats numbered).
+fn readme_anchors(readme: &str) -> Vec<String> {
+    let mut res = Vec::new();
+    for attr in ["<a id=\"", "<a name=\""] {
+        for (idx, _) in readme.match_indices(attr) {
+            let rest = &readme[idx + attr.len()..];
+            res.extend(rest.split('"').next().map(str::to_string));
+        }
+    }
+    let mut in_code = false;
+    let mut slugs: Vec<String> = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        let Some(title) = line.trim_start_matches('#').strip_prefix(' ') else {
+            continue;
+        };
+        if in_code || !line.starts_with('#') {
+            continue;
+        }
+        let slug: String = title
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        let n_same = slugs.iter().filter(|s| **s == slug).count();
+        res.push(match n_same {
+            0 => slug.clone(),
+            n => format!("{slug}-{n}"),
+        });
+        slugs.push(slug);
+    }
+    res
+}
+
+#[test]
 fn format_json_of_a_clean_corpus() {
     let corpus = Corpus::new(&[("note.md", "# Note\n\nLast updated: 2026-11-01\n")]);
     let run = corpus.kbls(&["check", "--today", TODAY, "--format", "json"]);
@@ -721,7 +792,8 @@ fn quiet_leaves_out_the_summary() {
 #[test]
 fn single_file_uses_the_root_above_it() {
     // Dated 2026-02-09, 292 days before TODAY: stale under the default 180 days, not under the
-    // root's `stale_after_days = 365`. Its links into the rest of the corpus resolve.
+    // root's `stale_after_days = 365`. Its links into the rest of the corpus resolve. The two
+    // notes that link into it are checked too, for those links only, so 3 files are counted.
     let run = kbls(
         repo_root(),
         &[
@@ -737,7 +809,7 @@ fn single_file_uses_the_root_above_it() {
         &run,
         0,
         expect![[r#"
-            summary {"errors":0,"files":1,"infos":0,"warnings":0}
+            summary {"errors":0,"files":3,"infos":0,"warnings":0}
         "#]],
     );
     let run = kbls(
@@ -756,7 +828,7 @@ fn single_file_uses_the_root_above_it() {
         1,
         expect![[r#"
             fixtures/kb/kubernetes/device-plugins.md:14:91 error broken-link
-            summary {"errors":1,"files":1,"infos":0,"warnings":0}
+            summary {"errors":1,"files":3,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -770,7 +842,7 @@ fn single_file_in_the_current_folder() {
         git-internals.md:84:15: warning[stale-note]: note was last updated 682 days ago on 2025-01-15, more than the 365 days allowed
         84 | Last updated: 2025-01-15
            |               ^^^^^^^^^^
-        1 file checked: 0 errors, 1 warning, 0 infos
+        3 files checked: 0 errors, 1 warning, 0 infos
     "#]]
     .assert_eq(&run.stdout);
 }
@@ -823,6 +895,77 @@ fn several_paths_and_roots_in_one_report() {
             fixtures/suppress/notes.md:17:31 error broken-link
             fixtures/suppress/until-eof.md:3:37 error broken-link
             summary {"errors":11,"files":4,"infos":0,"warnings":0}
+        "#]],
+    );
+}
+
+#[test]
+fn file_arguments_without_a_config_share_the_current_folder_as_root() {
+    // No kbls.toml and no git repository: the current folder is the root, not each file's own
+    // folder, so `../a.md` resolves and its missing anchor is found.
+    let corpus = Corpus::new(&[
+        ("a.md", "# A\n\n## Part\n\nLast updated: 2026-11-01\n"),
+        (
+            "sub/b.md",
+            "# B\n\n[A](../a.md) [Part](../a.md#part) [nope](../a.md#nope) [[a]]\n\nLast updated: 2026-11-01\n",
+        ),
+    ]);
+    let run = corpus.kbls(&[
+        "check", "a.md", "sub/b.md", "--today", TODAY, "--format", "json",
+    ]);
+    check_findings(
+        &run,
+        1,
+        expect![[r#"
+            sub/b.md:3:50 error broken-anchor
+            summary {"errors":1,"files":2,"infos":0,"warnings":0}
+        "#]],
+    );
+    // A file outside the current folder falls back to its own folder.
+    let elsewhere = Corpus::new(&[]);
+    let b = corpus.join("sub/b.md");
+    let run = elsewhere.kbls(&[
+        "check",
+        b.to_str().expect("UTF-8 temp path"),
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    let report = parse_json(&run.stdout);
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code"))
+        .collect();
+    assert!(codes.contains(&"link-outside-root"), "{}", run.stdout);
+}
+
+#[test]
+fn file_arguments_report_links_elsewhere_that_point_into_them() {
+    let corpus = Corpus::new(&[
+        ("kbls.toml", ""),
+        ("a.md", "# A\n\n## Renamed\n\nLast updated: 2026-11-01\n"),
+        (
+            "notes/c.md",
+            "# C\n\n[Part](../a.md#part) [ok](../a.md#renamed) [old](gone.md) [[a#part]]\n\nLast updated: 2026-11-01\n",
+        ),
+        ("notes/d.md", "# D\n\n[old](gone.md)\n\nLast updated: 2026-11-01\n"),
+    ]);
+    // Run from a subfolder: the root is still the folder with kbls.toml.
+    let run = kbls(
+        &corpus.join("notes"),
+        &["check", "../a.md", "--today", TODAY, "--format", "json"],
+    );
+    // `c.md`'s links into `a.md` are checked, not its own broken `gone.md`; `d.md` is not read.
+    check_findings(
+        &run,
+        1,
+        expect![[r#"
+            c.md:3:16 error broken-anchor
+            c.md:3:63 error broken-anchor
+            summary {"errors":2,"files":2,"infos":0,"warnings":0}
         "#]],
     );
 }

@@ -305,3 +305,53 @@ fn changed_since_an_unknown_ref_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-ref"));
 }
+
+#[test]
+fn file_arguments_in_a_repository_without_a_config_use_its_top_as_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"], "2026-01-01");
+    write(root, "gpu/a.md", "# A\n\n## Setup\n");
+    write(
+        root,
+        "notes/sub/b.md",
+        "# B\n\n[A](../../gpu/a.md#setup) [bad](../../gpu/a.md#nope)\n",
+    );
+    write(
+        root,
+        "notes/c.md",
+        "# C\n\n[A](../gpu/a.md#gone) [x](x.md)\n",
+    );
+    commit_all(root, "Write notes", "2026-03-01");
+    // From a subfolder, naming files in two folders: the work tree's top is the root.
+    let output = Command::new(env!("CARGO_BIN_EXE_kbls"))
+        .current_dir(root.join("notes/sub"))
+        .args(["check", "--format", "json", "--today", "2026-11-28"])
+        .args(["b.md", "../../gpu/a.md"])
+        .output()
+        .expect("run kbls");
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&output.stderr)));
+    let found: Vec<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().into(),
+                d["code"].as_str().unwrap().into(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    // Outside the current folder a path is shown absolute.
+    let found: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(p, c, _)| (p.rsplit('/').next().unwrap(), c.as_str()))
+        .collect();
+    // `c.md` links into `a.md`: that link is reported, its own broken `x.md` is not.
+    assert_eq!(
+        found,
+        [("c.md", "broken-anchor"), ("b.md", "broken-anchor")]
+    );
+}

@@ -534,6 +534,43 @@ fn folder_uris_unsaved_notes_and_dot_segments() {
     assert_eq!(client.shutdown(), 0);
 }
 
+/// A note opened outside every workspace folder, in a git repository without `kbls.toml`, gets
+/// the work tree's top as its root, as `kbls check` does: links across folders resolve.
+#[test]
+fn a_note_outside_the_workspace_gets_its_git_work_tree_as_root() {
+    let dir = corpus(NOTES);
+    let mut client = start(dir.path());
+    client.diagnostics_for("c.md", |d| d.is_empty());
+    let repo = corpus(&[
+        ("gpu/a.md", "# A\n\n## Setup\n"),
+        (
+            "notes/sub/b.md",
+            "# B\n\n[A](../../gpu/a.md#setup) [bad](../../gpu/a.md#nope)\n",
+        ),
+    ]);
+    let status = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(repo.path())
+        .status()
+        .expect("run git");
+    assert!(status.success());
+    let repo = std::fs::canonicalize(repo.path()).expect("canonical");
+    let uri = format!("file://{}/notes/sub/b.md", repo.display());
+    let text = std::fs::read_to_string(repo.join("notes/sub/b.md")).expect("read b.md");
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let published = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
+    let diagnostics = published["params"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics");
+    assert_eq!(codes(diagnostics), ["broken-anchor"], "{published}");
+    assert_eq!(client.shutdown(), 0);
+}
+
 /// An editor document is read like the file on disk: a BOM before front matter keeps the front
 /// matter, so its date is seen.
 #[test]

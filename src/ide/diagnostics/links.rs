@@ -100,7 +100,10 @@ fn check_link<'r>(
                 _ => {
                     let closest = suggest::closest_note(graph, path, reached());
                     (
-                        format!("{what} target `{path}` does not exist"),
+                        format!(
+                            "{what} target `{}` does not exist",
+                            written_path(target, path)
+                        ),
                         closest.map(|id| relative_path(note.dir(), &graph.note(id).path)),
                     )
                 }
@@ -129,7 +132,10 @@ fn check_link<'r>(
             findings.push(Finding::new(
                 Code::BrokenLink,
                 range,
-                format!("folder `{path}` has no index.md, _index.md or README.md to link to"),
+                format!(
+                    "folder `{}` has no index.md, _index.md or README.md to link to",
+                    written_path(target, path)
+                ),
             ));
         }
         Resolved::OutsideRoot => {
@@ -213,6 +219,15 @@ fn target_range(target: &LinkTarget, link: &Link) -> TextRange {
         link.range
     } else {
         range
+    }
+}
+
+/// The path of `target` as the note writes it (percent-decoded), so a message names it the way
+/// its suggestion does; `normalized` (relative to the root) when the target has no path.
+fn written_path<'a>(target: &'a LinkTarget, normalized: &'a str) -> &'a str {
+    match target {
+        LinkTarget::Path { path, .. } if !path.is_empty() => path,
+        _ => normalized,
     }
 }
 

@@ -74,8 +74,8 @@ fn broken_links_and_anchors_with_suggestions() {
 "##,
         expect![[r#"
             k8s/resources.md:3:35 error broken-anchor "request-vs-limits": no heading `#request-vs-limits` in this note; did you mean `#requests-vs-limits`? [fix: "request-vs-limits" -> "requests-vs-limits"]
-            k8s/resources.md:3:88 error broken-link "podz.md": link target `k8s/podz.md` does not exist; did you mean `pods.md`? [fix: "podz.md" -> "pods.md"]
-            k8s/resources.md:4:7 error broken-link "../img/missing.png": link target `img/missing.png` does not exist
+            k8s/resources.md:3:88 error broken-link "podz.md": link target `podz.md` does not exist; did you mean `pods.md`? [fix: "podz.md" -> "pods.md"]
+            k8s/resources.md:4:7 error broken-link "../img/missing.png": link target `../img/missing.png` does not exist
             k8s/resources.md:4:95 error broken-anchor "Nope": no heading `#Nope` in this note
             k8s/resources.md:5:3 error broken-link "missing-note": no note named `missing-note` for wiki-link
             k8s/resources.md:5:24 warning link-outside-root "../../etc/passwd": link climbs out of the corpus root; kbls does not follow it
@@ -109,7 +109,7 @@ fn suggestions_rank_first_what_the_note_already_links_to() {
         expect![[r#"
             k8s/a.md:2:35 error broken-anchor "xpu-limits": no heading `#xpu-limits` in `k8s/b.md`; did you mean `#gpu-limits`? [fix: "xpu-limits" -> "gpu-limits"]
             k8s/a.md:2:68 error broken-anchor "XPU Limits": no heading `#XPU Limits` in `k8s/b.md`; did you mean `#GPU Limits`? [fix: "XPU Limits" -> "GPU Limits"]
-            k8s/a.md:3:22 error broken-link "mode.md": link target `k8s/mode.md` does not exist; did you mean `node.md`? [fix: "mode.md" -> "node.md"]
+            k8s/a.md:3:22 error broken-link "mode.md": link target `mode.md` does not exist; did you mean `node.md`? [fix: "mode.md" -> "node.md"]
             k8s/a.md:3:42 error broken-link "mode": no note named `mode` for wiki-link; did you mean `node`? [fix: "mode" -> "node"]
             k8s/a.md:4:20 error undefined-reference "lbl-c": no definition `[lbl-c]: ...` for this reference link; did you mean `[lbl-b]`? [fix: "lbl-c" -> "lbl-b"]
         "#]],
@@ -261,6 +261,28 @@ And `kubectl describe nod worker-1 -o wide`.
             gpu.md:5:45 warning unknown-kubectl-flag "--tail": `--tail` is not a flag of `kubectl get` in kubectl v1.33.1 (it is a flag of `kubectl logs`)
             gpu.md:6:11 warning unknown-kubectl-command "gett": `gett` is not a kubectl command (did you mean `kubectl get`?) [fix: "gett" -> "get"]
             gpu.md:9:36 warning unknown-kubectl-flag "-o": `-o` is not a flag of `kubectl describe` in kubectl v1.33.1 (it is a flag of `kubectl annotate`, `kubectl api-resources` and 60 more)
+        "#]],
+    );
+}
+
+#[test]
+fn broken_link_messages_name_the_path_as_written() {
+    render(
+        r#"
+//- /notes/k8s/a.md
+# A
+[One](../gpu/gone.md) [Two][two] [Three](../gpu/) [Four](/gpu/gone.md)
+
+[two]: ./gone%20too.md
+//- /notes/gpu/b.md
+# B
+"#,
+        Config::default(),
+        expect![[r#"
+            notes/k8s/a.md:2:7 error broken-link "../gpu/gone.md": link target `../gpu/gone.md` does not exist
+            notes/k8s/a.md:2:29 error broken-link "two": link target `./gone too.md` does not exist
+            notes/k8s/a.md:2:42 error broken-link "../gpu/": folder `../gpu/` has no index.md, _index.md or README.md to link to
+            notes/k8s/a.md:2:58 error broken-link "/gpu/gone.md": link target `/gpu/gone.md` does not exist
         "#]],
     );
 }
