@@ -94,7 +94,8 @@ pub fn closest<'a, T>(
         let len = lower.chars().count();
         let is_prefix =
             is_compound && len < typo_len && 2 * len >= typo_len && typo_lower.starts_with(&*lower);
-        let is_related = !longest.is_empty() && {
+        // Cheap test first: most candidates contain none of the typo's longest segments.
+        let is_related = longest.iter().any(|segment| lower.contains(segment)) && {
             let shared: Vec<&str> = segments(&lower)
                 .filter(|s| typo_segments.contains(s))
                 .collect();
