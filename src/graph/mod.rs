@@ -324,8 +324,15 @@ impl Graph {
         if let Some(incoming) = self.incoming.get_mut() {
             index_links(incoming, id, link_keys(&note));
         }
+        // Kept in place when no snapshot shares it; a shared one would have to be copied whole,
+        // so it is dropped and built again when next needed.
         if let (Some(mentions), Some(terms)) = (self.mentions.get_mut(), self.terms.get()) {
-            Arc::make_mut(mentions).update_note(id.0, &note.text, &note.syntax, &self.packs, terms);
+            match Arc::get_mut(mentions) {
+                Some(mentions) => {
+                    mentions.update_note(id.0, &note.text, &note.syntax, &self.packs, terms)
+                }
+                None => self.mentions = OnceLock::new(),
+            }
         }
         self.notes[id.0 as usize] = Some(note);
         id
@@ -356,7 +363,10 @@ impl Graph {
         };
         self.update_terms(path, None);
         if let Some(mentions) = self.mentions.get_mut() {
-            Arc::make_mut(mentions).remove_note(id.0);
+            match Arc::get_mut(mentions) {
+                Some(mentions) => mentions.remove_note(id.0),
+                None => self.mentions = OnceLock::new(),
+            }
         }
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);

@@ -15,13 +15,17 @@ use tower_lsp_server::Client;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
 const DEBOUNCE: Duration = Duration::from_millis(120);
+/// Quiet time after the last edit before term and mention indexes an edit dropped are rebuilt:
+/// a rebuild takes a core for a while, which typing should not pay for.
+const WARM_IDLE: Duration = Duration::from_secs(2);
 
 pub fn schedule(client: Client, state: Arc<Mutex<State>>) {
     let generation = state.lock().generation;
     tokio::spawn(async move {
         tokio::time::sleep(DEBOUNCE).await;
         if state.lock().generation == generation {
-            flush(client, state).await;
+            flush(client, state.clone()).await;
+            warm_terms(&state, WARM_IDLE);
         }
     });
 }
@@ -76,27 +80,33 @@ pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     }
-    for (idx, _) in ready.iter().enumerate().filter(|(_, ready)| **ready) {
-        warm_terms(&state, idx);
-    }
     tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
 }
 
-/// Builds root `idx`'s term and mention indexes off the async workers, so that no hover builds
-/// them. An edit while they are built gives the state a new copy of the graph without them: that
-/// copy is warmed too, a few times at most (every flush calls this again).
-fn warm_terms(state: &Arc<Mutex<State>>, idx: usize) {
+/// Builds the term and mention indexes of every indexed root off the async workers, so that no
+/// hover builds them, once nothing has changed for `idle`. An edit while they are built gives the
+/// state a new copy of the graph without them: that copy is warmed too, a few times at most.
+pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
     let state = state.clone();
-    tokio::task::spawn_blocking(move || {
-        for _ in 0..3 {
-            let Some(graph) = state.lock().roots.get(idx).map(|r| r.graph.clone()) else {
-                return;
-            };
-            graph.mentions();
-            if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
-                return;
-            }
+    tokio::spawn(async move {
+        let generation = state.lock().generation;
+        tokio::time::sleep(idle).await;
+        if state.lock().generation != generation {
+            return;
         }
+        let _ = tokio::task::spawn_blocking(move || {
+            let roots = state.lock().roots.len();
+            for idx in (0..roots).filter(|&idx| state.lock().diagnostics_ready(idx)) {
+                for _ in 0..3 {
+                    let graph = state.lock().roots[idx].graph.clone();
+                    graph.mentions();
+                    if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
+                        break;
+                    }
+                }
+            }
+        })
+        .await;
     });
 }
 

@@ -200,9 +200,10 @@ impl Backend {
                     state.roots[idx].history_pending = false;
                 }
                 ready.send_modify(|n| *n += 1);
-                // Diagnostics first (the problems panel fills at once; the flush then warms the
-                // term and mention indexes), then the full-text index.
+                // Diagnostics first (the problems panel fills at once), then the term and mention
+                // indexes and the full-text index.
                 publish::flush(client.clone(), state.clone()).await;
+                publish::warm_terms(&state, Duration::ZERO);
                 build_search_index(&state, idx, &ready);
             }
             if let Some(progress) = progress {

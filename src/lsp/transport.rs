@@ -83,20 +83,45 @@ pub async fn forward_output(
     let _ = out.send(Outgoing::Done);
 }
 
-/// Writes every outgoing message to `output`, one whole frame at a time.
+/// Writes every outgoing message to `output`, one whole frame at a time; what is queued is
+/// written together, with one flush.
 pub async fn write_output(
     mut messages: mpsc::UnboundedReceiver<Outgoing>,
     mut output: impl AsyncWrite + Unpin,
 ) {
+    let mut batch: Vec<u8> = Vec::new();
     while let Some(Outgoing::Message(body)) = messages.recv().await {
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        if output.write_all(header.as_bytes()).await.is_err()
-            || output.write_all(&body).await.is_err()
-            || output.flush().await.is_err()
-        {
+        let mut next = Some(body);
+        let mut done = false;
+        while let Some(body) = next.take() {
+            batch.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+            batch.extend_from_slice(&body);
+            match messages.try_recv() {
+                Ok(Outgoing::Message(body)) if batch.len() < (1 << 20) => next = Some(body),
+                Ok(Outgoing::Message(body)) => {
+                    // Enough for one write: the rest goes in the next batch.
+                    if write_batch(&mut output, &mut batch).await.is_err() {
+                        return;
+                    }
+                    next = Some(body);
+                }
+                Ok(Outgoing::Done) => done = true,
+                Err(_) => {}
+            }
+        }
+        if write_batch(&mut output, &mut batch).await.is_err() || done {
             return;
         }
     }
+}
+
+async fn write_batch(
+    output: &mut (impl AsyncWrite + Unpin),
+    batch: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    output.write_all(batch).await?;
+    batch.clear();
+    output.flush().await
 }
 
 enum Frame {
