@@ -249,6 +249,28 @@ fn is_content_line(line: &str, date_markers: &[String]) -> bool {
 /// the new path of a renamed one (links to the old path broke). `Err` with git's message when the
 /// reference is unknown.
 pub fn changed_since(root: &Path, reference: &str) -> Result<HashSet<String>, String> {
+    // One line each, not git's usage text, when there is no repository or no such commit.
+    if git(root, &["rev-parse", "--is-inside-work-tree"]).is_none() {
+        return Err(format!(
+            "--changed-since needs a git repository, and {} is not in one",
+            root.display()
+        ));
+    }
+    if git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{reference}^{{commit}}"),
+        ],
+    )
+    .is_none()
+    {
+        return Err(format!(
+            "--changed-since: no commit `{reference}` in this repository"
+        ));
+    }
     let output = Command::new("git")
         .arg("-C")
         .arg(root)

@@ -355,3 +355,29 @@ fn file_arguments_in_a_repository_without_a_config_use_its_top_as_root() {
         [("c.md", "broken-anchor"), ("b.md", "broken-anchor")]
     );
 }
+
+/// `--changed-since` outside a repository, or with a commit that does not exist, says so in one
+/// line (never git's usage text) and exits 2.
+#[test]
+fn changed_since_errors_are_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "kbls.toml", "");
+    write(dir.path(), "a.md", "# A\n");
+    let run = crate::support::kbls(dir.path(), &["check", "--changed-since", "HEAD~1"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("kbls: --changed-since needs a git repository"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    git(dir.path(), &["init", "-q"], "2026-11-01");
+    commit_all(dir.path(), "first", "2026-11-01");
+    let run = crate::support::kbls(dir.path(), &["check", "--changed-since", "no-such-ref"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "kbls: --changed-since: no commit `no-such-ref` in this repository\n"
+    );
+}
