@@ -28,17 +28,19 @@ pub fn run_stdio() -> std::process::ExitCode {
         }
     };
     let exited_cleanly = runtime.block_on(async {
-        let (service, socket) = LspService::build(server::Backend::new)
-            .custom_method(
-                transport::MALFORMED_METHOD,
-                server::Backend::malformed_message,
-            )
-            .custom_method("kbls/search", server::Backend::search)
-            .finish();
+        let (outgoing, messages) = tokio::sync::mpsc::unbounded_channel();
+        let outbox = outgoing.clone();
+        let (service, socket) =
+            LspService::build(move |client| server::Backend::new(client, outbox))
+                .custom_method(
+                    transport::MALFORMED_METHOD,
+                    server::Backend::malformed_message,
+                )
+                .custom_method("kbls/search", server::Backend::search)
+                .finish();
         let service_state = service.inner().shutdown_requested.clone();
         let (guarded, server_input) = tokio::io::duplex(1 << 16);
         let (server_output, from_server) = tokio::io::duplex(1 << 16);
-        let (outgoing, messages) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(transport::guard_input(
             tokio::io::stdin(),
             guarded,

@@ -4,6 +4,7 @@
 
 use super::convert;
 use super::state::{Snapshot, State};
+use super::transport::{self, Outbox};
 use crate::graph::NoteId;
 use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic as KblsDiagnostic, Severity};
 use parking_lot::Mutex;
@@ -19,12 +20,12 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 /// a rebuild takes a core for a while, which typing should not pay for.
 const WARM_IDLE: Duration = Duration::from_secs(2);
 
-pub fn schedule(client: Client, state: Arc<Mutex<State>>) {
+pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
     let generation = state.lock().generation;
     tokio::spawn(async move {
         tokio::time::sleep(DEBOUNCE).await;
         if state.lock().generation == generation {
-            flush(client, state.clone()).await;
+            flush(&client, &outbox, state.clone()).await;
             warm_terms(&state, WARM_IDLE);
         }
     });
@@ -32,7 +33,7 @@ pub fn schedule(client: Client, state: Arc<Mutex<State>>) {
 
 /// Publishes what is queued now for roots whose index is complete (the rest stays queued, so a
 /// note's first publish is its true state): open documents first, then the rest in parallel.
-pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
+pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     // The full-text index catches up off the typing path, once the diagnostics are out.
     let search_state = state.clone();
     let (snap, pending, ready) = {
@@ -63,7 +64,12 @@ pub async fn flush(client: Client, state: Arc<Mutex<State>>) {
         match computed {
             Ok(batches) => {
                 for (uri, diagnostics) in batches {
-                    client.publish_diagnostics(uri, diagnostics, None).await;
+                    let params = PublishDiagnosticsParams {
+                        uri,
+                        diagnostics,
+                        version: None,
+                    };
+                    transport::notify(outbox, "textDocument/publishDiagnostics", &params);
                 }
             }
             Err(err) => {

@@ -23,6 +23,8 @@ const INDEX_WAIT: Duration = Duration::from_secs(60);
 
 pub struct Backend {
     pub client: Client,
+    /// The output stream, for notifications too large to go through tower-lsp-server's `Value`s.
+    outbox: super::transport::Outbox,
     pub state: Arc<Mutex<State>>,
     /// Bumped whenever a root's index, history or full-text index becomes ready (or fails):
     /// requests waiting for one look again.
@@ -33,9 +35,10 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    pub fn new(client: Client, outbox: super::transport::Outbox) -> Backend {
         Backend {
             client,
+            outbox,
             state: Arc::new(Mutex::new(State::new())),
             ready: Arc::new(watch::Sender::new(0)),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
@@ -105,7 +108,7 @@ impl Backend {
         for failure in failures {
             self.client.log_message(MessageType::ERROR, failure).await;
         }
-        publish::schedule(self.client.clone(), self.state.clone());
+        publish::schedule(self.client.clone(), self.outbox.clone(), self.state.clone());
     }
 
     pub async fn search(&self, params: handlers::SearchParams) -> Result<Vec<handlers::SearchHit>> {
@@ -131,6 +134,7 @@ impl Backend {
     fn index_in_background(&self, roots: Vec<usize>) {
         let state = self.state.clone();
         let client = self.client.clone();
+        let outbox = self.outbox.clone();
         let ready = self.ready.clone();
         let progress = self.work_done_progress.load(Ordering::SeqCst);
         tokio::spawn(async move {
@@ -202,7 +206,7 @@ impl Backend {
                 ready.send_modify(|n| *n += 1);
                 // Diagnostics first (the problems panel fills at once), then the term and mention
                 // indexes and the full-text index.
-                publish::flush(client.clone(), state.clone()).await;
+                publish::flush(&client, &outbox, state.clone()).await;
                 publish::warm_terms(&state, Duration::ZERO);
                 build_search_index(&state, idx, &ready);
             }

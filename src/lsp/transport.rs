@@ -30,6 +30,29 @@ const CONTENT_LENGTH: &[u8] = b"content-length:";
 /// How long a body may stall before the framing looks for a message inside what came so far.
 const BODY_IDLE: std::time::Duration = std::time::Duration::from_millis(500);
 
+/// Where messages for the client go: the one writer of stdout.
+pub type Outbox = mpsc::UnboundedSender<Outgoing>;
+
+/// Sends a notification straight to the writer, serialized from `params` without the
+/// `serde_json::Value` tree tower-lsp-server builds first: for a note with 50,000 findings that
+/// tree is most of the server's memory.
+pub fn notify(outbox: &Outbox, method: &str, params: &impl serde::Serialize) {
+    #[derive(serde::Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    let message = Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    };
+    if let Ok(body) = serde_json::to_vec(&message) {
+        let _ = outbox.send(Outgoing::Message(body));
+    }
+}
+
 /// One message for the client, or the end of output.
 pub enum Outgoing {
     Message(Vec<u8>),
