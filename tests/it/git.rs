@@ -5,16 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn git(dir: &Path, args: &[&str], date: &str) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
+    let status = crate::support::git_command(dir)
         .args(args)
         .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
         .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
@@ -324,26 +315,7 @@ fn file_arguments_in_a_repository_without_a_config_use_its_top_as_root() {
     );
     commit_all(root, "Write notes", "2026-03-01");
     // From a subfolder, naming files in two folders: the work tree's top is the root.
-    let output = Command::new(env!("CARGO_BIN_EXE_kbls"))
-        .current_dir(root.join("notes/sub"))
-        .args(["check", "--format", "json", "--today", "2026-11-28"])
-        .args(["b.md", "../../gpu/a.md"])
-        .output()
-        .expect("run kbls");
-    let json: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&output.stderr)));
-    let found: Vec<(String, String, String)> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().into(),
-                d["code"].as_str().unwrap().into(),
-                d["message"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let (found, _) = check(&root.join("notes/sub"), &["b.md", "../../gpu/a.md"]);
     // Outside the current folder a path is shown absolute.
     let found: Vec<(&str, &str)> = found
         .iter()

@@ -7,24 +7,12 @@
 //! repository with only `language` and `entry` switched to `system` and the binary under test;
 //! every other field (`types`, `pass_filenames`, `require_serial`) is the shipped one.
 
-use crate::support::repo_root;
+use crate::support::{git_command, repo_root};
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("run git");
+    let output = git_command(dir).args(args).output().expect("run git");
     assert!(
         output.status.success(),
         "git {args:?}: {}",
@@ -167,8 +155,7 @@ fn pre_commit_hook_passes_clean_notes_and_fails_broken_links_and_renamed_heading
 #[test]
 fn pre_commit_hook_installed_in_git_stops_a_commit_that_breaks_a_link() {
     let hooks = hook_repo();
-    let rev = Command::new("git")
-        .current_dir(hooks.path())
+    let rev = git_command(hooks.path())
         .args(["rev-parse", "HEAD"])
         .output()
         .expect("run git");
@@ -197,21 +184,9 @@ fn pre_commit_hook_installed_in_git_stops_a_commit_that_breaks_a_link() {
         .expect("run pre-commit install");
     assert!(install.status.success(), "{}", text(&install));
     let commit = |message: &str| {
-        Command::new("git")
-            .current_dir(&notes)
+        git_command(&notes)
             .env("PRE_COMMIT_HOME", &cache)
-            .args([
-                "-c",
-                "user.name=Test",
-                "-c",
-                "user.email=test@example.com",
-                "-c",
-                "commit.gpgsign=false",
-                "commit",
-                "-q",
-                "-m",
-                message,
-            ])
+            .args(["commit", "-q", "-m", message])
             .output()
             .expect("run git commit")
     };

@@ -12,6 +12,20 @@ use std::time::{Duration, Instant};
 const RUN_TIME_LIMIT: Duration = Duration::from_secs(120);
 
 /// The repository root, where `fixtures/` is.
+/// `git` in `dir` with a test identity and no signing, so commits work on any machine.
+pub fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command.current_dir(dir).args([
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.com",
+        "-c",
+        "commit.gpgsign=false",
+    ]);
+    command
+}
+
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
