@@ -258,9 +258,9 @@ fn format_github_escapes_properties_and_data() {
     .assert_eq(&run.stdout);
 }
 
-#[test]
-fn format_sarif() {
-    let run = kbls(
+/// `kbls check fixtures/links --format sarif`.
+fn links_sarif() -> Run {
+    kbls(
         repo_root(),
         &[
             "check",
@@ -270,7 +270,12 @@ fn format_sarif() {
             "--format",
             "sarif",
         ],
-    );
+    )
+}
+
+#[test]
+fn format_sarif() {
+    let run = links_sarif();
     assert_eq!(run.code, 1);
     let sarif = parse_json(&run.stdout);
     assert_eq!(sarif["version"], "2.1.0");
@@ -352,17 +357,7 @@ fn format_sarif() {
 
 #[test]
 fn sarif_help_uris_point_at_anchors_in_the_readme() {
-    let run = kbls(
-        repo_root(),
-        &[
-            "check",
-            "fixtures/links",
-            "--today",
-            TODAY,
-            "--format",
-            "sarif",
-        ],
-    );
+    let run = links_sarif();
     let sarif = parse_json(&run.stdout);
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
