@@ -489,7 +489,13 @@ impl LanguageServer for Backend {
         }
         if self.state.lock().pull_diagnostics {
             // The client pulls an open document's diagnostics; drop what was pushed for it.
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics: Vec::new(),
+                version: None,
+            };
+            // The same path as every other publish, so they reach the client in order.
+            super::transport::notify(&self.outbox, "textDocument/publishDiagnostics", &params);
         }
         self.schedule_diagnostics().await;
     }
