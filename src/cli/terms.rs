@@ -3,8 +3,9 @@
 
 use super::{ListFormat, TermsArgs};
 use crate::graph::Graph;
+use crate::ide::terms::hover::{hover_markdown, DefLocation};
 use crate::load;
-use crate::terms::{self, DefLocation, DefSite, TermAt, TermAtKind};
+use crate::terms::{self, DefSite, TermAt, TermAtKind};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,7 +64,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                                 def: site.def,
                             })
                             .collect();
-                        terms::hover_markdown(
+                        hover_markdown(
                             &r.target,
                             graph.packs(),
                             &defs,

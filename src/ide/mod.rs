@@ -11,4 +11,5 @@ pub mod diagnostics;
 pub mod navigation;
 pub mod outline;
 pub mod rename;
+pub mod results;
 pub mod terms;

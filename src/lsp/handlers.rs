@@ -153,7 +153,7 @@ pub fn goto_definition(
     let links: Vec<LocationLink> = targets
         .into_iter()
         .filter_map(|target| match target {
-            navigation::NavTarget::Note { note, range, focus } => {
+            crate::ide::results::NavTarget::Note { note, range, focus } => {
                 let target_note = root.note(note);
                 Some(LocationLink {
                     origin_selection_range: Some(origin),
@@ -162,7 +162,7 @@ pub fn goto_definition(
                     target_selection_range: convert::range(target_note, focus, snap.encoding),
                 })
             }
-            navigation::NavTarget::File { path } => Some(LocationLink {
+            crate::ide::results::NavTarget::File { path } => Some(LocationLink {
                 origin_selection_range: Some(origin),
                 target_uri: convert::path_to_uri(&root.path_of(&path))?,
                 target_range: Range::default(),
