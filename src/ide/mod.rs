@@ -5,6 +5,7 @@
 //! as arguments.
 
 pub mod actions;
+mod analysis;
 pub mod completion;
 pub mod cursor;
 pub mod diagnostics;
@@ -13,3 +14,5 @@ pub mod outline;
 pub mod rename;
 pub mod results;
 pub mod terms;
+
+pub use analysis::{Analysis, FilePosition};

@@ -2,11 +2,11 @@
 //! them); after a short quiet period their diagnostics are computed off the async workers and
 //! pushed.
 
-use super::convert;
 use super::state::{Snapshot, State};
+use super::to_proto;
 use super::transport::{self, Outbox};
 use crate::graph::NoteId;
-use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic as KblsDiagnostic, Severity};
+use crate::ide::diagnostics::Code;
 use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -135,9 +135,10 @@ fn compute(
             if pull && snap.open.contains(&path) {
                 return None;
             }
+            let found = root.analysis().diagnostics(id);
             Some((
-                convert::path_to_uri(&path)?,
-                to_lsp_diagnostics(snap, root_idx, id),
+                to_proto::path_to_uri(&path)?,
+                to_proto::diagnostics(snap, root, id, found),
             ))
         })
         .collect();
@@ -145,55 +146,14 @@ fn compute(
         for (root, _) in snap.roots.iter().zip(ready).filter(|(_, ready)| **ready) {
             for file in &root.unreadable {
                 if let (Some(uri), Some(severity)) = (
-                    convert::path_to_uri(&root.path_of(&file.path)),
+                    to_proto::path_to_uri(&root.path_of(&file.path)),
                     root.cfg.config.severity(Code::UnreadableFile),
                 ) {
-                    let diagnostic = Diagnostic {
-                        range: Range::default(),
-                        severity: Some(lsp_severity(severity)),
-                        code: Some(NumberOrString::String(Code::UnreadableFile.as_str().into())),
-                        source: Some("kbls".into()),
-                        message: file.reason.clone(),
-                        ..Diagnostic::default()
-                    };
+                    let diagnostic = to_proto::unreadable_file(severity, file.reason.clone());
                     out.push((uri, vec![diagnostic]));
                 }
             }
         }
     }
     out
-}
-
-pub fn to_lsp_diagnostics(snap: &Snapshot, root_idx: usize, id: NoteId) -> Vec<Diagnostic> {
-    let root = &snap.roots[root_idx];
-    let note = root.graph.note(id);
-    note_diagnostics(&root.graph, id, &root.cfg)
-        .into_iter()
-        .map(|d| to_lsp(note, d, snap))
-        .collect()
-}
-
-fn to_lsp(note: &crate::graph::Note, d: KblsDiagnostic, snap: &Snapshot) -> Diagnostic {
-    let data = d
-        .fix
-        .as_ref()
-        .map(|fix| serde_json::json!({"fix": fix.new_text}));
-    Diagnostic {
-        range: convert::range(note, d.range, snap.encoding),
-        severity: Some(lsp_severity(d.severity)),
-        code: Some(NumberOrString::String(d.code.as_str().into())),
-        source: Some("kbls".into()),
-        message: d.message,
-        data,
-        ..Diagnostic::default()
-    }
-}
-
-pub fn lsp_severity(severity: Severity) -> DiagnosticSeverity {
-    match severity {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Info => DiagnosticSeverity::INFORMATION,
-        Severity::Hint => DiagnosticSeverity::HINT,
-    }
 }
