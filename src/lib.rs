@@ -2,6 +2,7 @@
 //!
 //! Layers, each using only those before it (see ARCHITECTURE.md):
 //! - [`text`]: byte ranges and line/column conversion.
+//! - [`codes`]: rule codes and severities.
 //! - [`syntax`]: one note parsed in isolation.
 //! - [`terms`]: term packs, definitions, kubectl command lines and term findings.
 //! - [`graph`]: the corpus as a cross-reference graph.
@@ -11,6 +12,7 @@
 //! - [`load`] and [`history`]: the corpus and its git history, read from disk.
 //! - [`cli`] and [`lsp`]: the two front ends.
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod graph;
 pub mod history;

@@ -2,10 +2,11 @@
 
 use super::render::{self, Report, ReportItem};
 use super::{CheckArgs, Deny};
+use crate::codes::{Code, Severity};
 use crate::graph::{Graph, PathKeys};
 use crate::history;
 use crate::ide::diagnostics::{
-    link_diagnostics_into, note_diagnostics, Code, Diagnostic, DiagnosticsConfig, Severity,
+    link_diagnostics_into, note_diagnostics, Diagnostic, DiagnosticsConfig,
 };
 use crate::load;
 use rayon::prelude::*;

@@ -1,8 +1,9 @@
 //! The four output formats of `kbls check`: human, json, github and sarif, and the progress bar.
 
 use super::Format;
+use crate::codes::{Code, Severity};
 use crate::graph::Note;
-use crate::ide::diagnostics::{Code, Diagnostic, Severity};
+use crate::ide::diagnostics::Diagnostic;
 use crate::text::{ceil_char_boundary, floor_char_boundary, TextRange, WideEncoding};
 use serde::Serialize;
 use serde_json::json;

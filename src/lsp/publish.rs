@@ -5,8 +5,9 @@
 use super::convert;
 use super::state::{Snapshot, State};
 use super::transport::{self, Outbox};
+use crate::codes::{Code, Severity};
 use crate::graph::NoteId;
-use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic as KblsDiagnostic, Severity};
+use crate::ide::diagnostics::{note_diagnostics, Diagnostic as KblsDiagnostic};
 use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::sync::Arc;

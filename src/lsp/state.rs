@@ -216,9 +216,7 @@ impl State {
             let _ = config.set_rule(code, level);
         }
         if self.settings.date_hint == Some(false) {
-            config
-                .rules
-                .insert(crate::ide::diagnostics::Code::DateNotToday, None);
+            config.rules.insert(crate::codes::Code::DateNotToday, None);
         }
         config
     }
