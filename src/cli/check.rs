@@ -4,7 +4,6 @@ use super::render::{self, Report, ReportItem};
 use super::{CheckArgs, Deny};
 use crate::codes::{Code, Severity};
 use crate::graph::{Graph, PathKeys};
-use crate::history;
 use crate::ide::diagnostics::{
     link_diagnostics_into, note_diagnostics, Diagnostic, DiagnosticsConfig,
 };
@@ -94,12 +93,12 @@ fn check_root(
         let mut markers = vec![config.date_label.clone()];
         markers.extend(config.date_keys.iter().cloned());
         let root = root.to_path_buf();
-        std::thread::spawn(move || history::read(&root, &markers))
+        std::thread::spawn(move || load::git::read_history(&root, &markers))
     });
     let corpus = load::load_corpus(root, &config)?;
     let changed = match &args.changed_since {
         Some(reference) => {
-            Some(history::changed_since(root, reference).map_err(anyhow::Error::msg)?)
+            Some(load::git::changed_since(root, reference).map_err(anyhow::Error::msg)?)
         }
         None => None,
     };

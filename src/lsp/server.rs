@@ -167,7 +167,7 @@ impl Backend {
                     let dir = dir.clone();
                     let mut markers = vec![config.date_label.clone()];
                     markers.extend(config.date_keys.iter().cloned());
-                    move || crate::history::read(&dir, &markers)
+                    move || load::git::read_history(&dir, &markers)
                 });
                 let indexed = match read_root(dir, config).await {
                     Ok(read) => {
