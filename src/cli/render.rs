@@ -111,17 +111,18 @@ impl ReportItem {
         }
     }
 
-    pub fn unreadable(path: String, severity: Severity, reason: &str) -> ReportItem {
+    /// A finding of a file that is no readable note (so has no text to show): at its start.
+    pub fn of_file(path: String, d: Diagnostic) -> ReportItem {
         ReportItem {
             path,
             line: 1,
             column: 1,
             end_line: 1,
             end_column: 1,
-            severity,
-            code: Code::UnreadableFile,
-            message: reason.to_string(),
-            suggestion: None,
+            severity: d.severity,
+            code: d.code,
+            message: d.message,
+            suggestion: d.suggestion,
             source: None,
         }
     }

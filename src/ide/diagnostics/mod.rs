@@ -122,6 +122,27 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     res
 }
 
+/// The findings of a corpus file that is no readable note (`unreadable-file`, at its start): the
+/// one other kind of file with findings, so that the CLI and the server report it alike.
+pub fn file_diagnostics(graph: &Graph, path: &str, cfg: &DiagnosticsConfig) -> Vec<Diagnostic> {
+    let Some(reason) = graph.unreadable_reason(path) else {
+        return Vec::new();
+    };
+    let code = Code::UnreadableFile;
+    cfg.config
+        .severity(code)
+        .map(|severity| Diagnostic {
+            code,
+            severity,
+            range: TextRange::new(0, 0),
+            message: reason.to_string(),
+            suggestion: None,
+            fix: None,
+        })
+        .into_iter()
+        .collect()
+}
+
 /// The findings of note `id` on its links that name one of the paths of `keys` (or a heading in
 /// one): broken links and anchors, ambiguous wiki-links. Pull-request mode reports these for the
 /// notes that link into the changed ones, and nothing else of theirs.
