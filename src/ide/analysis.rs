@@ -55,6 +55,11 @@ impl<'a> Analysis<'a> {
         diagnostics::note_diagnostics(self.graph, id, self.cfg)
     }
 
+    /// The findings of a corpus file that is no readable note.
+    pub fn file_diagnostics(&self, path: &str) -> Vec<Diagnostic> {
+        diagnostics::file_diagnostics(self.graph, path, self.cfg)
+    }
+
     pub fn hover(&self, pos: FilePosition) -> Option<HoverResult> {
         navigation::hover(self.graph, pos.note, pos.offset, self.cfg)
     }

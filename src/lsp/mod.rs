@@ -6,7 +6,6 @@ mod capabilities;
 mod from_proto;
 mod handlers;
 mod publish;
-mod search;
 mod server;
 mod state;
 mod to_proto;

@@ -6,7 +6,6 @@ use super::state::{Snapshot, State};
 use super::to_proto;
 use super::transport::{self, Outbox};
 use crate::graph::NoteId;
-use crate::ide::diagnostics::Code;
 use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -86,7 +85,7 @@ pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     }
-    tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
+    tokio::task::spawn_blocking(move || super::state::refresh_search(&search_state));
 }
 
 /// Builds the term and mention indexes of every indexed root off the async workers, so that no
@@ -104,9 +103,9 @@ pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
             let roots = state.lock().roots.len();
             for idx in (0..roots).filter(|&idx| state.lock().diagnostics_ready(idx)) {
                 for _ in 0..3 {
-                    let graph = state.lock().roots[idx].graph.clone();
+                    let graph = state.lock().roots[idx].ws.graph().clone();
                     graph.mentions();
-                    if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
+                    if Arc::ptr_eq(&graph, state.lock().roots[idx].ws.graph()) {
                         break;
                     }
                 }
@@ -144,13 +143,12 @@ fn compute(
         .collect();
     if with_unreadable {
         for (root, _) in snap.roots.iter().zip(ready).filter(|(_, ready)| **ready) {
-            for file in &root.unreadable {
-                if let (Some(uri), Some(severity)) = (
-                    to_proto::path_to_uri(&root.path_of(&file.path)),
-                    root.cfg.config.severity(Code::UnreadableFile),
-                ) {
-                    let diagnostic = to_proto::unreadable_file(severity, file.reason.clone());
-                    out.push((uri, vec![diagnostic]));
+            for (path, _) in root.graph.unreadable() {
+                let found = root.analysis().file_diagnostics(path);
+                if let (Some(uri), false) =
+                    (to_proto::path_to_uri(&root.path_of(path)), found.is_empty())
+                {
+                    out.push((uri, to_proto::file_diagnostics(found)));
                 }
             }
         }

@@ -3,10 +3,11 @@
 //! types. With `from_proto`, the only code that knows UTF-16.
 
 use super::state::{RootSnapshot, Snapshot};
+use crate::codes::Severity;
 use crate::graph::{Note, NoteId};
 use crate::ide::actions::Action;
 use crate::ide::completion::{Completion, CompletionKind};
-use crate::ide::diagnostics::{Code, Diagnostic as KblsDiagnostic, Severity};
+use crate::ide::diagnostics::Diagnostic as KblsDiagnostic;
 use crate::ide::outline::{self, FoldKind, LinkDestination};
 use crate::ide::rename::TextEdit as KblsTextEdit;
 use crate::ide::results::{HoverResult, NavTarget, NoteRange};
@@ -392,12 +393,17 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 
 /// A finding, its fix's replacement text in `data` for clients that apply it without asking.
 pub fn diagnostic(note: &Note, d: KblsDiagnostic, encoding: WideEncoding) -> Diagnostic {
+    let at = range(note, d.range, encoding);
+    diagnostic_at(d, at)
+}
+
+fn diagnostic_at(d: KblsDiagnostic, range: Range) -> Diagnostic {
     let data = d
         .fix
         .as_ref()
         .map(|fix| serde_json::json!({"fix": fix.new_text}));
     Diagnostic {
-        range: range(note, d.range, encoding),
+        range,
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.code.as_str().into())),
         source: Some("kbls".into()),
@@ -420,16 +426,12 @@ pub fn diagnostics(
         .collect()
 }
 
-/// The one finding on a file kbls could not read, at its start.
-pub fn unreadable_file(severity_of: Severity, reason: String) -> Diagnostic {
-    Diagnostic {
-        range: Range::default(),
-        severity: Some(severity(severity_of)),
-        code: Some(NumberOrString::String(Code::UnreadableFile.as_str().into())),
-        source: Some("kbls".into()),
-        message: reason,
-        ..Diagnostic::default()
-    }
+/// The findings of a file that is no note: with no text to convert positions in, at its start.
+pub fn file_diagnostics(found: Vec<KblsDiagnostic>) -> Vec<Diagnostic> {
+    found
+        .into_iter()
+        .map(|d| diagnostic_at(d, Range::default()))
+        .collect()
 }
 
 pub fn full_diagnostic_report(items: Vec<Diagnostic>) -> DocumentDiagnosticReportResult {
