@@ -68,7 +68,10 @@ impl Fixture {
 
     /// The marks as [`Fixture::show`] prints them, in fixture order.
     pub fn shown_marks(&self) -> Vec<String> {
-        self.marks.iter().map(|m| self.show(m.note, m.range)).collect()
+        self.marks
+            .iter()
+            .map(|m| self.show(m.note, m.range))
+            .collect()
     }
 }
 
@@ -210,7 +213,9 @@ fn marker(line: &str) -> Option<(Vec<std::ops::Range<usize>>, &str)> {
                 _ => runs.push(col..col + 1),
             },
             ' ' => {}
-            _ if !runs.is_empty() && line[..idx].ends_with(' ') => return Some((runs, &line[idx..])),
+            _ if !runs.is_empty() && line[..idx].ends_with(' ') => {
+                return Some((runs, &line[idx..]))
+            }
             _ => return None,
         }
     }

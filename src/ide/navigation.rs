@@ -391,7 +391,11 @@ mod tests {
             None => "none".to_string(),
             Some((origin, targets)) => {
                 let mut lines = vec![fixture.show(pos.note, origin)];
-                lines.extend(show_targets(&fixture, &targets).into_iter().map(|t| format!("-> {t}")));
+                lines.extend(
+                    show_targets(&fixture, &targets)
+                        .into_iter()
+                        .map(|t| format!("-> {t}")),
+                );
                 lines.join("\n")
             }
         };
@@ -418,7 +422,11 @@ mod tests {
         let pos = fixture.position();
         let res = match fixture.analysis().hover(pos) {
             None => "none".to_string(),
-            Some(hover) => format!("{}\n{}", fixture.show(pos.note, hover.range), hover.markdown),
+            Some(hover) => format!(
+                "{}\n{}",
+                fixture.show(pos.note, hover.range),
+                hover.markdown
+            ),
         };
         expect.assert_eq(&res);
     }
@@ -485,7 +493,10 @@ See [the pods][p$0ods].
     #[test]
     fn no_definition_on_headings_and_no_target_for_broken_links() {
         check_definition("//- /a.md\n# A$0\n", expect!["none"]);
-        check_definition("//- /a.md\n# A\n[x](go$0ne.md)\n", expect![[r#"a.md 4..16 "[x](gone.md)""#]]);
+        check_definition(
+            "//- /a.md\n# A\n[x](go$0ne.md)\n",
+            expect![[r#"a.md 4..16 "[x](gone.md)""#]],
+        );
     }
 
     #[test]
@@ -568,12 +579,18 @@ Set them.
                 ---
                 1 backlink to this note"#]],
         );
-        check_hover("//- /a.md\n# A\n[x](go$0ne.md)\n", expect![[r#"
+        check_hover(
+            "//- /a.md\n# A\n[x](go$0ne.md)\n",
+            expect![[r#"
             a.md 4..16 "[x](gone.md)"
-            Broken link: nothing at `gone.md`"#]]);
-        check_hover("//- /a.md\n# A\n[y][no$0pe]\n", expect![[r#"
+            Broken link: nothing at `gone.md`"#]],
+        );
+        check_hover(
+            "//- /a.md\n# A\n[y][no$0pe]\n",
+            expect![[r#"
             a.md 4..13 "[y][nope]"
-            No definition for reference `[nope]`."#]]);
+            No definition for reference `[nope]`."#]],
+        );
     }
 
     #[test]

@@ -122,7 +122,11 @@ mod tests {
         let pos = fixture.position();
         let res = match fixture.analysis().hover(pos) {
             None => "none".to_string(),
-            Some(hover) => format!("{}\n{}", fixture.show(pos.note, hover.range), hover.markdown),
+            Some(hover) => format!(
+                "{}\n{}",
+                fixture.show(pos.note, hover.range),
+                hover.markdown
+            ),
         };
         expect.assert_eq(&res);
     }
@@ -141,9 +145,12 @@ No MIG here, only `kubectl get pods --sort-by=.metadata.name`.
 
     #[test]
     fn definition_of_a_term_is_where_the_notes_define_it() {
-        check_definition(GLOSSARY, expect![[r#"
+        check_definition(
+            GLOSSARY,
+            expect![[r#"
             gpu/a.md 24..27 "MIG"
-            -> glossary.md 13..16 "MIG""#]]);
+            -> glossary.md 13..16 "MIG""#]],
+        );
         check_definition(
             "//- /a.md\n# A\nWatch DCGM_FI_DEV_GPU_T$0EMP.\n",
             expect!["none"],
@@ -187,7 +194,9 @@ kubectl logs web --tail=5
 
     #[test]
     fn hover_on_terms_shows_definitions_pack_entries_and_mentions() {
-        check_hover(GLOSSARY, expect![[r#"
+        check_hover(
+            GLOSSARY,
+            expect![[r#"
             gpu/a.md 24..27 "MIG"
             **MIG**
 
@@ -196,7 +205,8 @@ kubectl logs web --tail=5
 
             ---
 
-            Mentioned in 3 notes"#]]);
+            Mentioned in 3 notes"#]],
+        );
         check_hover(
             "//- /a.md\n# A\nRun `kubectl get pods --sort-b$0y=.metadata.name`.\n",
             expect![[r#"
