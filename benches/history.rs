@@ -33,7 +33,7 @@ fn main() {
     let mut found = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let history = kbls::history::read(root, &markers).expect("a repository");
+        let history = kbls::load::git::read_history(root, &markers).expect("a repository");
         times.push(start.elapsed());
         found = history.changes.len();
     }

@@ -80,11 +80,14 @@ impl WorkspaceSearch {
     }
 }
 
+/// A path and, unless it is gone, the fingerprint of its text and what it holds.
+type Change<T> = (String, Option<(u64, T)>);
+
 /// Applies `changes` (a path and its note now, `None` when gone) to `index` and commits: a note
 /// whose text has the indexed fingerprint is left alone, the sections of the others are computed
 /// in parallel.
 fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Arc<Note>>)>) -> anyhow::Result<()> {
-    let changed: Vec<(String, Option<(u64, Arc<Note>)>)> = changes
+    let changed: Vec<Change<Arc<Note>>> = changes
         .into_iter()
         .filter_map(|(path, note)| match note {
             Some(note) => {
@@ -95,7 +98,7 @@ fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Arc<Note>>)>) -> a
             None => Some((path, None)),
         })
         .collect();
-    let sections: Vec<(String, Option<(u64, Vec<SectionDoc>)>)> = changed
+    let sections: Vec<Change<Vec<SectionDoc>>> = changed
         .into_par_iter()
         .map(|(path, note)| {
             let docs = note.map(|(fingerprint, note)| {
