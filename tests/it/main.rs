@@ -1,5 +1,6 @@
 //! The one integration test binary (STYLE.md): each module tests kbls from the outside.
 
+mod action;
 mod check_cli;
 mod fuzz;
 mod git;
