@@ -7,6 +7,7 @@ mod git;
 mod lsp;
 mod lsp_client;
 mod lsp_startup;
+mod package;
 mod pre_commit;
 mod search_cli;
 mod support;
