@@ -1,7 +1,7 @@
 //! `kbls.toml`: the corpus configuration, parsed from text. Unknown keys and bad values are errors
 //! that name the file, line and key; nothing is silently ignored.
 
-use crate::ide::diagnostics::{Code, Severity};
+use crate::codes::{Code, Severity};
 use crate::syntax::ParseOptions;
 use crate::terms::BuiltinPack;
 use serde::Deserialize;

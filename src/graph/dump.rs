@@ -59,6 +59,9 @@ impl Graph {
                 let _ = writeln!(out, "  <- {}", from.join(", "));
             }
         }
+        for (path, reason) in self.unreadable() {
+            let _ = writeln!(out, "{path} unreadable: {reason}");
+        }
         out
     }
 }

@@ -89,6 +89,41 @@ fn incremental_updates_agree_with_a_fresh_build() {
     assert_eq!(graph.dump(), fresh.dump());
 }
 
+/// A note that turns unreadable (and back, or goes) leaves what a fresh load finds: the file is
+/// listed with its reason, links to it resolve to the file, and it is no note.
+#[test]
+fn unreadable_files_agree_with_a_fresh_build() {
+    let options = ParseOptions::default();
+    let mut graph = Graph::build(corpus(FILES), Vec::new(), &options);
+    graph.index_backlinks();
+    let affected = graph.set_unreadable("k8s/pods.md", "file is binary".into());
+    let affected: Vec<&str> = affected
+        .iter()
+        .map(|id| graph.note(*id).path.as_str())
+        .collect();
+    assert_eq!(affected, ["index.md", "k8s/index.md"]);
+    graph.set_unreadable("a/dup.md", "too large".into());
+    graph.update("a/dup.md", Arc::from("# A dup\n"), &options);
+    graph.set_unreadable("b/dup.md", "not UTF-8".into());
+    graph.remove("b/dup.md");
+
+    let final_files: Vec<(&str, &str)> = FILES
+        .iter()
+        .copied()
+        .filter(|(p, _)| *p != "k8s/pods.md" && *p != "b/dup.md")
+        .collect();
+    let mut fresh = Graph::build(corpus(&final_files), vec!["k8s/pods.md".into()], &options);
+    fresh.set_unreadable("k8s/pods.md", "file is binary".into());
+    assert_eq!(graph.dump(), fresh.dump());
+    assert!(graph
+        .dump()
+        .contains("[pods](k8s/pods.md#requests-vs-limits) -> file k8s/pods.md"));
+    assert!(graph
+        .dump()
+        .ends_with("k8s/pods.md unreadable: file is binary\n"));
+    assert!(!graph.has_file("b/dup.md") && graph.by_path("k8s/pods.md").is_none());
+}
+
 #[test]
 fn paths_under_a_note_or_a_folder() {
     let graph = Graph::build(corpus(FILES), Vec::new(), &ParseOptions::default());

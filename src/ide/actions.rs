@@ -1,8 +1,9 @@
 //! Code actions: apply a finding's fix, create a missing note, add a missing reference
 //! definition, set the date to today, or silence a finding with a suppression comment.
 
-use super::diagnostics::{Code, Diagnostic};
+use super::diagnostics::Diagnostic;
 use super::rename::TextEdit;
+use crate::codes::Code;
 use crate::graph::{normalize, Graph, NoteId};
 use crate::syntax::LinkTarget;
 use crate::text::TextRange;

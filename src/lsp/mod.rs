@@ -4,7 +4,6 @@
 mod convert;
 mod handlers;
 mod publish;
-mod search;
 mod server;
 mod state;
 mod transport;

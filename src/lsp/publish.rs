@@ -5,8 +5,9 @@
 use super::convert;
 use super::state::{Snapshot, State};
 use super::transport::{self, Outbox};
+use crate::codes::Severity;
 use crate::graph::NoteId;
-use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic as KblsDiagnostic, Severity};
+use crate::ide::diagnostics::{file_diagnostics, note_diagnostics, Diagnostic as KblsDiagnostic};
 use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -86,7 +87,7 @@ pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     }
-    tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
+    tokio::task::spawn_blocking(move || super::state::refresh_search(&search_state));
 }
 
 /// Builds the term and mention indexes of every indexed root off the async workers, so that no
@@ -104,9 +105,9 @@ pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
             let roots = state.lock().roots.len();
             for idx in (0..roots).filter(|&idx| state.lock().diagnostics_ready(idx)) {
                 for _ in 0..3 {
-                    let graph = state.lock().roots[idx].graph.clone();
+                    let graph = state.lock().roots[idx].ws.graph().clone();
                     graph.mentions();
-                    if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
+                    if Arc::ptr_eq(&graph, state.lock().roots[idx].ws.graph()) {
                         break;
                     }
                 }
@@ -143,20 +144,17 @@ fn compute(
         .collect();
     if with_unreadable {
         for (root, _) in snap.roots.iter().zip(ready).filter(|(_, ready)| **ready) {
-            for file in &root.unreadable {
-                if let (Some(uri), Some(severity)) = (
-                    convert::path_to_uri(&root.path_of(&file.path)),
-                    root.cfg.config.severity(Code::UnreadableFile),
+            for (path, _) in root.graph.unreadable() {
+                let diagnostics: Vec<Diagnostic> = file_diagnostics(&root.graph, path, &root.cfg)
+                    .into_iter()
+                    // A file that is no note has no text to convert positions in: its start.
+                    .map(|d| to_lsp(d, Range::default()))
+                    .collect();
+                if let (Some(uri), false) = (
+                    convert::path_to_uri(&root.path_of(path)),
+                    diagnostics.is_empty(),
                 ) {
-                    let diagnostic = Diagnostic {
-                        range: Range::default(),
-                        severity: Some(lsp_severity(severity)),
-                        code: Some(NumberOrString::String(Code::UnreadableFile.as_str().into())),
-                        source: Some("kbls".into()),
-                        message: file.reason.clone(),
-                        ..Diagnostic::default()
-                    };
-                    out.push((uri, vec![diagnostic]));
+                    out.push((uri, diagnostics));
                 }
             }
         }
@@ -169,17 +167,20 @@ pub fn to_lsp_diagnostics(snap: &Snapshot, root_idx: usize, id: NoteId) -> Vec<D
     let note = root.graph.note(id);
     note_diagnostics(&root.graph, id, &root.cfg)
         .into_iter()
-        .map(|d| to_lsp(note, d, snap))
+        .map(|d| {
+            let range = convert::range(note, d.range, snap.encoding);
+            to_lsp(d, range)
+        })
         .collect()
 }
 
-fn to_lsp(note: &crate::graph::Note, d: KblsDiagnostic, snap: &Snapshot) -> Diagnostic {
+fn to_lsp(d: KblsDiagnostic, range: Range) -> Diagnostic {
     let data = d
         .fix
         .as_ref()
         .map(|fix| serde_json::json!({"fix": fix.new_text}));
     Diagnostic {
-        range: convert::range(note, d.range, snap.encoding),
+        range,
         severity: Some(lsp_severity(d.severity)),
         code: Some(NumberOrString::String(d.code.as_str().into())),
         source: Some("kbls".into()),

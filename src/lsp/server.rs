@@ -4,10 +4,13 @@
 use super::convert;
 use super::handlers;
 use super::publish;
-use super::state::{ClientSettings, IndexStatus, Need, OpenDoc, Readiness, Snapshot, State};
-use crate::graph::Graph;
+use super::state::{
+    refresh_search, ClientSettings, IndexStatus, Need, OpenDoc, Readiness, Snapshot, State,
+};
 use crate::load;
+use crate::search::SearchIndex;
 use crate::text::WideEncoding;
+use crate::workspace::{Workspace, WorkspaceRead, WorkspaceSearch};
 use parking_lot::Mutex;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -159,21 +162,19 @@ impl Backend {
             for idx in roots {
                 let (dir, config) = {
                     let state = state.lock();
-                    let root = &state.roots[idx];
-                    (root.dir.clone(), state.config(root))
+                    let ws = &state.roots[idx].ws;
+                    (ws.root().to_path_buf(), ws.config().clone())
                 };
                 // The git history pass mostly waits on git: it runs beside the load and parse.
                 let history = tokio::task::spawn_blocking({
-                    let dir = dir.clone();
-                    let mut markers = vec![config.date_label.clone()];
-                    markers.extend(config.date_keys.iter().cloned());
-                    move || crate::history::read(&dir, &markers)
+                    let (dir, config) = (dir.clone(), config.clone());
+                    move || Workspace::read_history(&dir, &config)
                 });
                 let indexed = match read_root(dir, config).await {
                     Ok(read) => {
-                        total += read.0.notes.len();
+                        total += read.note_count();
                         state.lock().roots[idx].status = IndexStatus::Loading {
-                            notes: Some(read.0.notes.len()),
+                            notes: Some(read.note_count()),
                         };
                         if let Some(progress) = &progress {
                             progress
@@ -200,7 +201,7 @@ impl Backend {
                 let history = history.await.ok().flatten();
                 {
                     let mut state = state.lock();
-                    state.roots[idx].history = history.map(Arc::new);
+                    state.roots[idx].ws.set_history(history);
                     state.roots[idx].history_pending = false;
                 }
                 ready.send_modify(|n| *n += 1);
@@ -223,24 +224,12 @@ impl Backend {
     }
 }
 
-/// What [`read_root`] reads: the notes, the term packs and the configuration they were read with.
-type RootRead = (
-    load::LoadedCorpus,
-    Arc<crate::terms::Packs>,
-    crate::config::Config,
-);
-
 /// Reads a root's notes and term packs off the async workers, or says why it cannot.
 async fn read_root(
     dir: PathBuf,
     config: crate::config::Config,
-) -> std::result::Result<RootRead, String> {
-    let read = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let packs = load::load_packs(&dir, &config)?;
-        Ok((load::load_corpus(&dir, &config)?, packs, config))
-    })
-    .await;
-    match read {
+) -> std::result::Result<WorkspaceRead, String> {
+    match tokio::task::spawn_blocking(move || Workspace::read(&dir, config)).await {
         Ok(Ok(read)) => Ok(read),
         Ok(Err(err)) => Err(format!("{err:#}")),
         Err(err) => Err(format!("reading the notes panicked: {err}")),
@@ -251,19 +240,18 @@ async fn read_root(
 async fn build_root(
     state: &Arc<Mutex<State>>,
     idx: usize,
-    (corpus, packs, config): RootRead,
+    read: WorkspaceRead,
 ) -> std::result::Result<(), String> {
     let built = tokio::task::spawn_blocking(move || {
-        let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
-        graph.set_packs(packs);
+        let loaded = Workspace::from_read(read);
         // Edits and backlinks need the reverse index: build it now, not on a keystroke.
-        graph.index_backlinks();
-        (graph, corpus.unreadable)
+        loaded.graph().index_backlinks();
+        loaded
     })
     .await;
     match built {
-        Ok((graph, unreadable)) => {
-            state.lock().install_index(idx, graph, unreadable);
+        Ok(loaded) => {
+            state.lock().install_index(idx, loaded);
             Ok(())
         }
         Err(err) => Err(format!("parsing the notes panicked: {err}")),
@@ -274,22 +262,26 @@ async fn build_root(
 fn build_search_index(state: &Arc<Mutex<State>>, idx: usize, ready: &Arc<watch::Sender<u64>>) {
     let (search, graph, on_disk) = {
         let state = state.lock();
-        let root = &state.roots[idx];
-        let on_disk = state.settings.search_index_on_disk(root.graph.note_count());
+        let ws = &state.roots[idx].ws;
+        let on_disk = state.settings.search_index_on_disk(ws.graph().note_count());
         (
-            root.search.clone(),
-            root.graph.clone(),
-            on_disk.then(|| root.dir.display().to_string()),
+            ws.search().clone(),
+            ws.graph().clone(),
+            on_disk.then(|| ws.root().display().to_string()),
         )
     };
     let state = state.clone();
     let ready = ready.clone();
     tokio::task::spawn_blocking(move || {
-        let cache = on_disk.map(|key| (load::default_cache_dir(), key));
-        super::search::build(&search, &graph, cache);
+        // On disk, the index is shared with `kbls search` and reused across restarts; it falls
+        // back to memory when another kbls holds the cache.
+        let index = on_disk
+            .and_then(|key| SearchIndex::open_or_create(&load::default_cache_dir(), &key).ok())
+            .map_or_else(SearchIndex::in_memory, |(index, _)| index);
+        let _ = WorkspaceSearch::install(&search, index, &graph);
         drop(graph);
         // Notes edited while it was built.
-        super::search::refresh(&state);
+        refresh_search(&state);
         ready.send_modify(|n| *n += 1);
     });
 }
@@ -592,7 +584,7 @@ impl LanguageServer for Backend {
                 {
                     let under: Vec<String> = state
                         .locate(&path)
-                        .map(|(root, rel)| state.roots[root].graph.paths_under(&rel))
+                        .map(|(root, rel)| state.roots[root].ws.graph().paths_under(&rel))
                         .unwrap_or_default();
                     if let Some((root, _)) = state.locate(&path) {
                         for rel in under {
