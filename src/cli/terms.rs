@@ -2,8 +2,9 @@
 //! terms the notes define.
 
 use super::{ListFormat, TermsArgs};
+use crate::ide::terms::hover::{hover_markdown, DefLocation};
 use crate::load;
-use crate::terms::{self, DefLocation, DefSite, TermAt, TermAtKind};
+use crate::terms::{self, DefSite, TermAt, TermAtKind};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -60,7 +61,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                                 def: site.def,
                             })
                             .collect();
-                        terms::hover_markdown(
+                        hover_markdown(
                             &r.target,
                             graph.packs(),
                             &defs,

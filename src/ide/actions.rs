@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 pub struct Action {
     pub title: String,
     /// The finding the action fixes, if any.
-    pub fixes: Option<Code>,
+    pub fixes: Option<Diagnostic>,
     pub preferred: bool,
     /// A note to create first (corpus-relative path) with its initial text.
     pub create: Option<(String, String)>,
@@ -44,7 +44,7 @@ pub fn code_actions(
             };
             res.push(Action {
                 title,
-                fixes: Some(d.code),
+                fixes: Some(d.clone()),
                 preferred: true,
                 create: None,
                 edits: vec![TextEdit {
@@ -59,7 +59,7 @@ pub fn code_actions(
                 let title = crate::graph::file_stem(&path).replace(['-', '_'], " ");
                 res.push(Action {
                     title: format!("Create note `{path}`"),
-                    fixes: Some(d.code),
+                    fixes: Some(d.clone()),
                     preferred: false,
                     create: Some((path, format!("# {title}\n\nLast updated: {today_text}\n"))),
                     edits: Vec::new(),
@@ -78,7 +78,7 @@ pub fn code_actions(
             };
             res.push(Action {
                 title: format!("Add a definition for `[{label}]`"),
-                fixes: Some(d.code),
+                fixes: Some(d.clone()),
                 preferred: false,
                 create: None,
                 edits: vec![TextEdit {
@@ -107,7 +107,7 @@ pub fn code_actions(
     if let Some(date) = &note.syntax.date {
         let already_offered = res.iter().any(|a| {
             matches!(
-                a.fixes,
+                a.fixes.as_ref().map(|d| d.code),
                 Some(Code::StaleNote | Code::InvalidDate | Code::FutureDate | Code::DateNotToday)
             )
         });

@@ -2,31 +2,12 @@
 
 use super::cursor::{item_at, label_at, CursorItem, LinkPart};
 use super::diagnostics::DiagnosticsConfig;
+use super::results::{HoverResult, NavTarget, NoteRange};
 use crate::graph::{FragmentMatch, Graph, LinkRef, Note, NoteId, Resolved};
 use crate::history::NoteHistory;
 use crate::syntax::{normalize_label, LinkTarget};
 use crate::text::TextRange;
 use std::fmt::Write;
-
-/// A place to jump to: a range in a note, or a non-note file of the corpus.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NavTarget {
-    Note {
-        note: NoteId,
-        range: TextRange,
-        focus: TextRange,
-    },
-    File {
-        path: String,
-    },
-}
-
-/// A range in one note of the corpus.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct NoteRange {
-    pub note: NoteId,
-    pub range: TextRange,
-}
 
 pub fn goto_definition(
     graph: &Graph,
@@ -197,12 +178,6 @@ fn label_uses(id: NoteId, note: &Note, label: &str, include_declaration: bool) -
     res
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HoverResult {
-    pub range: TextRange,
-    pub markdown: String,
-}
-
 /// Lines of a target shown in a link preview.
 const PREVIEW_LINES: usize = 12;
 
@@ -215,7 +190,7 @@ pub fn hover(
     let note = graph.note(id);
     let today = cfg.today;
     let Some(item) = item_at(note, offset) else {
-        return super::terms::hover(graph, id, offset);
+        return super::terms::hover::hover(graph, id, offset);
     };
     let (range, markdown) = match item {
         CursorItem::Link { idx, .. } => {

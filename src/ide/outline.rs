@@ -1,7 +1,9 @@
-//! Document symbols (the heading outline), workspace symbols, folding ranges and document links.
+//! Document symbols (the heading outline), workspace symbols, folding ranges, document links and
+//! code lenses (how many links point at each heading).
 
 use super::completion::subsequence_score;
 use crate::graph::{FragmentMatch, Graph, Note, NoteId, Resolved};
+pub use crate::search::SymbolKind;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,9 +44,9 @@ fn insert(siblings: &mut Vec<Symbol>, symbol: Symbol) {
 pub struct WorkspaceSymbol {
     pub note: NoteId,
     pub name: String,
-    /// The note's title for headings.
+    /// What holds it: the note's title, or the heading path of the section.
     pub container: Option<String>,
-    pub is_title: bool,
+    pub kind: SymbolKind,
     pub range: TextRange,
 }
 
@@ -64,7 +66,11 @@ pub fn workspace_symbols(graph: &Graph, query: &str, limit: usize) -> Vec<Worksp
                     note: id,
                     name: heading.text.clone(),
                     container: (!is_title).then(|| note.title().to_string()),
-                    is_title,
+                    kind: if is_title {
+                        SymbolKind::Title
+                    } else {
+                        SymbolKind::Heading
+                    },
                     range: heading.range,
                 },
             ));
@@ -86,8 +92,15 @@ pub enum FoldKind {
     FrontMatter,
 }
 
-/// Foldable regions as byte ranges; the caller keeps those spanning more than one line.
-pub fn folding_ranges(note: &Note) -> Vec<(TextRange, FoldKind)> {
+/// A foldable region, from the line of `range.start` to the line of `range.end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    pub range: TextRange,
+    pub kind: FoldKind,
+}
+
+/// The foldable regions that span more than one line: sections, code blocks, front matter.
+pub fn folding_ranges(note: &Note) -> Vec<Fold> {
     let mut res: Vec<(TextRange, FoldKind)> = note
         .syntax
         .headings
@@ -103,7 +116,11 @@ pub fn folding_ranges(note: &Note) -> Vec<(TextRange, FoldKind)> {
     if let Some(fm) = &note.syntax.front_matter {
         res.push((fm.range, FoldKind::FrontMatter));
     }
-    res
+    let line_of = |offset: u32| note.line_index.line_of(offset as usize);
+    res.into_iter()
+        .filter(|(range, _)| line_of(range.end) > line_of(range.start))
+        .map(|(range, kind)| Fold { range, kind })
+        .collect()
 }
 
 fn trim_end(note: &Note, range: TextRange) -> TextRange {
@@ -158,6 +175,41 @@ pub fn document_links(graph: &Graph, note: &Note) -> Vec<(TextRange, LinkDestina
                 _ => return None,
             };
             Some((link.range, destination))
+        })
+        .collect()
+}
+
+/// A count shown above a heading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeLens {
+    /// The heading.
+    pub range: TextRange,
+    /// Links to the heading's section; for the title, to the note.
+    pub references: usize,
+}
+
+impl CodeLens {
+    pub fn title(&self) -> String {
+        let n = self.references;
+        format!("{n} reference{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// One lens per heading of note `id`.
+pub fn code_lenses(graph: &Graph, id: NoteId) -> Vec<CodeLens> {
+    graph
+        .note(id)
+        .syntax
+        .headings
+        .iter()
+        .enumerate()
+        .map(|(h, heading)| CodeLens {
+            range: heading.range,
+            references: if heading.level == 1 {
+                graph.backlinks(id).len()
+            } else {
+                graph.heading_backlinks(id, h).len()
+            },
         })
         .collect()
 }

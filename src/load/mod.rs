@@ -210,16 +210,34 @@ pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus>
 }
 
 /// Why a symbolic link to a file outside the corpus root is not read.
-pub const OUTSIDE_ROOT: &str =
+const OUTSIDE_ROOT: &str =
     "symbolic link to a file outside the corpus root; kbls does not follow it";
 
 /// Whether `path`, symbolic links resolved, lies inside `real_root` (itself resolved).
-pub fn is_inside(real_root: &Path, path: &Path) -> bool {
+fn is_inside(real_root: &Path, path: &Path) -> bool {
     std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(real_root))
 }
 
+/// Reads the note at `path` under `real_root` (resolved) again after a change: `None` when it
+/// is gone, else its text or why it is no readable note. As in the walk, a symbolic link out of
+/// the root is not followed.
+pub fn reread_note(
+    real_root: &Path,
+    path: &Path,
+    max_size: u64,
+) -> Option<Result<Arc<str>, String>> {
+    if !path.exists() {
+        return None;
+    }
+    Some(if is_inside(real_root, path) {
+        read_note(path, max_size)
+    } else {
+        Err(OUTSIDE_ROOT.to_string())
+    })
+}
+
 /// Reads one note, or says why it is not a readable note.
-pub fn read_note(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
+fn read_note(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
     use std::io::Read;
     let too_big = |size: u64| {
         format!(

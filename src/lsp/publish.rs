@@ -2,12 +2,10 @@
 //! them); after a short quiet period their diagnostics are computed off the async workers and
 //! pushed.
 
-use super::convert;
 use super::state::{Snapshot, State};
+use super::to_proto;
 use super::transport::{self, Outbox};
-use crate::codes::Severity;
 use crate::graph::NoteId;
-use crate::ide::diagnostics::{file_diagnostics, note_diagnostics, Diagnostic as KblsDiagnostic};
 use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -136,65 +134,24 @@ fn compute(
             if pull && snap.open.contains(&path) {
                 return None;
             }
+            let found = root.analysis().diagnostics(id);
             Some((
-                convert::path_to_uri(&path)?,
-                to_lsp_diagnostics(snap, root_idx, id),
+                to_proto::path_to_uri(&path)?,
+                to_proto::diagnostics(snap, root, id, found),
             ))
         })
         .collect();
     if with_unreadable {
         for (root, _) in snap.roots.iter().zip(ready).filter(|(_, ready)| **ready) {
             for (path, _) in root.graph.unreadable() {
-                let diagnostics: Vec<Diagnostic> = file_diagnostics(&root.graph, path, &root.cfg)
-                    .into_iter()
-                    // A file that is no note has no text to convert positions in: its start.
-                    .map(|d| to_lsp(d, Range::default()))
-                    .collect();
-                if let (Some(uri), false) = (
-                    convert::path_to_uri(&root.path_of(path)),
-                    diagnostics.is_empty(),
-                ) {
-                    out.push((uri, diagnostics));
+                let found = root.analysis().file_diagnostics(path);
+                if let (Some(uri), false) =
+                    (to_proto::path_to_uri(&root.path_of(path)), found.is_empty())
+                {
+                    out.push((uri, to_proto::file_diagnostics(found)));
                 }
             }
         }
     }
     out
-}
-
-pub fn to_lsp_diagnostics(snap: &Snapshot, root_idx: usize, id: NoteId) -> Vec<Diagnostic> {
-    let root = &snap.roots[root_idx];
-    let note = root.graph.note(id);
-    note_diagnostics(&root.graph, id, &root.cfg)
-        .into_iter()
-        .map(|d| {
-            let range = convert::range(note, d.range, snap.encoding);
-            to_lsp(d, range)
-        })
-        .collect()
-}
-
-fn to_lsp(d: KblsDiagnostic, range: Range) -> Diagnostic {
-    let data = d
-        .fix
-        .as_ref()
-        .map(|fix| serde_json::json!({"fix": fix.new_text}));
-    Diagnostic {
-        range,
-        severity: Some(lsp_severity(d.severity)),
-        code: Some(NumberOrString::String(d.code.as_str().into())),
-        source: Some("kbls".into()),
-        message: d.message,
-        data,
-        ..Diagnostic::default()
-    }
-}
-
-pub fn lsp_severity(severity: Severity) -> DiagnosticSeverity {
-    match severity {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Info => DiagnosticSeverity::INFORMATION,
-        Severity::Hint => DiagnosticSeverity::HINT,
-    }
 }

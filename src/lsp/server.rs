@@ -1,12 +1,14 @@
 //! `impl LanguageServer`: each method hands its work to `state` (notifications, synchronously and
 //! in order) or to `handlers` (requests, on a snapshot, off the async workers).
 
-use super::convert;
+use super::capabilities;
+use super::from_proto;
 use super::handlers;
 use super::publish;
 use super::state::{
     refresh_search, ClientSettings, IndexStatus, Need, OpenDoc, Readiness, Snapshot, State,
 };
+use super::to_proto;
 use crate::load;
 use crate::search::SearchIndex;
 use crate::text::WideEncoding;
@@ -60,7 +62,7 @@ impl Backend {
         need: Need,
         f: impl FnOnce(Snapshot) -> T + Send + 'static,
     ) -> Result<T> {
-        self.wait_ready(uri.and_then(convert::uri_to_path), need)
+        self.wait_ready(uri.and_then(from_proto::uri_to_path), need)
             .await?;
         let snap = self.state.lock().snapshot();
         match tokio::task::spawn_blocking(move || f(snap)).await {
@@ -114,7 +116,10 @@ impl Backend {
         publish::schedule(self.client.clone(), self.outbox.clone(), self.state.clone());
     }
 
-    pub async fn search(&self, params: handlers::SearchParams) -> Result<Vec<handlers::SearchHit>> {
+    pub async fn search(
+        &self,
+        params: from_proto::SearchParams,
+    ) -> Result<Vec<to_proto::SearchHit>> {
         self.run("kbls/search", None, Need::Search, move |snap| {
             handlers::search(&snap, params)
         })
@@ -220,7 +225,7 @@ impl Backend {
     }
 
     fn open_path(&self, uri: &Uri) -> Option<PathBuf> {
-        convert::uri_to_path(uri)
+        from_proto::uri_to_path(uri)
     }
 }
 
@@ -374,11 +379,11 @@ impl LanguageServer for Backend {
             .workspace_folders
             .unwrap_or_default()
             .iter()
-            .filter_map(|f| convert::uri_to_path(&f.uri))
+            .filter_map(|f| from_proto::uri_to_path(&f.uri))
             .collect();
         #[allow(deprecated)] // Older clients send only `rootUri`.
         if folders.is_empty() {
-            folders.extend(params.root_uri.as_ref().and_then(convert::uri_to_path));
+            folders.extend(params.root_uri.as_ref().and_then(from_proto::uri_to_path));
         }
         let settings_errors = {
             let mut state = self.state.lock();
@@ -402,7 +407,7 @@ impl LanguageServer for Backend {
         for error in settings_errors {
             self.client.log_message(MessageType::WARNING, error).await;
         }
-        Ok(handlers::initialize_result(encoding, pull))
+        Ok(capabilities::initialize_result(encoding, pull))
     }
 
     async fn initialized(&self, _: InitializedParams) {
@@ -507,7 +512,7 @@ impl LanguageServer for Backend {
             } else {
                 doc.version = params.text_document.version;
                 for change in &params.content_changes {
-                    convert::apply_change(&mut doc.rope, change.range, &change.text, encoding);
+                    from_proto::apply_change(&mut doc.rope, change.range, &change.text, encoding);
                 }
                 let text: Arc<str> = Arc::from(doc.rope.to_string());
                 state.edited.insert(path.clone());
@@ -545,7 +550,7 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state.lock();
             for change in &params.changes {
-                if let Some(path) = convert::uri_to_path(&change.uri) {
+                if let Some(path) = from_proto::uri_to_path(&change.uri) {
                     state.reload_from_disk(&path);
                 }
             }
@@ -562,7 +567,7 @@ impl LanguageServer for Backend {
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path)
+                    .and_then(from_proto::uri_to_path)
                 {
                     state.reload_from_disk(&path);
                 }
@@ -580,7 +585,7 @@ impl LanguageServer for Backend {
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path)
+                    .and_then(from_proto::uri_to_path)
                 {
                     let under: Vec<String> = state
                         .locate(&path)
@@ -606,17 +611,18 @@ impl LanguageServer for Backend {
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path);
+                    .and_then(from_proto::uri_to_path);
                 let new = file
                     .new_uri
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path);
+                    .and_then(from_proto::uri_to_path);
                 let (Some(old), Some(new)) = (old, new) else {
                     continue;
                 };
-                for (old_path, new_path) in handlers::expand_moves(&state.snapshot(), &old, &new) {
+                for (old_path, new_path) in from_proto::expand_moves(&state.snapshot(), &old, &new)
+                {
                     if let Some(doc) = state.open.remove(&old_path) {
                         state.open.insert(new_path.clone(), doc);
                     }

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::graph::{Graph, Note, NoteId};
 use crate::ide::diagnostics::DiagnosticsConfig;
+use crate::ide::Analysis;
 use crate::load;
 use crate::search::SearchSnapshot;
 use crate::text::WideEncoding;
@@ -435,6 +436,11 @@ impl Snapshot {
 }
 
 impl RootSnapshot {
+    /// The features over this root.
+    pub fn analysis(&self) -> Analysis<'_> {
+        Analysis::new(&self.graph, &self.cfg, self.search.as_ref())
+    }
+
     pub fn note(&self, id: NoteId) -> &Note {
         self.graph.note(id)
     }

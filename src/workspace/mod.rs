@@ -171,17 +171,10 @@ impl Workspace {
     /// for [`Workspace::update_note`].
     pub fn reload(&mut self, rel: &str) -> Option<Vec<NoteId>> {
         let path = self.root.join(rel);
-        if !path.exists() {
-            return Some(self.remove_note(rel));
-        }
-        let read = if load::is_inside(&self.root, &path) {
-            load::read_note(&path, self.config.max_file_size)
-        } else {
-            Err(load::OUTSIDE_ROOT.to_string())
-        };
-        match read {
-            Ok(text) => self.update_note(rel, text),
-            Err(reason) => {
+        match load::reread_note(&self.root, &path, self.config.max_file_size) {
+            None => Some(self.remove_note(rel)),
+            Some(Ok(text)) => self.update_note(rel, text),
+            Some(Err(reason)) => {
                 self.search.lock().mark_changed(rel);
                 Some(Arc::make_mut(&mut self.graph).set_unreadable(rel, reason))
             }

@@ -3,6 +3,7 @@
 mod dates;
 mod links;
 mod suggest;
+mod terms;
 
 use crate::codes::{Code, Severity};
 use crate::config::Config;
@@ -97,7 +98,7 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     links::check(graph, note, &mut findings);
     dates::check(note, cfg, &mut findings);
     links::check_duplicate_headings(note, &mut findings);
-    check_terms(graph, note, &mut findings);
+    findings.extend(terms::check(&note.text, &note.syntax, graph.packs()));
     check_front_matter(note, &mut findings);
     let mut res: Vec<Diagnostic> = findings
         .into_iter()
@@ -168,22 +169,6 @@ pub fn link_diagnostics_into(
             .is_some_and(|link| keys.named_by(note, &link.target))
     });
     res
-}
-
-/// `unknown-dcgm-field`, `unknown-kubectl-command`, `unknown-kubectl-flag`, with their fixes.
-fn check_terms(graph: &Graph, note: &crate::graph::Note, findings: &mut Vec<Finding>) {
-    for found in crate::terms::check(&note.text, &note.syntax, graph.packs()) {
-        let Some(code) = Code::from_str(found.code) else {
-            continue;
-        };
-        let mut finding = Finding::new(code, found.range, found.message);
-        finding.fix = found.suggestion.as_ref().map(|new_text| Fix {
-            range: found.range,
-            new_text: new_text.clone(),
-        });
-        finding.suggestion = found.suggestion;
-        findings.push(finding);
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Completion of link paths, anchors, wiki-links, reference labels, dates and admonitions.
+//! Completion of link paths, anchors, wiki-links, reference labels, dates and admonitions; where
+//! none of them applies, of DCGM names, kubectl subcommands and flags and pack terms ([`terms`]).
 //!
 //! Every list replaces the prefix typed so far (`replace`), so clients insert exactly once.
+
+mod terms;
 
 use crate::graph::{relative_path, Graph, NoteId, Resolved};
 use crate::syntax::LinkTarget;
@@ -56,35 +59,9 @@ pub fn complete(
     today: NaiveDate,
     date_label: &str,
 ) -> Option<Completion> {
-    complete_markdown(graph, id, offset, today, date_label)
-        .or_else(|| complete_term(graph, id, offset))
-}
-
-fn complete_term(graph: &Graph, id: NoteId, offset: usize) -> Option<Completion> {
     let note = graph.note(id);
-    let res = crate::terms::complete(&note.text, &note.syntax, offset, graph.packs())?;
-    let items = res
-        .items
-        .into_iter()
-        .map(|item| CompletionItem {
-            label: item.label,
-            kind: match item.kind {
-                crate::terms::CompletionKind::DcgmField => CompletionKind::Constant,
-                crate::terms::CompletionKind::KubectlCommand => CompletionKind::Command,
-                crate::terms::CompletionKind::KubectlFlag => CompletionKind::Flag,
-                crate::terms::CompletionKind::PackTerm => CompletionKind::Constant,
-            },
-            detail: Some(item.detail),
-            documentation: Some(item.documentation),
-            insert: item.insert_text,
-            filter: None,
-        })
-        .collect();
-    Some(Completion {
-        replace: res.replace_range,
-        items,
-        incomplete: res.incomplete,
-    })
+    complete_markdown(graph, id, offset, today, date_label)
+        .or_else(|| terms::complete(&note.text, &note.syntax, offset, graph.packs()))
 }
 
 fn complete_markdown(
