@@ -4,7 +4,7 @@
 //! - [`text`]: byte ranges and line/column conversion.
 //! - [`codes`]: rule codes and severities.
 //! - [`syntax`]: one note parsed in isolation.
-//! - [`terms`]: term packs, definitions, kubectl command lines and term findings.
+//! - [`terms`]: term packs, definitions, kubectl command lines, mentions: term data.
 //! - [`graph`]: the corpus as a cross-reference graph.
 //! - [`search`]: the full-text index of sections, titles and terms.
 //! - [`config`] reads `kbls.toml`.

@@ -10,15 +10,18 @@
 //! ```
 //!
 //! `//- /path` starts a file (files not ending in `.md` are assets of the corpus); `$0` marks the
-//! cursor (`\$0` writes a literal `$0`). A line of only spaces and `^`, optionally followed by a
-//! space and a label, marks a range on the nearest line above that is not a marker line; its
+//! cursor (`\$0` writes a literal `$0`). A line of only spaces and runs of `^`, optionally followed
+//! by a space and a label, marks ranges on the nearest line above that is not a marker line; its
 //! columns count characters of that line as it reads without the `$0`. Marker lines are removed
 //! before the notes are parsed: left in, they could change the structure (a line of `^` under a
 //! paragraph is text of it).
 //!
 //! Also [`read_corpus`], the notes of a folder of `fixtures/`.
 
+use crate::config::Config;
 use crate::graph::{Graph, NoteId};
+use crate::ide::diagnostics::DiagnosticsConfig;
+use crate::ide::{Analysis, FilePosition};
 use crate::syntax::ParseOptions;
 use crate::text::TextRange;
 use std::path::Path;
@@ -32,6 +35,44 @@ pub struct Fixture {
     pub cursor: Option<(NoteId, usize)>,
     /// The `^^^` ranges, in fixture order, with their labels (empty when none is given).
     pub marks: Vec<Mark>,
+    /// The default configuration, today being [`TODAY`].
+    pub cfg: DiagnosticsConfig,
+}
+
+/// "Today" in every fixture.
+pub const TODAY: &str = "2026-11-28";
+
+impl Fixture {
+    /// The features over the fixture's notes (no full-text index).
+    pub fn analysis(&self) -> Analysis<'_> {
+        Analysis::new(&self.graph, &self.cfg, None)
+    }
+
+    /// The `$0` cursor.
+    pub fn position(&self) -> FilePosition {
+        let (note, offset) = self.cursor.expect("a `$0` cursor");
+        FilePosition { note, offset }
+    }
+
+    /// `path start..end "text"`: a range of a note as feature tests print it.
+    pub fn show(&self, note: NoteId, range: TextRange) -> String {
+        let note = self.graph.note(note);
+        format!(
+            "{} {}..{} {:?}",
+            note.path,
+            range.start,
+            range.end,
+            &note.text[range.as_usize()]
+        )
+    }
+
+    /// The marks as [`Fixture::show`] prints them, in fixture order.
+    pub fn shown_marks(&self) -> Vec<String> {
+        self.marks
+            .iter()
+            .map(|m| self.show(m.note, m.range))
+            .collect()
+    }
 }
 
 /// A range a `^^^` line marks.
@@ -97,10 +138,12 @@ pub fn parse(fixture: &str) -> Fixture {
             })
         })
         .collect();
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("a date");
     Fixture {
         graph,
         cursor,
         marks,
+        cfg: DiagnosticsConfig::new(Config::default(), today),
     }
 }
 
@@ -113,7 +156,7 @@ fn extract_markers(path: String, source: &str) -> File {
     let mut last_line: Option<(usize, String)> = None;
     for line in source.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        if let Some((carets, label)) = marker(body) {
+        if let Some((runs, label)) = marker(body) {
             let (line_start, line_text) = last_line
                 .as_ref()
                 .unwrap_or_else(|| panic!("a marker line before any text in {path}"));
@@ -124,10 +167,12 @@ fn extract_markers(path: String, source: &str) -> File {
                         .nth(col)
                         .map_or(line_text.len(), |(idx, _)| idx)
             };
-            marks.push((
-                TextRange::new(byte_at(carets.start), byte_at(carets.end)),
-                label.to_string(),
-            ));
+            for carets in runs {
+                marks.push((
+                    TextRange::new(byte_at(carets.start), byte_at(carets.end)),
+                    label.to_string(),
+                ));
+            }
             continue;
         }
         let line_start = text.len();
@@ -157,22 +202,24 @@ fn extract_markers(path: String, source: &str) -> File {
     }
 }
 
-/// The columns of the `^` run and the label of a marker line: spaces, one run of `^`, then
-/// nothing or a space and a label.
-fn marker(line: &str) -> Option<(std::ops::Range<usize>, &str)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let after_indent = &line[indent..];
-    let n_carets = after_indent.len() - after_indent.trim_start_matches('^').len();
-    if n_carets == 0 {
-        return None;
+/// The columns of the `^` runs and the label of a marker line: spaces and runs of `^`, then
+/// nothing or a space and a label, which is that of every run.
+fn marker(line: &str) -> Option<(Vec<std::ops::Range<usize>>, &str)> {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (col, (idx, ch)) in line.char_indices().enumerate() {
+        match ch {
+            '^' => match runs.last_mut() {
+                Some(run) if run.end == col => run.end += 1,
+                _ => runs.push(col..col + 1),
+            },
+            ' ' => {}
+            _ if !runs.is_empty() && line[..idx].ends_with(' ') => {
+                return Some((runs, &line[idx..]))
+            }
+            _ => return None,
+        }
     }
-    let rest = &after_indent[n_carets..];
-    let label = match rest.strip_prefix(' ') {
-        Some(label) => label,
-        None if rest.is_empty() => "",
-        None => return None,
-    };
-    Some((indent..indent + n_carets, label))
+    (!runs.is_empty()).then_some((runs, ""))
 }
 
 /// The notes of a folder (below `fixtures/`), sorted by path, as (path relative to it, text).
@@ -210,7 +257,7 @@ mod tests {
     #[test]
     fn markers_are_taken_out_before_parsing() {
         let fixture = parse(
-            "//- /a.md\n# A🦀\n  ^^ title\nSee [b](b.md) and \\$0 lit$0eral.\n    ^^^^^^^^^\n//- /b.md\n# B\n//- /img.png\n",
+            "//- /a.md\n# A🦀\n  ^^ title\nSee [b](b.md) and \\$0 lit$0eral.\n    ^^^^^^^^^     ^^\n//- /b.md\n# B\n//- /img.png\n",
         );
         let graph = &fixture.graph;
         let a = graph.by_path("a.md").expect("a.md");
@@ -225,7 +272,7 @@ mod tests {
             .iter()
             .map(|m| (&note.text[m.range.as_usize()], m.label.as_str()))
             .collect();
-        assert_eq!(marked, [("A🦀", "title"), ("[b](b.md)", "")]);
+        assert_eq!(marked, [("A🦀", "title"), ("[b](b.md)", ""), ("$0", "")]);
         assert_eq!(graph.files().collect::<Vec<_>>(), ["img.png"]);
     }
 }

@@ -474,3 +474,43 @@ pub fn search_hit(
         score: hit.score,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Graph;
+    use crate::lsp::from_proto;
+    use std::sync::Arc;
+
+    #[test]
+    fn ranges_after_emoji_and_crlf_count_the_negotiated_units() {
+        let text = "a🦀b\r\ncafé\n";
+        let graph = Graph::build(
+            vec![("a.md".into(), Arc::from(text))],
+            Vec::new(),
+            &Default::default(),
+        );
+        let note = graph.note(graph.by_path("a.md").expect("a.md"));
+        // "b" is bytes 5..6, UTF-16 columns 3..4; "é" ends line 1 at byte 13.
+        let b = TextRange::new(5, 6);
+        let e = TextRange::new(text.find('é').unwrap(), text.len() - 1);
+        for (encoding, b_cols, e_cols) in [
+            (WideEncoding::Utf16, (3, 4), (3, 4)),
+            (WideEncoding::Utf8, (5, 6), (3, 5)),
+            (WideEncoding::Chars, (2, 3), (3, 4)),
+        ] {
+            let got = range(note, b, encoding);
+            assert_eq!(
+                got,
+                Range::new(Position::new(0, b_cols.0), Position::new(0, b_cols.1))
+            );
+            assert_eq!(from_proto::text_range(note, got, encoding), b);
+            let got = range(note, e, encoding);
+            assert_eq!(
+                got,
+                Range::new(Position::new(1, e_cols.0), Position::new(1, e_cols.1))
+            );
+            assert_eq!(from_proto::text_range(note, got, encoding), e);
+        }
+    }
+}
