@@ -42,11 +42,7 @@ impl<'a> Analysis<'a> {
         Analysis { graph, cfg, search }
     }
 
-    pub fn graph(&self) -> &'a Graph {
-        self.graph
-    }
-
-    pub fn note(&self, id: NoteId) -> &'a Note {
+    fn note(&self, id: NoteId) -> &'a Note {
         self.graph.note(id)
     }
 

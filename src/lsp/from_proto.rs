@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     Position, Range, RenameFilesParams, TextDocumentPositionParams, Uri,
 };
 
-pub fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
+fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
     note.line_index.offset(
         &note.text,
         LineCol {

@@ -17,12 +17,12 @@ use std::collections::HashMap;
 use std::path::Path;
 use tower_lsp_server::ls_types::*;
 
-pub fn position(note: &Note, offset: usize, encoding: WideEncoding) -> Position {
+fn position(note: &Note, offset: usize, encoding: WideEncoding) -> Position {
     let lc = note.line_index.line_col(&note.text, offset, encoding);
     Position::new(lc.line, lc.col)
 }
 
-pub fn range(note: &Note, range: TextRange, encoding: WideEncoding) -> Range {
+fn range(note: &Note, range: TextRange, encoding: WideEncoding) -> Range {
     Range::new(
         position(note, range.start as usize, encoding),
         position(note, range.end as usize, encoding),
@@ -38,12 +38,7 @@ fn uri(root: &RootSnapshot, rel: &str) -> Option<Uri> {
     path_to_uri(&root.path_of(rel))
 }
 
-pub fn location(
-    snap: &Snapshot,
-    root: &RootSnapshot,
-    id: NoteId,
-    at: TextRange,
-) -> Option<Location> {
+fn location(snap: &Snapshot, root: &RootSnapshot, id: NoteId, at: TextRange) -> Option<Location> {
     let note = root.note(id);
     Some(Location {
         uri: uri(root, &note.path)?,
@@ -382,7 +377,7 @@ fn create_note(root: &RootSnapshot, path: &str, text: String) -> Option<Workspac
     })
 }
 
-pub fn severity(severity: Severity) -> DiagnosticSeverity {
+fn severity(severity: Severity) -> DiagnosticSeverity {
     match severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
@@ -392,7 +387,7 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 }
 
 /// A finding, its fix's replacement text in `data` for clients that apply it without asking.
-pub fn diagnostic(note: &Note, d: KblsDiagnostic, encoding: WideEncoding) -> Diagnostic {
+fn diagnostic(note: &Note, d: KblsDiagnostic, encoding: WideEncoding) -> Diagnostic {
     let at = range(note, d.range, encoding);
     diagnostic_at(d, at)
 }
