@@ -9,7 +9,8 @@ use crate::load;
 use crate::text::{LineCol, TextRange, WideEncoding};
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{
-    Position, Range, RenameFilesParams, TextDocumentPositionParams, Uri,
+    ClientCapabilities, Position, PositionEncodingKind, Range, RenameFilesParams,
+    TextDocumentPositionParams, Uri,
 };
 
 fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
@@ -118,6 +119,21 @@ pub fn note_moves<'a>(
         }
     }
     per_root
+}
+
+/// The position encoding to use: UTF-8 when the client offers it (no conversion), else the
+/// protocol's default, UTF-16.
+pub fn position_encoding(capabilities: &ClientCapabilities) -> WideEncoding {
+    let offers_utf8 = capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
+    if offers_utf8 {
+        WideEncoding::Utf8
+    } else {
+        WideEncoding::Utf16
+    }
 }
 
 /// `kbls/search` parameters.

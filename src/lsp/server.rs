@@ -11,7 +11,6 @@ use super::state::{
 use super::to_proto;
 use crate::load;
 use crate::search::SearchIndex;
-use crate::text::WideEncoding;
 use crate::workspace::{Workspace, WorkspaceRead, WorkspaceSearch};
 use parking_lot::Mutex;
 use std::path::PathBuf;
@@ -329,17 +328,7 @@ fn group_thousands(n: usize) -> String {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offers_utf8 = params
-            .capabilities
-            .general
-            .as_ref()
-            .and_then(|g| g.position_encodings.as_ref())
-            .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
-        let encoding = if offers_utf8 {
-            WideEncoding::Utf8
-        } else {
-            WideEncoding::Utf16
-        };
+        let encoding = from_proto::position_encoding(&params.capabilities);
         // Open documents' diagnostics are pulled only from clients that can also be told to pull
         // again (`workspace/diagnostic/refresh`) when another note's change affects them;
         // everything else is pushed.
