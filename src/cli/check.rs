@@ -161,9 +161,9 @@ fn check_root(
         .flat_map_iter(|(id, note)| {
             let diagnostics: Vec<Diagnostic> = match &target_keys {
                 Some(keys) if dependents.contains(id) => {
-                    link_diagnostics_into(&graph, *id, &cfg, keys)
+                    link_diagnostics_into(graph, *id, &cfg, keys)
                 }
-                _ => note_diagnostics(&graph, *id, &cfg),
+                _ => note_diagnostics(graph, *id, &cfg),
             };
             progress.tick();
             let path = display(&note.path);
