@@ -67,11 +67,6 @@ impl Code {
         }
     }
 
-    #[allow(clippy::should_implement_trait)]
-    pub fn from_str(code: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|c| c.as_str() == code)
-    }
-
     /// The severity a rule has unless configured; `None` for rules that are off by default.
     pub fn default_severity(self) -> Option<Severity> {
         match self {
@@ -145,5 +140,15 @@ impl Severity {
             Severity::Info => "info",
             Severity::Hint => "hint",
         }
+    }
+}
+
+/// A rule name as users write it in `kbls.toml` and the client's settings.
+impl std::str::FromStr for Code {
+    /// The name is no rule's.
+    type Err = ();
+
+    fn from_str(code: &str) -> Result<Code, ()> {
+        Code::ALL.into_iter().find(|c| c.as_str() == code).ok_or(())
     }
 }

@@ -114,7 +114,9 @@ impl Config {
 
     /// Sets the severity of a rule from its config spelling (`"error"`, ..., `"off"`).
     pub fn set_rule(&mut self, code: &str, level: &str) -> Result<(), String> {
-        let code = Code::from_str(code).ok_or_else(|| format!("unknown rule `{code}`"))?;
+        let code: Code = code
+            .parse()
+            .map_err(|()| format!("unknown rule `{code}`"))?;
         let level = parse_level(level)?;
         self.rules.insert(code, level);
         Ok(())

@@ -58,8 +58,12 @@ const LAYERS: &[Layer] = &[
         ],
         &[FS, PROCESS, ENV, CLOCK, ASYNC, LSP, JSON],
     ),
-    // Test-only: fixtures parsed into a graph.
-    layer("test_fixture", &["text", "syntax", "graph"], &[]),
+    // Test-only: fixtures parsed into a graph, and the `ide::Analysis` over it.
+    layer(
+        "test_fixture",
+        &["text", "syntax", "graph", "config", "ide"],
+        &[],
+    ),
 ];
 
 /// What test code may use besides its module's row: the fixture parser, and the file system and
