@@ -4,7 +4,7 @@
 //! the minutes 20,000 `git commit` runs would take): one commit adds every note, then each commit
 //! edits one note (some only its date, some only whitespace, some renamed), with commit dates
 //! spread over two years. Then it times the one-pass history read `outdated-date` uses
-//! (`kbls::history::read`), and `kbls check` with the rule on and off.
+//! (`kbls::load::git::read_history`), and `kbls check` with the rule on and off.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 

@@ -71,8 +71,8 @@ impl Workspace {
 
     /// Reads the notes under `root` and the term packs `config` names, without parsing them.
     pub fn read(root: &Path, config: Config) -> anyhow::Result<WorkspaceRead> {
-        let packs = load::load_packs(root, &config)?;
         let corpus = load::load_corpus(root, &config)?;
+        let packs = load::load_packs(root, &config)?;
         Ok(WorkspaceRead {
             root: root.to_path_buf(),
             config,

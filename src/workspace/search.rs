@@ -80,37 +80,53 @@ impl WorkspaceSearch {
     }
 }
 
-/// A path and, unless it is gone, the fingerprint of its text and what it holds.
-type Change<T> = (String, Option<(u64, T)>);
+/// What becomes of one path in the index.
+enum Step<T> {
+    /// Index it again: its text has this fingerprint, and `T` is the note or its sections.
+    Replace {
+        fingerprint: u64,
+        with: T,
+    },
+    Remove,
+}
 
 /// Applies `changes` (a path and its note now, `None` when gone) to `index` and commits: a note
 /// whose text has the indexed fingerprint is left alone, the sections of the others are computed
 /// in parallel.
 fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Arc<Note>>)>) -> anyhow::Result<()> {
-    let changed: Vec<Change<Arc<Note>>> = changes
+    let steps: Vec<(String, Step<Arc<Note>>)> = changes
         .into_iter()
         .filter_map(|(path, note)| match note {
             Some(note) => {
                 let fingerprint = content_fingerprint(&note.text);
-                (index.fingerprint(&path) != Some(fingerprint))
-                    .then_some((path, Some((fingerprint, note))))
+                (index.fingerprint(&path) != Some(fingerprint)).then_some((
+                    path,
+                    Step::Replace {
+                        fingerprint,
+                        with: note,
+                    },
+                ))
             }
-            None => Some((path, None)),
+            None => Some((path, Step::Remove)),
         })
         .collect();
-    let sections: Vec<Change<Vec<SectionDoc>>> = changed
+    let steps: Vec<(String, Step<Vec<SectionDoc>>)> = steps
         .into_par_iter()
-        .map(|(path, note)| {
-            let docs = note.map(|(fingerprint, note)| {
-                (fingerprint, note_sections(&path, &note.text, &note.syntax))
-            });
-            (path, docs)
+        .map(|(path, step)| {
+            let step = match step {
+                Step::Replace { fingerprint, with } => Step::Replace {
+                    fingerprint,
+                    with: note_sections(&path, &with.text, &with.syntax),
+                },
+                Step::Remove => Step::Remove,
+            };
+            (path, step)
         })
         .collect();
-    for (path, docs) in sections {
-        match docs {
-            Some((fingerprint, docs)) => index.replace_note(&path, fingerprint, docs),
-            None => index.remove_note(&path),
+    for (path, step) in steps {
+        match step {
+            Step::Replace { fingerprint, with } => index.replace_note(&path, fingerprint, with),
+            Step::Remove => index.remove_note(&path),
         }
     }
     if index.has_pending_changes() {
