@@ -26,8 +26,8 @@ fn search(args: &SearchArgs) -> anyhow::Result<Vec<SearchHit>> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
     let root = load::find_root(&path, Some(&load::current_dir()?));
-    let workspace = Workspace::load(&root, load::load_config(&root, None)?)?;
-    let index = workspace.index_search(open_index(&root, args)?)?;
+    let read = Workspace::read(&root, load::load_config(&root, None)?)?;
+    let index = read.index_search(open_index(&root, args)?)?;
     let cwd = std::env::current_dir()?;
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let scope = std::fs::canonicalize(&path)?;

@@ -50,6 +50,13 @@ impl WorkspaceRead {
     pub fn note_count(&self) -> usize {
         self.corpus.notes.len()
     }
+
+    /// Brings `index` (opened from the on-disk cache, or in memory) up to date with the notes
+    /// read, parsing only those changed since they were indexed, and returns what a query
+    /// searches. `kbls search` needs no graph: parsing every note would cost it most of its run.
+    pub fn index_search(&self, index: SearchIndex) -> anyhow::Result<SearchSnapshot> {
+        search::index_read(index, &self.corpus.notes, &self.config.parse_options())
+    }
 }
 
 impl Workspace {
@@ -184,11 +191,5 @@ impl Workspace {
     /// The full-text index, for a caller that builds or refreshes it off its own thread.
     pub fn search(&self) -> &Arc<Mutex<WorkspaceSearch>> {
         &self.search
-    }
-
-    /// Brings `index` (opened from the on-disk cache, or in memory) up to date with the notes,
-    /// keeps it, and returns what a query searches.
-    pub fn index_search(&self, index: SearchIndex) -> anyhow::Result<SearchSnapshot> {
-        WorkspaceSearch::install(&self.search, index, &self.graph)
     }
 }

@@ -4,9 +4,10 @@
 
 use crate::graph::{Graph, Note};
 use crate::search::{content_fingerprint, note_sections, SearchIndex, SearchSnapshot, SectionDoc};
+use crate::syntax::{self, ParseOptions};
 use parking_lot::Mutex;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// The index, once built, and the notes changed since it last caught up.
@@ -36,9 +37,9 @@ impl WorkspaceSearch {
         mut index: SearchIndex,
         graph: &Graph,
     ) -> anyhow::Result<SearchSnapshot> {
-        let mut changes: Vec<(String, Option<Arc<Note>>)> = graph
+        let mut changes: Vec<(String, Option<Source>)> = graph
             .notes()
-            .map(|(id, note)| (note.path.clone(), Some(graph.note_arc(id))))
+            .map(|(id, note)| (note.path.clone(), Some(Source::Parsed(graph.note_arc(id)))))
             .collect();
         changes.extend(
             index
@@ -63,11 +64,11 @@ impl WorkspaceSearch {
         }
         // Take the changed notes and let go of the graph at once: while a snapshot of it is
         // alive, the next edit has to copy the whole graph.
-        let changes: Vec<(String, Option<Arc<Note>>)> = std::mem::take(&mut search.pending)
+        let changes: Vec<(String, Option<Source>)> = std::mem::take(&mut search.pending)
             .into_iter()
             .map(|path| {
                 let note = graph.by_path(&path).map(|id| graph.note_arc(id));
-                (path, note)
+                (path, note.map(Source::Parsed))
             })
             .collect();
         drop(graph);
@@ -76,6 +77,52 @@ impl WorkspaceSearch {
         };
         if sync(index, changes).is_ok() {
             search.snapshot = Some(index.snapshot());
+        }
+    }
+}
+
+/// Brings `index` up to date with `notes` (path, text) as read from disk, parsing only those
+/// whose text changed since they were indexed: what `kbls search` needs of a corpus whose cached
+/// index is mostly current, without parsing it all.
+pub(super) fn index_read(
+    mut index: SearchIndex,
+    notes: &[(String, Arc<str>)],
+    options: &ParseOptions,
+) -> anyhow::Result<SearchSnapshot> {
+    let present: HashSet<&str> = notes.iter().map(|(path, _)| path.as_str()).collect();
+    let mut changes: Vec<(String, Option<Source>)> = notes
+        .iter()
+        .map(|(path, text)| (path.clone(), Some(Source::Read(text.clone(), options))))
+        .collect();
+    changes.extend(
+        index
+            .indexed_notes()
+            .filter(|(path, _)| !present.contains(path))
+            .map(|(path, _)| (path.to_string(), None)),
+    );
+    sync(&mut index, changes)?;
+    Ok(index.snapshot())
+}
+
+/// A note as the index reads it: parsed already (the graph's), or only read, to be parsed if its
+/// text changed since it was indexed.
+enum Source<'a> {
+    Parsed(Arc<Note>),
+    Read(Arc<str>, &'a ParseOptions),
+}
+
+impl Source<'_> {
+    fn text(&self) -> &str {
+        match self {
+            Source::Parsed(note) => &note.text,
+            Source::Read(text, _) => text,
+        }
+    }
+
+    fn sections(&self, path: &str) -> Vec<SectionDoc> {
+        match self {
+            Source::Parsed(note) => note_sections(path, &note.text, &note.syntax),
+            Source::Read(text, options) => note_sections(path, text, &syntax::parse(text, options)),
         }
     }
 }
@@ -93,12 +140,12 @@ enum Step<T> {
 /// Applies `changes` (a path and its note now, `None` when gone) to `index` and commits: a note
 /// whose text has the indexed fingerprint is left alone, the sections of the others are computed
 /// in parallel.
-fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Arc<Note>>)>) -> anyhow::Result<()> {
-    let steps: Vec<(String, Step<Arc<Note>>)> = changes
+fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Source>)>) -> anyhow::Result<()> {
+    let steps: Vec<(String, Step<Source>)> = changes
         .into_iter()
         .filter_map(|(path, note)| match note {
             Some(note) => {
-                let fingerprint = content_fingerprint(&note.text);
+                let fingerprint = content_fingerprint(note.text());
                 (index.fingerprint(&path) != Some(fingerprint)).then_some((
                     path,
                     Step::Replace {
@@ -116,7 +163,7 @@ fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Arc<Note>>)>) -> a
             let step = match step {
                 Step::Replace { fingerprint, with } => Step::Replace {
                     fingerprint,
-                    with: note_sections(&path, &with.text, &with.syntax),
+                    with: with.sections(&path),
                 },
                 Step::Remove => Step::Remove,
             };
