@@ -3,10 +3,7 @@
 //! for the note opened at start equal what the server says once everything is indexed, and what
 //! `kbls check` reports.
 
-#[path = "../../benches/gen/mod.rs"]
-#[allow(dead_code)] // The generator's statistics beyond `broken` are for the benchmarks.
-mod gen;
-
+use crate::gen;
 use crate::lsp_client::LspClient;
 use crate::support::kbls;
 use serde_json::{json, Value};
