@@ -54,7 +54,7 @@ fn diagnostics_summary(diagnostics: &Value) -> Vec<(u64, String, String)> {
 #[test]
 fn first_answers_and_every_publish_equal_the_settled_state() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let stats = gen::generate(dir.path(), NOTES, 7);
+    let stats = gen::generate(dir.path(), NOTES, 7, gen::BROKEN_PER_MILLE);
     let (note, _, _) = stats.broken[0].clone();
     let broken: Vec<&str> = stats
         .broken

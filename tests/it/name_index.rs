@@ -176,7 +176,7 @@ fn stems_by_folder(dir: &Path, res: &mut BTreeMap<String, Vec<String>>) {
 fn note_names_of_the_fixtures_and_of_a_generated_corpus() {
     let mut rng = Rng(0xface_b00c_0123_4567);
     let dir = tempfile::tempdir().expect("temp dir");
-    let stats = gen::generate(dir.path(), 300, 3);
+    let stats = gen::generate(dir.path(), 300, 3, gen::BROKEN_PER_MILLE);
     let mut folders = BTreeMap::new();
     stems_by_folder(dir.path(), &mut folders);
     stems_by_folder(
