@@ -1,5 +1,6 @@
 //! The one integration test binary (STYLE.md): each module tests kbls from the outside.
 
+mod action;
 mod check_cli;
 mod fuzz;
 #[path = "../../benches/gen/mod.rs"]
@@ -10,6 +11,7 @@ mod lsp;
 mod lsp_client;
 mod lsp_startup;
 mod name_index;
+mod package;
 mod pre_commit;
 mod search_cli;
 mod support;
