@@ -34,7 +34,7 @@ fn main() {
         .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let stats = gen::generate(root, notes, 1);
+    let stats = gen::generate(root, notes, 1, gen::BROKEN_PER_MILLE);
     let mut paths: Vec<String> = Vec::new();
     for folder in 0..stats.folders {
         let mut names: Vec<String> = std::fs::read_dir(root.join(format!("area-{folder:03}")))

@@ -1,4 +1,5 @@
-//! Writes a generated benchmark corpus: `cargo run --release --example gen_corpus -- DIR N [SEED]`.
+//! Writes a generated benchmark corpus:
+//! `cargo run --release --example gen_corpus -- DIR N [SEED [BROKEN_PER_MILLE]]`.
 //!
 //! Also writes `DIR.broken.tsv` beside the corpus (not in it, so no checker reads it): one
 //! intended finding per line, `path<TAB>line<TAB>destination`, paths relative to DIR.
@@ -14,21 +15,24 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let (dir, notes, seed) = match &args[1..] {
-        [dir, notes] => (dir, notes, "1"),
-        [dir, notes, seed] => (dir, notes, seed.as_str()),
+    let (dir, notes, seed, broken) = match &args[1..] {
+        [dir, notes] => (dir, notes, "1", None),
+        [dir, notes, seed] => (dir, notes, seed.as_str(), None),
+        [dir, notes, seed, broken] => (dir, notes, seed.as_str(), Some(broken)),
         _ => {
-            eprintln!("usage: gen_corpus DIR NOTES [SEED]");
+            eprintln!("usage: gen_corpus DIR NOTES [SEED [BROKEN_PER_MILLE]]");
             return ExitCode::from(2);
         }
     };
-    let (Ok(notes), Ok(seed)) = (notes.parse::<usize>(), seed.parse::<u64>()) else {
-        eprintln!("gen_corpus: NOTES and SEED must be whole numbers");
+    let broken = broken.map_or(Ok(gen::BROKEN_PER_MILLE), |broken| broken.parse::<u64>());
+    let (Ok(notes), Ok(seed), Ok(broken)) = (notes.parse::<usize>(), seed.parse::<u64>(), broken)
+    else {
+        eprintln!("gen_corpus: NOTES, SEED and BROKEN_PER_MILLE must be whole numbers");
         return ExitCode::from(2);
     };
     let dir = PathBuf::from(dir);
     let started = std::time::Instant::now();
-    let stats = gen::generate(&dir, notes, seed);
+    let stats = gen::generate(&dir, notes, seed, broken);
     let mut tsv = String::new();
     for (path, line, dest) in &stats.broken {
         let _ = writeln!(tsv, "{path}\t{line}\t{dest}");

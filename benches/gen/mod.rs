@@ -8,8 +8,9 @@
 //! Links are kept to what every checker agrees on, so that kbls and lychee must report the same
 //! broken set: plain relative `.md` links (inline or reference-style) whose fragments are GitHub
 //! slugs of headings made of plain lowercase-able ASCII words. No wiki-links, no same-note `#x`
-//! links, no links inside front matter. About 1.5% of local links point to a missing note and
-//! about 1.5% to a missing heading of an existing note; `GenStats::broken` lists them all.
+//! links, no links inside front matter. Usually about 1.5% of local links point to a missing note
+//! and about 1.5% to a missing heading of an existing note (`generate` takes the rate);
+//! `GenStats::broken` lists them all.
 //! Links inside fenced code blocks and code spans are decoys: no checker may report them.
 
 use std::fmt::Write as _;
@@ -35,9 +36,10 @@ pub struct GenStats {
 
 /// Notes per folder.
 const FOLDER_SIZE: usize = 100;
-/// About 14 local links per note, of which 1 in 66 is broken and 1 in 66 has a missing anchor.
+/// About 14 local links per note.
 const LINKS_PER_NOTE: usize = 14;
-const BROKEN_PER_MILLE: u64 = 15;
+/// The usual rate of broken links: 1 in 66 to a missing note, 1 in 66 to a missing heading.
+pub const BROKEN_PER_MILLE: u64 = 30;
 
 const WORDS: &[&str] = &[
     "access",
@@ -323,6 +325,7 @@ struct NoteWriter<'a> {
     outlines: &'a [Outline],
     stats: &'a mut GenStats,
     n_notes: usize,
+    broken_per_mille: u64,
 }
 
 impl NoteWriter<'_> {
@@ -343,14 +346,16 @@ impl NoteWriter<'_> {
         let mut dest = relative_link(self.note, target);
         self.stats.links += 1;
         let roll = rng.next() % 1000;
-        if roll < BROKEN_PER_MILLE {
+        // Half of the broken links name a missing note, half a missing heading.
+        let missing_notes = self.broken_per_mille / 2;
+        if roll < missing_notes {
             // A note that was never written.
             dest = dest.replace(".md", "-draft.md");
             self.stats.broken_links += 1;
             self.stats
                 .broken
                 .push((self.path.clone(), self.line(), dest.clone()));
-        } else if roll < 2 * BROKEN_PER_MILLE {
+        } else if roll < self.broken_per_mille {
             // A heading that does not exist in a note that does.
             dest += &format!("#removed-{}-section", rng.pick(WORDS));
             self.stats.fragment_links += 1;
@@ -530,8 +535,10 @@ fn write_note(rng: &mut Rng, writer: &mut NoteWriter<'_>) {
     }
 }
 
-/// Writes a corpus of `notes` notes into `dir` (created if needed) and says what it wrote.
-pub fn generate(dir: &Path, notes: usize, seed: u64) -> GenStats {
+/// Writes a corpus of `notes` notes into `dir` (created if needed) and says what it wrote, with
+/// `broken_per_mille` of the local links broken (half of them to a missing note, half to a
+/// missing heading); the rest of the corpus is the same for any rate.
+pub fn generate(dir: &Path, notes: usize, seed: u64, broken_per_mille: u64) -> GenStats {
     let mut rng = Rng::new(seed);
     let outlines: Vec<Outline> = (0..notes).map(|note| outline(&mut rng, note)).collect();
     let mut stats = GenStats {
@@ -551,6 +558,7 @@ pub fn generate(dir: &Path, notes: usize, seed: u64) -> GenStats {
             outlines: &outlines,
             stats: &mut stats,
             n_notes: notes,
+            broken_per_mille,
         };
         write_note(&mut rng, &mut writer);
         let text = writer.text;

@@ -18,6 +18,7 @@ pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resol
 
 use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
 use crate::terms::{self, MentionIndex, Packs, TermDef, TermIndex};
+use crate::text::name_index::NameIndex;
 use crate::text::LineIndex;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -71,7 +72,7 @@ pub struct Graph {
     /// Lowercased file stem to the notes with that stem (several means ambiguous wiki-links).
     by_stem: HashMap<String, Vec<NoteId>>,
     /// Folder to the notes directly in it, for suggestions among siblings.
-    by_dir: HashMap<String, Vec<NoteId>>,
+    by_dir: HashMap<String, Folder>,
     /// Files in the corpus that are not notes (images, PDFs), for links to them.
     files: HashSet<String>,
     /// Every folder that holds a note or file, for folder links.
@@ -88,6 +89,14 @@ pub struct Graph {
     packs: Arc<Packs>,
     /// Every mention of every term across the corpus, built on first use after a change.
     mentions: OnceLock<Arc<MentionIndex>>,
+}
+
+/// The notes directly in one folder, and the index of their stems for did-you-mean, built on
+/// first use and dropped when a note comes or goes.
+#[derive(Clone, Debug, Default)]
+struct Folder {
+    notes: Vec<NoteId>,
+    stems: OnceLock<Arc<NameIndex>>,
 }
 
 impl Default for Graph {
@@ -250,9 +259,16 @@ impl Graph {
         res
     }
 
-    /// The notes directly in folder `dir` (`""` for the root).
-    pub fn notes_in_dir(&self, dir: &str) -> &[NoteId] {
-        self.by_dir.get(dir).map_or(&[], |ids| ids.as_slice())
+    /// The notes directly in folder `dir` (`""` for the root) with the index of their file stems, whose positions
+    /// are those of the notes.
+    pub fn stems_in_dir(&self, dir: &str) -> Option<(&[NoteId], &NameIndex)> {
+        let folder = self.by_dir.get(dir)?;
+        let stems = folder.stems.get_or_init(|| {
+            Arc::new(NameIndex::new(
+                folder.notes.iter().map(|&id| self.note(id).stem()),
+            ))
+        });
+        Some((&folder.notes, stems))
     }
 
     /// The non-note files of the corpus.
@@ -345,12 +361,12 @@ impl Graph {
                     .or_default()
                     .push(id);
                 self.add_dirs(path);
-                match self.by_dir.get_mut(parent_dir(path)) {
-                    Some(ids) => ids.push(id),
-                    None => {
-                        self.by_dir.insert(parent_dir(path).to_string(), vec![id]);
-                    }
-                }
+                let folder = match self.by_dir.get_mut(parent_dir(path)) {
+                    Some(folder) => folder,
+                    None => self.by_dir.entry(parent_dir(path).to_string()).or_default(),
+                };
+                folder.notes.push(id);
+                folder.stems = OnceLock::new();
                 id
             }
         };
@@ -411,8 +427,9 @@ impl Graph {
         if let Some(ids) = self.by_stem.get_mut(&file_stem(path).to_lowercase()) {
             ids.retain(|&other| other != id);
         }
-        if let Some(ids) = self.by_dir.get_mut(parent_dir(path)) {
-            ids.retain(|&other| other != id);
+        if let Some(folder) = self.by_dir.get_mut(parent_dir(path)) {
+            folder.notes.retain(|&other| other != id);
+            folder.stems = OnceLock::new();
         }
         self.dependents(path)
     }

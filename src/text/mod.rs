@@ -5,6 +5,7 @@
 //! byte offsets; only the edges (`cli` rendering, `lsp` conversion) ask for lines and columns.
 
 mod line_index;
+pub mod name_index;
 pub mod suggest;
 
 pub use line_index::{ceil_char_boundary, floor_char_boundary, LineCol, LineIndex, WideEncoding};

@@ -37,7 +37,7 @@ impl<'a, T> Candidate<'a, T> {
 }
 
 /// Only segments at least this long count as shared: `gpu` or `vs` in common says little.
-const MIN_SHARED_SEGMENT: usize = 4;
+pub(super) const MIN_SHARED_SEGMENT: usize = 4;
 
 /// The candidate `typo` most likely meant, if any is plausible.
 ///
@@ -64,14 +64,7 @@ pub fn closest<'a, T>(
 ) -> Option<T> {
     let typo_lower = typo.to_lowercase();
     let typo_len = typo_lower.chars().count();
-    let max_edits = match typo_len {
-        0 => return None,
-        // One edit of one or two characters leaves little of what was typed.
-        1..=2 => 0,
-        3..=4 => 1,
-        5..=12 => 2,
-        n => n / 6,
-    };
+    let max_edits = max_edits(typo_len)?;
     let typo_segments: Vec<&str> = segments(&typo_lower).collect();
     let is_compound = typo_segments.len() > 1;
     let longest = longest_segments(&typo_segments);
@@ -84,13 +77,7 @@ pub fn closest<'a, T>(
         if candidate.name == typo {
             continue;
         }
-        lower.clear();
-        if candidate.name.is_ascii() {
-            lower.push_str(candidate.name);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.extend(candidate.name.chars().flat_map(char::to_lowercase));
-        }
+        lowercase_into(candidate.name, &mut lower);
         let len = lower.chars().count();
         let is_prefix =
             is_compound && len < typo_len && 2 * len >= typo_len && typo_lower.starts_with(&*lower);
@@ -129,6 +116,31 @@ pub fn closest<'a, T>(
     best.map(|(_, value)| value)
 }
 
+/// How many edits [`closest`] allows a typo of `typo_len` characters (lowercased); `None` for
+/// an empty one.
+pub(super) fn max_edits(typo_len: usize) -> Option<usize> {
+    match typo_len {
+        0 => None,
+        // One edit of one or two characters leaves little of what was typed.
+        1..=2 => Some(0),
+        3..=4 => Some(1),
+        5..=12 => Some(2),
+        n => Some(n / 6),
+    }
+}
+
+/// Replaces `lower` with `name` lowercased character by character, as [`closest`] compares
+/// candidates.
+pub(super) fn lowercase_into(name: &str, lower: &mut String) {
+    lower.clear();
+    if name.is_ascii() {
+        lower.push_str(name);
+        lower.make_ascii_lowercase();
+    } else {
+        lower.extend(name.chars().flat_map(char::to_lowercase));
+    }
+}
+
 /// Whether `typo` is a slip of `name`: one edit away (Damerau-Levenshtein, case ignored), or two
 /// for words of six characters or more. Stricter than [`closest`], for telling a mistyped name
 /// from a word that names something else (a kubectl plugin, a placeholder such as `something`)
@@ -141,12 +153,12 @@ pub fn is_slip(typo: &str, name: &str) -> bool {
         && strsim::damerau_levenshtein(&typo, &name) <= max_edits
 }
 
-fn segments(name: &str) -> impl Iterator<Item = &str> {
+pub(super) fn segments(name: &str) -> impl Iterator<Item = &str> {
     name.split(['_', '-', '/', ' ']).filter(|s| !s.is_empty())
 }
 
 /// The longest of a compound name's `segments`, when long enough to mean something; else none.
-fn longest_segments<'a>(segments: &[&'a str]) -> Vec<&'a str> {
+pub(super) fn longest_segments<'a>(segments: &[&'a str]) -> Vec<&'a str> {
     let max = segments
         .iter()
         .map(|s| s.chars().count())

@@ -3,10 +3,7 @@
 //! for the note opened at start equal what the server says once everything is indexed, and what
 //! `kbls check` reports.
 
-#[path = "../../benches/gen/mod.rs"]
-#[allow(dead_code)] // The generator's statistics beyond `broken` are for the benchmarks.
-mod gen;
-
+use crate::gen;
 use crate::lsp_client::LspClient;
 use crate::support::kbls;
 use serde_json::{json, Value};
@@ -57,7 +54,7 @@ fn diagnostics_summary(diagnostics: &Value) -> Vec<(u64, String, String)> {
 #[test]
 fn first_answers_and_every_publish_equal_the_settled_state() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let stats = gen::generate(dir.path(), NOTES, 7);
+    let stats = gen::generate(dir.path(), NOTES, 7, gen::BROKEN_PER_MILLE);
     let (note, _, _) = stats.broken[0].clone();
     let broken: Vec<&str> = stats
         .broken

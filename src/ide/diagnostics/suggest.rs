@@ -2,7 +2,8 @@
 //! [`crate::text::suggest`]. What the linking note's other links already reach ranks first.
 //!
 //! Candidates come from indexes, never from a scan of every note: a missing note is matched
-//! against notes with the same file stem anywhere, then against the notes of its own folder.
+//! against notes with the same file stem anywhere, then against the notes of its own folder that
+//! the folder's name index offers.
 
 use crate::graph::{file_stem, parent_dir, FragmentMatch, Graph, Note, NoteId, Resolved};
 use crate::syntax::LinkTarget;
@@ -92,11 +93,12 @@ pub(super) fn closest_stem(
 }
 
 /// The note of `dir` whose stem `stem` most likely meant; notes the linking note links to
-/// rank first.
+/// rank first. Only the few stems the folder's index offers are ranked.
 fn closest_in_dir(graph: &Graph, stem: &str, dir: &str, reached: &Reached) -> Option<NoteId> {
-    let candidates = graph
-        .notes_in_dir(dir)
-        .iter()
-        .map(|&id| Candidate::new(graph.note(id).stem(), id).used(reached.notes.contains(&id)));
+    let (notes, stems) = graph.stems_in_dir(dir)?;
+    let candidates = stems.candidates(stem).into_iter().map(|pos| {
+        let id = notes[pos];
+        Candidate::new(graph.note(id).stem(), id).used(reached.notes.contains(&id))
+    });
     suggest::closest(stem, candidates)
 }
