@@ -32,7 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "== apt-get install ${missing[*]}"
   [ "$(id -u)" = 0 ] || fail "installing ${missing[*]} needs root (apt-get)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 stamp=node_modules/.kbls-e2e-lock
