@@ -1,8 +1,10 @@
 // Runs the compiled extension (out/extension.js) outside VS Code, to see exactly which settings it
 // sends: `vscode` is replaced by a small host with a configuration store that answers `get()` and
 // `inspect()` as VS Code does (package.json defaults under the user's global, workspace and
-// folder values), and `vscode-languageclient/node` by a recorder of the client options and the
-// notifications sent. `kbls --version` is answered without running anything.
+// folder values), commands and a QuickPick a test can type into, and `vscode-languageclient/node`
+// by a recorder of the client options, the notifications sent and the requests (answered by the
+// test's `client().answer`). `kbls --version` is answered without running anything;
+// `loadExtension({ extensionPath })` says where the extension is installed (for server/kbls).
 'use strict';
 const Module = require('node:module');
 const path = require('node:path');
