@@ -285,9 +285,11 @@ async function searchNotes(): Promise<void> {
 
 function toQuickPickItem(hit: SearchHit): HitItem {
   const relative = workspace.asRelativePath(client?.protocol2CodeConverter.asUri(hit.uri) ?? hit.uri, false);
+  // The heading path starts with the title, which is the label already.
+  const headings = hit.headingPath.startsWith(`${hit.title} > `) ? hit.headingPath.slice(hit.title.length + 3) : hit.headingPath;
   return {
     label: hit.title,
-    description: hit.headingPath && hit.headingPath !== hit.title ? hit.headingPath : relative,
+    description: headings && headings !== hit.title ? headings : relative,
     // The snippet is Markdown with the matches in `**`; a QuickPick shows plain text (its
     // `highlights` are not public API), so the markers and escapes go.
     detail: plainSnippet(hit.snippet).text.replace(/\s+/g, ' ').trim(),

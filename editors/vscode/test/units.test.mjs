@@ -233,7 +233,7 @@ test('Search Notes shows clean snippets, the server\'s message while indexing, a
   assert.deepEqual(ext.client().requests.at(-1).params, { query: 'ndots', limit: 50 });
   assert.equal(pick.items.length, 1);
   assert.equal(pick.items[0].detail, 'The "ndots:5" Trap: every name with fewer than 5 dots *is* tried');
-  assert.equal(pick.items[0].description, hit.headingPath);
+  assert.equal(pick.items[0].description, 'The "ndots:5" Trap', 'the heading path without the title, which is the label');
   pick.accept(pick.items[0]);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(ext.shown.map((s) => s.uri), [hit.uri]);
