@@ -397,6 +397,28 @@ check(':KblsSearch ndots fills the quickfix list', function()
   assert(qf.items[1].lnum >= 1 and qf.items[1].text ~= '', 'quickfix item: ' .. vim.inspect(qf.items[1]))
 end)
 
+check(':KblsSearch while the index is built shows the server\'s message, not "no notes match"', function()
+  local client = assert(require('kbls').client(vim.api.nvim_get_current_buf()))
+  local indexing = 'kbls is still building the full-text index of 47 notes; try again in a moment'
+  -- The server answers so (RequestFailed) after waiting for the index; answer at once here.
+  client.request = function(_, method, _, handler)
+    assert(method == 'kbls/search', method)
+    handler({ code = -32803, message = indexing }, nil)
+    return true, 1
+  end
+  local notify = vim.notify
+  local shown = {}
+  vim.notify = function(msg, level)
+    shown[#shown + 1] = { msg = msg, level = level }
+  end
+  local ok, err = pcall(vim.cmd, 'KblsSearch ndots')
+  vim.notify = notify
+  client.request = nil -- the method of the client class again
+  assert(ok, err)
+  assert(#shown == 1 and shown[1].msg == indexing, 'notified: ' .. vim.inspect(shown))
+  assert(shown[1].level == vim.log.levels.WARN, 'level: ' .. vim.inspect(shown[1]))
+end)
+
 check(':KblsBacklinks lists the notes linking to ' .. rel(link.target), function()
   local linkers = {}
   for _, l in ipairs(links) do

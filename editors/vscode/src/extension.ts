@@ -21,8 +21,10 @@ import {
   ReferencesRequest,
   RequestType,
 } from 'vscode-languageclient/node';
-import { SEARCH_METHOD, SearchHit, SearchParams, backlinksParams, searchParams } from './protocol';
-import { checkServer, resolveServerPath } from './server';
+import * as fs from 'node:fs';
+import { SEARCH_METHOD, SearchHit, SearchParams, backlinksParams, plainSnippet, searchFailure, searchParams } from './protocol';
+import { checkServer } from './server';
+import { bundledServerPath, chooseServer } from './serverpath';
 import { SERVER_SETTING_KEYS, ServerSettings, settingsPayload, userSettings, userValue } from './settings';
 
 const SearchRequest = new RequestType<SearchParams, SearchHit[] | null, void>(SEARCH_METHOD);
@@ -32,12 +34,15 @@ const SEARCH_DEBOUNCE_MS = 120;
 
 let client: LanguageClient | undefined;
 let output: OutputChannel;
+/** The installed extension's folder: a platform-specific .vsix has the server in `server/`. */
+let extensionPath: string | undefined;
 // Start/stop/restart run one at a time: a settings change during startup must not race it.
 let lifecycle: Promise<void> = Promise.resolve();
 
 export async function activate(context: ExtensionContext): Promise<void> {
   // One channel for the whole session, so restarts don't leave a trail of dead channels.
   output = window.createOutputChannel('kbls');
+  extensionPath = context.extensionPath;
   context.subscriptions.push(
     output,
     commands.registerCommand('kbls.searchNotes', searchNotes),
@@ -79,14 +84,15 @@ function configurationItem(section: string | undefined): unknown {
 }
 
 async function start(): Promise<void> {
-  const command = resolveServerPath(workspace.getConfiguration('kbls').get<string>('server.path'));
+  const { command, source } = serverCommand();
   const check = await checkServer(command);
   if (!check.ok) {
     output.appendLine(check.message);
     void showServerError(check.message);
     return;
   }
-  output.appendLine(`Starting kbls ${check.version} (${command} lsp)`);
+  const from = { setting: 'kbls.server.path', bundled: 'bundled with the extension', path: 'found on PATH' }[source];
+  output.appendLine(`Starting kbls ${check.version} (${command} lsp, ${from})`);
 
   // No `transport`: with TransportKind.stdio vscode-languageclient would append `--stdio`.
   const serverOptions: Executable = { command, args: ['lsp'] };
@@ -135,6 +141,19 @@ async function start(): Promise<void> {
   }
 }
 
+/**
+ * `kbls.server.path` when the user set it (its default is empty, and `get()` honours workspace
+ * trust: in an untrusted workspace only the user's own settings count), else the bundled server.
+ */
+function serverCommand(): ReturnType<typeof chooseServer> {
+  const bundled = extensionPath ? bundledServerPath(extensionPath) : undefined;
+  return chooseServer({
+    setting: workspace.getConfiguration('kbls').get<string>('server.path'),
+    bundled: bundled && fs.existsSync(bundled) ? bundled : undefined,
+    folder: workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
+}
+
 async function stop(): Promise<void> {
   const current = client;
   client = undefined;
@@ -181,8 +200,9 @@ function runningClient(): LanguageClient | undefined {
   return undefined;
 }
 
+/** A search hit, or a line that only says something (no hit: the server's message, "no notes match"). */
 interface HitItem extends QuickPickItem {
-  hit: SearchHit;
+  hit?: SearchHit;
 }
 
 async function searchNotes(): Promise<void> {
@@ -213,12 +233,14 @@ async function searchNotes(): Promise<void> {
     try {
       const hits = (await lc.sendRequest(SearchRequest, searchParams(query), cts.token)) ?? [];
       if (!cts.token.isCancellationRequested) {
-        pick.items = hits.map(toQuickPickItem);
+        pick.items = hits.length > 0 ? hits.map(toQuickPickItem) : [messageItem(`No notes match "${query}".`)];
       }
     } catch (error) {
       if (!cts.token.isCancellationRequested) {
-        output.appendLine(`kbls: search for "${query}" failed: ${errorMessage(error)}`);
-        pick.items = [];
+        // While indexing, the server says so ("kbls is still building the full-text index of …").
+        const message = searchFailure(error);
+        output.appendLine(`kbls: search for "${query}": ${message}`);
+        pick.items = [messageItem(message, 'Press Enter to search again.')];
       }
     } finally {
       if (pending === cts) {
@@ -234,6 +256,10 @@ async function searchNotes(): Promise<void> {
   pick.onDidAccept(async () => {
     const item = pick.selectedItems[0];
     if (!item) {
+      return;
+    }
+    if (!item.hit) {
+      void runQuery(pick.value);
       return;
     }
     pick.hide();
@@ -259,14 +285,22 @@ async function searchNotes(): Promise<void> {
 
 function toQuickPickItem(hit: SearchHit): HitItem {
   const relative = workspace.asRelativePath(client?.protocol2CodeConverter.asUri(hit.uri) ?? hit.uri, false);
+  // The heading path starts with the title, which is the label already.
+  const headings = hit.headingPath.startsWith(`${hit.title} > `) ? hit.headingPath.slice(hit.title.length + 3) : hit.headingPath;
   return {
     label: hit.title,
-    description: hit.headingPath && hit.headingPath !== hit.title ? hit.headingPath : relative,
-    detail: hit.snippet.replace(/\s+/g, ' ').trim(),
+    description: headings && headings !== hit.title ? headings : relative,
+    // The snippet is Markdown with the matches in `**`; a QuickPick shows plain text (its
+    // `highlights` are not public API), so the markers and escapes go.
+    detail: plainSnippet(hit.snippet).text.replace(/\s+/g, ' ').trim(),
     // Keep every hit visible whatever the typed text: the filtering is the server's job.
     alwaysShow: true,
     hit,
   };
+}
+
+function messageItem(label: string, detail?: string): HitItem {
+  return { label, detail, alwaysShow: true };
 }
 
 async function showBacklinks(): Promise<void> {

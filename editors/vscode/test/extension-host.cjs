@@ -1,8 +1,10 @@
 // Runs the compiled extension (out/extension.js) outside VS Code, to see exactly which settings it
 // sends: `vscode` is replaced by a small host with a configuration store that answers `get()` and
 // `inspect()` as VS Code does (package.json defaults under the user's global, workspace and
-// folder values), and `vscode-languageclient/node` by a recorder of the client options and the
-// notifications sent. `kbls --version` is answered without running anything.
+// folder values), commands and a QuickPick a test can type into, and `vscode-languageclient/node`
+// by a recorder of the client options, the notifications sent and the requests (answered by the
+// test's `client().answer`). `kbls --version` is answered without running anything;
+// `loadExtension({ extensionPath })` says where the extension is installed (for server/kbls).
 'use strict';
 const Module = require('node:module');
 const path = require('node:path');
@@ -110,11 +112,14 @@ class Disposable {
  * Loads out/extension.js against the stand-ins. Returns the configuration store and the recorded
  * clients; `activate()` must be awaited before the client exists.
  */
-function loadExtension() {
+function loadExtension({ extensionPath = path.join(extensionDir, 'no-such-install') } = {}) {
   const store = configurationStore();
   const clients = [];
   const configurationListeners = [];
   const errors = [];
+  const quickPicks = [];
+  const commandHandlers = new Map();
+  const shown = [];
 
   const vscode = {
     CancellationTokenSource: class {
@@ -138,7 +143,10 @@ function loadExtension() {
       }
     },
     commands: {
-      registerCommand: () => new Disposable(),
+      registerCommand: (id, handler) => {
+        commandHandlers.set(id, handler);
+        return new Disposable();
+      },
       executeCommand: async () => undefined,
     },
     window: {
@@ -148,9 +156,41 @@ function loadExtension() {
         return undefined;
       },
       showInformationMessage: async () => undefined,
+      showTextDocument: async (uri, options) => {
+        shown.push({ uri: String(uri), options });
+      },
+      createQuickPick: () => {
+        const listeners = { value: [], accept: [], hide: [] };
+        const pick = {
+          items: [],
+          selectedItems: [],
+          value: '',
+          busy: false,
+          onDidChangeValue: (listener) => (listeners.value.push(listener), new Disposable()),
+          onDidAccept: (listener) => (listeners.accept.push(listener), new Disposable()),
+          onDidHide: (listener) => (listeners.hide.push(listener), new Disposable()),
+          show() {},
+          hide() {
+            for (const listener of listeners.hide) listener();
+          },
+          dispose() {},
+          /** Types `value` as a user would; the listeners run as VS Code runs them. */
+          type(value) {
+            pick.value = value;
+            for (const listener of listeners.value) listener(value);
+          },
+          accept(item) {
+            pick.selectedItems = [item];
+            for (const listener of listeners.accept) listener();
+          },
+        };
+        quickPicks.push(pick);
+        return pick;
+      },
     },
     workspace: {
       workspaceFolders: undefined,
+      asRelativePath: (uri) => String(uri),
       getConfiguration: (name) => store.section(name),
       onDidChangeConfiguration: (listener) => {
         configurationListeners.push(listener);
@@ -161,8 +201,15 @@ function loadExtension() {
 
   class LanguageClient {
     constructor(id, name, serverOptions, clientOptions) {
-      Object.assign(this, { id, name, serverOptions, clientOptions, running: false, notifications: [] });
+      Object.assign(this, { id, name, serverOptions, clientOptions, running: false, notifications: [], requests: [] });
+      /** Answers requests: set by a test, `(method, params) => result` (throw to fail the request). */
+      this.answer = () => null;
+      this.protocol2CodeConverter = { asUri: (uri) => uri, asRange: (range) => range };
       clients.push(this);
+    }
+    async sendRequest(type, params) {
+      this.requests.push({ method: type.method, params });
+      return this.answer(type.method, params);
     }
     async start() {
       this.running = true;
@@ -226,7 +273,11 @@ function loadExtension() {
     store,
     errors,
     client,
-    activate: () => extension.activate({ subscriptions: [] }),
+    quickPicks,
+    shown,
+    activate: () => extension.activate({ subscriptions: [], extensionPath }),
+    /** Runs a registered command, as the command palette does. */
+    command: (id, ...args) => commandHandlers.get(id)(...args),
     deactivate: () => extension.deactivate(),
     /** The `initializationOptions` the client would send now (JSON, as on the wire). */
     initializationOptions() {

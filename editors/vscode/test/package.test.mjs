@@ -38,3 +38,9 @@ test('the package contains every module the extension loads', () => {
   const missing = loaded.filter((file) => !listed.has(file));
   assert.deepEqual(missing, [], 'loaded at run time but left out of the .vsix');
 });
+
+test('the platform-neutral package carries no server (only scripts/package.sh adds server/)', () => {
+  const vsce = path.join(extensionDir, 'node_modules', '.bin', 'vsce');
+  const listed = execFileSync(vsce, ['ls'], { cwd: extensionDir, encoding: 'utf8' }).split('\n');
+  assert.deepEqual(listed.filter((file) => file.startsWith('server/') || file.startsWith('e2e/') || file.startsWith('scripts/')), []);
+});

@@ -5,7 +5,7 @@
 // package.json's `default` (180, which the extension must never send); it is fresh again when
 // the user sets `kbls.staleAfterDays` to 365. The settings sent are exactly those the compiled
 // extension sends (test/extension-host.cjs runs out/extension.js against a stand-in `vscode`),
-// and the real server (KBLS_BIN, default ../../target/debug/kbls) answers.
+// and the real server (test/server-bin.cjs: $KBLS_BIN, target/debug/kbls or `kbls` on PATH) answers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,9 +19,8 @@ import * as rpc from 'vscode-jsonrpc/node.js';
 const require = createRequire(import.meta.url);
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(extensionDir, '../..');
-const serverBin = process.env.KBLS_BIN
-  ? path.resolve(process.env.KBLS_BIN)
-  : path.join(repoRoot, 'target', 'debug', 'kbls');
+const { serverBin: findServerBin } = require('./server-bin.cjs');
+let serverBin; // resolved in before(), so a missing binary fails the tests with its message
 const { vscodeClientCapabilities, VSCODE_VERSION } = require('./client-capabilities.cjs');
 const { loadExtension } = require('./extension-host.cjs');
 
@@ -34,7 +33,7 @@ let kb; // the corpus root (a temporary directory)
 let note; // its one note, which the editor has open
 
 before(() => {
-  assert.ok(fs.existsSync(serverBin), `kbls binary not found at ${serverBin}: run \`cargo build\`, or set KBLS_BIN`);
+  serverBin = findServerBin();
   assert.ok(
     fs.existsSync(path.join(extensionDir, 'out', 'extension.js')),
     'out/extension.js is missing: run `npm run compile` in editors/vscode first (npm test does)',

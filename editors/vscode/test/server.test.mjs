@@ -3,7 +3,7 @@
 // sends for a fresh profile, see extension-host.cjs) and the same custom requests (built by the
 // extension's compiled src/protocol.ts).
 //
-// KBLS_BIN picks the server binary (default: ../../target/debug/kbls from editors/vscode).
+// The server binary: $KBLS_BIN, else ../../target/debug/kbls, else `kbls` on PATH (test/server-bin.cjs).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,9 +18,8 @@ const require = createRequire(import.meta.url);
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(extensionDir, '../..');
 const kbRoot = path.join(repoRoot, 'fixtures', 'kb');
-const serverBin = process.env.KBLS_BIN
-  ? path.resolve(process.env.KBLS_BIN)
-  : path.join(repoRoot, 'target', 'debug', 'kbls');
+const { serverBin: findServerBin } = require('./server-bin.cjs');
+let serverBin; // resolved in before(), so a missing binary fails the tests with its message
 
 /** The server may index the corpus in the background after `initialized`; allow it this long. */
 const INDEX_DEADLINE_MS = 20_000;
@@ -116,10 +115,7 @@ function allNewTexts(edit) {
 }
 
 before(async () => {
-  assert.ok(
-    fs.existsSync(serverBin),
-    `kbls binary not found at ${serverBin}: run \`cargo build\` in the repository root, or set KBLS_BIN`,
-  );
+  serverBin = findServerBin();
   assert.ok(fs.existsSync(kbRoot), `fixture corpus ${kbRoot} is missing`);
 
   server = spawn(serverBin, ['lsp'], { cwd: kbRoot, stdio: ['pipe', 'pipe', 'pipe'] });

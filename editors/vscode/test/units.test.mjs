@@ -1,6 +1,9 @@
 // Unit tests for the extension's vscode-free modules (compiled to out/ by `npm run compile`).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 
 const require = createRequire(import.meta.url);
@@ -134,4 +137,124 @@ test('request params', () => {
     position: { line: 0, character: 0 },
     context: { includeDeclaration: false },
   });
+});
+
+const { plainSnippet, searchFailure, REQUEST_FAILED } = require('../out/protocol.js');
+const { bundledServerPath, chooseServer } = require('../out/serverpath.js');
+
+test('plainSnippet drops the highlight markers and escapes, and keeps where the matches were', () => {
+  const res = plainSnippet('The "**ndots**:5" Trap: **ndots** \\*is\\* `x` \\`y\\` a\\\\b');
+  assert.equal(res.text, 'The "ndots:5" Trap: ndots *is* `x` `y` a\\b');
+  assert.deepEqual(res.highlights.map(([start, end]) => res.text.slice(start, end)), ['ndots', 'ndots']);
+  assert.deepEqual(plainSnippet('no match'), { text: 'no match', highlights: [] });
+  // A marker left open (a cut snippet) never leaks into the text.
+  assert.equal(plainSnippet('…a **b').text, '…a b');
+  assert.equal(plainSnippet('🦀 **crab**').highlights[0][0], 3);
+});
+
+test('searchFailure shows the server\'s own words while it is indexing', () => {
+  const indexing = Object.assign(new Error('kbls is still building the full-text index of 3,412 notes; try again in a moment'), {
+    code: REQUEST_FAILED,
+  });
+  assert.equal(searchFailure(indexing), indexing.message);
+  assert.equal(searchFailure(Object.assign(new Error('boom'), { code: -32603 })), 'search failed: boom');
+});
+
+test('chooseServer: the user\'s kbls.server.path, else the bundled server, else kbls on PATH', () => {
+  const bundled = bundledServerPath('/ext', 'linux');
+  assert.equal(bundled, '/ext/server/kbls');
+  assert.equal(bundledServerPath('C:\\ext', 'win32').endsWith('kbls.exe'), true);
+  assert.deepEqual(chooseServer({ setting: '', bundled, folder: '/kb' }), { command: bundled, source: 'bundled' });
+  assert.deepEqual(chooseServer({ setting: undefined, bundled, folder: '/kb' }), { command: bundled, source: 'bundled' });
+  assert.deepEqual(chooseServer({ setting: '  ', bundled: undefined, folder: '/kb' }), { command: 'kbls', source: 'path' });
+  assert.deepEqual(chooseServer({ setting: '/opt/kbls', bundled, folder: '/kb' }), { command: '/opt/kbls', source: 'setting' });
+  assert.deepEqual(chooseServer({ setting: 'kbls', bundled, folder: '/kb' }), { command: 'kbls', source: 'setting' });
+  assert.deepEqual(chooseServer({ setting: 'bin/kbls', bundled, folder: '/kb' }), { command: '/kb/bin/kbls', source: 'setting' });
+  assert.equal(chooseServer({ setting: '~/bin/kbls', bundled, folder: '/kb' }).command, path.join(os.homedir(), 'bin/kbls'));
+});
+
+test('extension: starts the bundled server unless the user set kbls.server.path', async () => {
+  const install = fs.mkdtempSync(path.join(os.tmpdir(), 'kbls-ext-'));
+  try {
+    fs.mkdirSync(path.join(install, 'server'));
+    fs.writeFileSync(path.join(install, 'server', 'kbls'), '', { mode: 0o755 });
+    let ext = loadExtension({ extensionPath: install });
+    await ext.activate();
+    assert.equal(ext.client().serverOptions.command, path.join(install, 'server', 'kbls'));
+    await ext.deactivate();
+
+    ext = loadExtension({ extensionPath: install });
+    ext.store.set('globalValue', 'server.path', '/opt/kbls/kbls');
+    await ext.activate();
+    assert.equal(ext.client().serverOptions.command, '/opt/kbls/kbls');
+    await ext.deactivate();
+
+    // The platform-neutral .vsix has no server/: kbls on PATH.
+    ext = loadExtension();
+    await ext.activate();
+    assert.equal(ext.client().serverOptions.command, 'kbls');
+    await ext.deactivate();
+    assert.equal(pkg.contributes.configuration.properties['kbls.server.path'].default, '', 'an empty default means "not set"');
+  } finally {
+    fs.rmSync(install, { recursive: true, force: true });
+  }
+});
+
+/** Runs "kbls: Search Notes", types `query` and returns the picker once the answer is shown. */
+async function searchFor(ext, query) {
+  await ext.command('kbls.searchNotes');
+  const pick = ext.quickPicks.at(-1);
+  const sent = ext.client().requests.length;
+  pick.type(query);
+  const deadline = Date.now() + 5_000;
+  while (ext.client().requests.length === sent || pick.busy) {
+    assert.ok(Date.now() < deadline, 'the search was never sent');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return pick;
+}
+
+test('Search Notes shows clean snippets, the server\'s message while indexing, and "No notes match" only for no hits', async () => {
+  const ext = loadExtension();
+  await ext.activate();
+  const hit = {
+    uri: 'file:///kb/networking.md',
+    range: { start: { line: 4, character: 0 }, end: { line: 4, character: 3 } },
+    title: 'Kubernetes Networking',
+    headingPath: 'Kubernetes Networking > The "ndots:5" Trap',
+    snippet: 'The "**ndots**:5" Trap: every name with fewer than 5 dots \\*is\\* tried',
+    score: 3,
+  };
+  ext.client().answer = (method, params) => {
+    assert.equal(method, 'kbls/search');
+    return params.query === 'ndots' ? [hit] : [];
+  };
+  let pick = await searchFor(ext, 'ndots');
+  assert.deepEqual(ext.client().requests.at(-1).params, { query: 'ndots', limit: 50 });
+  assert.equal(pick.items.length, 1);
+  assert.equal(pick.items[0].detail, 'The "ndots:5" Trap: every name with fewer than 5 dots *is* tried');
+  assert.equal(pick.items[0].description, 'The "ndots:5" Trap', 'the heading path without the title, which is the label');
+  pick.accept(pick.items[0]);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(ext.shown.map((s) => s.uri), [hit.uri]);
+
+  pick = await searchFor(ext, 'nothing');
+  assert.deepEqual(pick.items.map((item) => [item.label, item.hit]), [['No notes match "nothing".', undefined]]);
+
+  // While the index is built the server answers RequestFailed with why; that is what the user reads.
+  const indexing = 'kbls is still building the full-text index of 47 notes; try again in a moment';
+  ext.client().answer = () => {
+    throw Object.assign(new Error(indexing), { code: REQUEST_FAILED });
+  };
+  pick = await searchFor(ext, 'ndots');
+  assert.deepEqual(pick.items.map((item) => item.label), [indexing]);
+  assert.ok(!pick.items.some((item) => /no notes match/i.test(item.label)));
+  // Enter on the message searches again instead of opening anything.
+  ext.client().answer = () => [hit];
+  const before = ext.client().requests.length;
+  pick.accept(pick.items[0]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(ext.client().requests.length, before + 1);
+  assert.equal(pick.items[0].hit, hit);
+  await ext.deactivate();
 });

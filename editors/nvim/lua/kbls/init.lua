@@ -144,6 +144,9 @@ local function location_item(client, uri, range)
   return vim.lsp.util.locations_to_items({ { uri = uri, range = range } }, client.offset_encoding)[1]
 end
 
+--- LSP's RequestFailed: what the server answers a request it cannot serve yet.
+local REQUEST_FAILED = -32803
+
 --- Runs `kbls/search` and puts the hits, best first, into the quickfix list.
 ---@param query string
 function M.search(query)
@@ -162,7 +165,11 @@ function M.search(query)
     return notify('no kbls server is running; open a Markdown note first', vim.log.levels.ERROR)
   end
   request(client, 'kbls/search', { query = query, limit = M.search_limit }, function(err, hits)
-    if err then
+    if err and err.code == REQUEST_FAILED then
+      -- The index is still being built: the server says so ("kbls is still building the
+      -- full-text index of 3,412 notes; try again in a moment"), never "no notes match".
+      return vim.notify(err.message, vim.log.levels.WARN)
+    elseif err then
       return notify('search failed: ' .. err.message, vim.log.levels.ERROR)
     end
     local items = {}
