@@ -70,7 +70,7 @@ mkdir -p "$server_dir"
 cp "$bin" "$server_dir/$exe"
 chmod 755 "$server_dir/$exe"
 # The release profile keeps line tables for profiling (`debug = 1`); the shipped server does not
-# need them (122 MB → 29 MB). `strip` knows the host's format only, so other targets ship as built.
+# need them (a 122 MB binary strips to 14 MB). `strip` knows the host's format only, so other targets ship as built.
 host=$(rustc -vV | sed -n 's/^host: //p')
 if [ "$triple" = "$host" ] && command -v strip >/dev/null; then
   strip "$server_dir/$exe"
