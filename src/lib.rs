@@ -1,7 +1,7 @@
 //! kbls, the knowledge-base language server.
 //!
 //! Layers, each using only those before it (see ARCHITECTURE.md):
-//! - [`text`]: byte ranges and line/column conversion.
+//! - [`text`]: byte ranges and line/column conversion; [`dialect`]: the publisher a corpus is for.
 //! - [`syntax`]: one note parsed in isolation.
 //! - [`terms`]: term packs, definitions, kubectl command lines and term findings.
 //! - [`graph`]: the corpus as a cross-reference graph.
@@ -12,6 +12,7 @@
 //! - [`cli`] and [`lsp`]: the two front ends.
 pub mod cli;
 pub mod config;
+pub mod dialect;
 pub mod graph;
 pub mod history;
 pub mod ide;

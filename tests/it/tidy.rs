@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-const PURE_MODULES: [&str; 6] = [
+const PURE_MODULES: [&str; 7] = [
     "src/text",
+    "src/dialect.rs",
     "src/syntax",
     "src/graph",
     "src/ide",
