@@ -95,7 +95,7 @@ fn check_root(
         let root = root.to_path_buf();
         std::thread::spawn(move || history::read(&root, &markers))
     });
-    let corpus = load::load_corpus(root, &config)?;
+    let corpus = load::load_corpus(root, &mut config)?;
     let changed = match &args.changed_since {
         Some(reference) => {
             Some(history::changed_since(root, reference).map_err(anyhow::Error::msg)?)
@@ -122,6 +122,9 @@ fn check_root(
                 &file.reason,
             ));
         }
+    }
+    if !report.dialects.contains(&config.site.dialect) {
+        report.dialects.push(config.site.dialect);
     }
     let packs = load::load_packs(root, &config)?;
     let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());

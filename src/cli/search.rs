@@ -28,8 +28,8 @@ fn search(args: &SearchArgs) -> anyhow::Result<Vec<SearchHit>> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
     let root = load::find_root(&path, Some(&load::current_dir()?));
-    let config = load::load_config(&root, None)?;
-    let corpus = load::load_corpus(&root, &config)?;
+    let mut config = load::load_config(&root, None)?;
+    let corpus = load::load_corpus(&root, &mut config)?;
     let mut index = open_index(&root, args)?;
     let options = config.parse_options();
     // Only notes whose text changed since the cached index are parsed and re-indexed.

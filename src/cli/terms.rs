@@ -18,9 +18,9 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
     let root = load::find_root(&path, Some(&load::current_dir()?));
-    let config = load::load_config(&root, None)?;
+    let mut config = load::load_config(&root, None)?;
     let packs = load::load_packs(&root, &config)?;
-    let corpus = load::load_corpus(&root, &config)?;
+    let corpus = load::load_corpus(&root, &mut config)?;
     let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
     graph.set_packs(packs);
     let line_of = |site: &DefSite<'_>| {

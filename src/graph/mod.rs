@@ -16,6 +16,7 @@ mod resolve;
 pub use backlinks::LinkRef;
 pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resolved};
 
+use crate::dialect::{Dialect, Site};
 use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
 use crate::terms::{self, MentionIndex, Packs, TermDef, TermIndex};
 use crate::text::LineIndex;
@@ -76,6 +77,13 @@ pub struct Graph {
     files: HashSet<String>,
     /// Every folder that holds a note or file, for folder links.
     dirs: HashSet<String>,
+    /// The dialect and site layout links are resolved by.
+    site: Site,
+    /// Obsidian: lowercased file name to the non-note files with it, for attachments by name.
+    files_by_name: HashMap<String, Vec<String>>,
+    /// Hugo: lowercased path to the note and to the file there, as URLs are lowercase.
+    by_lower_path: HashMap<String, NoteId>,
+    lower_files: HashMap<String, String>,
     /// Target key to the notes that have at least one link naming it, built on first use and
     /// then kept current note by note.
     incoming: OnceLock<HashMap<String, Vec<NoteId>>>,
@@ -97,6 +105,10 @@ impl Default for Graph {
             by_dir: HashMap::new(),
             files: HashSet::new(),
             dirs: HashSet::new(),
+            site: Site::default(),
+            files_by_name: HashMap::new(),
+            by_lower_path: HashMap::new(),
+            lower_files: HashMap::new(),
             incoming: OnceLock::new(),
             terms: OnceLock::new(),
             packs,
@@ -117,7 +129,10 @@ impl Graph {
             .into_par_iter()
             .map(|(path, text)| Note::new(path, text, options))
             .collect();
-        let mut graph = Graph::default();
+        let mut graph = Graph {
+            site: options.site.clone(),
+            ..Graph::default()
+        };
         graph.notes.reserve(parsed.len());
         graph.by_path.reserve(parsed.len());
         for file in files {
@@ -264,14 +279,46 @@ impl Graph {
         path.is_empty() || self.dirs.contains(path)
     }
 
+    /// The dialect and site layout the graph resolves links by.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
     /// Registers a non-note file (an image a note shows, say).
     pub fn add_file(&mut self, path: String) {
         self.add_dirs(&path);
+        match self.site.dialect {
+            Dialect::Obsidian => {
+                let paths = self
+                    .files_by_name
+                    .entry(file_name(&path).to_lowercase())
+                    .or_default();
+                if !paths.contains(&path) {
+                    paths.push(path.clone());
+                }
+            }
+            Dialect::Hugo => {
+                self.lower_files.insert(path.to_lowercase(), path.clone());
+            }
+            Dialect::Github | Dialect::Mdbook => {}
+        }
         self.files.insert(path);
     }
 
     pub fn remove_file(&mut self, path: &str) {
         self.files.remove(path);
+        if let Some(paths) = self.files_by_name.get_mut(&file_name(path).to_lowercase()) {
+            paths.retain(|p| p != path);
+        }
+        self.lower_files.remove(&path.to_lowercase());
+    }
+
+    /// The file at `path`, or at `path` compared in lowercase (Hugo's URLs).
+    fn file_ignoring_case(&self, path: &str) -> Option<String> {
+        if self.files.contains(path) {
+            return Some(path.to_string());
+        }
+        self.lower_files.get(&path.to_lowercase()).cloned()
     }
 
     /// Adds or replaces the note at `path` and returns the notes whose findings may have changed:
@@ -307,6 +354,9 @@ impl Graph {
                 let id = NoteId(self.notes.len() as u32);
                 self.notes.push(None);
                 self.by_path.insert(path.clone(), id);
+                if self.site.dialect == Dialect::Hugo {
+                    self.by_lower_path.insert(path.to_lowercase(), id);
+                }
                 self.by_stem
                     .entry(file_stem(path).to_lowercase())
                     .or_default()
@@ -362,6 +412,9 @@ impl Graph {
             return Vec::new();
         };
         self.update_terms(path, None);
+        if self.by_lower_path.get(&path.to_lowercase()) == Some(&id) {
+            self.by_lower_path.remove(&path.to_lowercase());
+        }
         if let Some(mentions) = self.mentions.get_mut() {
             match Arc::get_mut(mentions) {
                 Some(mentions) => mentions.remove_note(id.0),
@@ -494,8 +547,13 @@ fn keys_naming(path: &str) -> Vec<String> {
     keys
 }
 
+/// The last part of `path`.
+pub fn file_name(path: &str) -> &str {
+    &path[path.rfind('/').map_or(0, |i| i + 1)..]
+}
+
 pub fn file_stem(path: &str) -> &str {
-    let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+    let name = file_name(path);
     name.rfind('.')
         .filter(|&i| i > 0)
         .map_or(name, |i| &name[..i])

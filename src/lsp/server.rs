@@ -233,11 +233,11 @@ type RootRead = (
 /// Reads a root's notes and term packs off the async workers, or says why it cannot.
 async fn read_root(
     dir: PathBuf,
-    config: crate::config::Config,
+    mut config: crate::config::Config,
 ) -> std::result::Result<RootRead, String> {
     let read = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let packs = load::load_packs(&dir, &config)?;
-        Ok((load::load_corpus(&dir, &config)?, packs, config))
+        Ok((load::load_corpus(&dir, &mut config)?, packs, config))
     })
     .await;
     match read {

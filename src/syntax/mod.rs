@@ -16,7 +16,7 @@ mod obsidian;
 mod suppress;
 
 pub use date::{parse_date, DateError, DateSource, NoteDate};
-pub use front_matter::{FrontMatter, FrontMatterKind, FrontMatterScalar};
+pub use front_matter::{check_yaml_size, FrontMatter, FrontMatterKind, FrontMatterScalar};
 pub use headings::{heading_id, slug, Heading};
 pub use obsidian::Anchor;
 pub use links::{
