@@ -10,6 +10,7 @@
 //! then kept current note by note.
 
 mod backlinks;
+mod chapters;
 mod dump;
 mod resolve;
 
@@ -93,6 +94,8 @@ pub struct Graph {
     packs: Arc<Packs>,
     /// Every mention of every term across the corpus, built on first use after a change.
     mentions: OnceLock<Arc<MentionIndex>>,
+    /// The notes an mdBook's SUMMARY.md lists, worked out on first use after a change.
+    chapters: OnceLock<HashSet<NoteId>>,
 }
 
 impl Default for Graph {
@@ -113,6 +116,7 @@ impl Default for Graph {
             terms: OnceLock::new(),
             packs,
             mentions: OnceLock::new(),
+            chapters: OnceLock::new(),
         }
     }
 }
@@ -343,6 +347,7 @@ impl Graph {
     /// current if it is built.
     fn insert_note(&mut self, note: Arc<Note>) -> NoteId {
         let path = &note.path;
+        self.chapters = OnceLock::new();
         self.update_terms(path, Some(&note));
         let id = match self.by_path.get(path) {
             Some(&id) => {
@@ -411,6 +416,7 @@ impl Graph {
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
+        self.chapters = OnceLock::new();
         self.update_terms(path, None);
         if self.by_lower_path.get(&path.to_lowercase()) == Some(&id) {
             self.by_lower_path.remove(&path.to_lowercase());

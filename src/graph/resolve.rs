@@ -197,7 +197,8 @@ impl Graph {
                 join(from.dir(), file_stem(&from.path))
             };
             bases.extend(normalize(&url_dir, path).ok());
-            // `ref` and `relref` also find a page from the content folder.
+            // `ref` and `relref` find a page from the page's folder, then the content folder.
+            bases.extend(normalize(from.dir(), path).ok());
             bases.extend(normalize(content_dir, path).ok());
         }
         for base in &bases {

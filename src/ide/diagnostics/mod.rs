@@ -1,5 +1,6 @@
 //! The rules: one function computes every finding of one note, for `kbls check` and the server alike.
 
+mod chapters;
 mod dates;
 mod links;
 mod suggest;
@@ -32,10 +33,11 @@ pub enum Code {
     OutdatedDate,
     DateNotToday,
     InvalidFrontMatter,
+    UnlistedChapter,
 }
 
 impl Code {
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::UndefinedReference,
@@ -53,6 +55,7 @@ impl Code {
         Code::OutdatedDate,
         Code::DateNotToday,
         Code::InvalidFrontMatter,
+        Code::UnlistedChapter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Code {
             Code::OutdatedDate => "outdated-date",
             Code::DateNotToday => "date-not-today",
             Code::InvalidFrontMatter => "invalid-front-matter",
+            Code::UnlistedChapter => "unlisted-chapter",
         }
     }
 
@@ -98,7 +102,8 @@ impl Code {
             | Code::UnknownKubectlFlag
             | Code::UnknownKubectlCommand
             | Code::OutdatedDate
-            | Code::InvalidFrontMatter => Some(Severity::Warning),
+            | Code::InvalidFrontMatter
+            | Code::UnlistedChapter => Some(Severity::Warning),
             Code::DateNotToday => Some(Severity::Hint),
             Code::MissingDate | Code::DuplicateHeading => None,
         }
@@ -133,6 +138,9 @@ impl Code {
             }
             Code::InvalidFrontMatter => {
                 "Front matter that does not parse, or whose YAML aliases expand too far to read."
+            }
+            Code::UnlistedChapter => {
+                "An mdBook chapter that SUMMARY.md does not list, so mdBook does not render it."
             }
         }
     }
@@ -243,6 +251,7 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     links::check_duplicate_headings(note, &mut findings);
     check_terms(graph, note, &mut findings);
     check_front_matter(note, &mut findings);
+    chapters::check(graph, note, &mut findings);
     let mut res: Vec<Diagnostic> = findings
         .into_iter()
         .filter(|f| {
