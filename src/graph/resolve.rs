@@ -165,6 +165,14 @@ impl Graph {
         let Some(page) = path.strip_suffix(".html") else {
             return res;
         };
+        // A page outside the book's source folder belongs to another book or site served
+        // beside it (`../std/index.html`): it cannot be checked here.
+        if let Resolved::Missing { path: missing } = &res {
+            let src = self.site.content_dirs.first().map_or("", String::as_str);
+            if !crate::dialect::is_under(missing, src) {
+                return Resolved::OutsideRoot;
+            }
+        }
         let chapter = match page.strip_suffix("index") {
             Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}README.md"),
             _ => format!("{page}.md"),

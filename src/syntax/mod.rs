@@ -202,6 +202,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
         Some(callback),
     );
     let mut builder = Builder::new(text);
+    builder.html_ids = matches!(dialect, Dialect::Hugo | Dialect::Mdbook);
     builder.res.front_matter = block.map(|block| front_matter::parse(original, block));
     let mut iter = parser.into_offset_iter();
     for (event, range) in iter.by_ref() {
@@ -220,7 +221,8 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
                 res.links
                     .extend(obsidian::front_matter_links(original, block.content));
             }
-            res.anchors = obsidian::block_ids(text, |offset| res.is_code(offset));
+            let blocks = obsidian::block_ids(text, |offset| res.is_code(offset));
+            res.anchors.extend(blocks);
             res.anchors.shrink_to_fit();
         }
         Dialect::Hugo => {
@@ -301,8 +303,12 @@ struct Builder<'a> {
     code_block: Option<(Option<String>, usize, Option<TextRange>)>,
     table: Option<Table>,
     in_table_head: bool,
-    /// The definition term being read (Hugo gives terms ids): its start and text.
+    /// The definition term being read (Hugo gives terms ids): its start and text; and the
+    /// terms read, whose ids are made from their text at the end.
     term: Option<(usize, String)>,
+    terms: Vec<Anchor>,
+    /// Whether the ids of raw HTML elements are anchors (the site generators keep them).
+    html_ids: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -317,6 +323,8 @@ impl<'a> Builder<'a> {
             table: None,
             in_table_head: false,
             term: None,
+            terms: Vec::new(),
+            html_ids: false,
         }
     }
 
@@ -342,6 +350,9 @@ impl<'a> Builder<'a> {
                 if let Some((_, term)) = &mut self.term {
                     term.push_str(&text);
                 }
+            }
+            Event::Html(html) | Event::InlineHtml(html) if self.html_ids => {
+                html_ids(&html, range.start, &mut self.res.anchors);
             }
             Event::Code(code) => {
                 self.res
@@ -491,7 +502,7 @@ impl<'a> Builder<'a> {
             TagEnd::TableHead => self.in_table_head = false,
             TagEnd::DefinitionListTitle => {
                 if let Some((start, term)) = self.term.take() {
-                    self.res.anchors.push(Anchor {
+                    self.terms.push(Anchor {
                         id: term,
                         range: TextRange::new(start, trim_end(self.text, range.end)),
                     });
@@ -596,8 +607,9 @@ impl<'a> Builder<'a> {
         let text = self.text;
         let mut res = std::mem::take(&mut self.res);
         headings::assign_anchors(&mut res.headings, &self.heading_ids, options.site.heading_ids);
-        for term in &mut res.anchors {
+        for mut term in std::mem::take(&mut self.terms) {
             term.id = heading_id(term.id.trim(), options.site.heading_ids);
+            res.anchors.push(term);
         }
         compute_sections(&mut res.headings, text.len());
         res.title = res
@@ -646,6 +658,30 @@ impl<'a> Builder<'a> {
         res.date = date;
         res.shrink_to_fit();
         res
+    }
+}
+
+/// The `id="..."` and `name="..."` attributes of raw HTML written at `start`, as anchors.
+fn html_ids(html: &str, start: usize, anchors: &mut Vec<Anchor>) {
+    for attribute in ["id=", "name="] {
+        for at in memchr::memmem::find_iter(html.as_bytes(), attribute.as_bytes()) {
+            let before = html[..at].chars().next_back();
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let value_at = at + attribute.len();
+            let Some(quote) = html[value_at..].chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                continue;
+            };
+            let Some(len) = html[value_at + 1..].find(quote) else {
+                continue;
+            };
+            let value_start = start + value_at + 1;
+            anchors.push(Anchor {
+                id: html[value_at + 1..value_at + 1 + len].to_string(),
+                range: TextRange::new(value_start, value_start + len),
+            });
+        }
     }
 }
 

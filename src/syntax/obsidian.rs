@@ -105,7 +105,9 @@ pub(crate) fn block_ids(text: &str, is_code: impl Fn(usize) -> bool) -> Vec<Anch
         let end = caret + 1 + id_len;
         let rest = &text[end..];
         let line_rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
-        let starts_word = caret == 0 || matches!(bytes[caret - 1], b' ' | b'\t' | b'\n');
+        // After a space, or right after an embed or link (`![[x.png]]^id`), as Obsidian reads it.
+        let starts_word =
+            caret == 0 || matches!(bytes[caret - 1], b' ' | b'\t' | b'\n' | b']' | b')');
         if !starts_word || !line_rest.trim().is_empty() || is_code(caret) {
             continue;
         }
@@ -170,9 +172,9 @@ mod tests {
 
     #[test]
     fn block_ids_end_a_line() {
-        let text = "A paragraph. ^rack-a\n\n- item ^item1\n\n^own-line\n\nnot^this and ^not-end here\n";
+        let text = "A paragraph. ^rack-a\n\n- item ^item1\n\n^own-line\n\n![[x.png]]^image\n\nnot^this and ^not-end here\n";
         let ids: Vec<String> = block_ids(text, |_| false).into_iter().map(|a| a.id).collect();
-        assert_eq!(ids, ["^rack-a", "^item1", "^own-line"]);
+        assert_eq!(ids, ["^rack-a", "^item1", "^own-line", "^image"]);
     }
 
     #[test]
