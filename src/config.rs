@@ -346,7 +346,10 @@ mod tests {
         config.site = Site::new(Dialect::Obsidian);
         assert_eq!(config.severity(Code::AmbiguousWikilink), None);
         config.set_rule("ambiguous-wikilink", "error").unwrap();
-        assert_eq!(config.severity(Code::AmbiguousWikilink), Some(Severity::Error));
+        assert_eq!(
+            config.severity(Code::AmbiguousWikilink),
+            Some(Severity::Error)
+        );
     }
 
     #[test]

@@ -93,7 +93,12 @@ impl Graph {
             .copied()
             .min_by_key(|id| {
                 let path = &self.note(*id).path;
-                (parent_dir(path) != dir, path.matches('/').count(), path.len(), path.clone())
+                (
+                    parent_dir(path) != dir,
+                    path.matches('/').count(),
+                    path.len(),
+                    path.clone(),
+                )
             })
             .expect("several candidates")
     }
@@ -108,7 +113,9 @@ impl Graph {
             .get(&name)
             .into_iter()
             .flatten()
-            .filter(|path| !target.contains('/') || format!("/{}", path.to_lowercase()).ends_with(&suffix))
+            .filter(|path| {
+                !target.contains('/') || format!("/{}", path.to_lowercase()).ends_with(&suffix)
+            })
             .collect();
         paths.sort_by_key(|path| (path.matches('/').count(), path.len()));
         match paths.first() {
@@ -132,9 +139,17 @@ impl Graph {
 
     /// A Markdown link in a vault: the relative path, else the note or attachment of that name
     /// anywhere (Obsidian's shortest-path form).
-    fn resolve_obsidian_path(&self, from: &Note, path: &str, fragment: Option<&Fragment>) -> Resolved {
+    fn resolve_obsidian_path(
+        &self,
+        from: &Note,
+        path: &str,
+        fragment: Option<&Fragment>,
+    ) -> Resolved {
         let res = self.resolve_file_path(from, path, fragment);
-        if !matches!(res, Resolved::Missing { .. } | Resolved::FolderWithoutIndex { .. }) {
+        if !matches!(
+            res,
+            Resolved::Missing { .. } | Resolved::FolderWithoutIndex { .. }
+        ) {
             return res;
         }
         let target = path.trim_start_matches("./").trim_end_matches('/');
@@ -157,7 +172,12 @@ impl Graph {
 
     /// An mdBook link: the chapter file, or the `.md` chapter an `.html` page is rendered from
     /// (`index.html` is the folder's `README.md`).
-    fn resolve_mdbook_path(&self, from: &Note, path: &str, fragment: Option<&Fragment>) -> Resolved {
+    fn resolve_mdbook_path(
+        &self,
+        from: &Note,
+        path: &str,
+        fragment: Option<&Fragment>,
+    ) -> Resolved {
         let res = self.resolve_file_path(from, path, fragment);
         if !matches!(res, Resolved::Missing { .. }) {
             return res;
@@ -188,7 +208,10 @@ impl Graph {
     /// `/docs/a/`), or from its file when it names one (`../b.md`). URLs are lowercase.
     fn resolve_hugo_path(&self, from: &Note, path: &str, fragment: Option<&Fragment>) -> Resolved {
         let res = self.resolve_file_path(from, path, fragment);
-        if !matches!(res, Resolved::Missing { .. } | Resolved::FolderWithoutIndex { .. }) {
+        if !matches!(
+            res,
+            Resolved::Missing { .. } | Resolved::FolderWithoutIndex { .. }
+        ) {
             return res;
         }
         let content_dir = self.site.content_dir_of(&from.path).unwrap_or("");
@@ -375,9 +398,9 @@ pub(crate) fn match_obsidian_fragment(
     for part in wanted.split('#').map(str::trim).filter(|p| !p.is_empty()) {
         let part = heading_words(part);
         let (from, level) = found.map_or((0, 0), |idx| (idx + 1, syntax.headings[idx].level));
-        let next = syntax.headings[from..].iter().position(|h| {
-            h.level > level && (heading_words(&h.text) == part || h.anchor == part)
-        });
+        let next = syntax.headings[from..]
+            .iter()
+            .position(|h| h.level > level && (heading_words(&h.text) == part || h.anchor == part));
         match next {
             Some(offset) => found = Some(from + offset),
             None => return FragmentMatch::Missing,

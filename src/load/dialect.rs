@@ -41,7 +41,9 @@ pub fn by_link_forms<'a>(texts: impl Iterator<Item = &'a str>) -> Site {
         markdown += memchr::memmem::find_iter(bytes, b"](")
             .filter(|&at| {
                 let dest = &bytes[at + 2..];
-                !(dest.starts_with(b"http:") || dest.starts_with(b"https:") || dest.starts_with(b"mailto:"))
+                !(dest.starts_with(b"http:")
+                    || dest.starts_with(b"https:")
+                    || dest.starts_with(b"mailto:"))
             })
             .count();
     }
@@ -68,7 +70,11 @@ fn hugo_config_file(root: &Path) -> Option<std::path::PathBuf> {
         .find(|path| path.is_file())?;
     let content_dir = read_config(&file)
         .ok()
-        .and_then(|config| get(&config, "contentDir").and_then(Value::as_str).map(String::from))
+        .and_then(|config| {
+            get(&config, "contentDir")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
         .unwrap_or_else(|| "content".to_string());
     let top = content_dir.split('/').next().unwrap_or("content");
     (root.join("content").is_dir() || root.join(top).is_dir()).then_some(file)
@@ -97,7 +103,11 @@ fn hugo_layout(root: &Path, config: &Value) -> Site {
     content_dirs.dedup();
     let mut static_dirs: Vec<String> = match get(config, "staticDir") {
         Some(Value::String(dir)) => vec![dir.clone()],
-        Some(Value::Array(dirs)) => dirs.iter().filter_map(Value::as_str).map(String::from).collect(),
+        Some(Value::Array(dirs)) => dirs
+            .iter()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect(),
         _ => vec!["static".to_string()],
     };
     static_dirs.push("assets".to_string());
@@ -144,16 +154,20 @@ fn mdbook_site(book: &Path) -> anyhow::Result<Site> {
 
 /// A TOML, YAML or JSON config file as a JSON value.
 fn read_config(file: &Path) -> anyhow::Result<Value> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
     let value = match extension {
         "toml" => {
             let value: toml::Value = toml::from_str(&text)
                 .map_err(|err| anyhow::anyhow!("{}: {}", file.display(), err.message()))?;
             serde_json::to_value(value)?
         }
-        "json" => serde_json::from_str(&text).with_context(|| format!("cannot read {}", file.display()))?,
+        "json" => serde_json::from_str(&text)
+            .with_context(|| format!("cannot read {}", file.display()))?,
         _ => {
             crate::syntax::check_yaml_size(&text)
                 .map_err(|why| anyhow::anyhow!("{}: {why}", file.display()))?;

@@ -92,7 +92,11 @@ pub(crate) fn assign_anchors(
     let slugs: Vec<Option<String>> = headings
         .iter()
         .zip(custom_ids)
-        .map(|(heading, custom)| custom.is_none().then(|| heading_id(&heading.text, algorithm)))
+        .map(|(heading, custom)| {
+            custom
+                .is_none()
+                .then(|| heading_id(&heading.text, algorithm))
+        })
         .collect();
     let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let counts: Vec<u32> = slugs
@@ -136,7 +140,11 @@ mod tests {
         ];
         for (text, ascii, blackfriday) in cases {
             assert_eq!(heading_id(text, HeadingIds::GithubAscii), ascii, "{text:?}");
-            assert_eq!(heading_id(text, HeadingIds::Blackfriday), blackfriday, "{text:?}");
+            assert_eq!(
+                heading_id(text, HeadingIds::Blackfriday),
+                blackfriday,
+                "{text:?}"
+            );
             assert_eq!(heading_id(text, HeadingIds::Github), slug(text));
         }
     }

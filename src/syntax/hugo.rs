@@ -73,7 +73,8 @@ pub(crate) fn scan(text: &str, start: usize) -> Shortcodes {
             .collect();
         inside.sort();
         for (start, end) in inside {
-            res.hidden.push(TextRange::new(from as usize, start as usize));
+            res.hidden
+                .push(TextRange::new(from as usize, start as usize));
             from = end;
         }
         res.hidden.push(TextRange::new(from as usize, to as usize));
@@ -130,10 +131,7 @@ fn tokens(text: &str, start: usize) -> Vec<Token> {
         let closing = trimmed.starts_with('/');
         let self_closing = trimmed.ends_with('/');
         let body = trimmed.trim_start_matches('/').trim_end_matches('/').trim();
-        let name: String = body
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let name: String = body.chars().take_while(|c| !c.is_whitespace()).collect();
         let args_at = inner_start + inner.find(name.as_str()).unwrap_or(0) + name.len();
         res.push(Token {
             range: TextRange::new(open, end),

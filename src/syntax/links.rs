@@ -108,10 +108,7 @@ pub(crate) fn wiki_parts(inner: &str, inner_start: usize) -> (TextRange, LinkTar
             &target_raw[..hash],
             Some(Fragment {
                 text: target_raw[hash + 1..].trim().to_string(),
-                range: TextRange::new(
-                    inner_start + hash + 1,
-                    inner_start + target_raw.len(),
-                ),
+                range: TextRange::new(inner_start + hash + 1, inner_start + target_raw.len()),
             }),
         ),
         None => (target_raw, None),

@@ -18,10 +18,10 @@ mod suppress;
 pub use date::{parse_date, DateError, DateSource, NoteDate};
 pub use front_matter::{check_yaml_size, FrontMatter, FrontMatterKind, FrontMatterScalar};
 pub use headings::{heading_id, slug, Heading};
-pub use obsidian::Anchor;
 pub use links::{
     has_scheme, normalize_label, percent_decode, Fragment, Link, LinkDef, LinkKind, LinkTarget,
 };
+pub use obsidian::Anchor;
 pub use suppress::Suppressions;
 
 use crate::dialect::{Dialect, Site};
@@ -606,7 +606,11 @@ impl<'a> Builder<'a> {
     ) -> NoteSyntax {
         let text = self.text;
         let mut res = std::mem::take(&mut self.res);
-        headings::assign_anchors(&mut res.headings, &self.heading_ids, options.site.heading_ids);
+        headings::assign_anchors(
+            &mut res.headings,
+            &self.heading_ids,
+            options.site.heading_ids,
+        );
         for mut term in std::mem::take(&mut self.terms) {
             term.id = heading_id(term.id.trim(), options.site.heading_ids);
             res.anchors.push(term);
@@ -670,7 +674,11 @@ fn html_ids(html: &str, start: usize, anchors: &mut Vec<Anchor>) {
                 continue;
             }
             let value_at = at + attribute.len();
-            let Some(quote) = html[value_at..].chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            let Some(quote) = html[value_at..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\''))
+            else {
                 continue;
             };
             let Some(len) = html[value_at + 1..].find(quote) else {

@@ -47,7 +47,10 @@ pub(crate) fn comments(text: &str, start: usize) -> Vec<TextRange> {
             }
             match bytes[pos] {
                 b'`' => {
-                    let run = bytes[pos..line_end].iter().take_while(|&&b| b == b'`').count();
+                    let run = bytes[pos..line_end]
+                        .iter()
+                        .take_while(|&&b| b == b'`')
+                        .count();
                     let ticks = &text[pos..pos + run];
                     pos += run + text[pos + run..line_end].find(ticks).map_or(0, |i| i + run);
                 }
@@ -173,7 +176,10 @@ mod tests {
     #[test]
     fn block_ids_end_a_line() {
         let text = "A paragraph. ^rack-a\n\n- item ^item1\n\n^own-line\n\n![[x.png]]^image\n\nnot^this and ^not-end here\n";
-        let ids: Vec<String> = block_ids(text, |_| false).into_iter().map(|a| a.id).collect();
+        let ids: Vec<String> = block_ids(text, |_| false)
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
         assert_eq!(ids, ["^rack-a", "^item1", "^own-line", "^image"]);
     }
 
