@@ -93,7 +93,9 @@ impl Config {
         ParseOptions {
             date_label: self.date_label.clone(),
             date_keys: self.date_keys.clone(),
-            wikilinks: self.wikilinks,
+            // Hugo and mdBook render `[[x]]` as brackets around text, not as a link.
+            wikilinks: self.wikilinks
+                && !matches!(self.site.dialect, Dialect::Hugo | Dialect::Mdbook),
             site: self.site.clone(),
         }
     }

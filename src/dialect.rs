@@ -76,6 +76,24 @@ pub struct Site {
     pub heading_ids: HeadingIds,
     /// Hugo's `autoDefinitionTermID`: definition terms get ids like headings.
     pub definition_term_ids: bool,
+    /// Hugo's `[permalinks]`: section to URL pattern (`blog` → `/:section/:year/:slug/`).
+    pub permalinks: Vec<(String, String)>,
+    /// The source paths of the host's redirects (a `_redirects` file in a static folder),
+    /// lowercase without the slashes around them; a trailing `*` matches any rest.
+    pub redirects: Vec<String>,
+}
+
+impl Site {
+    /// Whether the host redirects the site path `path` (no leading `/`) somewhere.
+    pub fn redirects(&self, path: &str) -> bool {
+        let path = path.trim_matches('/').to_lowercase();
+        self.redirects
+            .iter()
+            .any(|from| match from.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix.trim_end_matches('/')),
+                None => *from == path,
+            })
+    }
 }
 
 impl Site {

@@ -13,6 +13,7 @@ mod backlinks;
 mod chapters;
 mod dump;
 mod resolve;
+mod urls;
 
 pub use backlinks::LinkRef;
 pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resolved};
@@ -84,6 +85,8 @@ pub struct Graph {
     files_by_name: HashMap<String, Vec<String>>,
     /// Hugo: lowercased path to the note and to the file there, as URLs are lowercase.
     by_lower_path: HashMap<String, NoteId>,
+    /// Hugo: the pages' other URLs (front matter `url`, `aliases`, `[permalinks]`), lowercase.
+    by_url: HashMap<String, NoteId>,
     lower_files: HashMap<String, String>,
     /// Target key to the notes that have at least one link naming it, built on first use and
     /// then kept current note by note.
@@ -111,6 +114,7 @@ impl Default for Graph {
             site: Site::default(),
             files_by_name: HashMap::new(),
             by_lower_path: HashMap::new(),
+            by_url: HashMap::new(),
             lower_files: HashMap::new(),
             incoming: OnceLock::new(),
             terms: OnceLock::new(),
@@ -353,6 +357,7 @@ impl Graph {
             Some(&id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
                 self.unindex_links(id, &old);
+                self.unindex_urls(id, &old);
                 id
             }
             None => {
@@ -378,6 +383,11 @@ impl Graph {
         };
         if let Some(incoming) = self.incoming.get_mut() {
             index_links(incoming, id, link_keys(&note));
+        }
+        if self.site.dialect == Dialect::Hugo {
+            for url in urls::page_urls(&note, &self.site) {
+                self.by_url.entry(url).or_insert(id);
+            }
         }
         // Kept in place when no snapshot shares it; a shared one would have to be copied whole,
         // so it is dropped and built again when next needed.
@@ -429,6 +439,7 @@ impl Graph {
         }
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);
+            self.unindex_urls(id, &old);
         }
         if let Some(ids) = self.by_stem.get_mut(&file_stem(path).to_lowercase()) {
             ids.retain(|&other| other != id);
@@ -457,6 +468,17 @@ impl Graph {
         let mut dir = parent_dir(path);
         while !dir.is_empty() && self.dirs.insert(dir.to_string()) {
             dir = parent_dir(dir);
+        }
+    }
+
+    fn unindex_urls(&mut self, id: NoteId, note: &Note) {
+        if self.site.dialect != Dialect::Hugo {
+            return;
+        }
+        for url in urls::page_urls(note, &self.site) {
+            if self.by_url.get(&url) == Some(&id) {
+                self.by_url.remove(&url);
+            }
         }
     }
 

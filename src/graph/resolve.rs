@@ -217,6 +217,8 @@ impl Graph {
         let content_dir = self.site.content_dir_of(&from.path).unwrap_or("");
         let mut bases: Vec<String> = Vec::new();
         if let Some(rooted) = path.strip_prefix('/') {
+            // A page's other URLs (`url`, `aliases`, permalinks) are site paths.
+            bases.push(rooted.to_string());
             bases.push(join(content_dir, rooted));
             bases.extend(self.site.static_dirs.iter().map(|dir| join(dir, rooted)));
         } else {
@@ -240,8 +242,24 @@ impl Graph {
                     fragment: self.match_fragment(&self.note(note).syntax, fragment),
                 };
             }
-            if let Some(file) = self.file_ignoring_case(base) {
+            // A static page (`kubectl-commands` is `kubectl-commands.html`) or a file; HTML
+            // content files (`_index.html`) are pages too, though no notes.
+            let file = [
+                base.to_string(),
+                format!("{base}.html"),
+                format!("{base}/index.html"),
+                format!("{base}/_index.html"),
+            ]
+            .iter()
+            .find_map(|candidate| self.file_ignoring_case(candidate.trim_start_matches('/')));
+            if let Some(file) = file {
                 return Resolved::File { path: file };
+            }
+        }
+        // The host sends the path elsewhere: the page moved, the link works.
+        if let Some(rooted) = path.strip_prefix('/') {
+            if self.site.redirects(rooted) {
+                return Resolved::External;
             }
         }
         res
@@ -251,6 +269,9 @@ impl Graph {
     /// in lowercase: `base.md`, `base/index.md`, `base/_index.md` (or `.html`, or the file).
     fn hugo_page(&self, base: &str) -> Option<NoteId> {
         let lower = base.to_lowercase();
+        if let Some(id) = self.by_url.get(&lower) {
+            return Some(*id);
+        }
         let exact = lower.strip_suffix(".md").map(|_| lower.clone());
         exact
             .into_iter()

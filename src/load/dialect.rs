@@ -124,13 +124,38 @@ fn hugo_layout(root: &Path, config: &Value) -> Site {
         .and_then(|parser| get(parser, "autoDefinitionTermID"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    let permalinks = match get(config, "permalinks") {
+        Some(Value::Object(sections)) => sections
+            .iter()
+            .filter_map(|(section, pattern)| Some((section.clone(), pattern.as_str()?.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let redirects = static_dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_to_string(root.join(dir).join("_redirects")).ok())
+        .flat_map(|text| redirect_sources(&text))
+        .collect();
     Site {
         dialect: Dialect::Hugo,
         content_dirs,
         static_dirs,
         heading_ids,
         definition_term_ids,
+        permalinks,
+        redirects,
     }
+}
+
+/// The source paths of a Netlify-style `_redirects` file: the first word of each rule, lowercase
+/// without slashes around it (`:splat` and `*` both match any rest).
+fn redirect_sources(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with('/'))
+        .filter_map(|line| line.split_whitespace().next())
+        .map(|from| from.replace(":splat", "*").trim_matches('/').to_lowercase())
+        .collect()
 }
 
 fn mdbook_site(book: &Path) -> anyhow::Result<Site> {
@@ -150,6 +175,33 @@ fn mdbook_site(book: &Path) -> anyhow::Result<Site> {
         content_dirs: vec![src],
         ..Site::new(Dialect::Mdbook)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_sources_and_matching() {
+        let sources =
+            redirect_sources("# comment\n/docs/old/   /docs/new/ 301\n/guides/*  /setup/ 301!\n\n");
+        assert_eq!(sources, ["docs/old", "guides/*"]);
+        let site = Site {
+            redirects: sources,
+            ..Site::new(Dialect::Hugo)
+        };
+        assert!(site.redirects("docs/old/"));
+        assert!(site.redirects("guides/a/b"));
+        assert!(!site.redirects("docs/older"));
+    }
+
+    #[test]
+    fn link_forms_decide_between_github_and_obsidian() {
+        let notes = ["[[a]] [[b]] [c](c.md)", "[d](https://x.org)"];
+        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Obsidian);
+        let notes = ["[[a]] [c](c.md) [d](d.md)"];
+        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Github);
+    }
 }
 
 /// A TOML, YAML or JSON config file as a JSON value.
