@@ -59,6 +59,11 @@ impl Graph {
             }
             LinkTarget::Wiki { stem, fragment, .. } => {
                 let obsidian = self.site.dialect == Dialect::Obsidian;
+                // A template's placeholder (Templater's `<% %>`, core's `{{date}}`) becomes a
+                // name only when the template is used.
+                if obsidian && (stem.contains("<%") || stem.contains("{{")) {
+                    return Resolved::External;
+                }
                 let candidates: Vec<NoteId> = if stem.is_empty() {
                     self.by_path(&from.path).into_iter().collect()
                 } else {
