@@ -4,7 +4,7 @@
 //! the minutes 20,000 `git commit` runs would take): one commit adds every note, then each commit
 //! edits one note (some only its date, some only whitespace, some renamed), with commit dates
 //! spread over two years. Then it times the one-pass history read `outdated-date` uses
-//! (`kbls::history::read`), and `kbls check` with the rule on and off.
+//! (`kbls::load::git::read_history`), and `kbls check` with the rule on and off.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -33,7 +33,7 @@ fn main() {
     let mut found = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let history = kbls::history::read(root, &markers).expect("a repository");
+        let history = kbls::load::git::read_history(root, &markers).expect("a repository");
         times.push(start.elapsed());
         found = history.changes.len();
     }

@@ -1,8 +1,8 @@
 //! `kbls.toml`: the corpus configuration, parsed from text. Unknown keys and bad values are errors
 //! that name the file, line and key; nothing is silently ignored.
 
+use crate::codes::{Code, Severity};
 use crate::dialect::{Dialect, Site};
-use crate::ide::diagnostics::{Code, Severity};
 use crate::syntax::ParseOptions;
 use crate::terms::BuiltinPack;
 use serde::Deserialize;
@@ -128,7 +128,9 @@ impl Config {
 
     /// Sets the severity of a rule from its config spelling (`"error"`, ..., `"off"`).
     pub fn set_rule(&mut self, code: &str, level: &str) -> Result<(), String> {
-        let code = Code::from_str(code).ok_or_else(|| format!("unknown rule `{code}`"))?;
+        let code: Code = code
+            .parse()
+            .map_err(|()| format!("unknown rule `{code}`"))?;
         let level = parse_level(level)?;
         self.rules.insert(code, level);
         Ok(())

@@ -1,16 +1,15 @@
 //! Git history, read once per run: for every note, the last commit that changed its content.
 //!
-//! One `git log -p` pass over the Markdown files, newest first, with whitespace ignored and
-//! renames followed. A commit counts only when it adds or removes a line that is neither blank
-//! nor the date itself (`Last updated:` or a front matter date key), so bumping the date or
-//! reflowing whitespace does not make a note look edited. Outside a repository there is no
-//! history and the rule is off; in a shallow clone, notes whose only change is the shallow
-//! boundary are reported as unknown rather than guessed.
+//! Pure: this module parses what git prints, and `load::git` runs git. The input is one
+//! `git log -p` pass over the Markdown files, newest first, with whitespace ignored and renames
+//! followed. A commit counts only when it adds or removes a line that is neither blank nor the
+//! date itself (`Last updated:` or a front matter date key), so bumping the date or reflowing
+//! whitespace does not make a note look edited. Outside a repository there is no history and the
+//! rule is off; in a shallow clone, notes whose only change is the shallow boundary are reported
+//! as unknown rather than guessed.
 
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::process::Command;
 
 /// The last content-changing commit of a note.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,82 +48,22 @@ impl History {
     }
 }
 
-fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// Reads the history of the repository holding `root`; `None` outside a repository (or without
-/// git). `date_markers` are the line prefixes of date lines (`Last updated:`, `lastmod:`).
-pub fn read(root: &Path, date_markers: &[String]) -> Option<History> {
-    let toplevel = git(root, &["rev-parse", "--show-toplevel"])?;
-    let toplevel = std::fs::canonicalize(toplevel.trim()).ok()?;
-    let root = std::fs::canonicalize(root).ok()?;
-    let prefix = crate::load::relative(&toplevel, &root)?;
-    let shallow =
-        git(&root, &["rev-parse", "--is-shallow-repository"]).is_some_and(|s| s.trim() == "true");
-    let boundaries: HashSet<String> = if shallow {
-        git(&root, &["rev-parse", "--git-path", "shallow"])
-            .and_then(|p| std::fs::read_to_string(root.join(p.trim())).ok())
-            .map(|s| s.lines().map(str::to_string).collect())
-            .unwrap_or_default()
-    } else {
-        HashSet::new()
-    };
-    let log = Command::new("git")
-        .arg("-C")
-        .arg(&toplevel)
-        .args([
-            "-c",
-            "core.quotepath=off",
-            "log",
-            "-p",
-            "-w",
-            "-U0",
-            "-M",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-merges",
-        ])
-        .args([
-            "--format=%x1e%H%x1f%h%x1f%cs%x1f%s",
-            "--",
-            "*.md",
-            "*.markdown",
-        ])
-        .output()
-        .ok()?;
-    if !log.status.success() {
-        // A repository without commits has no history yet.
-        return Some(History {
-            shallow,
-            ..History::default()
-        });
+/// Re-roots `history`, whose paths are relative to the repository, at a corpus root `prefix`
+/// folders below the repository's top (`""` when they are the same): paths outside it go.
+pub fn under_prefix(mut history: History, prefix: &str) -> History {
+    if prefix.is_empty() {
+        return history;
     }
-    let text = String::from_utf8_lossy(&log.stdout);
-    let mut res = parse_log(&text, date_markers, &boundaries);
-    res.shallow = shallow;
-    // Paths in git are relative to the repository; notes are relative to the corpus root.
-    if !prefix.is_empty() {
-        let prefix = format!("{prefix}/");
-        res.changes = std::mem::take(&mut res.changes)
-            .into_iter()
-            .filter_map(|(p, c)| Some((p.strip_prefix(&prefix)?.to_string(), c)))
-            .collect();
-        res.too_shallow = std::mem::take(&mut res.too_shallow)
-            .into_iter()
-            .filter_map(|p| Some(p.strip_prefix(&prefix)?.to_string()))
-            .collect();
-    }
-    Some(res)
+    let prefix = format!("{prefix}/");
+    history.changes = std::mem::take(&mut history.changes)
+        .into_iter()
+        .filter_map(|(p, c)| Some((p.strip_prefix(&prefix)?.to_string(), c)))
+        .collect();
+    history.too_shallow = std::mem::take(&mut history.too_shallow)
+        .into_iter()
+        .filter_map(|p| Some(p.strip_prefix(&prefix)?.to_string()))
+        .collect();
+    history
 }
 
 /// Parses `git log -p` output (newest commit first) into each path's last content change.
@@ -244,73 +183,9 @@ fn is_content_line(line: &str, date_markers: &[String]) -> bool {
             .any(|m| body.to_lowercase().starts_with(&m.to_lowercase()))
 }
 
-/// Files changed between `reference` and the working tree (committed, staged, unstaged and
-/// untracked), relative to the corpus root: added, modified and deleted ones, and both the old and
-/// the new path of a renamed one (links to the old path broke). `Err` with git's message when the
-/// reference is unknown.
-pub fn changed_since(root: &Path, reference: &str) -> Result<HashSet<String>, String> {
-    // One line each, not git's usage text, when there is no repository or no such commit.
-    if git(root, &["rev-parse", "--is-inside-work-tree"]).is_none() {
-        return Err(format!(
-            "--changed-since needs a git repository, and {} is not in one",
-            root.display()
-        ));
-    }
-    if git(
-        root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{reference}^{{commit}}"),
-        ],
-    )
-    .is_none()
-    {
-        return Err(format!(
-            "--changed-since: no commit `{reference}` in this repository"
-        ));
-    }
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "-c",
-            "core.quotepath=off",
-            "diff",
-            "--name-status",
-            "--relative",
-            "-M",
-            reference,
-            "--",
-        ])
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "git diff {reference}: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let mut res = changed_paths(&String::from_utf8_lossy(&output.stdout));
-    if let Some(untracked) = git(
-        root,
-        &[
-            "-c",
-            "core.quotepath=off",
-            "ls-files",
-            "--others",
-            "--exclude-standard",
-        ],
-    ) {
-        res.extend(untracked.lines().map(str::to_string));
-    }
-    Ok(res)
-}
-
 /// The paths of `git diff --name-status` output (`M\tpath`, `D\tpath`, `R100\told\tnew`): both
 /// of a rename, only the new one of a copy (whose source did not change).
-fn changed_paths(name_status: &str) -> HashSet<String> {
+pub fn changed_paths(name_status: &str) -> HashSet<String> {
     let mut res = HashSet::new();
     for line in name_status.lines() {
         let mut fields = line.split('\t');

@@ -2,18 +2,18 @@
 
 use super::render::{self, Report, ReportItem};
 use super::{CheckArgs, Deny};
-use crate::graph::{Graph, PathKeys};
-use crate::history;
+use crate::codes::{Code, Severity};
+use crate::graph::PathKeys;
 use crate::ide::diagnostics::{
-    link_diagnostics_into, note_diagnostics, Code, Diagnostic, DiagnosticsConfig, Severity,
+    file_diagnostics, link_diagnostics_into, note_diagnostics, Diagnostic,
 };
 use crate::load;
+use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
     super::finish(check(&args).map(|report| {
@@ -90,15 +90,17 @@ fn check_root(
     }
     // The git history pass runs beside the corpus load and parse; it mostly waits on git.
     let history_thread = config.severity(Code::OutdatedDate).is_some().then(|| {
-        let mut markers = vec![config.date_label.clone()];
-        markers.extend(config.date_keys.iter().cloned());
-        let root = root.to_path_buf();
-        std::thread::spawn(move || history::read(&root, &markers))
+        let (root, config) = (root.to_path_buf(), config.clone());
+        std::thread::spawn(move || Workspace::read_history(&root, &config))
     });
-    let corpus = load::load_corpus(root, &mut config)?;
+    let mut workspace = Workspace::load(root, config)?;
+    let dialect = workspace.config().site.dialect;
+    if !report.dialects.contains(&dialect) {
+        report.dialects.push(dialect);
+    }
     let changed = match &args.changed_since {
         Some(reference) => {
-            Some(history::changed_since(root, reference).map_err(anyhow::Error::msg)?)
+            Some(load::git::changed_since(root, reference).map_err(anyhow::Error::msg)?)
         }
         None => None,
     };
@@ -108,37 +110,28 @@ fn check_root(
             && changed.as_ref().is_none_or(|changed| changed.contains(rel))
     };
     let display = |rel: &str| display_path(cwd, &root.join(rel));
-    let unreadable_severity = config.severity(Code::UnreadableFile);
-    let unreadable: Vec<_> = corpus
-        .unreadable
-        .iter()
-        .filter(|f| is_selected(&f.path))
-        .collect();
-    for file in &unreadable {
-        if let Some(severity) = unreadable_severity {
-            report.items.push(ReportItem::unreadable(
-                display(&file.path),
-                severity,
-                &file.reason,
-            ));
-        }
-    }
-    if !report.dialects.contains(&config.site.dialect) {
-        report.dialects.push(config.site.dialect);
-    }
-    let packs = load::load_packs(root, &config)?;
-    let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
-    graph.set_packs(packs);
-    let history = history_thread.and_then(|thread| thread.join().ok().flatten());
-    if let Some(history) = history.as_ref().filter(|h| !h.too_shallow.is_empty()) {
+    workspace.set_history(history_thread.and_then(|thread| thread.join().ok().flatten()));
+    if let Some(history) = workspace.history().filter(|h| !h.too_shallow.is_empty()) {
         let _ = writeln!(
             std::io::stderr(),
             "kbls: git history is too shallow to judge {} note(s); outdated-date skipped for them (fetch more with `git fetch --deepen` or `--unshallow`)",
             history.too_shallow.len()
         );
     }
-    let mut cfg = DiagnosticsConfig::new(config, today);
-    cfg.history = history.map(Arc::new);
+    let cfg = workspace.diagnostics_config(workspace.config().clone(), today);
+    let graph = workspace.graph();
+    let unreadable: Vec<&str> = graph
+        .unreadable()
+        .map(|(path, _)| path)
+        .filter(|path| is_selected(path))
+        .collect();
+    for path in &unreadable {
+        report.items.extend(
+            file_diagnostics(graph, path, &cfg)
+                .into_iter()
+                .map(|d| ReportItem::of_file(display(path), d)),
+        );
+    }
     let mut notes: Vec<_> = graph
         .notes()
         .filter(|(_, n)| is_selected(&n.path))
@@ -172,9 +165,9 @@ fn check_root(
         .flat_map_iter(|(id, note)| {
             let diagnostics: Vec<Diagnostic> = match &target_keys {
                 Some(keys) if dependents.contains(id) => {
-                    link_diagnostics_into(&graph, *id, &cfg, keys)
+                    link_diagnostics_into(graph, *id, &cfg, keys)
                 }
-                _ => note_diagnostics(&graph, *id, &cfg),
+                _ => note_diagnostics(graph, *id, &cfg),
             };
             progress.tick();
             let path = display(&note.path);
@@ -187,7 +180,7 @@ fn check_root(
     report.items.extend(items);
     // The process exits soon after: freeing every note's allocations one by one would cost about
     // a tenth of the run (single-threaded), so leave that to the operating system.
-    std::mem::forget(graph);
+    std::mem::forget(workspace);
     Ok(())
 }
 

@@ -1,9 +1,10 @@
 //! The four output formats of `kbls check`: human, json, github and sarif, and the progress bar.
 
 use super::Format;
+use crate::codes::{Code, Severity};
 use crate::dialect::Dialect;
 use crate::graph::Note;
-use crate::ide::diagnostics::{Code, Diagnostic, Severity};
+use crate::ide::diagnostics::Diagnostic;
 use crate::text::{ceil_char_boundary, floor_char_boundary, TextRange, WideEncoding};
 use serde::Serialize;
 use serde_json::json;
@@ -125,17 +126,18 @@ impl ReportItem {
         }
     }
 
-    pub fn unreadable(path: String, severity: Severity, reason: &str) -> ReportItem {
+    /// A finding of a file that is no readable note (so has no text to show): at its start.
+    pub fn of_file(path: String, d: Diagnostic) -> ReportItem {
         ReportItem {
             path,
             line: 1,
             column: 1,
             end_line: 1,
             end_column: 1,
-            severity,
-            code: Code::UnreadableFile,
-            message: reason.to_string(),
-            suggestion: None,
+            severity: d.severity,
+            code: d.code,
+            message: d.message,
+            suggestion: d.suggestion,
             source: None,
         }
     }

@@ -3,11 +3,9 @@
 
 use super::{ListFormat, SearchArgs};
 use crate::load;
-use crate::search::{content_fingerprint, note_sections, CacheState, SearchHit, SearchIndex};
-use crate::syntax;
-use rayon::prelude::*;
+use crate::search::{CacheState, SearchHit, SearchIndex};
+use crate::workspace::Workspace;
 use serde::Serialize;
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,42 +26,8 @@ fn search(args: &SearchArgs) -> anyhow::Result<Vec<SearchHit>> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
     let root = load::find_root(&path, Some(&load::current_dir()?));
-    let mut config = load::load_config(&root, None)?;
-    let corpus = load::load_corpus(&root, &mut config)?;
-    let mut index = open_index(&root, args)?;
-    let options = config.parse_options();
-    // Only notes whose text changed since the cached index are parsed and re-indexed.
-    let changed: Vec<(String, u64, Vec<crate::search::SectionDoc>)> = corpus
-        .notes
-        .par_iter()
-        .filter_map(|(path, text)| {
-            let fingerprint = content_fingerprint(text);
-            if index.fingerprint(path) == Some(fingerprint) {
-                return None;
-            }
-            let parsed = syntax::parse(text, &options);
-            Some((
-                path.clone(),
-                fingerprint,
-                note_sections(path, text, &parsed),
-            ))
-        })
-        .collect();
-    for (path, fingerprint, docs) in changed {
-        index.replace_note(&path, fingerprint, docs);
-    }
-    let present: HashSet<&str> = corpus.notes.iter().map(|(p, _)| p.as_str()).collect();
-    let gone: Vec<String> = index
-        .indexed_notes()
-        .filter(|(p, _)| !present.contains(p))
-        .map(|(p, _)| p.to_string())
-        .collect();
-    for path in gone {
-        index.remove_note(&path);
-    }
-    if index.has_pending_changes() {
-        index.commit()?;
-    }
+    let read = Workspace::read(&root, load::load_config(&root, None)?)?;
+    let index = read.index_search(open_index(&root, args)?)?;
     let cwd = std::env::current_dir()?;
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let scope = std::fs::canonicalize(&path)?;

@@ -2,9 +2,10 @@
 //! terms the notes define.
 
 use super::{ListFormat, TermsArgs};
-use crate::graph::Graph;
+use crate::ide::terms::hover::{hover_markdown, DefLocation};
 use crate::load;
-use crate::terms::{self, DefLocation, DefSite, TermAt, TermAtKind};
+use crate::terms::{self, DefSite, TermAt, TermAtKind};
+use crate::workspace::Workspace;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,11 +19,8 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     anyhow::ensure!(path.exists(), "no such file or folder: {}", path.display());
     let root = load::find_root(&path, Some(&load::current_dir()?));
-    let mut config = load::load_config(&root, None)?;
-    let packs = load::load_packs(&root, &config)?;
-    let corpus = load::load_corpus(&root, &mut config)?;
-    let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
-    graph.set_packs(packs);
+    let workspace = Workspace::load(&root, load::load_config(&root, None)?)?;
+    let graph = workspace.graph();
     let line_of = |site: &DefSite<'_>| {
         graph.by_path(site.path).map_or(1, |id| {
             graph
@@ -63,7 +61,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                                 def: site.def,
                             })
                             .collect();
-                        terms::hover_markdown(
+                        hover_markdown(
                             &r.target,
                             graph.packs(),
                             &defs,

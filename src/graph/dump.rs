@@ -62,6 +62,9 @@ impl Graph {
                 let _ = writeln!(out, "  <- {}", from.join(", "));
             }
         }
+        for (path, reason) in self.unreadable() {
+            let _ = writeln!(out, "{path} unreadable: {reason}");
+        }
         out
     }
 }
@@ -87,5 +90,42 @@ impl Graph {
             .collect();
         lines.sort();
         lines.join("\n")
+    }
+
+    /// The term index as text: every definition, then each name defined with the notes that
+    /// define it and whether prose mentions of it are recognized.
+    pub fn dump_terms(&self) -> String {
+        let terms = self.terms();
+        let mut out = String::new();
+        let mut names = std::collections::BTreeSet::new();
+        for site in terms.all_definitions() {
+            let def = site.def;
+            let _ = writeln!(
+                out,
+                "{} {:?} {}..{} {:?} aliases {:?}: {}",
+                site.path,
+                def.term,
+                def.range.start,
+                def.range.end,
+                def.kind,
+                def.aliases,
+                def.definition
+            );
+            names.extend(
+                std::iter::once(&def.term)
+                    .chain(&def.aliases)
+                    .map(|name| name.to_lowercase()),
+            );
+        }
+        for name in names {
+            let paths: Vec<&str> = terms.definitions(&name).iter().map(|s| s.path).collect();
+            let recognized = if terms.term_id(&name).is_some() {
+                "recognized"
+            } else {
+                "not recognized"
+            };
+            let _ = writeln!(out, "{name} ({recognized}): {}", paths.join(", "));
+        }
+        out
     }
 }

@@ -23,7 +23,7 @@ use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
 use crate::terms::{self, MentionIndex, Packs, TermDef, TermIndex};
 use crate::text::LineIndex;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -88,6 +88,9 @@ pub struct Graph {
     /// Hugo: the pages' other URLs (front matter `url`, `aliases`, `[permalinks]`), lowercase.
     by_url: HashMap<String, NoteId>,
     lower_files: HashMap<String, String>,
+    /// Files of the corpus that are no readable note (not UTF-8, binary, too large, a link out
+    /// of the root), with why. They are among `files`, so links to them are not broken.
+    unreadable: BTreeMap<String, String>,
     /// Target key to the notes that have at least one link naming it, built on first use and
     /// then kept current note by note.
     incoming: OnceLock<HashMap<String, Vec<NoteId>>>,
@@ -116,6 +119,7 @@ impl Default for Graph {
             by_lower_path: HashMap::new(),
             by_url: HashMap::new(),
             lower_files: HashMap::new(),
+            unreadable: BTreeMap::new(),
             incoming: OnceLock::new(),
             terms: OnceLock::new(),
             packs,
@@ -329,6 +333,34 @@ impl Graph {
         self.lower_files.get(&path.to_lowercase()).cloned()
     }
 
+    /// Records that the file at `path` exists but is no readable note, and why (replacing the
+    /// note there, if any); returns the notes whose findings may have changed.
+    pub fn set_unreadable(&mut self, path: &str, reason: String) -> Vec<NoteId> {
+        let affected = self.remove(path);
+        self.add_file(path.to_string());
+        self.unreadable.insert(path.to_string(), reason);
+        affected
+    }
+
+    /// The unreadable files as (path, why), by path.
+    pub fn unreadable(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.unreadable
+            .iter()
+            .map(|(path, reason)| (path.as_str(), reason.as_str()))
+    }
+
+    /// Why the file at `path` is no readable note, when it is not.
+    pub fn unreadable_reason(&self, path: &str) -> Option<&str> {
+        self.unreadable.get(path).map(String::as_str)
+    }
+
+    /// Forgets that `path` was unreadable (it is a note again, or gone).
+    fn clear_unreadable(&mut self, path: &str) {
+        if self.unreadable.remove(path).is_some() {
+            self.files.remove(path);
+        }
+    }
+
     /// Adds or replaces the note at `path` and returns the notes whose findings may have changed:
     /// the note itself, notes that link to its path or stem, and (when its headings changed)
     /// notes that link into it. Only this note is parsed.
@@ -339,6 +371,7 @@ impl Graph {
     /// Inserts a parsed note, replacing any note at the same path.
     fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
         let path = note.path.clone();
+        self.clear_unreadable(&path);
         let id = self.insert_note(note);
         let mut affected = self.dependents(&path);
         affected.push(id);
@@ -423,6 +456,10 @@ impl Graph {
 
     /// Removes the note at `path`; returns the notes whose links to it are now broken.
     pub fn remove(&mut self, path: &str) -> Vec<NoteId> {
+        if self.unreadable.contains_key(path) {
+            self.clear_unreadable(path);
+            return self.dependents(path);
+        }
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };

@@ -1,8 +1,9 @@
 //! Code actions: apply a finding's fix, create a missing note, add a missing reference
 //! definition, set the date to today, or silence a finding with a suppression comment.
 
-use super::diagnostics::{Code, Diagnostic};
+use super::diagnostics::Diagnostic;
 use super::rename::TextEdit;
+use crate::codes::Code;
 use crate::graph::{normalize, Graph, NoteId};
 use crate::syntax::LinkTarget;
 use crate::text::TextRange;
@@ -12,7 +13,7 @@ use chrono::NaiveDate;
 pub struct Action {
     pub title: String,
     /// The finding the action fixes, if any.
-    pub fixes: Option<Code>,
+    pub fixes: Option<Diagnostic>,
     pub preferred: bool,
     /// A note to create first (corpus-relative path) with its initial text.
     pub create: Option<(String, String)>,
@@ -43,7 +44,7 @@ pub fn code_actions(
             };
             res.push(Action {
                 title,
-                fixes: Some(d.code),
+                fixes: Some(d.clone()),
                 preferred: true,
                 create: None,
                 edits: vec![TextEdit {
@@ -58,7 +59,7 @@ pub fn code_actions(
                 let title = crate::graph::file_stem(&path).replace(['-', '_'], " ");
                 res.push(Action {
                     title: format!("Create note `{path}`"),
-                    fixes: Some(d.code),
+                    fixes: Some(d.clone()),
                     preferred: false,
                     create: Some((path, format!("# {title}\n\nLast updated: {today_text}\n"))),
                     edits: Vec::new(),
@@ -77,7 +78,7 @@ pub fn code_actions(
             };
             res.push(Action {
                 title: format!("Add a definition for `[{label}]`"),
-                fixes: Some(d.code),
+                fixes: Some(d.clone()),
                 preferred: false,
                 create: None,
                 edits: vec![TextEdit {
@@ -106,7 +107,7 @@ pub fn code_actions(
     if let Some(date) = &note.syntax.date {
         let already_offered = res.iter().any(|a| {
             matches!(
-                a.fixes,
+                a.fixes.as_ref().map(|d| d.code),
                 Some(Code::StaleNote | Code::InvalidDate | Code::FutureDate | Code::DateNotToday)
             )
         });
@@ -150,5 +151,129 @@ fn missing_note_path(graph: &Graph, id: NoteId, range: TextRange) -> Option<Stri
             }
         )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_fixture;
+    use crate::text::TextRange;
+    use expect_test::{expect, Expect};
+
+    /// The actions at the `$0` cursor: the title, the finding it fixes, then its edits as
+    /// `path "old" -> "new"` and the note it creates.
+    #[track_caller]
+    fn check_actions(fixture: &str, expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let pos = fixture.position();
+        let actions = fixture
+            .analysis()
+            .code_actions(pos.note, TextRange::empty(pos.offset));
+        let mut out = String::new();
+        for action in actions {
+            let fixes = action
+                .fixes
+                .map(|d| {
+                    format!(
+                        " (fixes {} at {}..{})",
+                        d.code.as_str(),
+                        d.range.start,
+                        d.range.end
+                    )
+                })
+                .unwrap_or_default();
+            let preferred = if action.preferred { " [preferred]" } else { "" };
+            out.push_str(&format!("{}{fixes}{preferred}\n", action.title));
+            for edit in &action.edits {
+                let note = fixture.graph.note(edit.note);
+                out.push_str(&format!(
+                    "  {} {:?} -> {:?}\n",
+                    note.path,
+                    &note.text[edit.range.as_usize()],
+                    edit.new_text
+                ));
+            }
+            if let Some((path, text)) = &action.create {
+                out.push_str(&format!("  create {path} {text:?}\n"));
+            }
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn broken_links_offer_the_fix_a_new_note_and_a_suppression() {
+        check_actions(
+            r#"
+//- /notes/a.md
+# A
+See [pods](pod$0.md).
+//- /notes/pods.md
+# Pods
+"#,
+            expect![[r##"
+                Change to `pods.md` (fixes broken-link at 15..21) [preferred]
+                  notes/a.md "pod.md" -> "pods.md"
+                Create note `notes/pod.md` (fixes broken-link at 15..21)
+                  create notes/pod.md "# pod\n\nLast updated: 2026-11-28\n"
+                Suppress `broken-link` on this line
+                  notes/a.md "" -> "<!-- kbls-disable-next-line broken-link -->\n"
+            "##]],
+        );
+        check_actions(
+            "//- /a.md\n# A\n[[new-no$0te]]\n",
+            expect![[r##"
+                Create note `new-note.md` (fixes broken-link at 6..14)
+                  create new-note.md "# new note\n\nLast updated: 2026-11-28\n"
+                Suppress `broken-link` on this line
+                  a.md "" -> "<!-- kbls-disable-next-line broken-link -->\n"
+            "##]],
+        );
+    }
+
+    #[test]
+    fn undefined_references_offer_a_definition() {
+        check_actions(
+            "//- /a.md\n# A\n[x][lb$0l]",
+            expect![[r#"
+            Add a definition for `[lbl]` (fixes undefined-reference at 8..11)
+              a.md "" -> "\n\n[lbl]: <>\n"
+            Suppress `undefined-reference` on this line
+              a.md "" -> "<!-- kbls-disable-next-line undefined-reference -->\n"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn dates_offer_today() {
+        check_actions(
+            "//- /a.md\n# A\n\nLast updated: 2024-0$01-01\n",
+            expect![[r#"
+                Set date to today (2026-11-28) (fixes stale-note at 19..29) [preferred]
+                  a.md "2024-01-01" -> "2026-11-28"
+                Suppress `stale-note` on this line
+                  a.md "" -> "<!-- kbls-disable-next-line stale-note -->\n"
+            "#]],
+        );
+        // A fresh date that is not today: no finding, still the action.
+        check_actions(
+            "//- /a.md\n# A\n\nLast updated: 2026-11-2$00\n",
+            expect![[r#"
+                Set date to today (2026-11-28)
+                  a.md "2026-11-20" -> "2026-11-28"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn term_findings_offer_their_suggestion() {
+        check_actions(
+            "//- /a.md\n# A\nWatch DCGM_FI_DEV_GPU_UT$0ILZ.\n",
+            expect![[r#"
+                Change to `DCGM_FI_DEV_GPU_UTIL` (fixes unknown-dcgm-field at 10..31) [preferred]
+                  a.md "DCGM_FI_DEV_GPU_UTILZ" -> "DCGM_FI_DEV_GPU_UTIL"
+                Suppress `unknown-dcgm-field` on this line
+                  a.md "" -> "<!-- kbls-disable-next-line unknown-dcgm-field -->\n"
+            "#]],
+        );
     }
 }

@@ -95,3 +95,77 @@ pub fn label_at(note: &Note, offset: usize) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{item_at, label_at};
+    use crate::test_fixture;
+    use expect_test::{expect, Expect};
+
+    /// What is at the cursor, and the reference label there.
+    #[track_caller]
+    fn check(fixture: &str, expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let pos = fixture.position();
+        let note = fixture.graph.note(pos.note);
+        let res = format!(
+            "{:?} label {:?}",
+            item_at(note, pos.offset),
+            label_at(note, pos.offset)
+        );
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn parts_of_links() {
+        check(
+            "//- /a.md\n[te$0xt](b.md#c)\n",
+            expect!["Some(Link { idx: 0, part: Other }) label None"],
+        );
+        check(
+            "//- /a.md\n[text](b$0.md#c)\n",
+            expect!["Some(Link { idx: 0, part: Target }) label None"],
+        );
+        check(
+            "//- /a.md\n[text](b.md#$0c)\n",
+            expect!["Some(Link { idx: 0, part: Fragment }) label None"],
+        );
+        check(
+            "//- /a.md\n[[st$0em#frag|alias]]\n",
+            expect!["Some(Link { idx: 0, part: Target }) label None"],
+        );
+        check(
+            "//- /a.md\n[[stem#frag|ali$0as]]\n",
+            expect!["Some(Link { idx: 0, part: Other }) label None"],
+        );
+        check(
+            "//- /a.md\n[text][la$0bel]\n\n[label]: b.md\n",
+            expect![[r#"Some(Link { idx: 0, part: Label }) label Some("label")"#]],
+        );
+        // Touching the end of a link still counts.
+        check(
+            "//- /a.md\n[text](b.md)$0 and\n",
+            expect!["Some(Link { idx: 0, part: Other }) label None"],
+        );
+    }
+
+    #[test]
+    fn headings_definitions_dates_and_nothing() {
+        check(
+            "//- /a.md\n# A\n## B$0\n",
+            expect!["Some(Heading(1)) label None"],
+        );
+        check(
+            "//- /a.md\n# A\n\n[lab$0el]: b.md\n",
+            expect![[r#"Some(LinkDef(0)) label Some("label")"#]],
+        );
+        check(
+            "//- /a.md\n# A\n\nLast upd$0ated: 2026-01-01\n",
+            expect!["Some(Date) label None"],
+        );
+        check(
+            "//- /a.md\n# A\n\nPla$0in text.\n",
+            expect!["None label None"],
+        );
+    }
+}

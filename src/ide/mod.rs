@@ -5,10 +5,14 @@
 //! as arguments.
 
 pub mod actions;
+mod analysis;
 pub mod completion;
 pub mod cursor;
 pub mod diagnostics;
 pub mod navigation;
 pub mod outline;
 pub mod rename;
+pub mod results;
 pub mod terms;
+
+pub use analysis::{Analysis, FilePosition};

@@ -2,31 +2,12 @@
 
 use super::cursor::{item_at, label_at, CursorItem, LinkPart};
 use super::diagnostics::DiagnosticsConfig;
+use super::results::{HoverResult, NavTarget, NoteRange};
 use crate::graph::{FragmentMatch, Graph, LinkRef, Note, NoteId, Resolved};
 use crate::history::NoteHistory;
 use crate::syntax::{normalize_label, LinkTarget};
 use crate::text::TextRange;
 use std::fmt::Write;
-
-/// A place to jump to: a range in a note, or a non-note file of the corpus.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NavTarget {
-    Note {
-        note: NoteId,
-        range: TextRange,
-        focus: TextRange,
-    },
-    File {
-        path: String,
-    },
-}
-
-/// A range in one note of the corpus.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct NoteRange {
-    pub note: NoteId,
-    pub range: TextRange,
-}
 
 pub fn goto_definition(
     graph: &Graph,
@@ -201,12 +182,6 @@ fn label_uses(id: NoteId, note: &Note, label: &str, include_declaration: bool) -
     res
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HoverResult {
-    pub range: TextRange,
-    pub markdown: String,
-}
-
 /// Lines of a target shown in a link preview.
 const PREVIEW_LINES: usize = 12;
 
@@ -219,7 +194,7 @@ pub fn hover(
     let note = graph.note(id);
     let today = cfg.today;
     let Some(item) = item_at(note, offset) else {
-        return super::terms::hover(graph, id, offset);
+        return super::terms::hover::hover(graph, id, offset);
     };
     let (range, markdown) = match item {
         CursorItem::Link { idx, .. } => {
@@ -408,4 +383,267 @@ fn anchor_block(note: &Note, idx: usize) -> TextRange {
         .min_by_key(|block| block.len())
         .copied()
         .unwrap_or(anchor)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ide::results::NavTarget;
+    use crate::test_fixture::{self, Fixture};
+    use expect_test::{expect, Expect};
+
+    fn show_targets(fixture: &Fixture, targets: &[NavTarget]) -> Vec<String> {
+        targets
+            .iter()
+            .map(|target| match target {
+                NavTarget::Note { note, focus, .. } => fixture.show(*note, *focus),
+                NavTarget::File { path } => format!("file {path}"),
+            })
+            .collect()
+    }
+
+    /// The range the answer is for, then each target's focus range.
+    #[track_caller]
+    fn check_definition(fixture: &str, expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let pos = fixture.position();
+        let res = match fixture.analysis().goto_definition(pos) {
+            None => "none".to_string(),
+            Some((origin, targets)) => {
+                let mut lines = vec![fixture.show(pos.note, origin)];
+                lines.extend(
+                    show_targets(&fixture, &targets)
+                        .into_iter()
+                        .map(|t| format!("-> {t}")),
+                );
+                lines.join("\n")
+            }
+        };
+        expect.assert_eq(&res);
+    }
+
+    /// The references must be exactly the `^^^` marks.
+    #[track_caller]
+    fn check_references(fixture: &str, include_declaration: bool) {
+        let fixture = test_fixture::parse(fixture);
+        let refs = fixture
+            .analysis()
+            .references(fixture.position(), include_declaration);
+        let mut found: Vec<String> = refs.iter().map(|r| fixture.show(r.note, r.range)).collect();
+        let mut marked = fixture.shown_marks();
+        found.sort();
+        marked.sort();
+        assert_eq!(found, marked);
+    }
+
+    #[track_caller]
+    fn check_hover(fixture: &str, expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let pos = fixture.position();
+        let res = match fixture.analysis().hover(pos) {
+            None => "none".to_string(),
+            Some(hover) => format!(
+                "{}\n{}",
+                fixture.show(pos.note, hover.range),
+                hover.markdown
+            ),
+        };
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn definition_of_links_to_headings_notes_and_files() {
+        check_definition(
+            r#"
+//- /a.md
+# A
+[pods](k8s/po$0ds.md#limits) ![img](pic.png)
+//- /k8s/pods.md
+# Pods
+## Limits
+//- /pic.png
+"#,
+            expect![[r###"
+                a.md 4..30 "[pods](k8s/pods.md#limits)"
+                -> k8s/pods.md 7..16 "## Limits""###]],
+        );
+        check_definition(
+            r#"
+//- /a.md
+# A
+![img](pi$0c.png)
+//- /pic.png
+"#,
+            expect![[r#"
+                a.md 4..19 "![img](pic.png)"
+                -> file pic.png"#]],
+        );
+        check_definition(
+            r#"
+//- /a.md
+# A
+[[po$0ds]]
+//- /k8s/pods.md
+# Pods
+"#,
+            expect![[r#"
+                a.md 4..12 "[[pods]]"
+                -> k8s/pods.md 0..0 """#]],
+        );
+    }
+
+    #[test]
+    fn definition_of_a_reference_label_is_its_definition() {
+        check_definition(
+            r#"
+//- /a.md
+# A
+See [the pods][p$0ods].
+
+[pods]: k8s/pods.md
+//- /k8s/pods.md
+# Pods
+"#,
+            expect![[r#"
+                a.md 19..23 "pods"
+                -> a.md 28..32 "pods""#]],
+        );
+    }
+
+    #[test]
+    fn no_definition_on_headings_and_no_target_for_broken_links() {
+        check_definition("//- /a.md\n# A$0\n", expect!["none"]);
+        check_definition(
+            "//- /a.md\n# A\n[x](go$0ne.md)\n",
+            expect![[r#"a.md 4..16 "[x](gone.md)""#]],
+        );
+    }
+
+    #[test]
+    fn references_of_a_heading_are_the_links_to_it() {
+        check_references(
+            r#"
+//- /k8s/pods.md
+# Pods
+## Lim$0its
+^^^^^^^^^
+[self](#limits)
+^^^^^^^^^^^^^^^
+//- /a.md
+# A
+[l](k8s/pods.md#limits) [p](k8s/pods.md) [[pods#Limits]]
+^^^^^^^^^^^^^^^^^^^^^^^                  ^^^^^^^^^^^^^^^
+"#,
+            true,
+        );
+    }
+
+    #[test]
+    fn references_of_a_title_or_a_link_to_a_note_are_its_backlinks() {
+        let fixture = r#"
+//- /k8s/pods.md
+# Po$0ds
+//- /a.md
+# A
+[l](k8s/pods.md#pods) [p](k8s/pods.md) [[pods]] [[a]]
+^^^^^^^^^^^^^^^^^^^^^ ^^^^^^^^^^^^^^^^ ^^^^^^^^
+"#;
+        check_references(fixture, false);
+        check_references(
+            r#"
+//- /k8s/pods.md
+# Pods
+//- /a.md
+# A
+[l](k8s/pods.md#pods) [p](k8s/po$0ds.md) [[pods]] [[a]]
+^^^^^^^^^^^^^^^^^^^^^ ^^^^^^^^^^^^^^^^ ^^^^^^^^
+"#,
+            false,
+        );
+    }
+
+    #[test]
+    fn references_of_a_label_are_its_uses_and_definition() {
+        let fixture = r#"
+//- /a.md
+# A
+[one][lb$0l] and [two][LBL] and [three][other]
+      ^^^            ^^^
+[lbl]: b.md
+ ^^^
+[other]: b.md
+"#;
+        check_references(fixture, true);
+    }
+
+    #[test]
+    fn hover_on_a_link_previews_its_target() {
+        check_hover(
+            r#"
+//- /a.md
+# A
+[pods](k8s/po$0ds.md#limits)
+//- /k8s/pods.md
+# Pods
+Intro.
+## Limits
+Set them.
+"#,
+            expect![[r#"
+                a.md 4..30 "[pods](k8s/pods.md#limits)"
+                **Pods** — `k8s/pods.md`
+
+                ## Limits
+                Set them.
+
+                ---
+                1 backlink to this note"#]],
+        );
+        check_hover(
+            "//- /a.md\n# A\n[x](go$0ne.md)\n",
+            expect![[r#"
+            a.md 4..16 "[x](gone.md)"
+            Broken link: nothing at `gone.md`"#]],
+        );
+        check_hover(
+            "//- /a.md\n# A\n[y][no$0pe]\n",
+            expect![[r#"
+            a.md 4..13 "[y][nope]"
+            No definition for reference `[nope]`."#]],
+        );
+    }
+
+    #[test]
+    fn hover_on_a_heading_lists_the_links_to_it() {
+        check_hover(
+            r#"
+//- /k8s/pods.md
+# Pods
+## Lim$0its
+//- /a.md
+# A
+[l](k8s/pods.md#limits)
+"#,
+            expect![[r###"
+                k8s/pods.md 7..16 "## Limits"
+                `#limits`: 1 link points here
+                - `a.md:2` (A)
+            "###]],
+        );
+    }
+
+    #[test]
+    fn hover_on_the_date_says_its_age() {
+        check_hover(
+            "//- /a.md\n# A\n\nLast updated: 2026-0$01-01\n",
+            expect![[r#"
+                a.md 19..29 "2026-01-01"
+                Last updated 2026-01-01, 331 days ago: **stale** (older than 180 days)."#]],
+        );
+        check_hover(
+            "//- /a.md\n# A\n\nLast updated: 2026-0$02-30\n",
+            expect![[r#"
+                a.md 19..29 "2026-02-30"
+                `2026-02-30` is not a valid YYYY-MM-DD date."#]],
+        );
+    }
 }

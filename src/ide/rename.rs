@@ -279,9 +279,13 @@ mod tests {
     /// Renames what is at `$0` to `new_name`; prints each edit as `path:line "old" -> "new"`.
     fn check(fixture: &str, new_name: &str, expect: Expect) {
         let fixture = test_fixture::parse(fixture);
-        let (id, offset) = fixture.cursor.expect("a `$0` cursor");
-        let graph = &fixture.graph;
-        let res = match rename(graph, id, offset, new_name) {
+        let res = fixture.analysis().rename(fixture.position(), new_name);
+        expect.assert_eq(&show_edits(&fixture.graph, res));
+    }
+
+    /// Each edit as `path:line "old" -> "new"`, or the error.
+    fn show_edits(graph: &Graph, res: Result<Vec<TextEdit>, String>) -> String {
+        match res {
             Ok(edits) => edits
                 .iter()
                 .map(|edit| {
@@ -296,8 +300,68 @@ mod tests {
                 })
                 .collect(),
             Err(why) => format!("error: {why}\n"),
+        }
+    }
+
+    /// What a rename at the cursor would replace: the `^^^` mark, or the error.
+    #[track_caller]
+    fn check_prepare(fixture: &str, expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let pos = fixture.position();
+        let res = match fixture.analysis().prepare_rename(pos) {
+            Ok((range, text)) => {
+                assert_eq!(fixture.shown_marks(), [fixture.show(pos.note, range)]);
+                text
+            }
+            Err(why) => format!("error: {why}"),
         };
         expect.assert_eq(&res);
+    }
+
+    #[track_caller]
+    fn check_moves(fixture: &str, moves: &[(&str, &str)], expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let moves: Vec<(String, String)> = moves
+            .iter()
+            .map(|(old, new)| (old.to_string(), new.to_string()))
+            .collect();
+        let edits = fixture.analysis().rename_files(&moves);
+        expect.assert_eq(&show_edits(&fixture.graph, Ok(edits)));
+    }
+
+    #[test]
+    fn prepare_rename_finds_heading_text_and_labels() {
+        check_prepare("//- /a.md\n# A\n## Set$0up\n   ^^^^^\n", expect!["Setup"]);
+        check_prepare(
+            "//- /a.md\n# A\n[x][lb$0l]\n    ^^^\n\n[lbl]: b.md\n",
+            expect!["lbl"],
+        );
+        check_prepare(
+            "//- /a.md\n# A\n[x](b$0.md)\n",
+            expect!["error: only headings and reference labels can be renamed here (rename the file to move a note)"],
+        );
+    }
+
+    #[test]
+    fn moving_notes_keeps_links_in_and_out_working() {
+        check_moves(
+            r#"
+//- /a.md
+# A
+[b](k8s/b.md) [[b]] [c](c.md)
+//- /k8s/b.md
+# B
+[a](../a.md) [c](../c.md#c)
+//- /c.md
+# C
+"#,
+            &[("k8s/b.md", "gpu/deep/b.md")],
+            expect![[r#"
+                a.md:2 "k8s/b.md" -> "gpu/deep/b.md"
+                k8s/b.md:2 "../a.md" -> "../../a.md"
+                k8s/b.md:2 "../c.md" -> "../../c.md"
+            "#]],
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The only module that reads the corpus from disk: finds the root and its `kbls.toml`, walks the
 //! folders (honoring `.gitignore`, `.ignore` and config excludes, skipping hidden folders, safe
 //! against symlink loops) and reads the notes in parallel. A file that can't be read as a note is
-//! reported, never fatal.
+//! reported, never fatal. Its `git` module is the one place that runs git.
+
+pub mod git;
 
 pub mod dialect;
 
@@ -50,31 +52,13 @@ pub fn find_root(path: &Path, fallback: Option<&Path>) -> PathBuf {
     if is_dir {
         return start;
     }
-    if let Some(top) = git_toplevel(&start).filter(|top| path.starts_with(top)) {
+    if let Some(top) = git::toplevel(&start).filter(|top| path.starts_with(top)) {
         return top;
     }
     fallback
         .map(|dir| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()))
         .filter(|dir| path.starts_with(dir))
         .unwrap_or(start)
-}
-
-/// The top of the git work tree holding `dir`; `None` outside one, or without git.
-fn git_toplevel(dir: &Path) -> Option<PathBuf> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let top = String::from_utf8(output.stdout).ok()?;
-    let top = top.trim_end_matches(['\n', '\r']);
-    (!top.is_empty()).then(|| std::fs::canonicalize(top).unwrap_or_else(|_| PathBuf::from(top)))
 }
 
 /// The current folder, symbolic links resolved.
@@ -236,16 +220,34 @@ pub fn load_corpus(root: &Path, config: &mut Config) -> anyhow::Result<LoadedCor
 }
 
 /// Why a symbolic link to a file outside the corpus root is not read.
-pub const OUTSIDE_ROOT: &str =
+const OUTSIDE_ROOT: &str =
     "symbolic link to a file outside the corpus root; kbls does not follow it";
 
 /// Whether `path`, symbolic links resolved, lies inside `real_root` (itself resolved).
-pub fn is_inside(real_root: &Path, path: &Path) -> bool {
+fn is_inside(real_root: &Path, path: &Path) -> bool {
     std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(real_root))
 }
 
+/// Reads the note at `path` under `real_root` (resolved) again after a change: `None` when it
+/// is gone, else its text or why it is no readable note. As in the walk, a symbolic link out of
+/// the root is not followed.
+pub fn reread_note(
+    real_root: &Path,
+    path: &Path,
+    max_size: u64,
+) -> Option<Result<Arc<str>, String>> {
+    if !path.exists() {
+        return None;
+    }
+    Some(if is_inside(real_root, path) {
+        read_note(path, max_size)
+    } else {
+        Err(OUTSIDE_ROOT.to_string())
+    })
+}
+
 /// Reads one note, or says why it is not a readable note.
-pub fn read_note(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
+fn read_note(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
     use std::io::Read;
     let too_big = |size: u64| {
         format!(

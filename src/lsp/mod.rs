@@ -1,12 +1,14 @@
 //! The language server: protocol glue only. Handlers convert LSP input to byte offsets and
-//! paths, call `ide`, and convert the answer back; all state changes go through [`state`].
+//! paths (`from_proto`), call the root's `ide::Analysis`, and convert the answer back
+//! (`to_proto`); all state changes go through [`state`].
 
-mod convert;
+mod capabilities;
+mod from_proto;
 mod handlers;
 mod publish;
-mod search;
 mod server;
 mod state;
+mod to_proto;
 mod transport;
 
 use tower_lsp_server::{LspService, Server};

@@ -2,11 +2,10 @@
 //! them); after a short quiet period their diagnostics are computed off the async workers and
 //! pushed.
 
-use super::convert;
 use super::state::{Snapshot, State};
+use super::to_proto;
 use super::transport::{self, Outbox};
 use crate::graph::NoteId;
-use crate::ide::diagnostics::{note_diagnostics, Code, Diagnostic as KblsDiagnostic, Severity};
 use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -86,7 +85,7 @@ pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     }
-    tokio::task::spawn_blocking(move || super::search::refresh(&search_state));
+    tokio::task::spawn_blocking(move || super::state::refresh_search(&search_state));
 }
 
 /// Builds the term and mention indexes of every indexed root off the async workers, so that no
@@ -104,9 +103,9 @@ pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
             let roots = state.lock().roots.len();
             for idx in (0..roots).filter(|&idx| state.lock().diagnostics_ready(idx)) {
                 for _ in 0..3 {
-                    let graph = state.lock().roots[idx].graph.clone();
+                    let graph = state.lock().roots[idx].ws.graph().clone();
                     graph.mentions();
-                    if Arc::ptr_eq(&graph, &state.lock().roots[idx].graph) {
+                    if Arc::ptr_eq(&graph, state.lock().roots[idx].ws.graph()) {
                         break;
                     }
                 }
@@ -135,65 +134,24 @@ fn compute(
             if pull && snap.open.contains(&path) {
                 return None;
             }
+            let found = root.analysis().diagnostics(id);
             Some((
-                convert::path_to_uri(&path)?,
-                to_lsp_diagnostics(snap, root_idx, id),
+                to_proto::path_to_uri(&path)?,
+                to_proto::diagnostics(snap, root, id, found),
             ))
         })
         .collect();
     if with_unreadable {
         for (root, _) in snap.roots.iter().zip(ready).filter(|(_, ready)| **ready) {
-            for file in &root.unreadable {
-                if let (Some(uri), Some(severity)) = (
-                    convert::path_to_uri(&root.path_of(&file.path)),
-                    root.cfg.config.severity(Code::UnreadableFile),
-                ) {
-                    let diagnostic = Diagnostic {
-                        range: Range::default(),
-                        severity: Some(lsp_severity(severity)),
-                        code: Some(NumberOrString::String(Code::UnreadableFile.as_str().into())),
-                        source: Some("kbls".into()),
-                        message: file.reason.clone(),
-                        ..Diagnostic::default()
-                    };
-                    out.push((uri, vec![diagnostic]));
+            for (path, _) in root.graph.unreadable() {
+                let found = root.analysis().file_diagnostics(path);
+                if let (Some(uri), false) =
+                    (to_proto::path_to_uri(&root.path_of(path)), found.is_empty())
+                {
+                    out.push((uri, to_proto::file_diagnostics(found)));
                 }
             }
         }
     }
     out
-}
-
-pub fn to_lsp_diagnostics(snap: &Snapshot, root_idx: usize, id: NoteId) -> Vec<Diagnostic> {
-    let root = &snap.roots[root_idx];
-    let note = root.graph.note(id);
-    note_diagnostics(&root.graph, id, &root.cfg)
-        .into_iter()
-        .map(|d| to_lsp(note, d, snap))
-        .collect()
-}
-
-fn to_lsp(note: &crate::graph::Note, d: KblsDiagnostic, snap: &Snapshot) -> Diagnostic {
-    let data = d
-        .fix
-        .as_ref()
-        .map(|fix| serde_json::json!({"fix": fix.new_text}));
-    Diagnostic {
-        range: convert::range(note, d.range, snap.encoding),
-        severity: Some(lsp_severity(d.severity)),
-        code: Some(NumberOrString::String(d.code.as_str().into())),
-        source: Some("kbls".into()),
-        message: d.message,
-        data,
-        ..Diagnostic::default()
-    }
-}
-
-pub fn lsp_severity(severity: Severity) -> DiagnosticSeverity {
-    match severity {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Info => DiagnosticSeverity::INFORMATION,
-        Severity::Hint => DiagnosticSeverity::HINT,
-    }
 }

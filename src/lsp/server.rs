@@ -1,13 +1,17 @@
 //! `impl LanguageServer`: each method hands its work to `state` (notifications, synchronously and
 //! in order) or to `handlers` (requests, on a snapshot, off the async workers).
 
-use super::convert;
+use super::capabilities;
+use super::from_proto;
 use super::handlers;
 use super::publish;
-use super::state::{ClientSettings, IndexStatus, Need, OpenDoc, Readiness, Snapshot, State};
-use crate::graph::Graph;
+use super::state::{
+    refresh_search, ClientSettings, IndexStatus, Need, OpenDoc, Readiness, Snapshot, State,
+};
+use super::to_proto;
 use crate::load;
-use crate::text::WideEncoding;
+use crate::search::SearchIndex;
+use crate::workspace::{Workspace, WorkspaceRead, WorkspaceSearch};
 use parking_lot::Mutex;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +61,7 @@ impl Backend {
         need: Need,
         f: impl FnOnce(Snapshot) -> T + Send + 'static,
     ) -> Result<T> {
-        self.wait_ready(uri.and_then(convert::uri_to_path), need)
+        self.wait_ready(uri.and_then(from_proto::uri_to_path), need)
             .await?;
         let snap = self.state.lock().snapshot();
         match tokio::task::spawn_blocking(move || f(snap)).await {
@@ -111,7 +115,10 @@ impl Backend {
         publish::schedule(self.client.clone(), self.outbox.clone(), self.state.clone());
     }
 
-    pub async fn search(&self, params: handlers::SearchParams) -> Result<Vec<handlers::SearchHit>> {
+    pub async fn search(
+        &self,
+        params: from_proto::SearchParams,
+    ) -> Result<Vec<to_proto::SearchHit>> {
         self.run("kbls/search", None, Need::Search, move |snap| {
             handlers::search(&snap, params)
         })
@@ -160,20 +167,19 @@ impl Backend {
                 let (dir, config) = {
                     let state = state.lock();
                     let root = &state.roots[idx];
-                    (root.dir.clone(), state.config(root))
+                    // The client's settings (the dialect among them) over `kbls.toml`.
+                    (root.ws.root().to_path_buf(), state.config(root))
                 };
                 // The git history pass mostly waits on git: it runs beside the load and parse.
                 let history = tokio::task::spawn_blocking({
-                    let dir = dir.clone();
-                    let mut markers = vec![config.date_label.clone()];
-                    markers.extend(config.date_keys.iter().cloned());
-                    move || crate::history::read(&dir, &markers)
+                    let (dir, config) = (dir.clone(), config.clone());
+                    move || Workspace::read_history(&dir, &config)
                 });
                 let indexed = match read_root(dir, config).await {
                     Ok(read) => {
-                        total += read.0.notes.len();
+                        total += read.note_count();
                         state.lock().roots[idx].status = IndexStatus::Loading {
-                            notes: Some(read.0.notes.len()),
+                            notes: Some(read.note_count()),
                         };
                         if let Some(progress) = &progress {
                             progress
@@ -197,10 +203,21 @@ impl Backend {
                     continue;
                 }
                 ready.send_modify(|n| *n += 1);
+                let (dir, dialect) = {
+                    let state = state.lock();
+                    let ws = &state.roots[idx].ws;
+                    (ws.root().display().to_string(), ws.config().site.dialect)
+                };
+                client
+                    .log_message(
+                        MessageType::INFO,
+                        format!("kbls: {dir}: dialect {}", dialect.as_str()),
+                    )
+                    .await;
                 let history = history.await.ok().flatten();
                 {
                     let mut state = state.lock();
-                    state.roots[idx].history = history.map(Arc::new);
+                    state.roots[idx].ws.set_history(history);
                     state.roots[idx].history_pending = false;
                 }
                 ready.send_modify(|n| *n += 1);
@@ -219,28 +236,16 @@ impl Backend {
     }
 
     fn open_path(&self, uri: &Uri) -> Option<PathBuf> {
-        convert::uri_to_path(uri)
+        from_proto::uri_to_path(uri)
     }
 }
-
-/// What [`read_root`] reads: the notes, the term packs and the configuration they were read with.
-type RootRead = (
-    load::LoadedCorpus,
-    Arc<crate::terms::Packs>,
-    crate::config::Config,
-);
 
 /// Reads a root's notes and term packs off the async workers, or says why it cannot.
 async fn read_root(
     dir: PathBuf,
-    mut config: crate::config::Config,
-) -> std::result::Result<RootRead, String> {
-    let read = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let packs = load::load_packs(&dir, &config)?;
-        Ok((load::load_corpus(&dir, &mut config)?, packs, config))
-    })
-    .await;
-    match read {
+    config: crate::config::Config,
+) -> std::result::Result<WorkspaceRead, String> {
+    match tokio::task::spawn_blocking(move || Workspace::read(&dir, config)).await {
         Ok(Ok(read)) => Ok(read),
         Ok(Err(err)) => Err(format!("{err:#}")),
         Err(err) => Err(format!("reading the notes panicked: {err}")),
@@ -251,19 +256,18 @@ async fn read_root(
 async fn build_root(
     state: &Arc<Mutex<State>>,
     idx: usize,
-    (corpus, packs, config): RootRead,
+    read: WorkspaceRead,
 ) -> std::result::Result<(), String> {
     let built = tokio::task::spawn_blocking(move || {
-        let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
-        graph.set_packs(packs);
+        let loaded = Workspace::from_read(read);
         // Edits and backlinks need the reverse index: build it now, not on a keystroke.
-        graph.index_backlinks();
-        (graph, corpus.unreadable)
+        loaded.graph().index_backlinks();
+        loaded
     })
     .await;
     match built {
-        Ok((graph, unreadable)) => {
-            state.lock().install_index(idx, graph, unreadable);
+        Ok(loaded) => {
+            state.lock().install_index(idx, loaded);
             Ok(())
         }
         Err(err) => Err(format!("parsing the notes panicked: {err}")),
@@ -274,22 +278,26 @@ async fn build_root(
 fn build_search_index(state: &Arc<Mutex<State>>, idx: usize, ready: &Arc<watch::Sender<u64>>) {
     let (search, graph, on_disk) = {
         let state = state.lock();
-        let root = &state.roots[idx];
-        let on_disk = state.settings.search_index_on_disk(root.graph.note_count());
+        let ws = &state.roots[idx].ws;
+        let on_disk = state.settings.search_index_on_disk(ws.graph().note_count());
         (
-            root.search.clone(),
-            root.graph.clone(),
-            on_disk.then(|| root.dir.display().to_string()),
+            ws.search().clone(),
+            ws.graph().clone(),
+            on_disk.then(|| ws.root().display().to_string()),
         )
     };
     let state = state.clone();
     let ready = ready.clone();
     tokio::task::spawn_blocking(move || {
-        let cache = on_disk.map(|key| (load::default_cache_dir(), key));
-        super::search::build(&search, &graph, cache);
+        // On disk, the index is shared with `kbls search` and reused across restarts; it falls
+        // back to memory when another kbls holds the cache.
+        let index = on_disk
+            .and_then(|key| SearchIndex::open_or_create(&load::default_cache_dir(), &key).ok())
+            .map_or_else(SearchIndex::in_memory, |(index, _)| index);
+        let _ = WorkspaceSearch::install(&search, index, &graph);
         drop(graph);
         // Notes edited while it was built.
-        super::search::refresh(&state);
+        refresh_search(&state);
         ready.send_modify(|n| *n += 1);
     });
 }
@@ -332,17 +340,7 @@ fn group_thousands(n: usize) -> String {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offers_utf8 = params
-            .capabilities
-            .general
-            .as_ref()
-            .and_then(|g| g.position_encodings.as_ref())
-            .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
-        let encoding = if offers_utf8 {
-            WideEncoding::Utf8
-        } else {
-            WideEncoding::Utf16
-        };
+        let encoding = from_proto::position_encoding(&params.capabilities);
         // Open documents' diagnostics are pulled only from clients that can also be told to pull
         // again (`workspace/diagnostic/refresh`) when another note's change affects them;
         // everything else is pushed.
@@ -382,11 +380,11 @@ impl LanguageServer for Backend {
             .workspace_folders
             .unwrap_or_default()
             .iter()
-            .filter_map(|f| convert::uri_to_path(&f.uri))
+            .filter_map(|f| from_proto::uri_to_path(&f.uri))
             .collect();
         #[allow(deprecated)] // Older clients send only `rootUri`.
         if folders.is_empty() {
-            folders.extend(params.root_uri.as_ref().and_then(convert::uri_to_path));
+            folders.extend(params.root_uri.as_ref().and_then(from_proto::uri_to_path));
         }
         let settings_errors = {
             let mut state = self.state.lock();
@@ -410,7 +408,7 @@ impl LanguageServer for Backend {
         for error in settings_errors {
             self.client.log_message(MessageType::WARNING, error).await;
         }
-        Ok(handlers::initialize_result(encoding, pull))
+        Ok(capabilities::initialize_result(encoding, pull))
     }
 
     async fn initialized(&self, _: InitializedParams) {
@@ -515,7 +513,7 @@ impl LanguageServer for Backend {
             } else {
                 doc.version = params.text_document.version;
                 for change in &params.content_changes {
-                    convert::apply_change(&mut doc.rope, change.range, &change.text, encoding);
+                    from_proto::apply_change(&mut doc.rope, change.range, &change.text, encoding);
                 }
                 let text: Arc<str> = Arc::from(doc.rope.to_string());
                 state.edited.insert(path.clone());
@@ -553,7 +551,7 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state.lock();
             for change in &params.changes {
-                if let Some(path) = convert::uri_to_path(&change.uri) {
+                if let Some(path) = from_proto::uri_to_path(&change.uri) {
                     state.reload_from_disk(&path);
                 }
             }
@@ -570,7 +568,7 @@ impl LanguageServer for Backend {
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path)
+                    .and_then(from_proto::uri_to_path)
                 {
                     state.reload_from_disk(&path);
                 }
@@ -588,11 +586,11 @@ impl LanguageServer for Backend {
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path)
+                    .and_then(from_proto::uri_to_path)
                 {
                     let under: Vec<String> = state
                         .locate(&path)
-                        .map(|(root, rel)| state.roots[root].graph.paths_under(&rel))
+                        .map(|(root, rel)| state.roots[root].ws.graph().paths_under(&rel))
                         .unwrap_or_default();
                     if let Some((root, _)) = state.locate(&path) {
                         for rel in under {
@@ -614,17 +612,18 @@ impl LanguageServer for Backend {
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path);
+                    .and_then(from_proto::uri_to_path);
                 let new = file
                     .new_uri
                     .parse::<Uri>()
                     .ok()
                     .as_ref()
-                    .and_then(convert::uri_to_path);
+                    .and_then(from_proto::uri_to_path);
                 let (Some(old), Some(new)) = (old, new) else {
                     continue;
                 };
-                for (old_path, new_path) in handlers::expand_moves(&state.snapshot(), &old, &new) {
+                for (old_path, new_path) in from_proto::expand_moves(&state.snapshot(), &old, &new)
+                {
                     if let Some(doc) = state.open.remove(&old_path) {
                         state.open.insert(new_path.clone(), doc);
                     }

@@ -2,42 +2,37 @@
 //! here, synchronously and in arrival order, before the handler awaits anything. Requests work
 //! on a [`Snapshot`] (cheap `Arc` clones) and never hold the lock while computing.
 
-use super::search::RootSearch;
 use crate::config::Config;
 use crate::graph::{Graph, Note, NoteId};
-use crate::history::History;
 use crate::ide::diagnostics::DiagnosticsConfig;
-use crate::load::{self, Unreadable};
+use crate::ide::Analysis;
+use crate::load;
 use crate::search::SearchSnapshot;
 use crate::text::WideEncoding;
+use crate::workspace::{Workspace, WorkspaceSearch};
 use chrono::NaiveDate;
 use parking_lot::Mutex;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// One corpus root (a workspace folder, or the root found above a loose file).
-#[derive(Clone)]
+/// One corpus root (a workspace folder, or the root found above a loose file): its workspace
+/// and how far it is read.
 pub struct Root {
-    pub dir: PathBuf,
-    /// `kbls.toml` as read from disk (settings from the client are applied on top).
-    pub file_config: Config,
+    /// `kbls.toml` as read from disk is its config (settings from the client are applied on
+    /// top); until the initial index is installed, its graph is a provisional one holding the
+    /// notes the editor opened.
+    pub ws: Workspace,
     /// Why `kbls.toml` could not be read, shown to the user once.
     pub config_error: Option<String>,
-    pub graph: Arc<Graph>,
-    pub unreadable: Vec<Unreadable>,
     /// How far the initial index is: requests and diagnostics wait for it (see [`Need`]).
     pub status: IndexStatus,
     /// Whether the git history pass is still running: diagnostics wait for it, since
     /// `outdated-date` depends on it.
     pub history_pending: bool,
-    /// Git history of the root, once read (`None` outside a repository or before it is read).
-    pub history: Option<Arc<History>>,
     /// Files changed on disk while the initial index was read, read again once it is installed
     /// (the load may have read them before the change).
     pub changed_while_loading: BTreeSet<PathBuf>,
-    /// The full-text index, behind its own lock so commits never hold up edits.
-    pub search: Arc<Mutex<RootSearch>>,
 }
 
 /// The initial index of a root.
@@ -92,6 +87,8 @@ pub struct ClientSettings {
     /// Where the full-text index lives: `"memory"`, `"disk"` (the cache folder `kbls search`
     /// uses), or `"auto"` (memory below [`DISK_INDEX_NOTES`] notes, disk from there on).
     pub search_index: Option<String>,
+    /// `"dialect"`: `"auto"` (`Some(None)`) or a dialect, over `kbls.toml`'s.
+    pub dialect: Option<Option<crate::dialect::Dialect>>,
 }
 
 /// From this many notes on, `"auto"` keeps the full-text index on disk: in memory it would add
@@ -141,6 +138,13 @@ impl ClientSettings {
                 }
             }
         }
+        if let Some(dialect) = value.get("dialect").filter(|v| !v.is_null()) {
+            match dialect.as_str().map(crate::config::parse_dialect) {
+                Some(Ok(dialect)) => res.dialect = Some(dialect),
+                Some(Err(why)) => errors.push(format!("kbls.dialect: {why}")),
+                None => errors.push(format!("kbls.dialect must be a string, got {dialect}")),
+            }
+        }
         res.code_lens = value.get("codeLens").and_then(|v| v.as_bool());
         (res, errors)
     }
@@ -179,7 +183,6 @@ pub struct RootSnapshot {
     pub dir: PathBuf,
     pub graph: Arc<Graph>,
     pub cfg: Arc<DiagnosticsConfig>,
-    pub unreadable: Vec<Unreadable>,
     /// `None` until the full-text index is built.
     pub search: Option<SearchSnapshot>,
 }
@@ -207,18 +210,19 @@ impl State {
 
     /// The effective configuration of a root: its `kbls.toml` plus the client's settings.
     pub fn config(&self, root: &Root) -> Config {
-        let mut config = root.file_config.clone();
+        let mut config = root.ws.config().clone();
         if let Some(days) = self.settings.stale_after_days {
             config.stale_after_days = days;
+        }
+        if let Some(dialect) = self.settings.dialect {
+            config.dialect = dialect;
         }
         for (code, level) in &self.settings.rules {
             // Unknown codes or levels from the client were reported when the settings arrived.
             let _ = config.set_rule(code, level);
         }
         if self.settings.date_hint == Some(false) {
-            config
-                .rules
-                .insert(crate::ide::diagnostics::Code::DateNotToday, None);
+            config.rules.insert(crate::codes::Code::DateNotToday, None);
         }
         config
     }
@@ -229,21 +233,22 @@ impl State {
             roots: self
                 .roots
                 .iter()
-                .map(|root| RootSnapshot {
-                    dir: root.dir.clone(),
-                    graph: root.graph.clone(),
-                    cfg: Arc::new(DiagnosticsConfig {
-                        config: self.config(root),
-                        today,
-                        history: root.history.clone(),
+                .map(|root| {
+                    let dir = root.ws.root();
+                    let cfg = DiagnosticsConfig {
                         edited: self
                             .edited
                             .iter()
-                            .filter_map(|p| load::relative(&root.dir, p))
+                            .filter_map(|p| load::relative(dir, p))
                             .collect(),
-                    }),
-                    unreadable: root.unreadable.clone(),
-                    search: root.search.lock().snapshot(),
+                        ..root.ws.diagnostics_config(self.config(root), today)
+                    };
+                    RootSnapshot {
+                        dir: dir.to_path_buf(),
+                        graph: root.ws.graph().clone(),
+                        cfg: Arc::new(cfg),
+                        search: root.ws.search().lock().snapshot(),
+                    }
                 })
                 .collect(),
             encoding: self.encoding,
@@ -258,14 +263,14 @@ impl State {
         self.roots
             .iter()
             .enumerate()
-            .filter(|(_, r)| path.starts_with(&r.dir))
-            .max_by_key(|(_, r)| r.dir.as_os_str().len())
-            .and_then(|(i, r)| Some((i, load::relative(&r.dir, path)?)))
+            .filter(|(_, r)| path.starts_with(r.ws.root()))
+            .max_by_key(|(_, r)| r.ws.root().as_os_str().len())
+            .and_then(|(i, r)| Some((i, load::relative(r.ws.root(), path)?)))
     }
 
     /// Adds a root for `dir` (not yet indexed) and returns its index.
     pub fn add_root(&mut self, dir: PathBuf) -> usize {
-        if let Some(idx) = self.roots.iter().position(|r| r.dir == dir) {
+        if let Some(idx) = self.roots.iter().position(|r| r.ws.root() == dir) {
             return idx;
         }
         let (file_config, config_error) = match load::load_config(&dir, None) {
@@ -273,51 +278,36 @@ impl State {
             Err(err) => (Config::default(), Some(format!("{err:#}"))),
         };
         self.roots.push(Root {
-            dir,
-            file_config,
+            ws: Workspace::new(dir, file_config),
             config_error,
-            graph: Arc::default(),
-            unreadable: Vec::new(),
             status: IndexStatus::Loading { notes: None },
             history_pending: true,
-            history: None,
             changed_while_loading: BTreeSet::new(),
-            search: Arc::default(),
         });
         self.roots.len() - 1
     }
 
     /// Sets the text of the note at `path` (editor buffer or disk) and queues diagnostics for
     /// it and every note depending on it.
-    ///
-    /// Parsing never fails by design; should it panic all the same, the note keeps its previous
-    /// state (the graph is only touched after the parse) and the panic is recorded for the log.
     pub fn set_note(&mut self, root: usize, rel: &str, text: Arc<str>) {
-        let options = self.roots[root].file_config.parse_options();
-        let graph = Arc::make_mut(&mut self.roots[root].graph);
-        let update = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            graph.update(rel, text, &options)
-        }));
-        let affected = match update {
-            Ok(affected) => affected,
-            Err(_) => {
-                self.failures.push(format!(
-                    "kbls: could not parse {rel}; keeping its previous version"
-                ));
-                return;
-            }
-        };
-        self.roots[root].unreadable.retain(|u| u.path != rel);
-        self.roots[root].search.lock().mark_changed(rel);
-        self.queue(root, affected);
+        let affected = self.roots[root].ws.update_note(rel, text);
+        self.queue_changed(root, rel, affected);
     }
 
     pub fn remove_note(&mut self, root: usize, rel: &str) {
-        let graph = Arc::make_mut(&mut self.roots[root].graph);
-        let affected = graph.remove(rel);
-        self.roots[root].unreadable.retain(|u| u.path != rel);
-        self.roots[root].search.lock().mark_changed(rel);
+        let affected = self.roots[root].ws.remove_note(rel);
         self.queue(root, affected);
+    }
+
+    /// Queues the notes a change of `rel` affected, or records that its parse panicked (the
+    /// note keeps its previous state) for the log.
+    fn queue_changed(&mut self, root: usize, rel: &str, affected: Option<Vec<NoteId>>) {
+        match affected {
+            Some(affected) => self.queue(root, affected),
+            None => self.failures.push(format!(
+                "kbls: could not parse {rel}; keeping its previous version"
+            )),
+        }
     }
 
     /// Queues `notes` of root `root` for fresh diagnostics.
@@ -332,7 +322,7 @@ impl State {
             if root.is_some_and(|only| only != idx) {
                 continue;
             }
-            let ids: Vec<NoteId> = r.graph.notes().map(|(id, _)| id).collect();
+            let ids: Vec<NoteId> = r.ws.graph().notes().map(|(id, _)| id).collect();
             self.pending.extend(ids.into_iter().map(|id| (idx, id)));
         }
         self.generation += 1;
@@ -351,32 +341,14 @@ impl State {
                 .changed_while_loading
                 .insert(path.to_path_buf());
         }
-        if !path.exists() {
-            self.remove_note(root, &rel);
-            return;
-        }
-        let max = self.roots[root].file_config.max_file_size;
-        let read = if load::is_inside(&self.roots[root].dir, path) {
-            load::read_note(path, max)
-        } else {
-            Err(load::OUTSIDE_ROOT.to_string())
-        };
-        match read {
-            Ok(text) => self.set_note(root, &rel, text),
-            Err(reason) => {
-                self.remove_note(root, &rel);
-                self.roots[root]
-                    .unreadable
-                    .push(Unreadable { path: rel, reason });
-            }
-        }
+        let affected = self.roots[root].ws.reload(&rel);
+        self.queue_changed(root, &rel, affected);
     }
 
     /// Installs a freshly built graph for root `idx`, keeping the editor's text of open notes and
     /// what changed on disk while it was read.
-    pub fn install_index(&mut self, idx: usize, graph: Graph, unreadable: Vec<Unreadable>) {
-        self.roots[idx].graph = Arc::new(graph);
-        self.roots[idx].unreadable = unreadable;
+    pub fn install_index(&mut self, idx: usize, loaded: Workspace) {
+        self.roots[idx].ws.install_graph(loaded);
         self.roots[idx].status = IndexStatus::Ready;
         // Ids queued against the provisional graph mean nothing in the new one.
         self.pending.retain(|&(root, _)| root != idx);
@@ -416,12 +388,12 @@ impl State {
                 IndexStatus::Ready => match need {
                     Need::Graph => true,
                     Need::Diagnostics => !root.history_pending,
-                    Need::Search => root.search.lock().snapshot().is_some(),
+                    Need::Search => root.ws.search().lock().snapshot().is_some(),
                 },
             };
             if !ready {
                 return Readiness::Waiting {
-                    notes: Some(root.graph.note_count()),
+                    notes: Some(root.ws.graph().note_count()),
                 };
             }
         }
@@ -448,6 +420,20 @@ impl State {
     }
 }
 
+/// Brings every built full-text index up to date with the notes changed since (blocking; off the
+/// async workers), without holding the state's lock meanwhile.
+pub fn refresh_search(state: &Mutex<State>) {
+    let roots: Vec<(Arc<Mutex<WorkspaceSearch>>, Arc<Graph>)> = state
+        .lock()
+        .roots
+        .iter()
+        .map(|r| (r.ws.search().clone(), r.ws.graph().clone()))
+        .collect();
+    for (search, graph) in roots {
+        WorkspaceSearch::refresh(&search, graph);
+    }
+}
+
 impl Snapshot {
     /// The root and note of a file path.
     pub fn note_of(&self, path: &Path) -> Option<(&RootSnapshot, NoteId)> {
@@ -462,6 +448,11 @@ impl Snapshot {
 }
 
 impl RootSnapshot {
+    /// The features over this root.
+    pub fn analysis(&self) -> Analysis<'_> {
+        Analysis::new(&self.graph, &self.cfg, self.search.as_ref())
+    }
+
     pub fn note(&self, id: NoteId) -> &Note {
         self.graph.note(id)
     }
@@ -479,6 +470,15 @@ mod tests {
         state.add_root(dir.to_path_buf())
     }
 
+    /// A loaded workspace at `dir` holding `notes` (path, text).
+    fn workspace_of(dir: &Path, notes: &[(&str, &str)]) -> Workspace {
+        let mut ws = Workspace::new(dir.to_path_buf(), Config::default());
+        for (path, text) in notes {
+            ws.update_note(path, Arc::from(*text));
+        }
+        ws
+    }
+
     #[test]
     fn nothing_is_ready_or_publishable_before_the_index_and_history() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -494,15 +494,8 @@ mod tests {
         assert!(state.take_publishable().is_empty());
         assert!(!state.pending.is_empty(), "kept for after the index");
 
-        let graph = Graph::build(
-            vec![
-                ("a.md".into(), Arc::from("# A\n")),
-                ("b.md".into(), Arc::from("# B\n")),
-            ],
-            Vec::new(),
-            &Default::default(),
-        );
-        state.install_index(idx, graph, Vec::new());
+        let loaded = workspace_of(dir.path(), &[("a.md", "# A\n"), ("b.md", "# B\n")]);
+        state.install_index(idx, loaded);
         assert_eq!(state.readiness(Some(&note), Need::Graph), Readiness::Ready);
         assert_eq!(
             state.readiness(Some(&note), Need::Diagnostics),
@@ -518,7 +511,7 @@ mod tests {
         let publishable: Vec<&str> = state
             .take_publishable()
             .iter()
-            .map(|&(_, id)| state.roots[idx].graph.note(id).path.as_str())
+            .map(|&(_, id)| state.roots[idx].ws.graph().note(id).path.as_str())
             .collect();
         assert_eq!(publishable, ["a.md", "b.md"]);
     }
@@ -540,13 +533,8 @@ mod tests {
         let late = dir.path().join("late.md");
         std::fs::write(&late, "# Late\n").expect("write");
         state.reload_from_disk(&late);
-        let graph = Graph::build(
-            vec![("open.md".into(), Arc::from("# On disk\n"))],
-            Vec::new(),
-            &Default::default(),
-        );
-        state.install_index(idx, graph, Vec::new());
-        let graph = &state.roots[idx].graph;
+        state.install_index(idx, workspace_of(dir.path(), &[("open.md", "# On disk\n")]));
+        let graph = state.roots[idx].ws.graph();
         let title = |path: &str| {
             graph
                 .note(graph.by_path(path).expect(path))

@@ -761,7 +761,7 @@ fn read_invocation(kubectl: TextRange, words: &[RawWord], end: usize, packs: &Pa
 /// Words that stand for a command rather than name one (`<command>`, `[command]`, `$CMD`,
 /// `${KIND}`, `{{.Verb}}`, `COMMAND`, `...`) or list several in prose shorthand
 /// (`restart/status`, `get|describe`).
-pub(super) fn is_placeholder(word: &str) -> bool {
+pub fn is_placeholder(word: &str) -> bool {
     word.starts_with(['<', '$', '{', '[', '(', '"', '\'', '`'])
         || word.contains(['/', '|', ',', '*'])
         || word.contains("...")

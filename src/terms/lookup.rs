@@ -1,11 +1,11 @@
 //! Looking a term up by name, for `kbls terms QUERY`: the query is read as a DCGM name, a
 //! kubectl command line (`kubectl auth can-i`, `kubectl get --sort-by`), a flag (`--tail`) or a
 //! term the notes or packs define. The caller renders each result, e.g. with
-//! [`hover_markdown`](super::hover_markdown).
+//! `crate::ide::terms::hover::hover_markdown`.
 //!
 //! Knows nothing about the command line or output formats.
 
-use super::hover::{TermAt, TermAtKind};
+use super::at::{TermAt, TermAtKind};
 use super::packs::Packs;
 use super::recognize::{DefSite, TermIndex};
 use crate::text::TextRange;

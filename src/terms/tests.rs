@@ -1,5 +1,4 @@
-//! Tests over the fixture corpus: every definition pattern is found in real notes, and the
-//! findings on them are the genuine errors only.
+//! Tests over the fixture corpus: every definition pattern is found in real notes.
 
 use super::*;
 use crate::syntax::{parse, NoteSyntax, ParseOptions};
@@ -11,35 +10,7 @@ fn fixture_notes() -> Vec<(String, String)> {
     let root = std::env::var_os("KBLS_TERMS_FIXTURES")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kb"));
-    read_notes(&root)
-}
-
-fn read_notes(root: &Path) -> Vec<(String, String)> {
-    let root = root.to_path_buf();
-    let mut res = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    let rel = path
-                        .strip_prefix(&root)
-                        .unwrap_or(&path)
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    res.push((rel, text));
-                }
-            }
-        }
-    }
-    res.sort();
-    res
+    crate::test_fixture::read_corpus(&root)
 }
 
 fn parsed(notes: &[(String, String)]) -> Vec<(String, &str, NoteSyntax)> {
@@ -53,22 +24,6 @@ fn parsed(notes: &[(String, String)]) -> Vec<(String, &str, NoteSyntax)> {
             )
         })
         .collect()
-}
-
-/// The findings on every fixture note, one per line: `path line: code message`.
-fn fixture_findings(notes: &[(String, String)]) -> String {
-    let mut res = String::new();
-    for (path, text, syntax) in parsed(notes) {
-        let line_index = crate::text::LineIndex::new(text);
-        for finding in check(text, &syntax, Packs::builtin()) {
-            let line = line_index.line_of(finding.range.start as usize) + 1;
-            res.push_str(&format!(
-                "{path}:{line}: {} {}\n",
-                finding.code, finding.message
-            ));
-        }
-    }
-    res
 }
 
 /// The definition patterns of the issue, told apart by how the term is written.
@@ -125,14 +80,4 @@ fn every_definition_pattern_is_found_in_the_fixtures() {
         missing.is_empty(),
         "patterns not found in the fixtures: {missing:?}; found: {found:#?}"
     );
-}
-
-/// The findings on the fixture corpus are reviewed by hand: each must be a genuine error.
-#[test]
-fn findings_on_the_fixtures() {
-    if std::env::var_os("KBLS_TERMS_FIXTURES").is_some() {
-        return;
-    }
-    expect_test::expect_file!["../../fixtures/terms-findings.expected"]
-        .assert_eq(&fixture_findings(&fixture_notes()));
 }

@@ -353,3 +353,62 @@ fn changed_since_errors_are_one_line() {
         "kbls: --changed-since: no commit `no-such-ref` in this repository\n"
     );
 }
+
+/// `date_grace_days` holds for the server as for `kbls check`: both build their rules'
+/// configuration through the same workspace code, before and after an edit.
+#[test]
+fn the_grace_period_holds_in_check_and_in_the_server() {
+    let dir = repo();
+    let root = dir.path();
+    write(
+        root,
+        "kbls.toml",
+        "stale_after_days = 3650\ndate_grace_days = 5\n",
+    );
+    // Three days after its date: within the grace period.
+    write(
+        root,
+        "a.md",
+        "# A\n\nEdited three days later.\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(root, "Edit A", "2026-03-04");
+    // Ten days after: beyond it.
+    write(
+        root,
+        "b.md",
+        "# B\n\nSee [A](a.md), edited ten days later.\n\nLast updated: 2026-03-01\n",
+    );
+    commit_all(root, "Edit B", "2026-03-11");
+    let found: Vec<(String, String)> = check(root, &[])
+        .0
+        .into_iter()
+        .map(|(path, code, _)| (path, code))
+        .collect();
+    assert_eq!(found, [("b.md".to_string(), "outdated-date".to_string())]);
+
+    let mut client =
+        crate::lsp_client::LspClient::start(root, serde_json::json!({}), serde_json::Value::Null).0;
+    let codes = |diagnostics: &[Value]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let b = client.diagnostics_for("b.md", |d| !d.is_empty());
+    assert_eq!(codes(&b), ["outdated-date"]);
+    // A note's first publish is its settled state (history read).
+    let a = client.diagnostics_for("a.md", |_| true);
+    assert_eq!(codes(&a), Vec::<String>::new());
+    // Edited in the editor, the note is checked again: still within the grace period.
+    let text = client.open("a.md");
+    client.notify(
+        "textDocument/didChange",
+        serde_json::json!({
+            "textDocument": {"uri": client.uri("a.md"), "version": 2},
+            "contentChanges": [{"text": text.replace("three days", "3 days")}],
+        }),
+    );
+    let a = client.diagnostics_for("a.md", |d| !d.is_empty());
+    assert_eq!(codes(&a), ["date-not-today"]);
+    assert_eq!(client.shutdown(), 0);
+}

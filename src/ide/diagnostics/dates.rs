@@ -1,6 +1,7 @@
 //! `stale-note`, `invalid-date`, `future-date` and `missing-date`.
 
-use super::{Code, DiagnosticsConfig, Finding, Fix};
+use super::{DiagnosticsConfig, Finding, Fix};
+use crate::codes::Code;
 use crate::graph::Note;
 use crate::history::NoteHistory;
 use crate::syntax::{DateError, DateSource};

@@ -2,7 +2,8 @@
 //! `link-outside-root`, and `duplicate-heading`.
 
 use super::suggest;
-use super::{Code, Finding, Fix};
+use super::{Finding, Fix};
+use crate::codes::Code;
 use crate::graph::{relative_path, FragmentMatch, Graph, Note, Resolved};
 use crate::syntax::{slug, Link, LinkKind, LinkTarget};
 use crate::text::TextRange;

@@ -4,7 +4,9 @@ mod chapters;
 mod dates;
 mod links;
 mod suggest;
+mod terms;
 
+use crate::codes::{Code, Severity};
 use crate::config::Config;
 use crate::graph::{Graph, NoteId, PathKeys};
 use crate::history::History;
@@ -12,158 +14,6 @@ use crate::text::TextRange;
 use chrono::NaiveDate;
 use std::collections::HashSet;
 use std::sync::Arc;
-
-/// Stable rule codes, as users write them in `kbls.toml` and suppression comments.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub enum Code {
-    BrokenLink,
-    BrokenAnchor,
-    UndefinedReference,
-    AmbiguousWikilink,
-    StaleNote,
-    InvalidDate,
-    FutureDate,
-    MissingDate,
-    DuplicateHeading,
-    LinkOutsideRoot,
-    UnreadableFile,
-    UnknownDcgmField,
-    UnknownKubectlFlag,
-    UnknownKubectlCommand,
-    OutdatedDate,
-    DateNotToday,
-    InvalidFrontMatter,
-    UnlistedChapter,
-}
-
-impl Code {
-    pub const ALL: [Code; 18] = [
-        Code::BrokenLink,
-        Code::BrokenAnchor,
-        Code::UndefinedReference,
-        Code::AmbiguousWikilink,
-        Code::StaleNote,
-        Code::InvalidDate,
-        Code::FutureDate,
-        Code::MissingDate,
-        Code::DuplicateHeading,
-        Code::LinkOutsideRoot,
-        Code::UnreadableFile,
-        Code::UnknownDcgmField,
-        Code::UnknownKubectlFlag,
-        Code::UnknownKubectlCommand,
-        Code::OutdatedDate,
-        Code::DateNotToday,
-        Code::InvalidFrontMatter,
-        Code::UnlistedChapter,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::BrokenLink => "broken-link",
-            Code::BrokenAnchor => "broken-anchor",
-            Code::UndefinedReference => "undefined-reference",
-            Code::AmbiguousWikilink => "ambiguous-wikilink",
-            Code::StaleNote => "stale-note",
-            Code::InvalidDate => "invalid-date",
-            Code::FutureDate => "future-date",
-            Code::MissingDate => "missing-date",
-            Code::DuplicateHeading => "duplicate-heading",
-            Code::LinkOutsideRoot => "link-outside-root",
-            Code::UnreadableFile => "unreadable-file",
-            Code::UnknownDcgmField => "unknown-dcgm-field",
-            Code::UnknownKubectlFlag => "unknown-kubectl-flag",
-            Code::UnknownKubectlCommand => "unknown-kubectl-command",
-            Code::OutdatedDate => "outdated-date",
-            Code::DateNotToday => "date-not-today",
-            Code::InvalidFrontMatter => "invalid-front-matter",
-            Code::UnlistedChapter => "unlisted-chapter",
-        }
-    }
-
-    #[allow(clippy::should_implement_trait)]
-    pub fn from_str(code: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|c| c.as_str() == code)
-    }
-
-    /// The severity a rule has unless configured; `None` for rules that are off by default.
-    pub fn default_severity(self) -> Option<Severity> {
-        match self {
-            Code::BrokenLink
-            | Code::BrokenAnchor
-            | Code::UndefinedReference
-            | Code::InvalidDate
-            | Code::UnreadableFile => Some(Severity::Error),
-            Code::AmbiguousWikilink
-            | Code::StaleNote
-            | Code::FutureDate
-            | Code::LinkOutsideRoot
-            | Code::UnknownDcgmField
-            | Code::UnknownKubectlFlag
-            | Code::UnknownKubectlCommand
-            | Code::OutdatedDate
-            | Code::InvalidFrontMatter
-            | Code::UnlistedChapter => Some(Severity::Warning),
-            Code::DateNotToday => Some(Severity::Hint),
-            Code::MissingDate | Code::DuplicateHeading => None,
-        }
-    }
-
-    /// One line on what the rule finds, for SARIF rule metadata and `--help`-style listings.
-    pub fn description(self) -> &'static str {
-        match self {
-            Code::BrokenLink => {
-                "A local link, image or wiki-link whose target file does not exist."
-            }
-            Code::BrokenAnchor => {
-                "The target file exists but has no heading or anchor for the fragment."
-            }
-            Code::UndefinedReference => "A reference-style link with no matching definition.",
-            Code::AmbiguousWikilink => "A wiki-link stem that matches several notes.",
-            Code::StaleNote => "The note's date is older than the staleness threshold.",
-            Code::InvalidDate => "A date that does not parse or does not exist.",
-            Code::FutureDate => "A date after today.",
-            Code::MissingDate => "A note without any date.",
-            Code::DuplicateHeading => "Two headings with the same anchor in one note.",
-            Code::LinkOutsideRoot => "A relative link that climbs out of the corpus root.",
-            Code::UnreadableFile => "A file that is not UTF-8, is binary, or is too large.",
-            Code::UnknownDcgmField => "A DCGM_FI_ identifier that is not a DCGM field.",
-            Code::UnknownKubectlFlag => "A kubectl flag that the command does not have.",
-            Code::UnknownKubectlCommand => "A kubectl subcommand that does not exist.",
-            Code::OutdatedDate => {
-                "The note's content changed in a git commit made after the date it states."
-            }
-            Code::DateNotToday => {
-                "A note being edited whose date is not today (language server only)."
-            }
-            Code::InvalidFrontMatter => {
-                "Front matter that does not parse, or whose YAML aliases expand too far to read."
-            }
-            Code::UnlistedChapter => {
-                "An mdBook chapter that SUMMARY.md does not list, so mdBook does not render it."
-            }
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -249,7 +99,7 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     links::check(graph, note, &mut findings);
     dates::check(note, cfg, &mut findings);
     links::check_duplicate_headings(note, &mut findings);
-    check_terms(graph, note, &mut findings);
+    findings.extend(terms::check(&note.text, &note.syntax, graph.packs()));
     check_front_matter(note, &mut findings);
     chapters::check(graph, note, &mut findings);
     let mut res: Vec<Diagnostic> = findings
@@ -273,6 +123,27 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
         .collect();
     res.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     res
+}
+
+/// The findings of a corpus file that is no readable note (`unreadable-file`, at its start): the
+/// one other kind of file with findings, so that the CLI and the server report it alike.
+pub fn file_diagnostics(graph: &Graph, path: &str, cfg: &DiagnosticsConfig) -> Vec<Diagnostic> {
+    let Some(reason) = graph.unreadable_reason(path) else {
+        return Vec::new();
+    };
+    let code = Code::UnreadableFile;
+    cfg.config
+        .severity(code)
+        .map(|severity| Diagnostic {
+            code,
+            severity,
+            range: TextRange::new(0, 0),
+            message: reason.to_string(),
+            suggestion: None,
+            fix: None,
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The findings of note `id` on its links that name one of the paths of `keys` (or a heading in
@@ -300,22 +171,6 @@ pub fn link_diagnostics_into(
             .is_some_and(|link| keys.named_by(note, &link.target))
     });
     res
-}
-
-/// `unknown-dcgm-field`, `unknown-kubectl-command`, `unknown-kubectl-flag`, with their fixes.
-fn check_terms(graph: &Graph, note: &crate::graph::Note, findings: &mut Vec<Finding>) {
-    for found in crate::terms::check(&note.text, &note.syntax, graph.packs()) {
-        let Some(code) = Code::from_str(found.code) else {
-            continue;
-        };
-        let mut finding = Finding::new(code, found.range, found.message);
-        finding.fix = found.suggestion.as_ref().map(|new_text| Fix {
-            range: found.range,
-            new_text: new_text.clone(),
-        });
-        finding.suggestion = found.suggestion;
-        findings.push(finding);
-    }
 }
 
 #[cfg(test)]

@@ -286,3 +286,53 @@ fn broken_link_messages_name_the_path_as_written() {
         "#]],
     );
 }
+
+/// The findings of every note must be exactly the `^^^` marks, each labelled with its code.
+#[track_caller]
+fn check_marked(fixture: &str) {
+    let fixture = test_fixture::parse(fixture);
+    let mut found: Vec<String> = fixture
+        .graph
+        .notes()
+        .flat_map(|(id, _)| {
+            let fixture = &fixture;
+            fixture
+                .analysis()
+                .diagnostics(id)
+                .into_iter()
+                .map(move |d| format!("{} {}", fixture.show(id, d.range), d.code.as_str()))
+        })
+        .collect();
+    let mut marked: Vec<String> = fixture
+        .marks
+        .iter()
+        .map(|m| format!("{} {}", fixture.show(m.note, m.range), m.label))
+        .collect();
+    found.sort();
+    marked.sort();
+    assert_eq!(found, marked);
+}
+
+#[test]
+fn findings_sit_where_the_marks_say() {
+    check_marked(
+        r#"
+//- /a.md
+# A
+[x](gone.md) [y](b.md#nope) [[dup]] [r][none]
+    ^^^^^^^ broken-link
+                      ^^^^ broken-anchor
+                              ^^^ ambiguous-wikilink
+                                        ^^^^ undefined-reference
+Watch DCGM_FI_DEV_GPU_TEMPP and `kubectl gett pods`.
+      ^^^^^^^^^^^^^^^^^^^^^ unknown-dcgm-field
+                                         ^^^^ unknown-kubectl-command
+//- /b.md
+# B
+//- /x/dup.md
+# Dup
+//- /y/dup.md
+# Dup
+"#,
+    );
+}

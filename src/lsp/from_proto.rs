@@ -1,12 +1,19 @@
-//! Conversions between LSP positions, ranges and URIs and kbls's byte offsets and paths.
-//! The only place that knows about UTF-16.
+//! Protocol to kbls: URIs to paths and notes, LSP positions and ranges (in the negotiated
+//! encoding) to byte offsets, content changes applied to an editor's rope. With `to_proto`, the
+//! only code that knows UTF-16.
 
-use crate::graph::Note;
+use super::state::{RootSnapshot, Snapshot};
+use crate::graph::{Note, NoteId};
+use crate::ide::FilePosition;
+use crate::load;
 use crate::text::{LineCol, TextRange, WideEncoding};
 use std::path::{Path, PathBuf};
-use tower_lsp_server::ls_types::{Position, Range, Uri};
+use tower_lsp_server::ls_types::{
+    ClientCapabilities, Position, PositionEncodingKind, Range, RenameFilesParams,
+    TextDocumentPositionParams, Uri,
+};
 
-pub fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
+fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
     note.line_index.offset(
         &note.text,
         LineCol {
@@ -14,18 +21,6 @@ pub fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize 
             col: position.character,
         },
         encoding,
-    )
-}
-
-pub fn position(note: &Note, offset: usize, encoding: WideEncoding) -> Position {
-    let lc = note.line_index.line_col(&note.text, offset, encoding);
-    Position::new(lc.line, lc.col)
-}
-
-pub fn range(note: &Note, range: TextRange, encoding: WideEncoding) -> Range {
-    Range::new(
-        position(note, range.start as usize, encoding),
-        position(note, range.end as usize, encoding),
     )
 }
 
@@ -52,8 +47,100 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(normal)
 }
 
-pub fn path_to_uri(path: &Path) -> Option<Uri> {
-    Uri::from_file_path(path)
+/// The root and note of a document; `None` for documents outside every root or not indexed.
+pub fn document<'a>(snap: &'a Snapshot, uri: &Uri) -> Option<(&'a RootSnapshot, NoteId)> {
+    snap.note_of(&uri_to_path(uri)?)
+}
+
+/// The root, note and byte offset of a document position.
+pub fn file_position<'a>(
+    snap: &'a Snapshot,
+    params: &TextDocumentPositionParams,
+) -> Option<(&'a RootSnapshot, FilePosition)> {
+    let (root, note) = document(snap, &params.text_document.uri)?;
+    let offset = offset(root.note(note), params.position, snap.encoding);
+    Some((root, FilePosition { note, offset }))
+}
+
+/// The deepest root holding `path`.
+fn root_of<'a>(snap: &'a Snapshot, path: &Path) -> Option<&'a RootSnapshot> {
+    snap.roots
+        .iter()
+        .filter(|r| path.starts_with(&r.dir))
+        .max_by_key(|r| r.dir.as_os_str().len())
+}
+
+/// Expands a file or folder move into the moves of the notes it covers.
+pub fn expand_moves(snap: &Snapshot, old: &Path, new: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let Some(root) = root_of(snap, old) else {
+        return Vec::new();
+    };
+    let Some(old_rel) = load::relative(&root.dir, old) else {
+        return Vec::new();
+    };
+    root.analysis()
+        .notes_under(&old_rel)
+        .into_iter()
+        .map(|path| {
+            let moved = match path.strip_prefix(&format!("{old_rel}/")) {
+                Some(rest) => new.join(rest),
+                None => new.to_path_buf(),
+            };
+            (root.path_of(&path), moved)
+        })
+        .collect()
+}
+
+/// The note moves of `workspace/willRenameFiles`, grouped by root, as corpus-relative paths.
+pub fn note_moves<'a>(
+    snap: &'a Snapshot,
+    params: &RenameFilesParams,
+) -> Vec<(&'a RootSnapshot, Vec<(String, String)>)> {
+    let mut per_root: Vec<(&RootSnapshot, Vec<(String, String)>)> = Vec::new();
+    let path = |uri: &str| uri.parse::<Uri>().ok().as_ref().and_then(uri_to_path);
+    for file in &params.files {
+        let (Some(old), Some(new)) = (path(&file.old_uri), path(&file.new_uri)) else {
+            continue;
+        };
+        for (old_path, new_path) in expand_moves(snap, &old, &new) {
+            let Some(root) = root_of(snap, &old_path) else {
+                continue;
+            };
+            let (Some(old_rel), Some(new_rel)) = (
+                load::relative(&root.dir, &old_path),
+                load::relative(&root.dir, &new_path),
+            ) else {
+                continue;
+            };
+            match per_root.iter_mut().find(|(r, _)| r.dir == root.dir) {
+                Some((_, moves)) => moves.push((old_rel, new_rel)),
+                None => per_root.push((root, vec![(old_rel, new_rel)])),
+            }
+        }
+    }
+    per_root
+}
+
+/// The position encoding to use: UTF-8 when the client offers it (no conversion), else the
+/// protocol's default, UTF-16.
+pub fn position_encoding(capabilities: &ClientCapabilities) -> WideEncoding {
+    let offers_utf8 = capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
+    if offers_utf8 {
+        WideEncoding::Utf8
+    } else {
+        WideEncoding::Utf16
+    }
+}
+
+/// `kbls/search` parameters.
+#[derive(serde::Deserialize)]
+pub struct SearchParams {
+    pub query: String,
+    pub limit: Option<usize>,
 }
 
 /// Applies one LSP content change to a rope; `None` range replaces everything. Positions past
@@ -110,7 +197,7 @@ mod tests {
         let uri: Uri = "file:///kb/never-saved.md".parse().expect("uri");
         let path = uri_to_path(&uri).expect("path");
         assert_eq!(
-            path_to_uri(&path).map(|u| u.to_string()),
+            super::super::to_proto::path_to_uri(&path).map(|u| u.to_string()),
             Some("file:///kb/never-saved.md".into())
         );
     }

@@ -12,31 +12,11 @@
 //! `unknown-dcgm-field`). Suppression comments are left to the caller, as for every other rule.
 //! Knows nothing about LSP; ranges are byte offsets.
 
-use super::kubectl::{is_placeholder, note_invocations, Invocation};
-use super::packs::{FlagScope, Packs};
-use super::recognize::{dcgm_mentions, DcgmMention};
+use super::{Code, Finding, Fix};
+use crate::ide::terms::flag_scope_phrase;
 use crate::syntax::NoteSyntax;
+use crate::terms::{dcgm_mentions, is_placeholder, note_invocations, Invocation, NoteNames, Packs};
 use crate::text::TextRange;
-
-pub const UNKNOWN_DCGM_FIELD: &str = "unknown-dcgm-field";
-pub const UNKNOWN_KUBECTL_COMMAND: &str = "unknown-kubectl-command";
-pub const UNKNOWN_KUBECTL_FLAG: &str = "unknown-kubectl-flag";
-
-/// Every code this module reports; all are warnings.
-pub const CODES: [&str; 3] = [
-    UNKNOWN_DCGM_FIELD,
-    UNKNOWN_KUBECTL_COMMAND,
-    UNKNOWN_KUBECTL_FLAG,
-];
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TermFinding {
-    pub code: &'static str,
-    pub range: TextRange,
-    pub message: String,
-    /// The text that should replace `range` (the quick fix), when a close match exists.
-    pub suggestion: Option<String>,
-}
 
 /// Well-known kubectl plugins (`kubectl krew`, `kubectl virt`): a first word that is neither a
 /// command nor a slip of one is taken for a plugin and not reported, and these never are, even
@@ -79,63 +59,8 @@ const KNOWN_PLUGINS: &[&str] = &[
     "who-can",
 ];
 
-/// The pack names one note uses correctly. A typo most likely means a name the same note writes
-/// elsewhere, so these rank first among did-you-mean candidates.
-#[derive(Debug, Default)]
-pub struct NoteNames<'a> {
-    dcgm: Vec<&'a str>,
-    /// The command paths the note runs, with their parents (`kubectl rollout restart` and
-    /// `kubectl rollout`).
-    commands: Vec<&'a str>,
-    /// `(command, long flag)` for each known flag the note passes.
-    flags: Vec<(&'a str, &'a str)>,
-}
-
-impl<'a> NoteNames<'a> {
-    /// The names among the note's DCGM `mentions` (of `text`) and kubectl `invocations`.
-    pub fn new(
-        text: &'a str,
-        mentions: &[DcgmMention],
-        invocations: &'a [Invocation],
-        packs: &'a Packs,
-    ) -> NoteNames<'a> {
-        let mut res = NoteNames::default();
-        for mention in mentions.iter().filter(|m| !m.partial) {
-            let name = &text[mention.range.as_usize()];
-            if packs.dcgm_field(name).is_some() {
-                res.dcgm.push(name);
-            }
-        }
-        for inv in invocations {
-            let mut command = inv.command.as_str();
-            while let Some((parent, _)) = command.rsplit_once(' ') {
-                res.commands.push(command);
-                command = parent;
-            }
-            for flag in &inv.flags {
-                if let Some((_, known)) = packs.scope_flag(inv.flag_scope(), &flag.name) {
-                    res.flags.push((&inv.command, &known.long));
-                }
-            }
-        }
-        res
-    }
-
-    pub fn uses_dcgm(&self, name: &str) -> bool {
-        self.dcgm.contains(&name)
-    }
-
-    pub fn uses_command(&self, path: &str) -> bool {
-        self.commands.contains(&path)
-    }
-
-    pub fn uses_flag(&self, command: &str, long: &str) -> bool {
-        self.flags.contains(&(command, long))
-    }
-}
-
 /// The findings of one note, in document order.
-pub fn check(text: &str, syntax: &NoteSyntax, packs: &Packs) -> Vec<TermFinding> {
+pub(super) fn check(text: &str, syntax: &NoteSyntax, packs: &Packs) -> Vec<Finding> {
     let mut res = Vec::new();
     let mentions = if packs.has_dcgm() {
         dcgm_mentions(text)
@@ -163,12 +88,12 @@ pub fn check(text: &str, syntax: &NoteSyntax, packs: &Packs) -> Vec<TermFinding>
             Some(close) => format!("`{name}` is not a DCGM field (did you mean `{close}`?)"),
             None => format!("`{name}` is not a DCGM field"),
         };
-        res.push(TermFinding {
-            code: UNKNOWN_DCGM_FIELD,
-            range: mention.range,
+        res.push(finding(
+            Code::UnknownDcgmField,
+            mention.range,
             message,
             suggestion,
-        });
+        ));
     }
     for inv in &invocations {
         check_invocation(inv, packs, &names, &mut res);
@@ -181,7 +106,7 @@ fn check_invocation(
     inv: &Invocation,
     packs: &Packs,
     names: &NoteNames<'_>,
-    res: &mut Vec<TermFinding>,
+    res: &mut Vec<Finding>,
 ) {
     let stop = inv
         .args
@@ -206,12 +131,12 @@ fn check_invocation(
                         "`{word}` is not a subcommand of `{parent}` (did you mean `{parent} {close}`?)"
                     )
                 };
-                res.push(TermFinding {
-                    code: UNKNOWN_KUBECTL_COMMAND,
-                    range: first.range,
+                res.push(finding(
+                    Code::UnknownKubectlCommand,
+                    first.range,
                     message,
                     suggestion,
-                });
+                ));
                 // With the command mistyped, its flags cannot be judged.
                 return;
             }
@@ -225,7 +150,7 @@ fn check_invocation(
     check_flags(inv, packs, names, res);
 }
 
-fn check_flags(inv: &Invocation, packs: &Packs, names: &NoteNames<'_>, res: &mut Vec<TermFinding>) {
+fn check_flags(inv: &Invocation, packs: &Packs, names: &NoteNames<'_>, res: &mut Vec<Finding>) {
     let scope = inv.flag_scope();
     for flag in &inv.flags {
         if packs.scope_flag(scope, &flag.name).is_some() {
@@ -255,33 +180,32 @@ fn check_flags(inv: &Invocation, packs: &Packs, names: &NoteNames<'_>, res: &mut
             Some(close) => format!("; did you mean `{close}`?"),
             None => String::new(),
         };
-        res.push(TermFinding {
-            code: UNKNOWN_KUBECTL_FLAG,
-            range: flag.range,
-            message: format!(
+        res.push(finding(
+            Code::UnknownKubectlFlag,
+            flag.range,
+            format!(
                 "`{}` is not {}{elsewhere}{hint}",
                 flag.name,
                 flag_scope_phrase(scope, packs)
             ),
             suggestion,
-        });
+        ));
     }
 }
 
-/// What an unknown flag is not, with the version of the pack: "a flag of `kubectl scale` in
-/// kubectl v1.33.1", "a flag of `kubectl create service` or its subcommands in ...", "a flag
-/// of any kubectl command in ...".
-pub(super) fn flag_scope_phrase(scope: FlagScope<'_>, packs: &Packs) -> String {
-    let mut res = match (scope.command, scope.subcommands) {
-        ("kubectl", true) => "a flag of any kubectl command".to_string(),
-        (command, true) => format!("a flag of `{command}` or its subcommands"),
-        (command, false) => format!("a flag of `{command}`"),
-    };
-    if let Some(version) = packs.kubectl_version(scope.command) {
-        res.push_str(" in ");
-        res.push_str(version);
+/// A finding whose suggestion, when there is one, is also its quick fix.
+fn finding(code: Code, range: TextRange, message: String, suggestion: Option<String>) -> Finding {
+    let fix = suggestion.as_ref().map(|new_text| Fix {
+        range,
+        new_text: new_text.clone(),
+    });
+    Finding {
+        code,
+        range,
+        message,
+        suggestion,
+        fix,
     }
-    res
 }
 
 #[cfg(test)]
@@ -303,7 +227,7 @@ mod tests {
                     .unwrap_or_default();
                 format!(
                     "{} {:?}{fix}: {}",
-                    f.code,
+                    f.code.as_str(),
                     &text[f.range.as_usize()],
                     f.message
                 )
@@ -515,5 +439,26 @@ kubectl create secret docker-registry regcred --docker-server=x
                 unknown-kubectl-flag "--type": `--type` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl create secret generic`, `kubectl expose` and 1 more)
                 unknown-kubectl-flag "-p": `-p` is not a flag of `kubectl scale` in kubectl v1.33.1 (it is a flag of `kubectl logs`, `kubectl patch` and 1 more)"#]],
         );
+    }
+
+    /// The findings on `fixtures/kb`, reviewed by hand: each must be a genuine error. One per
+    /// line: `path line: code message`.
+    #[test]
+    fn findings_on_the_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kb");
+        let mut res = String::new();
+        for (path, text) in crate::test_fixture::read_corpus(&root) {
+            let syntax = parse(&text, &ParseOptions::default());
+            let line_index = crate::text::LineIndex::new(&text);
+            for finding in check(&text, &syntax, Packs::builtin()) {
+                let line = line_index.line_of(finding.range.start as usize) + 1;
+                res.push_str(&format!(
+                    "{path}:{line}: {} {}\n",
+                    finding.code.as_str(),
+                    finding.message
+                ));
+            }
+        }
+        expect_test::expect_file!["../../../fixtures/terms-findings.expected"].assert_eq(&res);
     }
 }

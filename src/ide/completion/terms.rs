@@ -5,47 +5,16 @@
 //!
 //! Knows nothing about LSP: the result is a byte range to replace and plain items.
 
-use super::hover::invocation_at;
-use super::kubectl::Invocation;
-use super::pack::{DcgmStatus, KubectlFlag};
-use super::packs::Packs;
+use super::{Completion, CompletionItem, CompletionKind};
 use crate::syntax::NoteSyntax;
+use crate::terms::{invocation_at, DcgmStatus, Invocation, KubectlFlag, Packs};
 use crate::text::TextRange;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Completion {
-    /// What an accepted item replaces: the partial name before and after the cursor.
-    pub replace_range: TextRange,
-    pub items: Vec<CompletionItem>,
-    /// More names match than are listed; the client should ask again as typing goes on.
-    pub incomplete: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompletionItem {
-    pub label: String,
-    pub kind: CompletionKind,
-    /// One line: the field's id, type and unit, the flag's type, the command's synopsis.
-    pub detail: String,
-    /// Markdown: the description.
-    pub documentation: String,
-    pub insert_text: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CompletionKind {
-    DcgmField,
-    KubectlCommand,
-    KubectlFlag,
-    /// A term of a pack, such as `Xid 79`.
-    PackTerm,
-}
-
 /// The most DCGM names listed at once (there are over a thousand).
-pub const MAX_DCGM_ITEMS: usize = 200;
+const MAX_DCGM_ITEMS: usize = 200;
 
 /// Completions at `offset`, if the cursor is on something this module completes.
-pub fn complete(
+pub(super) fn complete(
     text: &str,
     syntax: &NoteSyntax,
     offset: usize,
@@ -105,10 +74,11 @@ fn complete_pack_terms(
             }
             CompletionItem {
                 label: name.to_string(),
-                kind: CompletionKind::PackTerm,
-                detail: term.definition.clone(),
-                documentation,
-                insert_text: format!("{first_word}{}", &name[first_word.len()..]),
+                kind: CompletionKind::Constant,
+                detail: Some(term.definition.clone()),
+                documentation: Some(documentation),
+                insert: format!("{first_word}{}", &name[first_word.len()..]),
+                filter: None,
             }
         })
         .collect();
@@ -116,7 +86,7 @@ fn complete_pack_terms(
         return None;
     }
     Some(Completion {
-        replace_range: TextRange::new(first_start, end),
+        replace: TextRange::new(first_start, end),
         items,
         incomplete: false,
     })
@@ -163,15 +133,16 @@ fn complete_dcgm(text: &str, offset: usize, packs: &Packs) -> Option<Completion>
             }
             CompletionItem {
                 label: field.name.clone(),
-                kind: CompletionKind::DcgmField,
-                detail: detail.join(" · "),
-                documentation: field.description.clone(),
-                insert_text: field.name.clone(),
+                kind: CompletionKind::Constant,
+                detail: Some(detail.join(" · ")),
+                documentation: Some(field.description.clone()),
+                insert: field.name.clone(),
+                filter: None,
             }
         })
         .collect();
     Some(Completion {
-        replace_range: TextRange::new(start, end),
+        replace: TextRange::new(start, end),
         items,
         incomplete,
     })
@@ -276,15 +247,16 @@ fn complete_kubectl(
             });
             CompletionItem {
                 label: command.name().to_string(),
-                kind: CompletionKind::KubectlCommand,
-                detail: command.synopsis.clone(),
-                documentation,
-                insert_text: command.name().to_string(),
+                kind: CompletionKind::Command,
+                detail: Some(command.synopsis.clone()),
+                documentation: Some(documentation),
+                insert: command.name().to_string(),
+                filter: None,
             }
         })
         .collect();
     Some(Completion {
-        replace_range,
+        replace: replace_range,
         items,
         incomplete: false,
     })
@@ -318,7 +290,7 @@ fn flag_completion(
         );
     }
     Completion {
-        replace_range,
+        replace: replace_range,
         items,
         incomplete: false,
     }
@@ -337,10 +309,11 @@ fn flag_item(flag: &KubectlFlag, label: &str, command: &str) -> CompletionItem {
     }
     CompletionItem {
         label: label.to_string(),
-        kind: CompletionKind::KubectlFlag,
-        detail: detail.join(" · "),
-        documentation: flag.description.clone(),
-        insert_text: label.to_string(),
+        kind: CompletionKind::Flag,
+        detail: Some(detail.join(" · ")),
+        documentation: Some(flag.description.clone()),
+        insert: label.to_string(),
+        filter: None,
     }
 }
 
@@ -360,7 +333,7 @@ mod tests {
             Some(completion) => {
                 let mut lines = vec![format!(
                     "replace {:?}, {} items{}",
-                    &text[completion.replace_range.as_usize()],
+                    &text[completion.replace.as_usize()],
                     completion.items.len(),
                     if completion.incomplete {
                         " (incomplete)"
@@ -368,13 +341,13 @@ mod tests {
                         ""
                     }
                 )];
-                lines.extend(
-                    completion
-                        .items
-                        .iter()
-                        .take(limit)
-                        .map(|item| format!("{} — {}", item.label, item.detail)),
-                );
+                lines.extend(completion.items.iter().take(limit).map(|item| {
+                    format!(
+                        "{} — {}",
+                        item.label,
+                        item.detail.as_deref().unwrap_or_default()
+                    )
+                }));
                 lines.join("\n")
             }
         };

@@ -1,137 +1,61 @@
-//! What is under the cursor ([`term_at`]) and the hover text for it ([`hover_markdown`]): the
-//! notes' own definitions first, with a link to each, then the pack entry with the pack and the
-//! version it describes, then how many notes mention it.
+//! Hover on a term: the notes' own definitions first, with a link to each, then the pack entry
+//! with the pack and the version it describes, then how many notes mention it.
 //!
-//! Knows nothing about LSP or the file system: the caller turns definition ranges into the
-//! displayed path and line, and counts mentions across the corpus.
+//! [`hover`] puts the corpus around the term under the cursor; [`hover_markdown`] writes the
+//! text, also for `kbls terms`, whose caller says where each definition is.
 
-use super::check::{flag_scope_phrase, NoteNames};
-use super::extract::TermDef;
-use super::kubectl::{code_span_kubectl, dialect_of, invocations, Dialect, Invocation};
-use super::pack::{DcgmField, DcgmStatus, KubectlCommand, KubectlFlag, Pack};
-use super::packs::{FlagScope, Packs};
-use super::recognize::{dcgm_mentions, TermIndex};
-use crate::syntax::NoteSyntax;
-use crate::text::TextRange;
+use super::flag_scope_phrase;
+use crate::graph::{Graph, NoteId};
+use crate::ide::results::HoverResult;
+use crate::terms::{
+    self, mention_key, DcgmField, DcgmStatus, FlagScope, KubectlCommand, KubectlFlag, NoteNames,
+    Pack, Packs, TermAt, TermAtKind, TermDef,
+};
 use std::fmt::Write;
 
-/// The name under the cursor.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TermAt {
-    /// The name's range in the note.
-    pub range: TextRange,
-    pub kind: TermAtKind,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TermAtKind {
-    /// A `DCGM_FI_*` identifier.
-    Dcgm { name: String },
-    /// `kubectl` or one of its subcommand words, resolved to the command's full path.
-    KubectlCommand { path: String },
-    /// A flag of a kubectl command line, as written (`--sort-by`, `-o`), with that command and
-    /// whether the line leaves it open ([`Invocation::open`]).
-    KubectlFlag {
-        command: String,
-        flag: String,
-        subcommands: bool,
-    },
-    /// A term the notes or a user pack define, by its lowercased name.
-    Term { name: String },
-}
-
-impl TermAt {
-    /// The name to look definitions up by: the DCGM name, the command path, the flag as written
-    /// or the term.
-    pub fn name(&self) -> &str {
-        match &self.kind {
-            TermAtKind::Dcgm { name } | TermAtKind::Term { name } => name,
-            TermAtKind::KubectlCommand { path } => path,
-            TermAtKind::KubectlFlag { flag, .. } => flag,
-        }
-    }
-}
-
-/// What is at `offset`: a DCGM name, a kubectl command word or flag, or a mention of a defined term.
-pub fn term_at(
-    text: &str,
-    syntax: &NoteSyntax,
-    offset: usize,
-    packs: &Packs,
-    index: &TermIndex,
-) -> Option<TermAt> {
-    if let Some(mention) = dcgm_mentions(text)
-        .into_iter()
-        .find(|m| !m.partial && m.range.touches(offset))
-    {
-        let name = text[mention.range.as_usize()].to_string();
-        return Some(TermAt {
-            range: mention.range,
-            kind: TermAtKind::Dcgm { name },
-        });
-    }
-    if let Some(inv) = invocation_at(text, syntax, offset, packs) {
-        if let Some(res) = kubectl_word_at(&inv, offset, packs) {
-            return Some(res);
-        }
-    }
-    let mention = index.mention_at(text, syntax, offset)?;
-    let name = index.term_key(mention.term).to_string();
-    Some(TermAt {
-        range: mention.range,
-        kind: TermAtKind::Term { name },
-    })
-}
-
-/// The kubectl invocation whose command line holds `offset`, in a shell block or a code span.
-pub(crate) fn invocation_at(
-    text: &str,
-    syntax: &NoteSyntax,
-    offset: usize,
-    packs: &Packs,
-) -> Option<Invocation> {
-    let (range, dialect) = syntax
-        .code_blocks
+/// The notes' own definitions first, then the pack entry, then how many notes mention it.
+pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
+    let at = super::term_at(graph, id, offset)?;
+    let sites = graph.terms().definitions(at.name());
+    let from_dir = graph.note(id).dir().to_string();
+    // Paths in the hover are links relative to the hovered note, with the line as a fragment.
+    let located: Vec<(String, u32)> = sites
         .iter()
-        .find(|b| b.content.touches(offset))
-        .and_then(|b| Some((b.content, dialect_of(b.lang.as_deref())?)))
-        .or_else(|| {
-            let span = syntax.code_spans.iter().find(|s| s.touches(offset))?;
-            Some((code_span_kubectl(text, *span)?, Dialect::Script))
-        })?;
-    invocations(text, range, dialect, packs)
-        .into_iter()
-        .find(|inv| inv.extent.touches(offset))
-}
-
-fn kubectl_word_at(inv: &Invocation, offset: usize, packs: &Packs) -> Option<TermAt> {
-    if inv.kubectl.touches(offset) {
-        return Some(TermAt {
-            range: inv.kubectl,
-            kind: TermAtKind::KubectlCommand {
-                path: "kubectl".to_string(),
-            },
-        });
-    }
-    if let Some(idx) = inv.path.iter().position(|w| w.range.touches(offset)) {
-        let words: Vec<&str> = inv.path[..=idx].iter().map(|w| w.text.as_str()).collect();
-        let (path, _) = packs.resolve_command(&words);
-        return Some(TermAt {
-            range: inv.path[idx].range,
-            kind: TermAtKind::KubectlCommand { path },
-        });
-    }
-    let flag = inv.flags.iter().find(|f| f.range.touches(offset))?;
-    Some(TermAt {
-        range: flag.range,
-        kind: TermAtKind::KubectlFlag {
-            command: inv.command.clone(),
-            flag: flag.name.clone(),
-            subcommands: inv.open,
-        },
+        .map(|site| {
+            let line = graph
+                .by_path(site.path)
+                .map(|note| {
+                    graph
+                        .note(note)
+                        .line_index
+                        .line_of(site.def.term_range.start as usize)
+                        + 1
+                })
+                .unwrap_or(1);
+            (crate::graph::relative_path(&from_dir, site.path), line)
+        })
+        .collect();
+    let defs: Vec<DefLocation<'_>> = sites
+        .iter()
+        .zip(&located)
+        .map(|(site, (path, line))| DefLocation {
+            path,
+            line: *line,
+            def: site.def,
+        })
+        .collect();
+    let mentioned_in = graph
+        .mentions()
+        .note_count(&mention_key(&at, graph.packs()));
+    // The hover suggests only DCGM names, so the note's kubectl lines are not read.
+    let text = &graph.note(id).text;
+    let names = NoteNames::new(text, &terms::dcgm_mentions(text), &[], graph.packs());
+    let markdown = hover_markdown(&at, graph.packs(), &defs, Some(mentioned_in), &names);
+    Some(HoverResult {
+        range: at.range,
+        markdown,
     })
 }
-
 /// The most note definitions a hover lists; the rest are counted.
 pub const MAX_HOVER_DEFINITIONS: usize = 10;
 
@@ -390,7 +314,7 @@ fn flag_entry(flag: &KubectlFlag, command: &str) -> String {
 mod tests {
     use super::*;
     use crate::syntax::{parse, ParseOptions};
-    use crate::terms::extract::extract;
+    use crate::terms::{dcgm_mentions, extract, term_at, TermIndex};
     use expect_test::{expect, Expect};
 
     /// `$0` marks the cursor in the first note; the others only define terms.

@@ -1,6 +1,9 @@
-//! Completion of link paths, anchors, wiki-links, reference labels, dates and admonitions.
+//! Completion of link paths, anchors, wiki-links, reference labels, dates and admonitions; where
+//! none of them applies, of DCGM names, kubectl subcommands and flags and pack terms ([`terms`]).
 //!
 //! Every list replaces the prefix typed so far (`replace`), so clients insert exactly once.
+
+mod terms;
 
 use crate::graph::{relative_path, Graph, NoteId, Resolved};
 use crate::syntax::LinkTarget;
@@ -56,35 +59,9 @@ pub fn complete(
     today: NaiveDate,
     date_label: &str,
 ) -> Option<Completion> {
-    complete_markdown(graph, id, offset, today, date_label)
-        .or_else(|| complete_term(graph, id, offset))
-}
-
-fn complete_term(graph: &Graph, id: NoteId, offset: usize) -> Option<Completion> {
     let note = graph.note(id);
-    let res = crate::terms::complete(&note.text, &note.syntax, offset, graph.packs())?;
-    let items = res
-        .items
-        .into_iter()
-        .map(|item| CompletionItem {
-            label: item.label,
-            kind: match item.kind {
-                crate::terms::CompletionKind::DcgmField => CompletionKind::Constant,
-                crate::terms::CompletionKind::KubectlCommand => CompletionKind::Command,
-                crate::terms::CompletionKind::KubectlFlag => CompletionKind::Flag,
-                crate::terms::CompletionKind::PackTerm => CompletionKind::Constant,
-            },
-            detail: Some(item.detail),
-            documentation: Some(item.documentation),
-            insert: item.insert_text,
-            filter: None,
-        })
-        .collect();
-    Some(Completion {
-        replace: res.replace_range,
-        items,
-        incomplete: res.incomplete,
-    })
+    complete_markdown(graph, id, offset, today, date_label)
+        .or_else(|| terms::complete(&note.text, &note.syntax, offset, graph.packs()))
 }
 
 fn complete_markdown(
@@ -458,7 +435,131 @@ fn encode_path(path: &str) -> String {
 mod tests {
     use super::*;
     use crate::syntax::ParseOptions;
+    use crate::test_fixture;
+    use expect_test::{expect, Expect};
     use std::sync::Arc;
+
+    /// The replaced text, then each item as `kind label (insert) — detail`.
+    #[track_caller]
+    fn check(fixture: &str, expect: Expect) {
+        let fixture = test_fixture::parse(fixture);
+        let pos = fixture.position();
+        let res = match fixture.analysis().completion(pos) {
+            None => "none".to_string(),
+            Some(completion) => {
+                let text = &fixture.graph.note(pos.note).text;
+                let mut lines = vec![format!(
+                    "replace {:?}{}",
+                    &text[completion.replace.as_usize()],
+                    if completion.incomplete {
+                        " (incomplete)"
+                    } else {
+                        ""
+                    }
+                )];
+                lines.extend(completion.items.iter().map(|item| {
+                    let detail = item
+                        .detail
+                        .as_ref()
+                        .map(|d| format!(" — {d}"))
+                        .unwrap_or_default();
+                    format!("{:?} {} ({}){detail}", item.kind, item.label, item.insert)
+                }));
+                lines.join("\n")
+            }
+        };
+        expect.assert_eq(&res);
+    }
+
+    #[test]
+    fn paths_and_anchors() {
+        let notes = "//- /k8s/pods.md\n# Pods\n## Requests vs Limits\n//- /k8s/my notes.md\n# Mine\n//- /img/a.png\n";
+        check(
+            &format!("//- /k8s/a.md\n# A\n[x](po$0\n{notes}"),
+            expect![[r#"
+            replace "po"
+            File my notes.md (my%20notes.md) — Mine
+            File pods.md (pods.md) — Pods"#]],
+        );
+        check(
+            &format!("//- /k8s/a.md\n# A\n![x]($0\n{notes}"),
+            expect![[r#"
+            replace ""
+            File ../img/a.png (../img/a.png)
+            File my notes.md (my%20notes.md) — Mine
+            File pods.md (pods.md) — Pods"#]],
+        );
+        check(
+            &format!("//- /k8s/a.md\n# A\n[x](pods.md#re$0\n{notes}"),
+            expect![[r#"
+            replace "re"
+            Heading pods (pods) — # Pods
+            Heading requests-vs-limits (requests-vs-limits) — ## Requests vs Limits"#]],
+        );
+        check(
+            &format!("//- /k8s/a.md\n# A\n## Here\n[x](#$0\n{notes}"),
+            expect![[r#"
+            replace ""
+            Heading a (a) — # A
+            Heading here (here) — ## Here"#]],
+        );
+    }
+
+    #[test]
+    fn wiki_links_labels_dates_and_admonitions() {
+        let notes = "//- /k8s/pods.md\n# Pods\n## Limits\n";
+        check(
+            &format!("//- /a.md\n# A\n[[po$0\n{notes}"),
+            expect![[r#"
+            replace "po"
+            File pods (pods) — Pods"#]],
+        );
+        check(
+            &format!("//- /a.md\n# A\n[[pods#$0\n{notes}"),
+            expect![[r#"
+            replace ""
+            Heading Pods (Pods) — #pods
+            Heading Limits (Limits) — #limits"#]],
+        );
+        check(
+            "//- /a.md\n# A\n[x][$0\n\n[lbl]: b.md\n",
+            expect![[r#"
+            replace ""
+            Reference lbl (lbl) — [lbl]: b.md"#]],
+        );
+        check(
+            "//- /a.md\n# A\n\nLast updated: 20$0\n",
+            expect![[r#"
+            replace "20"
+            Value 2026-11-28 (2026-11-28) — today"#]],
+        );
+        check(
+            "//- /a.md\n# A\n\n> [!WA$0\n",
+            expect![[r#"
+            replace "WA"
+            Value NOTE (NOTE]) — admonition
+            Value TIP (TIP]) — admonition
+            Value IMPORTANT (IMPORTANT]) — admonition
+            Value WARNING (WARNING]) — admonition
+            Value CAUTION (CAUTION]) — admonition"#]],
+        );
+    }
+
+    #[test]
+    fn terms_where_no_markdown_completes() {
+        check(
+            "//- /a.md\n# A\nRun `kubectl rollout res$0`.\n",
+            expect![[r#"
+            replace "res"
+            Command history (history) — View rollout history
+            Command pause (pause) — Mark the provided resource as paused
+            Command restart (restart) — Restart a resource
+            Command resume (resume) — Resume a paused resource
+            Command status (status) — Show the status of the rollout
+            Command undo (undo) — Undo a previous rollout"#]],
+        );
+        check("//- /a.md\n# A\nIn a code block: `ls`$0\n", expect!["none"]);
+    }
 
     #[test]
     fn large_corpora_send_the_best_matches_first_and_say_there_are_more() {
