@@ -177,33 +177,6 @@ fn mdbook_site(book: &Path) -> anyhow::Result<Site> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redirect_sources_and_matching() {
-        let sources =
-            redirect_sources("# comment\n/docs/old/   /docs/new/ 301\n/guides/*  /setup/ 301!\n\n");
-        assert_eq!(sources, ["docs/old", "guides/*"]);
-        let site = Site {
-            redirects: sources,
-            ..Site::new(Dialect::Hugo)
-        };
-        assert!(site.redirects("docs/old/"));
-        assert!(site.redirects("guides/a/b"));
-        assert!(!site.redirects("docs/older"));
-    }
-
-    #[test]
-    fn link_forms_decide_between_github_and_obsidian() {
-        let notes = ["[[a]] [[b]] [c](c.md)", "[d](https://x.org)"];
-        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Obsidian);
-        let notes = ["[[a]] [c](c.md) [d](d.md)"];
-        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Github);
-    }
-}
-
 /// A TOML, YAML or JSON config file as a JSON value.
 fn read_config(file: &Path) -> anyhow::Result<Value> {
     let text =
@@ -254,4 +227,31 @@ fn get<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(key))
         .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_sources_and_matching() {
+        let sources =
+            redirect_sources("# comment\n/docs/old/   /docs/new/ 301\n/guides/*  /setup/ 301!\n\n");
+        assert_eq!(sources, ["docs/old", "guides/*"]);
+        let site = Site {
+            redirects: sources,
+            ..Site::new(Dialect::Hugo)
+        };
+        assert!(site.redirects("docs/old/"));
+        assert!(site.redirects("guides/a/b"));
+        assert!(!site.redirects("docs/older"));
+    }
+
+    #[test]
+    fn link_forms_decide_between_github_and_obsidian() {
+        let notes = ["[[a]] [[b]] [c](c.md)", "[d](https://x.org)"];
+        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Obsidian);
+        let notes = ["[[a]] [c](c.md) [d](d.md)"];
+        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Github);
+    }
 }
