@@ -14,6 +14,8 @@ pub(crate) struct Shortcodes {
     pub(crate) hidden: Vec<TextRange>,
     /// `{{< ref >}}` and `{{< relref >}}` outside hidden bodies, with the range of the path.
     pub(crate) refs: Vec<Link>,
+    /// Every shortcode that stands alone (no body), with its first argument.
+    pub(crate) inline: Vec<(TextRange, String)>,
 }
 
 struct Token {
@@ -82,6 +84,11 @@ pub(crate) fn scan(text: &str, start: usize) -> Shortcodes {
     res.hidden.retain(|r| !r.is_empty());
     for token in &tokens {
         res.hidden.push(token.range);
+        if let Some((arg, _)) = &token.arg {
+            if !token.closing && !pairs.iter().any(|(o, _)| tokens[*o].range == token.range) {
+                res.inline.push((token.range, arg.clone()));
+            }
+        }
         if token.closing || !matches!(token.name.as_str(), "ref" | "relref") {
             continue;
         }
@@ -223,6 +230,13 @@ mod tests {
                 "{{< /tabs >}}",
             ]
         );
+    }
+
+    #[test]
+    fn standalone_shortcodes_keep_their_first_argument() {
+        let text = "## {{% heading \"options\" %}}\n{{< note >}}x{{< /note >}}";
+        let inline: Vec<String> = scan(text, 0).inline.into_iter().map(|(_, a)| a).collect();
+        assert_eq!(inline, ["options"]);
     }
 
     #[test]

@@ -226,6 +226,30 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
             res.anchors.shrink_to_fit();
         }
         Dialect::Hugo => {
+            // A heading made of a shortcode (`## {{% heading "options" %}}`) is named after the
+            // shortcode's argument: its output is not known here.
+            let mut renamed = false;
+            for heading in &mut res.headings {
+                if !heading.text.is_empty() || heading.custom_id {
+                    continue;
+                }
+                if let Some((_, arg)) = shortcodes
+                    .inline
+                    .iter()
+                    .find(|(range, _)| heading.range.contains_range(*range))
+                {
+                    heading.text = arg.clone();
+                    renamed = true;
+                }
+            }
+            if renamed {
+                let custom: Vec<Option<String>> = res
+                    .headings
+                    .iter()
+                    .map(|h| h.custom_id.then(|| h.anchor.clone()))
+                    .collect();
+                headings::assign_anchors(&mut res.headings, &custom, options.site.heading_ids);
+            }
             for shortcode in shortcodes.refs {
                 // `[text]({{< ref "p" >}})` reads as a link with an empty destination once the
                 // shortcode is blanked: the shortcode's target is that link's.
