@@ -22,10 +22,11 @@ pub enum Code {
     OutdatedDate,
     DateNotToday,
     InvalidFrontMatter,
+    UnlistedChapter,
 }
 
 impl Code {
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::BrokenLink,
         Code::BrokenAnchor,
         Code::UndefinedReference,
@@ -43,6 +44,7 @@ impl Code {
         Code::OutdatedDate,
         Code::DateNotToday,
         Code::InvalidFrontMatter,
+        Code::UnlistedChapter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +66,7 @@ impl Code {
             Code::OutdatedDate => "outdated-date",
             Code::DateNotToday => "date-not-today",
             Code::InvalidFrontMatter => "invalid-front-matter",
+            Code::UnlistedChapter => "unlisted-chapter",
         }
     }
 
@@ -83,7 +86,8 @@ impl Code {
             | Code::UnknownKubectlFlag
             | Code::UnknownKubectlCommand
             | Code::OutdatedDate
-            | Code::InvalidFrontMatter => Some(Severity::Warning),
+            | Code::InvalidFrontMatter
+            | Code::UnlistedChapter => Some(Severity::Warning),
             Code::DateNotToday => Some(Severity::Hint),
             Code::MissingDate | Code::DuplicateHeading => None,
         }
@@ -118,6 +122,9 @@ impl Code {
             }
             Code::InvalidFrontMatter => {
                 "Front matter that does not parse, or whose YAML aliases expand too far to read."
+            }
+            Code::UnlistedChapter => {
+                "An mdBook chapter that SUMMARY.md does not list, so mdBook does not render it."
             }
         }
     }

@@ -2,6 +2,7 @@
 //! that name the file, line and key; nothing is silently ignored.
 
 use crate::codes::{Code, Severity};
+use crate::dialect::{Dialect, Site};
 use crate::syntax::ParseOptions;
 use crate::terms::BuiltinPack;
 use serde::Deserialize;
@@ -27,6 +28,10 @@ pub struct Config {
     pub staleness: Vec<StalenessRule>,
     /// `[terms]`: which term packs are in use.
     pub terms: TermsConfig,
+    /// `dialect = "..."`: the one asked for, `None` for `"auto"` (detected).
+    pub dialect: Option<Dialect>,
+    /// The dialect in use and its site layout, settled by the loader.
+    pub site: Site,
 }
 
 /// `[terms] packs = ["ops-terms.tsv"]`, `builtin = ["dcgm", "kubectl", "xid"]`.
@@ -77,6 +82,8 @@ impl Default for Config {
             date_grace_days: 1,
             staleness: Vec::new(),
             terms: TermsConfig::default(),
+            dialect: None,
+            site: Site::default(),
         }
     }
 }
@@ -86,7 +93,10 @@ impl Config {
         ParseOptions {
             date_label: self.date_label.clone(),
             date_keys: self.date_keys.clone(),
-            wikilinks: self.wikilinks,
+            // Hugo and mdBook render `[[x]]` as brackets around text, not as a link.
+            wikilinks: self.wikilinks
+                && !matches!(self.site.dialect, Dialect::Hugo | Dialect::Mdbook),
+            site: self.site.clone(),
         }
     }
 
@@ -94,6 +104,10 @@ impl Config {
     pub fn severity(&self, code: Code) -> Option<Severity> {
         match self.rules.get(&code) {
             Some(level) => *level,
+            // Obsidian opens a duplicate name the way the resolver does, so it is no mistake.
+            None if code == Code::AmbiguousWikilink && self.site.dialect == Dialect::Obsidian => {
+                None
+            }
             None => code.default_severity(),
         }
     }
@@ -136,6 +150,16 @@ fn parse_level(level: &str) -> Result<Option<Severity>, String> {
     }
 }
 
+/// `"auto"` (`None`) or a dialect's name, as `kbls.toml` and the server setting spell it.
+pub fn parse_dialect(name: &str) -> Result<Option<Dialect>, String> {
+    if name == "auto" {
+        return Ok(None);
+    }
+    Dialect::from_name(name).map(Some).ok_or_else(|| {
+        format!("unknown dialect `{name}` (expected \"auto\", \"github\", \"obsidian\", \"hugo\" or \"mdbook\")")
+    })
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -149,6 +173,7 @@ struct RawConfig {
     date_grace_days: Option<u32>,
     staleness: Option<Vec<toml::Spanned<RawStaleness>>>,
     terms: Option<RawTerms>,
+    dialect: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +272,11 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
                 .collect::<Result<_, _>>()?;
         }
     }
+    if let Some(dialect) = raw.dialect {
+        let location = format_location(text, dialect.span().start);
+        config.dialect = parse_dialect(dialect.get_ref())
+            .map_err(|why| format!("{file}{location}: `dialect`: {why}"))?;
+    }
     if let Some(rules) = raw.rules {
         for (code, level) in rules.into_inner() {
             config
@@ -293,6 +323,37 @@ mod tests {
         assert_eq!(config.severity(Code::MissingDate), Some(Severity::Warning));
         assert_eq!(config.severity(Code::BrokenLink), None);
         assert_eq!(config.severity(Code::BrokenAnchor), Some(Severity::Error));
+    }
+
+    #[test]
+    fn dialect_is_auto_or_a_name() {
+        assert_eq!(parse("", "kbls.toml").unwrap().dialect, None);
+        assert_eq!(
+            parse("dialect = \"auto\"\n", "kbls.toml").unwrap().dialect,
+            None
+        );
+        assert_eq!(
+            parse("dialect = \"hugo\"\n", "kbls.toml").unwrap().dialect,
+            Some(Dialect::Hugo)
+        );
+        let err = parse("dialect = \"jekyll\"\n", "kbls.toml").unwrap_err();
+        assert_eq!(err, "kbls.toml:1:11: `dialect`: unknown dialect `jekyll` (expected \"auto\", \"github\", \"obsidian\", \"hugo\" or \"mdbook\")");
+    }
+
+    #[test]
+    fn ambiguous_wikilinks_are_off_by_default_in_obsidian() {
+        let mut config = Config::default();
+        assert_eq!(
+            config.severity(Code::AmbiguousWikilink),
+            Some(Severity::Warning)
+        );
+        config.site = Site::new(Dialect::Obsidian);
+        assert_eq!(config.severity(Code::AmbiguousWikilink), None);
+        config.set_rule("ambiguous-wikilink", "error").unwrap();
+        assert_eq!(
+            config.severity(Code::AmbiguousWikilink),
+            Some(Severity::Error)
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! kbls, the knowledge-base language server.
 //!
 //! Layers, each using only those before it (see ARCHITECTURE.md):
-//! - [`text`]: byte ranges and line/column conversion.
+//! - [`text`]: byte ranges and line/column conversion; [`dialect`]: the publisher a corpus is for.
 //! - [`codes`]: rule codes and severities.
 //! - [`syntax`]: one note parsed in isolation.
 //! - [`terms`]: term packs, definitions, kubectl command lines, mentions: term data.
@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod codes;
 pub mod config;
+pub mod dialect;
 pub mod graph;
 pub mod history;
 pub mod ide;

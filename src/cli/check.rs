@@ -94,6 +94,10 @@ fn check_root(
         std::thread::spawn(move || Workspace::read_history(&root, &config))
     });
     let mut workspace = Workspace::load(root, config)?;
+    let dialect = workspace.config().site.dialect;
+    if !report.dialects.contains(&dialect) {
+        report.dialects.push(dialect);
+    }
     let changed = match &args.changed_since {
         Some(reference) => {
             Some(load::git::changed_since(root, reference).map_err(anyhow::Error::msg)?)

@@ -2,6 +2,7 @@
 
 use super::Format;
 use crate::codes::{Code, Severity};
+use crate::dialect::Dialect;
 use crate::graph::Note;
 use crate::ide::diagnostics::Diagnostic;
 use crate::text::{ceil_char_boundary, floor_char_boundary, TextRange, WideEncoding};
@@ -14,9 +15,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(super) struct Report {
     pub files: usize,
     pub items: Vec<ReportItem>,
+    /// The dialect of each root checked, in order, each once.
+    pub dialects: Vec<Dialect>,
 }
 
 impl Report {
+    /// The dialects checked, by name (`github`; `github, hugo` for roots of two dialects).
+    pub fn dialect(&self) -> String {
+        match self.dialects.as_slice() {
+            [] => Dialect::default().as_str().to_string(),
+            dialects => dialects
+                .iter()
+                .map(|d| d.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|i| i.severity == severity).count()
     }
@@ -185,12 +200,13 @@ fn human(report: &Report, quiet: bool, color: bool) -> String {
     if !quiet {
         let (errors, warnings, infos) = counts(report);
         let summary = format!(
-            "{} file{} checked: {errors} error{}, {warnings} warning{}, {infos} info{}",
+            "{} file{} checked: {errors} error{}, {warnings} warning{}, {infos} info{} (dialect: {})",
             report.files,
             plural(report.files),
             plural(errors),
             plural(warnings),
-            plural(infos)
+            plural(infos),
+            report.dialect()
         );
         let color = if errors > 0 {
             "1;31"
@@ -255,6 +271,7 @@ struct JsonSummary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    dialect: String,
 }
 
 fn json(report: &Report) -> String {
@@ -282,6 +299,7 @@ fn json(report: &Report) -> String {
             errors,
             warnings,
             infos,
+            dialect: report.dialect(),
         },
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON of plain values");

@@ -33,6 +33,9 @@ impl Graph {
                             FragmentMatch::Heading(idx) => {
                                 format!("{}#{}", target.path, target.syntax.headings[idx].anchor)
                             }
+                            FragmentMatch::Anchor(idx) => {
+                                format!("{}#{}", target.path, target.syntax.anchors[idx].id)
+                            }
                             FragmentMatch::Missing => format!("{}#<missing>", target.path),
                         }
                     }

@@ -10,12 +10,15 @@
 //! then kept current note by note.
 
 mod backlinks;
+mod chapters;
 mod dump;
 mod resolve;
+mod urls;
 
 pub use backlinks::LinkRef;
 pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resolved};
 
+use crate::dialect::{Dialect, Site};
 use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
 use crate::terms::{self, MentionIndex, Packs, TermDef, TermIndex};
 use crate::text::name_index::NameIndex;
@@ -77,6 +80,15 @@ pub struct Graph {
     files: HashSet<String>,
     /// Every folder that holds a note or file, for folder links.
     dirs: HashSet<String>,
+    /// The dialect and site layout links are resolved by.
+    site: Site,
+    /// Obsidian: lowercased file name to the non-note files with it, for attachments by name.
+    files_by_name: HashMap<String, Vec<String>>,
+    /// Hugo: lowercased path to the note and to the file there, as URLs are lowercase.
+    by_lower_path: HashMap<String, NoteId>,
+    /// Hugo: the pages' other URLs (front matter `url`, `aliases`, `[permalinks]`), lowercase.
+    by_url: HashMap<String, NoteId>,
+    lower_files: HashMap<String, String>,
     /// Files of the corpus that are no readable note (not UTF-8, binary, too large, a link out
     /// of the root), with why. They are among `files`, so links to them are not broken.
     unreadable: BTreeMap<String, String>,
@@ -89,6 +101,8 @@ pub struct Graph {
     packs: Arc<Packs>,
     /// Every mention of every term across the corpus, built on first use after a change.
     mentions: OnceLock<Arc<MentionIndex>>,
+    /// The notes an mdBook's SUMMARY.md lists, worked out on first use after a change.
+    chapters: OnceLock<HashSet<NoteId>>,
 }
 
 /// The notes directly in one folder, and the index of their stems for did-you-mean, built on
@@ -109,11 +123,17 @@ impl Default for Graph {
             by_dir: HashMap::new(),
             files: HashSet::new(),
             dirs: HashSet::new(),
+            site: Site::default(),
+            files_by_name: HashMap::new(),
+            by_lower_path: HashMap::new(),
+            by_url: HashMap::new(),
+            lower_files: HashMap::new(),
             unreadable: BTreeMap::new(),
             incoming: OnceLock::new(),
             terms: OnceLock::new(),
             packs,
             mentions: OnceLock::new(),
+            chapters: OnceLock::new(),
         }
     }
 }
@@ -130,7 +150,10 @@ impl Graph {
             .into_par_iter()
             .map(|(path, text)| Note::new(path, text, options))
             .collect();
-        let mut graph = Graph::default();
+        let mut graph = Graph {
+            site: options.site.clone(),
+            ..Graph::default()
+        };
         graph.notes.reserve(parsed.len());
         graph.by_path.reserve(parsed.len());
         for file in files {
@@ -284,14 +307,46 @@ impl Graph {
         path.is_empty() || self.dirs.contains(path)
     }
 
+    /// The dialect and site layout the graph resolves links by.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
     /// Registers a non-note file (an image a note shows, say).
     pub fn add_file(&mut self, path: String) {
         self.add_dirs(&path);
+        match self.site.dialect {
+            Dialect::Obsidian => {
+                let paths = self
+                    .files_by_name
+                    .entry(file_name(&path).to_lowercase())
+                    .or_default();
+                if !paths.contains(&path) {
+                    paths.push(path.clone());
+                }
+            }
+            Dialect::Hugo => {
+                self.lower_files.insert(path.to_lowercase(), path.clone());
+            }
+            Dialect::Github | Dialect::Mdbook => {}
+        }
         self.files.insert(path);
     }
 
     pub fn remove_file(&mut self, path: &str) {
         self.files.remove(path);
+        if let Some(paths) = self.files_by_name.get_mut(&file_name(path).to_lowercase()) {
+            paths.retain(|p| p != path);
+        }
+        self.lower_files.remove(&path.to_lowercase());
+    }
+
+    /// The file at `path`, or at `path` compared in lowercase (Hugo's URLs).
+    fn file_ignoring_case(&self, path: &str) -> Option<String> {
+        if self.files.contains(path) {
+            return Some(path.to_string());
+        }
+        self.lower_files.get(&path.to_lowercase()).cloned()
     }
 
     /// Records that the file at `path` exists but is no readable note, and why (replacing the
@@ -345,17 +400,22 @@ impl Graph {
     /// current if it is built.
     fn insert_note(&mut self, note: Arc<Note>) -> NoteId {
         let path = &note.path;
+        self.chapters = OnceLock::new();
         self.update_terms(path, Some(&note));
         let id = match self.by_path.get(path) {
             Some(&id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
                 self.unindex_links(id, &old);
+                self.unindex_urls(id, &old);
                 id
             }
             None => {
                 let id = NoteId(self.notes.len() as u32);
                 self.notes.push(None);
                 self.by_path.insert(path.clone(), id);
+                if self.site.dialect == Dialect::Hugo {
+                    self.by_lower_path.insert(path.to_lowercase(), id);
+                }
                 self.by_stem
                     .entry(file_stem(path).to_lowercase())
                     .or_default()
@@ -372,6 +432,11 @@ impl Graph {
         };
         if let Some(incoming) = self.incoming.get_mut() {
             index_links(incoming, id, link_keys(&note));
+        }
+        if self.site.dialect == Dialect::Hugo {
+            for url in urls::page_urls(&note, &self.site) {
+                self.by_url.entry(url).or_insert(id);
+            }
         }
         // Kept in place when no snapshot shares it; a shared one would have to be copied whole,
         // so it is dropped and built again when next needed.
@@ -414,7 +479,11 @@ impl Graph {
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
+        self.chapters = OnceLock::new();
         self.update_terms(path, None);
+        if self.by_lower_path.get(&path.to_lowercase()) == Some(&id) {
+            self.by_lower_path.remove(&path.to_lowercase());
+        }
         if let Some(mentions) = self.mentions.get_mut() {
             match Arc::get_mut(mentions) {
                 Some(mentions) => mentions.remove_note(id.0),
@@ -423,6 +492,7 @@ impl Graph {
         }
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);
+            self.unindex_urls(id, &old);
         }
         if let Some(ids) = self.by_stem.get_mut(&file_stem(path).to_lowercase()) {
             ids.retain(|&other| other != id);
@@ -452,6 +522,17 @@ impl Graph {
         let mut dir = parent_dir(path);
         while !dir.is_empty() && self.dirs.insert(dir.to_string()) {
             dir = parent_dir(dir);
+        }
+    }
+
+    fn unindex_urls(&mut self, id: NoteId, note: &Note) {
+        if self.site.dialect != Dialect::Hugo {
+            return;
+        }
+        for url in urls::page_urls(note, &self.site) {
+            if self.by_url.get(&url) == Some(&id) {
+                self.by_url.remove(&url);
+            }
         }
     }
 
@@ -548,8 +629,13 @@ fn keys_naming(path: &str) -> Vec<String> {
     keys
 }
 
+/// The last part of `path`.
+pub fn file_name(path: &str) -> &str {
+    &path[path.rfind('/').map_or(0, |i| i + 1)..]
+}
+
 pub fn file_stem(path: &str) -> &str {
-    let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+    let name = file_name(path);
     name.rfind('.')
         .filter(|&i| i > 0)
         .map_or(name, |i| &name[..i])

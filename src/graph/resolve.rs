@@ -2,7 +2,8 @@
 //!
 //! Pure lookups in the graph's maps: nothing here walks all notes.
 
-use super::{file_stem, Graph, Note, NoteId};
+use super::{file_name, file_stem, parent_dir, Graph, Note, NoteId};
+use crate::dialect::Dialect;
 use crate::syntax::{slug, Fragment, LinkTarget, NoteSyntax};
 
 /// The notes a link to a folder opens, in order of preference.
@@ -37,6 +38,9 @@ pub enum FragmentMatch {
     None,
     /// The fragment names the heading at this index of the target's headings.
     Heading(usize),
+    /// The fragment names the anchor (block id, definition term) at this index of the target's
+    /// `anchors`.
+    Anchor(usize),
     /// The fragment names no heading of the target.
     Missing,
 }
@@ -54,30 +58,248 @@ impl Graph {
                 self.resolve_path(from, path, fragment.as_ref())
             }
             LinkTarget::Wiki { stem, fragment, .. } => {
+                let obsidian = self.site.dialect == Dialect::Obsidian;
+                // A template's placeholder (Templater's `<% %>`, core's `{{date}}`) becomes a
+                // name only when the template is used.
+                if obsidian && (stem.contains("<%") || stem.contains("{{")) {
+                    return Resolved::External;
+                }
                 let candidates: Vec<NoteId> = if stem.is_empty() {
                     self.by_path(&from.path).into_iter().collect()
                 } else {
                     self.wiki_candidates(stem)
                 };
-                match candidates.as_slice() {
-                    [] => Resolved::Missing { path: stem.clone() },
-                    [note] => Resolved::Note {
-                        note: *note,
-                        fragment: match_wiki_fragment(&self.note(*note).syntax, fragment.as_ref()),
-                    },
-                    _ => Resolved::Ambiguous { candidates },
+                let chosen = match candidates.as_slice() {
+                    [] if obsidian => return self.attachment(stem),
+                    [] => return Resolved::Missing { path: stem.clone() },
+                    [note] => *note,
+                    _ if obsidian => self.obsidian_choice(from, &candidates),
+                    _ => return Resolved::Ambiguous { candidates },
+                };
+                let fragment = if obsidian {
+                    match_obsidian_fragment(&self.note(chosen).syntax, fragment.as_ref())
+                } else {
+                    match_wiki_fragment(&self.note(chosen).syntax, fragment.as_ref())
+                };
+                Resolved::Note {
+                    note: chosen,
+                    fragment,
                 }
             }
         }
     }
 
+    /// Of several notes sharing a name, the one Obsidian opens: in the linking note's folder,
+    /// else the one with the shortest path.
+    fn obsidian_choice(&self, from: &Note, candidates: &[NoteId]) -> NoteId {
+        let dir = from.dir();
+        candidates
+            .iter()
+            .copied()
+            .min_by_key(|id| {
+                let path = &self.note(*id).path;
+                (
+                    parent_dir(path) != dir,
+                    path.matches('/').count(),
+                    path.len(),
+                    path.clone(),
+                )
+            })
+            .expect("several candidates")
+    }
+
+    /// An Obsidian embed or link to a file that is not a note, by its file name with extension
+    /// (`![[rack.png]]`), or by a path from the vault root when the name has folders.
+    fn attachment(&self, target: &str) -> Resolved {
+        let name = file_name(target).to_lowercase();
+        let suffix = format!("/{}", target.trim_start_matches('/').to_lowercase());
+        let mut paths: Vec<&String> = self
+            .files_by_name
+            .get(&name)
+            .into_iter()
+            .flatten()
+            .filter(|path| {
+                !target.contains('/') || format!("/{}", path.to_lowercase()).ends_with(&suffix)
+            })
+            .collect();
+        paths.sort_by_key(|path| (path.matches('/').count(), path.len()));
+        match paths.first() {
+            Some(path) => Resolved::File {
+                path: (*path).clone(),
+            },
+            None => Resolved::Missing {
+                path: target.to_string(),
+            },
+        }
+    }
+
     fn resolve_path(&self, from: &Note, path: &str, fragment: Option<&Fragment>) -> Resolved {
+        match self.site.dialect {
+            Dialect::Github => self.resolve_file_path(from, path, fragment),
+            Dialect::Obsidian => self.resolve_obsidian_path(from, path, fragment),
+            Dialect::Hugo => self.resolve_hugo_path(from, path, fragment),
+            Dialect::Mdbook => self.resolve_mdbook_path(from, path, fragment),
+        }
+    }
+
+    /// A Markdown link in a vault: the relative path, else the note or attachment of that name
+    /// anywhere (Obsidian's shortest-path form).
+    fn resolve_obsidian_path(
+        &self,
+        from: &Note,
+        path: &str,
+        fragment: Option<&Fragment>,
+    ) -> Resolved {
+        let res = self.resolve_file_path(from, path, fragment);
+        if !matches!(
+            res,
+            Resolved::Missing { .. } | Resolved::FolderWithoutIndex { .. }
+        ) {
+            return res;
+        }
+        let target = path.trim_start_matches("./").trim_end_matches('/');
+        let candidates = self.wiki_candidates(target);
+        let chosen = match candidates.as_slice() {
+            [] => {
+                return match self.attachment(target) {
+                    found @ Resolved::File { .. } => found,
+                    _ => res,
+                }
+            }
+            [note] => *note,
+            _ => self.obsidian_choice(from, &candidates),
+        };
+        Resolved::Note {
+            note: chosen,
+            fragment: match_obsidian_fragment(&self.note(chosen).syntax, fragment),
+        }
+    }
+
+    /// An mdBook link: the chapter file, or the `.md` chapter an `.html` page is rendered from
+    /// (`index.html` is the folder's `README.md`).
+    fn resolve_mdbook_path(
+        &self,
+        from: &Note,
+        path: &str,
+        fragment: Option<&Fragment>,
+    ) -> Resolved {
+        let res = self.resolve_file_path(from, path, fragment);
+        if !matches!(res, Resolved::Missing { .. }) {
+            return res;
+        }
+        let Some(page) = path.strip_suffix(".html") else {
+            return res;
+        };
+        // A page outside the book's source folder belongs to another book or site served
+        // beside it (`../std/index.html`): it cannot be checked here.
+        if let Resolved::Missing { path: missing } = &res {
+            let src = self.site.content_dirs.first().map_or("", String::as_str);
+            if !crate::dialect::is_under(missing, src) {
+                return Resolved::OutsideRoot;
+            }
+        }
+        let chapter = match page.strip_suffix("index") {
+            Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}README.md"),
+            _ => format!("{page}.md"),
+        };
+        match self.resolve_file_path(from, &chapter, fragment) {
+            found @ Resolved::Note { .. } => found,
+            _ => res,
+        }
+    }
+
+    /// A Hugo link: a site path (`/docs/a/`) from the page's content folder or the static
+    /// folders; a relative one from the page's published URL (`content/docs/a.md` is
+    /// `/docs/a/`), or from its file when it names one (`../b.md`). URLs are lowercase.
+    fn resolve_hugo_path(&self, from: &Note, path: &str, fragment: Option<&Fragment>) -> Resolved {
+        let res = self.resolve_file_path(from, path, fragment);
+        if !matches!(
+            res,
+            Resolved::Missing { .. } | Resolved::FolderWithoutIndex { .. }
+        ) {
+            return res;
+        }
+        let content_dir = self.site.content_dir_of(&from.path).unwrap_or("");
+        let mut bases: Vec<String> = Vec::new();
+        if let Some(rooted) = path.strip_prefix('/') {
+            // A page's other URLs (`url`, `aliases`, permalinks) are site paths.
+            bases.push(rooted.to_string());
+            bases.push(join(content_dir, rooted));
+            bases.extend(self.site.static_dirs.iter().map(|dir| join(dir, rooted)));
+        } else {
+            // The page's URL is its folder for an index page, else its path without extension.
+            let name = file_name(&from.path);
+            let url_dir = if matches!(name, "index.md" | "_index.md") {
+                from.dir().to_string()
+            } else {
+                join(from.dir(), file_stem(&from.path))
+            };
+            bases.extend(normalize(&url_dir, path).ok());
+            // `ref` and `relref` find a page from the page's folder, then the content folder.
+            bases.extend(normalize(from.dir(), path).ok());
+            bases.extend(normalize(content_dir, path).ok());
+        }
+        for base in &bases {
+            let base = base.trim_end_matches('/');
+            if let Some(note) = self.hugo_page(base) {
+                return Resolved::Note {
+                    note,
+                    fragment: self.match_fragment(&self.note(note).syntax, fragment),
+                };
+            }
+            // A static page (`kubectl-commands` is `kubectl-commands.html`) or a file; HTML
+            // content files (`_index.html`) are pages too, though no notes.
+            let file = [
+                base.to_string(),
+                format!("{base}.html"),
+                format!("{base}/index.html"),
+                format!("{base}/_index.html"),
+            ]
+            .iter()
+            .find_map(|candidate| self.file_ignoring_case(candidate.trim_start_matches('/')));
+            if let Some(file) = file {
+                return Resolved::File { path: file };
+            }
+        }
+        // The host sends the path elsewhere: the page moved, the link works.
+        if let Some(rooted) = path.strip_prefix('/') {
+            if self.site.redirects(rooted) {
+                return Resolved::External;
+            }
+        }
+        res
+    }
+
+    /// The page Hugo publishes at `base` (a path from the root, no trailing slash), compared
+    /// in lowercase: `base.md`, `base/index.md`, `base/_index.md` (or `.html`, or the file).
+    fn hugo_page(&self, base: &str) -> Option<NoteId> {
+        let lower = base.to_lowercase();
+        if let Some(id) = self.by_url.get(&lower) {
+            return Some(*id);
+        }
+        let exact = lower.strip_suffix(".md").map(|_| lower.clone());
+        exact
+            .into_iter()
+            .chain([
+                format!("{lower}.md"),
+                format!("{lower}/index.md"),
+                format!("{lower}/_index.md"),
+                format!("{lower}.html"),
+                format!("{lower}/index.html"),
+                format!("{lower}/_index.html"),
+            ])
+            .find_map(|candidate| self.by_lower_path.get(&candidate).copied())
+    }
+
+    /// A path as a file system reads it, from the linking note's folder (GitHub's rules, which
+    /// every dialect starts from).
+    fn resolve_file_path(&self, from: &Note, path: &str, fragment: Option<&Fragment>) -> Resolved {
         if path.is_empty() {
             // `#fragment` alone: the note itself.
             return match self.by_path(&from.path) {
                 Some(note) => Resolved::Note {
                     note,
-                    fragment: match_fragment(&from.syntax, fragment),
+                    fragment: self.match_fragment(&from.syntax, fragment),
                 },
                 None => Resolved::Missing {
                     path: from.path.clone(),
@@ -90,7 +312,7 @@ impl Graph {
         let note_at = |candidate: &str| {
             self.by_path(candidate).map(|note| Resolved::Note {
                 note,
-                fragment: match_fragment(&self.note(note).syntax, fragment),
+                fragment: self.match_fragment(&self.note(note).syntax, fragment),
             })
         };
         if let Some(found) = note_at(&normalized) {
@@ -110,19 +332,23 @@ impl Graph {
                 .find_map(|index| note_at(&format!("{prefix}{index}")))
                 .unwrap_or(Resolved::FolderWithoutIndex { path: normalized });
         }
-        // Extensionless links (`[x](other-note)`) name `other-note.md`, as most wikis allow.
-        if !file_stem(&normalized).is_empty()
-            && !normalized
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .contains('.')
-        {
+        // Extensionless links (`[x](other-note)`) name `other-note.md`, as most wikis allow;
+        // so does a name with a dot (`kube-proxy-config.v1alpha1/`) when no file has it.
+        if !file_stem(&normalized).is_empty() {
             if let Some(found) = note_at(&format!("{normalized}.md")) {
                 return found;
             }
         }
         Resolved::Missing { path: normalized }
+    }
+
+    /// Matches a Markdown link fragment: against heading anchors, then other anchors; in a
+    /// vault, by heading text as Obsidian does.
+    fn match_fragment(&self, syntax: &NoteSyntax, fragment: Option<&Fragment>) -> FragmentMatch {
+        match self.site.dialect {
+            Dialect::Obsidian => match_obsidian_fragment(syntax, fragment),
+            _ => match_fragment(syntax, fragment),
+        }
     }
 }
 
@@ -165,7 +391,67 @@ pub fn match_fragment(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> Fragm
                 .iter()
                 .position(|h| h.anchor.eq_ignore_ascii_case(wanted))
         })
-        .map_or(FragmentMatch::Missing, FragmentMatch::Heading)
+        .map(FragmentMatch::Heading)
+        .or_else(|| {
+            syntax
+                .anchors
+                .iter()
+                .position(|a| a.id == wanted)
+                .map(FragmentMatch::Anchor)
+        })
+        .unwrap_or(FragmentMatch::Missing)
+}
+
+/// Matches a fragment as Obsidian does: `^block-id` against the block markers, else heading
+/// text, ignoring case and punctuation, where `#A#B` names a heading `B` under a heading `A`.
+pub(crate) fn match_obsidian_fragment(
+    syntax: &NoteSyntax,
+    fragment: Option<&Fragment>,
+) -> FragmentMatch {
+    let Some(fragment) = fragment.filter(|f| !f.text.trim().is_empty()) else {
+        return FragmentMatch::None;
+    };
+    let wanted = fragment.text.trim();
+    if wanted.starts_with('^') {
+        return syntax
+            .anchors
+            .iter()
+            .position(|a| a.id.eq_ignore_ascii_case(wanted))
+            .map_or(FragmentMatch::Missing, FragmentMatch::Anchor);
+    }
+    // Each part of the chain must name a deeper heading after the one before it.
+    let mut found: Option<usize> = None;
+    for part in wanted.split('#').map(str::trim).filter(|p| !p.is_empty()) {
+        let part = heading_words(part);
+        let (from, level) = found.map_or((0, 0), |idx| (idx + 1, syntax.headings[idx].level));
+        let next = syntax.headings[from..]
+            .iter()
+            .position(|h| h.level > level && (heading_words(&h.text) == part || h.anchor == part));
+        match next {
+            Some(offset) => found = Some(from + offset),
+            None => return FragmentMatch::Missing,
+        }
+    }
+    found.map_or(FragmentMatch::Missing, FragmentMatch::Heading)
+}
+
+/// A heading's words for Obsidian's matching: lowercase letters and digits, every run of other
+/// characters one space (a link cannot hold `:`, `|`, `#` or `^`, so Obsidian writes spaces).
+fn heading_words(text: &str) -> String {
+    let mut res = String::with_capacity(text.len());
+    let mut space = false;
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            if space && !res.is_empty() {
+                res.push(' ');
+            }
+            space = false;
+            res.extend(ch.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    res
 }
 
 /// Matches a wiki-link's `#Heading` by heading text (Obsidian) or by anchor.
@@ -182,6 +468,15 @@ fn match_wiki_fragment(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> Frag
             h.text.eq_ignore_ascii_case(wanted) || h.anchor == wanted_slug || h.anchor == wanted
         })
         .map_or(FragmentMatch::Missing, FragmentMatch::Heading)
+}
+
+/// `dir/rest`, or `rest` at the root.
+fn join(dir: &str, rest: &str) -> String {
+    if dir.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{dir}/{rest}")
+    }
 }
 
 /// A link path that climbs out of the corpus root.

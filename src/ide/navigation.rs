@@ -66,6 +66,10 @@ fn target_of(graph: &Graph, note: &Note, target: &LinkTarget) -> Option<NavTarge
                     let heading = &target_note.syntax.headings[h];
                     (heading.section, heading.range)
                 }
+                FragmentMatch::Anchor(a) => (
+                    anchor_block(target_note, a),
+                    target_note.syntax.anchors[a].range,
+                ),
                 _ => (TextRange::empty(0), TextRange::empty(0)),
             };
             Some(NavTarget::Note {
@@ -313,6 +317,7 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
             let mut out = format!("**{}** — `{}`\n\n", target_note.title(), target_note.path);
             let section = match fragment {
                 FragmentMatch::Heading(h) => target_note.syntax.headings[h].section,
+                FragmentMatch::Anchor(a) => anchor_block(target_note, a),
                 FragmentMatch::Missing => {
                     out += "⚠ the heading this link names does not exist\n\n";
                     TextRange::new(0, target_note.text.len())
@@ -364,6 +369,20 @@ fn body_start(note: &Note) -> usize {
         }
     }
     start.min(note.text.len())
+}
+
+/// The block an anchor names: the innermost paragraph or list item holding its marker (an
+/// Obsidian `^id` ends its block), else the marker's own text.
+fn anchor_block(note: &Note, idx: usize) -> TextRange {
+    let anchor = note.syntax.anchors[idx].range;
+    note.syntax
+        .paragraphs
+        .iter()
+        .chain(&note.syntax.list_items)
+        .filter(|block| block.contains_range(anchor))
+        .min_by_key(|block| block.len())
+        .copied()
+        .unwrap_or(anchor)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 
 pub mod git;
 
+pub mod dialect;
+
 use crate::config::{self, Config};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -129,8 +131,12 @@ pub fn load_packs(root: &Path, config: &Config) -> anyhow::Result<Arc<crate::ter
     )))
 }
 
-/// Walks `root` and reads every note in parallel.
-pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus> {
+/// Walks `root` and reads every note in parallel, and settles the dialect (`config.site`): the
+/// one asked for or shown by the files at the root, else the one the notes' link forms show.
+/// A site generator's notes outside its content folders are not pages: they are kept as files.
+pub fn load_corpus(root: &Path, config: &mut Config) -> anyhow::Result<LoadedCorpus> {
+    let detected = dialect::detect(root, config.dialect)?;
+    let site = detected.clone().unwrap_or_default();
     let mut overrides = ignore::overrides::OverrideBuilder::new(root);
     for pattern in &config.exclude {
         overrides
@@ -184,7 +190,7 @@ pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus>
             if rel == config::FILE_NAME {
                 return ignore::WalkState::Continue;
             }
-            if !is_note_path(entry.path()) {
+            if !is_note_path(entry.path()) || !site.is_content(&rel) {
                 collected.lock().expect("loader lock").files.push(rel);
                 return ignore::WalkState::Continue;
             }
@@ -206,6 +212,10 @@ pub fn load_corpus(root: &Path, config: &Config) -> anyhow::Result<LoadedCorpus>
     corpus.notes.sort_by(|a, b| a.0.cmp(&b.0));
     corpus.files.sort();
     corpus.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    config.site = match detected {
+        Some(site) => site,
+        None => dialect::by_link_forms(corpus.notes.iter().map(|(_, text)| &**text)),
+    };
     Ok(corpus)
 }
 

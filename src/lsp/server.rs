@@ -166,8 +166,9 @@ impl Backend {
             for idx in roots {
                 let (dir, config) = {
                     let state = state.lock();
-                    let ws = &state.roots[idx].ws;
-                    (ws.root().to_path_buf(), ws.config().clone())
+                    let root = &state.roots[idx];
+                    // The client's settings (the dialect among them) over `kbls.toml`.
+                    (root.ws.root().to_path_buf(), state.config(root))
                 };
                 // The git history pass mostly waits on git: it runs beside the load and parse.
                 let history = tokio::task::spawn_blocking({
@@ -202,6 +203,17 @@ impl Backend {
                     continue;
                 }
                 ready.send_modify(|n| *n += 1);
+                let (dir, dialect) = {
+                    let state = state.lock();
+                    let ws = &state.roots[idx].ws;
+                    (ws.root().display().to_string(), ws.config().site.dialect)
+                };
+                client
+                    .log_message(
+                        MessageType::INFO,
+                        format!("kbls: {dir}: dialect {}", dialect.as_str()),
+                    )
+                    .await;
                 let history = history.await.ok().flatten();
                 {
                     let mut state = state.lock();

@@ -87,6 +87,8 @@ pub struct ClientSettings {
     /// Where the full-text index lives: `"memory"`, `"disk"` (the cache folder `kbls search`
     /// uses), or `"auto"` (memory below [`DISK_INDEX_NOTES`] notes, disk from there on).
     pub search_index: Option<String>,
+    /// `"dialect"`: `"auto"` (`Some(None)`) or a dialect, over `kbls.toml`'s.
+    pub dialect: Option<Option<crate::dialect::Dialect>>,
 }
 
 /// From this many notes on, `"auto"` keeps the full-text index on disk: in memory it would add
@@ -134,6 +136,13 @@ impl ClientSettings {
                     Some(level) => res.rules.push((code.clone(), level.to_string())),
                     None => errors.push(format!("kbls.rules.{code} must be a string")),
                 }
+            }
+        }
+        if let Some(dialect) = value.get("dialect").filter(|v| !v.is_null()) {
+            match dialect.as_str().map(crate::config::parse_dialect) {
+                Some(Ok(dialect)) => res.dialect = Some(dialect),
+                Some(Err(why)) => errors.push(format!("kbls.dialect: {why}")),
+                None => errors.push(format!("kbls.dialect must be a string, got {dialect}")),
             }
         }
         res.code_lens = value.get("codeLens").and_then(|v| v.as_bool());
@@ -204,6 +213,9 @@ impl State {
         let mut config = root.ws.config().clone();
         if let Some(days) = self.settings.stale_after_days {
             config.stale_after_days = days;
+        }
+        if let Some(dialect) = self.settings.dialect {
+            config.dialect = dialect;
         }
         for (code, level) in &self.settings.rules {
             // Unknown codes or levels from the client were reported when the settings arrived.

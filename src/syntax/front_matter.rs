@@ -155,7 +155,7 @@ const YAML_NODE_BUDGET: u64 = 100_000;
 const YAML_MAX_DEPTH: usize = 64;
 
 /// Walks the YAML events (no tree is built) and counts the nodes the document expands to.
-fn check_yaml_size(content: &str) -> Result<(), String> {
+pub fn check_yaml_size(content: &str) -> Result<(), String> {
     use std::collections::HashMap;
     use yaml_rust2::parser::{Event, Parser};
     let mut parser = Parser::new_from_str(content);

@@ -1,5 +1,6 @@
 //! Headings and their anchors, computed with GitHub's slug algorithm.
 
+use crate::dialect::HeadingIds;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +43,34 @@ pub fn slug(text: &str) -> String {
     res
 }
 
+/// The id a heading's text gets under `algorithm` (before any duplicate suffix).
+pub fn heading_id(text: &str, algorithm: HeadingIds) -> String {
+    match algorithm {
+        HeadingIds::Github => slug(text),
+        HeadingIds::GithubAscii => slug(&text.chars().filter(char::is_ascii).collect::<String>()),
+        HeadingIds::Blackfriday => blackfriday_id(text),
+    }
+}
+
+/// Blackfriday's `SanitizedAnchorName`: letters and digits lowercased, every run of other
+/// characters between two of them one `-`.
+fn blackfriday_id(text: &str) -> String {
+    let mut res = String::with_capacity(text.len());
+    let mut dash = false;
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            if dash && !res.is_empty() {
+                res.push('-');
+            }
+            dash = false;
+            res.extend(ch.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    res
+}
+
 /// Combining marks (Unicode category M) are kept by GitHub; std has no category lookup, so this
 /// covers the blocks real headings use (accents written as base letter plus mark, Indic vowel signs).
 fn is_combining_mark(ch: char) -> bool {
@@ -53,13 +82,21 @@ fn is_combining_mark(ch: char) -> bool {
 
 /// Gives every heading its anchor: custom ids win, and repeated slugs get `-1`, `-2`, ... in
 /// document order, as GitHub renders them.
-pub(crate) fn assign_anchors(headings: &mut [Heading], custom_ids: &[Option<String>]) {
+pub(crate) fn assign_anchors(
+    headings: &mut [Heading],
+    custom_ids: &[Option<String>],
+    algorithm: HeadingIds,
+) {
     // Slugs first, then the number of earlier headings with the same slug (counted on borrowed
     // slugs), then the anchors: one String per heading.
     let slugs: Vec<Option<String>> = headings
         .iter()
         .zip(custom_ids)
-        .map(|(heading, custom)| custom.is_none().then(|| slug(&heading.text)))
+        .map(|(heading, custom)| {
+            custom
+                .is_none()
+                .then(|| heading_id(&heading.text, algorithm))
+        })
         .collect();
     let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let counts: Vec<u32> = slugs
@@ -91,7 +128,26 @@ pub(crate) fn assign_anchors(headings: &mut [Heading], custom_ids: &[Option<Stri
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{heading_id, slug, HeadingIds};
+
+    #[test]
+    fn hugo_heading_id_types() {
+        let cases = [
+            ("kubectl apply -f", "kubectl-apply--f", "kubectl-apply-f"),
+            ("What's new? (v1.2)", "whats-new-v12", "what-s-new-v1-2"),
+            ("Café ☕ Notes", "caf--notes", "café-notes"),
+            ("CPU & Memory", "cpu--memory", "cpu-memory"),
+        ];
+        for (text, ascii, blackfriday) in cases {
+            assert_eq!(heading_id(text, HeadingIds::GithubAscii), ascii, "{text:?}");
+            assert_eq!(
+                heading_id(text, HeadingIds::Blackfriday),
+                blackfriday,
+                "{text:?}"
+            );
+            assert_eq!(heading_id(text, HeadingIds::Github), slug(text));
+        }
+    }
 
     #[test]
     fn github_slug_cases() {

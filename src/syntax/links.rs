@@ -28,6 +28,10 @@ pub enum LinkKind {
     Autolink,
     /// `[[note]]`, `[[note|alias]]`, `[[note#Heading]]`, `[[#Heading]]`.
     Wiki,
+    /// mdBook's `{{#include path}}`, `{{#rustdoc_include path}}`, `{{#playground path}}`.
+    Include,
+    /// Hugo's `{{< ref "path" >}}` and `{{< relref "path" >}}` (and their `{{% %}}` forms).
+    Shortcode,
 }
 
 /// Where a link points, split into the parts that are resolved and reported separately.
@@ -84,6 +88,37 @@ impl LinkTarget {
             _ => None,
         }
     }
+}
+
+/// Splits the inside of `[[target#fragment|alias]]`, written from byte `inner_start`, into the
+/// range of the text shown (the alias, else the target) and the target. In a table cell the
+/// alias bar is escaped (`[[a\\|b]]`); the backslash is not part of the target.
+pub(crate) fn wiki_parts(inner: &str, inner_start: usize) -> (TextRange, LinkTarget) {
+    let bar = inner.find('|');
+    let target_raw = match bar {
+        Some(bar) => inner[..bar].strip_suffix('\\').unwrap_or(&inner[..bar]),
+        None => inner,
+    };
+    let text = match bar {
+        Some(bar) => TextRange::new(inner_start + bar + 1, inner_start + inner.len()),
+        None => TextRange::new(inner_start, inner_start + inner.len()),
+    };
+    let (stem_raw, fragment) = match target_raw.find('#') {
+        Some(hash) => (
+            &target_raw[..hash],
+            Some(Fragment {
+                text: target_raw[hash + 1..].trim().to_string(),
+                range: TextRange::new(inner_start + hash + 1, inner_start + target_raw.len()),
+            }),
+        ),
+        None => (target_raw, None),
+    };
+    let target = LinkTarget::Wiki {
+        stem: stem_raw.trim().to_string(),
+        stem_range: TextRange::new(inner_start, inner_start + stem_raw.trim_end().len()),
+        fragment,
+    };
+    (text, target)
 }
 
 /// Normalizes a reference label for matching: case-folded, inner whitespace collapsed.

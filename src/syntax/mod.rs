@@ -9,17 +9,22 @@
 mod date;
 mod front_matter;
 mod headings;
+mod hugo;
 mod links;
+mod mdbook;
+mod obsidian;
 mod suppress;
 
 pub use date::{parse_date, DateError, DateSource, NoteDate};
-pub use front_matter::{FrontMatter, FrontMatterKind, FrontMatterScalar};
-pub use headings::{slug, Heading};
+pub use front_matter::{check_yaml_size, FrontMatter, FrontMatterKind, FrontMatterScalar};
+pub use headings::{heading_id, slug, Heading};
 pub use links::{
     has_scheme, normalize_label, percent_decode, Fragment, Link, LinkDef, LinkKind, LinkTarget,
 };
+pub use obsidian::Anchor;
 pub use suppress::Suppressions;
 
+use crate::dialect::{Dialect, Site};
 use crate::text::TextRange;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -32,6 +37,8 @@ pub struct ParseOptions {
     pub date_keys: Vec<String>,
     /// Whether `[[wiki-links]]` are recognized.
     pub wikilinks: bool,
+    /// The dialect the note is written in and its site's heading ids.
+    pub site: Site,
 }
 
 impl Default for ParseOptions {
@@ -42,6 +49,7 @@ impl Default for ParseOptions {
                 .map(String::from)
                 .to_vec(),
             wikilinks: true,
+            site: Site::default(),
         }
     }
 }
@@ -65,6 +73,9 @@ pub struct NoteSyntax {
     /// Every list item, nested content included.
     pub list_items: Vec<TextRange>,
     pub paragraphs: Vec<TextRange>,
+    /// Ids a fragment can name besides the headings': Obsidian `^block-id` markers, Hugo
+    /// definition terms.
+    pub anchors: Vec<Anchor>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,6 +120,7 @@ impl NoteSyntax {
         self.tables.shrink_to_fit();
         self.list_items.shrink_to_fit();
         self.paragraphs.shrink_to_fit();
+        self.anchors.shrink_to_fit();
     }
 
     /// Whether `offset` is inside a code block or code span or the front matter.
@@ -142,23 +154,13 @@ pub fn pulldown_options(options: &ParseOptions) -> Options {
     if options.wikilinks {
         pulldown_options |= Options::ENABLE_WIKILINKS;
     }
+    if options.site.definition_term_ids {
+        pulldown_options |= Options::ENABLE_DEFINITION_LIST;
+    }
     pulldown_options
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
-    // A lone `\r` ends a line (CommonMark, LSP), but kbls's own line scans look for `\n`: they
-    // read a copy with each lone `\r` as `\n`, the same length, so every offset holds for `text`.
-    let normalized;
-    let text = if has_lone_cr(text) {
-        normalized = lone_cr_as_lf(text);
-        normalized.as_str()
-    } else {
-        text
-    };
-    let pulldown_options = pulldown_options(options);
-    // Undefined references still come out as links (with an empty destination), so they can be
-    // reported and completed; `LinkType::*Unknown` tells them apart.
-    let callback = |_broken: pulldown_cmark::BrokenLink<'_>| Some(("".into(), "".into()));
     let bom = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -168,6 +170,31 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     // The body after the front matter is parsed on its own; its offsets are moved back to the
     // note's.
     let body_start = block.map_or(bom, |block| block.end);
+    // What the dialect says is not Markdown: Obsidian comments, Hugo shortcodes.
+    let dialect = options.site.dialect;
+    let comments = match dialect {
+        Dialect::Obsidian => obsidian::comments(text, body_start),
+        _ => Vec::new(),
+    };
+    let shortcodes = match dialect {
+        Dialect::Hugo => hugo::scan(text, body_start),
+        _ => hugo::Shortcodes::default(),
+    };
+    // A lone `\r` ends a line (CommonMark, LSP), but kbls's own line scans look for `\n`: they
+    // read a copy with each lone `\r` as `\n`, the same length, so every offset holds for `text`.
+    // Hidden parts are blanked in the same copy, line breaks kept.
+    let normalized;
+    let original = text;
+    let text = if has_lone_cr(text) || !comments.is_empty() || !shortcodes.hidden.is_empty() {
+        normalized = blanked(text, comments.iter().chain(&shortcodes.hidden));
+        normalized.as_str()
+    } else {
+        text
+    };
+    let pulldown_options = pulldown_options(options);
+    // Undefined references still come out as links (with an empty destination), so they can be
+    // reported and completed; `LinkType::*Unknown` tells them apart.
+    let callback = |_broken: pulldown_cmark::BrokenLink<'_>| Some(("".into(), "".into()));
     let shift = |range: std::ops::Range<usize>| range.start + body_start..range.end + body_start;
     let parser = Parser::new_with_broken_link_callback(
         &text[body_start..],
@@ -175,7 +202,8 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
         Some(callback),
     );
     let mut builder = Builder::new(text);
-    builder.res.front_matter = block.map(|block| front_matter::parse(text, block));
+    builder.html_ids = matches!(dialect, Dialect::Hugo | Dialect::Mdbook);
+    builder.res.front_matter = block.map(|block| front_matter::parse(original, block));
     let mut iter = parser.into_offset_iter();
     for (event, range) in iter.by_ref() {
         builder.event(event, shift(range));
@@ -185,22 +213,90 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
         .iter()
         .map(|(label, def)| (label.to_string(), shift(def.span.clone())))
         .collect();
-    builder.finish(ref_defs, options)
+    let mut res = builder.finish(ref_defs, options);
+    match dialect {
+        Dialect::Github => {}
+        Dialect::Obsidian => {
+            if let Some(block) = block {
+                res.links
+                    .extend(obsidian::front_matter_links(original, block.content));
+            }
+            let blocks = obsidian::block_ids(text, |offset| res.is_code(offset));
+            res.anchors.extend(blocks);
+            res.anchors.shrink_to_fit();
+        }
+        Dialect::Hugo => {
+            // A heading made of a shortcode (`## {{% heading "options" %}}`) is named after the
+            // shortcode's argument: its output is not known here.
+            let mut renamed = false;
+            for heading in &mut res.headings {
+                if !heading.text.is_empty() || heading.custom_id {
+                    continue;
+                }
+                if let Some((_, arg)) = shortcodes
+                    .inline
+                    .iter()
+                    .find(|(range, _)| heading.range.contains_range(*range))
+                {
+                    heading.text = arg.clone();
+                    renamed = true;
+                }
+            }
+            if renamed {
+                let custom: Vec<Option<String>> = res
+                    .headings
+                    .iter()
+                    .map(|h| h.custom_id.then(|| h.anchor.clone()))
+                    .collect();
+                headings::assign_anchors(&mut res.headings, &custom, options.site.heading_ids);
+            }
+            for shortcode in shortcodes.refs {
+                // `[text]({{< ref "p" >}})` reads as a link with an empty destination once the
+                // shortcode is blanked: the shortcode's target is that link's.
+                let around = res.links.iter_mut().find(|link| {
+                    link.kind == LinkKind::Inline
+                        && link.range.contains_range(shortcode.range)
+                        && matches!(&link.target, LinkTarget::Path { path, fragment: None, .. } if path.is_empty())
+                });
+                match around {
+                    Some(link) => link.target = shortcode.target,
+                    None => res.links.push(shortcode),
+                }
+            }
+        }
+        Dialect::Mdbook => res.links.extend(mdbook::includes(original, body_start)),
+    }
+    if dialect != Dialect::Github {
+        res.links.sort_by_key(|l| l.range.start);
+        res.links.shrink_to_fit();
+    }
+    res
 }
 
-fn has_lone_cr(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'))
-}
-
-fn lone_cr_as_lf(text: &str) -> String {
+/// A copy of `text` of the same length, each lone `\r` a `\n` and the `hidden` ranges blanked:
+/// spaces, line breaks kept so lines stay where they are.
+fn blanked<'r>(text: &str, hidden: impl Iterator<Item = &'r TextRange>) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for at in 0..bytes.len() {
         if bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n') {
             bytes[at] = b'\n';
         }
     }
-    String::from_utf8(bytes).expect("replacing an ASCII byte keeps UTF-8 valid")
+    for range in hidden {
+        for byte in &mut bytes[range.as_usize()] {
+            if !matches!(*byte, b'\n' | b'\r') {
+                *byte = b' ';
+            }
+        }
+    }
+    // Hidden ranges start and end at ASCII delimiters, so the copy stays UTF-8; were one not
+    // to, the copy without blanks (of the same length) would do.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.replace('\r', "\n"))
+}
+
+fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'))
 }
 
 /// An open link or image whose end event has not come yet.
@@ -231,6 +327,12 @@ struct Builder<'a> {
     code_block: Option<(Option<String>, usize, Option<TextRange>)>,
     table: Option<Table>,
     in_table_head: bool,
+    /// The definition term being read (Hugo gives terms ids): its start and text; and the
+    /// terms read, whose ids are made from their text at the end.
+    term: Option<(usize, String)>,
+    terms: Vec<Anchor>,
+    /// Whether the ids of raw HTML elements are anchors (the site generators keep them).
+    html_ids: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -244,6 +346,9 @@ impl<'a> Builder<'a> {
             code_block: None,
             table: None,
             in_table_head: false,
+            term: None,
+            terms: Vec::new(),
+            html_ids: false,
         }
     }
 
@@ -266,6 +371,12 @@ impl<'a> Builder<'a> {
                         .push(TextRange::new(range.start, range.end));
                 }
                 self.heading_text(&text, &range);
+                if let Some((_, term)) = &mut self.term {
+                    term.push_str(&text);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) if self.html_ids => {
+                html_ids(&html, range.start, &mut self.res.anchors);
             }
             Event::Code(code) => {
                 self.res
@@ -344,6 +455,7 @@ impl<'a> Builder<'a> {
                 })
             }
             Tag::TableHead => self.in_table_head = true,
+            Tag::DefinitionListTitle => self.term = Some((range.start, String::new())),
             Tag::TableRow => {
                 if let Some(table) = &mut self.table {
                     table.rows.push(Vec::new());
@@ -412,6 +524,14 @@ impl<'a> Builder<'a> {
                 }
             }
             TagEnd::TableHead => self.in_table_head = false,
+            TagEnd::DefinitionListTitle => {
+                if let Some((start, term)) = self.term.take() {
+                    self.terms.push(Anchor {
+                        id: term,
+                        range: TextRange::new(start, trim_end(self.text, range.end)),
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -473,52 +593,13 @@ impl<'a> Builder<'a> {
                     url: open.dest.unwrap_or_default(),
                 },
             ),
-            LinkType::WikiLink { has_pothole } => {
+            LinkType::WikiLink { .. } => {
                 // `![[embed]]` starts one byte earlier than `[[link]]`.
                 let inner_start = if open.is_image { 3 } else { 2 };
                 let inner_end = span.len().checked_sub(2)?;
                 let inner = span.get(inner_start..inner_end)?;
-                let target_len = if has_pothole {
-                    inner.find('|')?
-                } else {
-                    inner.len()
-                };
-                let target_raw = &inner[..target_len];
-                let text = if has_pothole {
-                    Some(TextRange::new(
-                        base + inner_start + target_len + 1,
-                        base + inner_end,
-                    ))
-                } else {
-                    Some(TextRange::new(base + inner_start, base + inner_end))
-                };
-                let target_start = base + inner_start;
-                let (stem_raw, fragment) = match target_raw.find('#') {
-                    Some(hash) => (
-                        &target_raw[..hash],
-                        Some(Fragment {
-                            text: target_raw[hash + 1..].trim().to_string(),
-                            range: TextRange::new(
-                                target_start + hash + 1,
-                                target_start + target_raw.len(),
-                            ),
-                        }),
-                    ),
-                    None => (target_raw, None),
-                };
-                let stem = stem_raw.trim();
-                (
-                    LinkKind::Wiki,
-                    text,
-                    LinkTarget::Wiki {
-                        stem: stem.to_string(),
-                        stem_range: TextRange::new(
-                            target_start,
-                            target_start + stem_raw.trim_end().len(),
-                        ),
-                        fragment,
-                    },
-                )
+                let (text, target) = links::wiki_parts(inner, base + inner_start);
+                (LinkKind::Wiki, Some(text), target)
             }
         };
         let mut end = range.end;
@@ -549,7 +630,15 @@ impl<'a> Builder<'a> {
     ) -> NoteSyntax {
         let text = self.text;
         let mut res = std::mem::take(&mut self.res);
-        headings::assign_anchors(&mut res.headings, &self.heading_ids);
+        headings::assign_anchors(
+            &mut res.headings,
+            &self.heading_ids,
+            options.site.heading_ids,
+        );
+        for mut term in std::mem::take(&mut self.terms) {
+            term.id = heading_id(term.id.trim(), options.site.heading_ids);
+            res.anchors.push(term);
+        }
         compute_sections(&mut res.headings, text.len());
         res.title = res
             .headings
@@ -597,6 +686,34 @@ impl<'a> Builder<'a> {
         res.date = date;
         res.shrink_to_fit();
         res
+    }
+}
+
+/// The `id="..."` and `name="..."` attributes of raw HTML written at `start`, as anchors.
+fn html_ids(html: &str, start: usize, anchors: &mut Vec<Anchor>) {
+    for attribute in ["id=", "name="] {
+        for at in memchr::memmem::find_iter(html.as_bytes(), attribute.as_bytes()) {
+            let before = html[..at].chars().next_back();
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let value_at = at + attribute.len();
+            let Some(quote) = html[value_at..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\''))
+            else {
+                continue;
+            };
+            let Some(len) = html[value_at + 1..].find(quote) else {
+                continue;
+            };
+            let value_start = start + value_at + 1;
+            anchors.push(Anchor {
+                id: html[value_at + 1..value_at + 1 + len].to_string(),
+                range: TextRange::new(value_start, value_start + len),
+            });
+        }
     }
 }
 

@@ -77,8 +77,8 @@ impl Workspace {
     }
 
     /// Reads the notes under `root` and the term packs `config` names, without parsing them.
-    pub fn read(root: &Path, config: Config) -> anyhow::Result<WorkspaceRead> {
-        let corpus = load::load_corpus(root, &config)?;
+    pub fn read(root: &Path, mut config: Config) -> anyhow::Result<WorkspaceRead> {
+        let corpus = load::load_corpus(root, &mut config)?;
         let packs = load::load_packs(root, &config)?;
         Ok(WorkspaceRead {
             root: root.to_path_buf(),
@@ -149,6 +149,8 @@ impl Workspace {
     /// history and the full-text index stay.
     pub fn install_graph(&mut self, other: Workspace) {
         self.graph = other.graph;
+        // The loader settled the dialect; notes edited from now on are parsed in it.
+        self.config.site = other.config.site;
     }
 
     /// Sets the text of the note at `rel` (parsed with the workspace's options); returns the

@@ -163,6 +163,36 @@ fn fixture_thematic_breaks() {
 }
 
 #[test]
+fn fixture_obsidian() {
+    check_fixture(
+        "obsidian",
+        1,
+        expect_file!["snapshots/obsidian.human"],
+        expect_file!["snapshots/obsidian.json"],
+    );
+}
+
+#[test]
+fn fixture_hugo() {
+    check_fixture(
+        "hugo",
+        1,
+        expect_file!["snapshots/hugo.human"],
+        expect_file!["snapshots/hugo.json"],
+    );
+}
+
+#[test]
+fn fixture_mdbook() {
+    check_fixture(
+        "mdbook",
+        1,
+        expect_file!["snapshots/mdbook.human"],
+        expect_file!["snapshots/mdbook.json"],
+    );
+}
+
+#[test]
 fn config_error_unknown_key() {
     let run = kbls(
         repo_root(),
@@ -176,7 +206,7 @@ fn config_error_unknown_key() {
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
     expect![[r#"
-        kbls: fixtures/config-errors/unknown-key/kbls.toml:1:1: unknown field `stale_after_dayz`, expected one of `stale_after_days`, `date_label`, `date_keys`, `exclude`, `wikilinks`, `max_file_size`, `rules`, `date_grace_days`, `staleness`, `terms`
+        kbls: fixtures/config-errors/unknown-key/kbls.toml:1:1: unknown field `stale_after_dayz`, expected one of `stale_after_days`, `date_label`, `date_keys`, `exclude`, `wikilinks`, `max_file_size`, `rules`, `date_grace_days`, `staleness`, `terms`, `dialect`
     "#]]
     .assert_eq(&run.stderr);
 }
@@ -429,7 +459,8 @@ fn format_json_of_a_clean_corpus() {
             "files": 1,
             "errors": 0,
             "warnings": 0,
-            "infos": 0
+            "infos": 0,
+            "dialect": "github"
           }
         }
     "#]]
@@ -494,7 +525,7 @@ fn exit_0_on_a_clean_corpus() {
     let run = corpus.kbls(&["check", "--today", TODAY]);
     assert_eq!(run.code, 0);
     expect![[r#"
-        2 files checked: 0 errors, 0 warnings, 0 infos
+        2 files checked: 0 errors, 0 warnings, 0 infos (dialect: github)
     "#]]
     .assert_eq(&run.stdout);
 }
@@ -508,7 +539,7 @@ fn exit_1_only_with_deny_warnings_when_only_warnings() {
         0,
         expect![[r#"
             old.md:3:15 warning stale-note
-            summary {"errors":0,"files":1,"infos":0,"warnings":1}
+            summary {"dialect":"github","errors":0,"files":1,"infos":0,"warnings":1}
         "#]],
     );
     let run = corpus.kbls(&[
@@ -607,7 +638,7 @@ fn stale_after_overrides_the_config() {
         0,
         expect![[r#"
             note.md:3:15 warning stale-note
-            summary {"errors":0,"files":1,"infos":0,"warnings":1}
+            summary {"dialect":"github","errors":0,"files":1,"infos":0,"warnings":1}
         "#]],
     );
     let run = corpus.kbls(&[
@@ -624,7 +655,7 @@ fn stale_after_overrides_the_config() {
         0,
         expect![[r#"
             note.md:3:15 warning stale-note
-            summary {"errors":0,"files":1,"infos":0,"warnings":1}
+            summary {"dialect":"github","errors":0,"files":1,"infos":0,"warnings":1}
         "#]],
     );
     let run = corpus.kbls(&[
@@ -640,7 +671,7 @@ fn stale_after_overrides_the_config() {
         &run,
         0,
         expect![[r#"
-            summary {"errors":0,"files":1,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":0,"files":1,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -658,7 +689,7 @@ fn today_from_kbls_today() {
         0,
         expect![[r#"
             note.md:3:15 warning stale-note
-            summary {"errors":0,"files":1,"infos":0,"warnings":1}
+            summary {"dialect":"github","errors":0,"files":1,"infos":0,"warnings":1}
         "#]],
     );
     // The flag wins over the variable; 2026-10-01 puts the date in the future.
@@ -671,7 +702,7 @@ fn today_from_kbls_today() {
         0,
         expect![[r#"
             note.md:3:15 warning future-date
-            summary {"errors":0,"files":1,"infos":0,"warnings":1}
+            summary {"dialect":"github","errors":0,"files":1,"infos":0,"warnings":1}
         "#]],
     );
 }
@@ -694,7 +725,7 @@ fn config_flag_replaces_the_root_config() {
         expect![[r#"
             note.md:3:8 error broken-link
             note.md:5:15 warning stale-note
-            summary {"errors":1,"files":2,"infos":0,"warnings":1}
+            summary {"dialect":"github","errors":1,"files":2,"infos":0,"warnings":1}
         "#]],
     );
     let run = corpus.kbls(&[
@@ -712,7 +743,7 @@ fn config_flag_replaces_the_root_config() {
         expect![[r#"
             note.md:3:8 warning broken-link
             undated.md:1:1 error missing-date
-            summary {"errors":1,"files":2,"infos":0,"warnings":1}
+            summary {"dialect":"github","errors":1,"files":2,"infos":0,"warnings":1}
         "#]],
     );
 }
@@ -759,7 +790,7 @@ fn rules_off_by_default_can_be_turned_on() {
             fixtures/headings/links.md:37:46 error broken-anchor
             fixtures/headings/links.md:38:30 error broken-anchor
             fixtures/headings/links.md:39:37 error broken-anchor
-            summary {"errors":9,"files":13,"infos":2,"warnings":4}
+            summary {"dialect":"github","errors":9,"files":13,"infos":2,"warnings":4}
         "#]],
     );
 }
@@ -804,7 +835,7 @@ fn single_file_uses_the_root_above_it() {
         &run,
         0,
         expect![[r#"
-            summary {"errors":0,"files":3,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":0,"files":3,"infos":0,"warnings":0}
         "#]],
     );
     let run = kbls(
@@ -823,7 +854,7 @@ fn single_file_uses_the_root_above_it() {
         1,
         expect![[r#"
             fixtures/kb/kubernetes/device-plugins.md:14:91 error broken-link
-            summary {"errors":1,"files":3,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":1,"files":3,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -837,7 +868,7 @@ fn single_file_in_the_current_folder() {
         git-internals.md:84:15: warning[stale-note]: note was last updated 682 days ago on 2025-01-15, more than the 365 days allowed
         84 | Last updated: 2025-01-15
            |               ^^^^^^^^^^
-        3 files checked: 0 errors, 1 warning, 0 infos
+        3 files checked: 0 errors, 1 warning, 0 infos (dialect: github)
     "#]]
     .assert_eq(&run.stdout);
 }
@@ -854,7 +885,7 @@ fn default_path_is_the_current_folder() {
             notes.md:9:18 error broken-link
             notes.md:17:31 error broken-link
             until-eof.md:3:37 error broken-link
-            summary {"errors":4,"files":3,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":4,"files":3,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -889,7 +920,7 @@ fn several_paths_and_roots_in_one_report() {
             fixtures/suppress/notes.md:9:18 error broken-link
             fixtures/suppress/notes.md:17:31 error broken-link
             fixtures/suppress/until-eof.md:3:37 error broken-link
-            summary {"errors":11,"files":4,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":11,"files":4,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -913,7 +944,7 @@ fn file_arguments_without_a_config_share_the_current_folder_as_root() {
         1,
         expect![[r#"
             sub/b.md:3:50 error broken-anchor
-            summary {"errors":1,"files":2,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":1,"files":2,"infos":0,"warnings":0}
         "#]],
     );
     // A file outside the current folder falls back to its own folder.
@@ -960,7 +991,7 @@ fn file_arguments_report_links_elsewhere_that_point_into_them() {
         expect![[r#"
             c.md:3:16 error broken-anchor
             c.md:3:63 error broken-anchor
-            summary {"errors":2,"files":2,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":2,"files":2,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -986,7 +1017,7 @@ fn huge_file_is_unreadable_and_the_rest_is_checked() {
         expect![[r#"
             big.md:1:1 error unreadable-file
             small.md:3:5 error broken-link
-            summary {"errors":2,"files":2,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":2,"files":2,"infos":0,"warnings":0}
         "#]],
     );
     let report = parse_json(&run.stdout);
@@ -1016,7 +1047,7 @@ fn max_file_size_in_config() {
         1,
         expect![[r#"
             long.md:1:1 error unreadable-file
-            summary {"errors":1,"files":2,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":1,"files":2,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -1040,7 +1071,7 @@ fn symlink_loops_do_not_hang() {
         &run,
         0,
         expect![[r#"
-            summary {"errors":0,"files":2,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":0,"files":2,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -1064,7 +1095,7 @@ fn ignored_and_hidden_files_are_skipped() {
         &run,
         0,
         expect![[r#"
-            summary {"errors":0,"files":1,"infos":0,"warnings":0}
+            summary {"dialect":"obsidian","errors":0,"files":1,"infos":0,"warnings":0}
         "#]],
     );
 }
@@ -1088,7 +1119,7 @@ fn exclude_in_config() {
         1,
         expect![[r#"
             sub/kept.md:3:5 error broken-link
-            summary {"errors":1,"files":2,"infos":0,"warnings":0}
+            summary {"dialect":"github","errors":1,"files":2,"infos":0,"warnings":0}
         "#]],
     );
 }

@@ -17,26 +17,32 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[Layer] = &[
     layer("text", &[], &[]),
     layer("codes", &[], &[]),
-    layer("syntax", &["text"], &[]),
+    layer("dialect", &[], &[]),
+    layer("syntax", &["text", "dialect"], &[]),
     layer("terms", &["text", "syntax"], &[]),
-    layer("graph", &["text", "syntax", "terms"], &[]),
+    layer("graph", &["text", "dialect", "syntax", "terms"], &[]),
     // The on-disk index cache: its folder, its JSON meta file, the pid in a temp folder's name.
     layer("search", &["text", "syntax"], &[FS, PROCESS, JSON]),
-    layer("config", &["codes", "syntax", "terms"], &[]),
+    layer("config", &["codes", "dialect", "syntax", "terms"], &[]),
     layer("history", &[], &[]),
     layer(
         "ide",
         &[
-            "text", "codes", "syntax", "terms", "graph", "search", "config", "history",
+            "text", "codes", "dialect", "syntax", "terms", "graph", "search", "config", "history",
         ],
         &[],
     ),
-    layer("load", &["config", "terms", "history"], &[FS, PROCESS, ENV]),
+    // Site configs (Hugo's TOML, YAML or JSON) are read into JSON values.
+    layer(
+        "load",
+        &["config", "dialect", "syntax", "terms", "history"],
+        &[FS, PROCESS, ENV, JSON],
+    ),
     layer(
         "workspace",
         &[
-            "text", "codes", "syntax", "terms", "graph", "search", "config", "history", "ide",
-            "load",
+            "text", "codes", "dialect", "syntax", "terms", "graph", "search", "config", "history",
+            "ide", "load",
         ],
         &[],
     ),
@@ -46,6 +52,7 @@ const LAYERS: &[Layer] = &[
         &[
             "text",
             "codes",
+            "dialect",
             "syntax",
             "terms",
             "graph",

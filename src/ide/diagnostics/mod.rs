@@ -1,5 +1,6 @@
 //! The rules: one function computes every finding of one note, for `kbls check` and the server alike.
 
+mod chapters;
 mod dates;
 mod links;
 mod suggest;
@@ -100,6 +101,7 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     links::check_duplicate_headings(note, &mut findings);
     findings.extend(terms::check(&note.text, &note.syntax, graph.packs()));
     check_front_matter(note, &mut findings);
+    chapters::check(graph, note, &mut findings);
     let mut res: Vec<Diagnostic> = findings
         .into_iter()
         .filter(|f| {

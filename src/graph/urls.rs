@@ -1,0 +1,67 @@
+//! The URLs Hugo publishes a page at besides the one its path gives: the front matter's `url`
+//! and `aliases`, and the site's `[permalinks]` pattern for the page's section.
+
+use super::{file_stem, Note};
+use crate::dialect::Site;
+
+/// The page's other URLs, lowercase, without leading or trailing `/`.
+pub(crate) fn page_urls(note: &Note, site: &Site) -> Vec<String> {
+    let Some(front_matter) = &note.syntax.front_matter else {
+        return Vec::new();
+    };
+    let scalar = |key: &str| {
+        front_matter
+            .scalars
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| s.value.trim().to_string())
+    };
+    let mut res: Vec<String> = front_matter
+        .aliases
+        .iter()
+        .cloned()
+        .chain(scalar("url"))
+        .collect();
+    let content_dir = site.content_dir_of(&note.path).unwrap_or("");
+    let in_content = note.path[content_dir.len()..].trim_start_matches('/');
+    let section = in_content.split('/').next().unwrap_or_default();
+    if let Some((_, pattern)) = site.permalinks.iter().find(|(s, _)| s == section) {
+        let date = scalar("date").unwrap_or_default();
+        let mut parts = date.get(..10).unwrap_or_default().split('-');
+        let (year, month, day) = (
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+        );
+        let slug = scalar("slug").unwrap_or_else(|| {
+            urlize(&scalar("title").unwrap_or_else(|| file_stem(&note.path).to_string()))
+        });
+        let url = pattern
+            .replace(":section", section)
+            .replace(":year", &year)
+            .replace(":month", &month)
+            .replace(":day", &day)
+            .replace(":slug", &slug)
+            .replace(":filename", file_stem(&note.path))
+            .replace(":title", &urlize(&scalar("title").unwrap_or_default()));
+        res.push(url);
+    }
+    res.iter()
+        .map(|url| url.trim().trim_matches('/').to_lowercase())
+        .filter(|url| !url.is_empty() && !url.contains("://"))
+        .collect()
+}
+
+/// Hugo's `urlize` of a title: lowercase, spaces to `-`, other punctuation dropped.
+fn urlize(title: &str) -> String {
+    title
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
