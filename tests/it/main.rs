@@ -6,6 +6,7 @@ mod fuzz;
 mod git;
 mod lsp;
 mod lsp_client;
+mod lsp_large;
 mod lsp_startup;
 mod package;
 mod pre_commit;
