@@ -481,6 +481,25 @@ fn malformed(reason: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_stand_in_is_replaced_once_and_only_with_its_own_marker() {
+        let raw = RawResults::default();
+        let marker = raw.stand_in(br#"[{"name":"big"}]"#.to_vec());
+        let response = |marker: &str| {
+            json!({"jsonrpc": "2.0", "result": [{"name": marker, "kind": 1}], "id": 7})
+                .to_string()
+                .into_bytes()
+        };
+        let forged = marker.replace(&format!("{:016x}", raw.nonce), &"0".repeat(16));
+        assert_eq!(raw.substitute(response(&forged)), response(&forged));
+        assert_eq!(
+            String::from_utf8(raw.substitute(response(&marker))).expect("UTF-8"),
+            r#"{"jsonrpc":"2.0","id":7,"result":[{"name":"big"}]}"#
+        );
+        // Taken: a second response with the same marker is left as it is.
+        assert_eq!(raw.substitute(response(&marker)), response(&marker));
+    }
+
     /// Frames `input` and judges each frame, as the guard does: what reaches the server, what is
     /// answered, what is logged.
     fn run(input: &[u8]) -> Vec<String> {
