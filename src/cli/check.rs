@@ -93,7 +93,16 @@ fn check_root(
         let (root, config) = (root.to_path_buf(), config.clone());
         std::thread::spawn(move || Workspace::read_history(&root, &config))
     });
-    let mut workspace = Workspace::load(root, config)?;
+    let read = Workspace::read(root, config)?;
+    for error in read.walk_errors() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "kbls: warning: cannot read {}: {}; the notes in it are not checked",
+            display_path(cwd, &root.join(&error.path)),
+            error.reason
+        );
+    }
+    let mut workspace = Workspace::from_read(read);
     let dialect = workspace.config().site.dialect;
     if !report.dialects.contains(&dialect) {
         report.dialects.push(dialect);

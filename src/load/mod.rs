@@ -22,6 +22,8 @@ pub struct LoadedCorpus {
     /// Other files under the root (link targets such as images).
     pub files: Vec<String>,
     pub unreadable: Vec<Unreadable>,
+    /// Folders (or other entries) the walk could not read, with why: their notes are missing.
+    pub walk_errors: Vec<Unreadable>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,13 +160,25 @@ pub fn load_corpus(root: &Path, config: &mut Config) -> anyhow::Result<LoadedCor
         notes: Vec::new(),
         files: Vec::new(),
         unreadable: Vec::new(),
+        walk_errors: Vec::new(),
     });
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     walker.run(|| {
         Box::new(|entry| {
-            // Walk errors (a symlink loop, a folder we may not read) skip that entry only.
-            let Ok(entry) = entry else {
-                return ignore::WalkState::Continue;
+            // Walk errors (a symlink loop, a folder we may not read) skip that entry only; all but
+            // loops (the walk is safe against them by design) are reported.
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    if let Some(error) = walk_error(root, &err) {
+                        collected
+                            .lock()
+                            .expect("loader lock")
+                            .walk_errors
+                            .push(error);
+                    }
+                    return ignore::WalkState::Continue;
+                }
             };
             let is_file = entry.file_type().is_some_and(|t| t.is_file());
             // The root is a wall: a symbolic link out of it is never followed.
@@ -212,11 +226,63 @@ pub fn load_corpus(root: &Path, config: &mut Config) -> anyhow::Result<LoadedCor
     corpus.notes.sort_by(|a, b| a.0.cmp(&b.0));
     corpus.files.sort();
     corpus.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    corpus.walk_errors.sort_by(|a, b| a.path.cmp(&b.path));
+    corpus.walk_errors.dedup_by(|a, b| a.path == b.path);
     config.site = match detected {
         Some(site) => site,
         None => dialect::by_link_forms(corpus.notes.iter().map(|(_, text)| &**text)),
     };
     Ok(corpus)
+}
+
+/// `ELOOP`, "too many levels of symbolic links": 40 on Linux, 62 on macOS and the BSDs.
+const ELOOP: i32 = if cfg!(target_os = "linux") { 40 } else { 62 };
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+}
+
+/// What the walk could not read and why, with its path relative to `root` (`.` for the root
+/// itself); `None` for a symbolic link loop, which the walk skips by design.
+fn walk_error(root: &Path, err: &ignore::Error) -> Option<Unreadable> {
+    let mut path: Option<PathBuf> = None;
+    let mut err = err;
+    loop {
+        match err {
+            ignore::Error::WithPath {
+                path: at,
+                err: inner,
+            } => {
+                path.get_or_insert(at.clone());
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => {
+                err = inner;
+            }
+            ignore::Error::Loop { .. } => return None,
+            _ => break,
+        }
+    }
+    let rel = path
+        .as_deref()
+        .and_then(|path| relative(root, path))
+        .filter(|rel| !rel.is_empty())
+        .unwrap_or_else(|| ".".to_string());
+    let reason = match err {
+        ignore::Error::Io(io) => {
+            // A symbolic link to nothing, or in a loop of links: skipped as links out of the
+            // root are, without a word.
+            let dead_link =
+                io.kind() == std::io::ErrorKind::NotFound || io.raw_os_error() == Some(ELOOP);
+            if dead_link && path.as_deref().is_some_and(is_symlink) {
+                return None;
+            }
+            io.to_string()
+        }
+        other => other.to_string(),
+    };
+    Some(Unreadable { path: rel, reason })
 }
 
 /// Why a symbolic link to a file outside the corpus root is not read.
@@ -320,4 +386,62 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io_error(path: &Path, kind: std::io::ErrorKind) -> ignore::Error {
+        ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: path.to_path_buf(),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(kind))),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_folder_the_walk_cannot_read_is_reported_with_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("locked")).expect("mkdir");
+        let err = io_error(
+            &dir.path().join("locked"),
+            std::io::ErrorKind::PermissionDenied,
+        );
+        let error = walk_error(dir.path(), &err).expect("reported");
+        assert_eq!(error.path, "locked");
+        assert_eq!(error.reason, "permission denied");
+        // A folder removed during the walk.
+        let err = io_error(&dir.path().join("gone"), std::io::ErrorKind::NotFound);
+        assert_eq!(walk_error(dir.path(), &err).expect("reported").path, "gone");
+        // The root itself, or an error without a path.
+        let err = io_error(dir.path(), std::io::ErrorKind::PermissionDenied);
+        assert_eq!(walk_error(dir.path(), &err).expect("reported").path, ".");
+    }
+
+    #[test]
+    fn dead_and_looping_links_stay_silent() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::os::unix::fs::symlink("nowhere", dir.path().join("dead")).expect("symlink");
+        let err = io_error(&dir.path().join("dead"), std::io::ErrorKind::NotFound);
+        assert_eq!(walk_error(dir.path(), &err), None);
+        let err = ignore::Error::Loop {
+            ancestor: dir.path().to_path_buf(),
+            child: dir.path().join("up"),
+        };
+        assert_eq!(walk_error(dir.path(), &err), None);
+    }
+
+    #[test]
+    fn load_corpus_collects_walk_errors_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
+        std::os::unix::fs::symlink("b", dir.path().join("a-link")).expect("symlink");
+        std::os::unix::fs::symlink("a-link", dir.path().join("b")).expect("symlink");
+        let corpus = load_corpus(dir.path(), &Config::default()).expect("load");
+        assert_eq!(corpus.notes.len(), 1);
+        assert_eq!(corpus.walk_errors, []);
+    }
 }

@@ -32,8 +32,10 @@ pub fn run_stdio() -> std::process::ExitCode {
     let exited_cleanly = runtime.block_on(async {
         let (outgoing, messages) = tokio::sync::mpsc::unbounded_channel();
         let outbox = outgoing.clone();
+        let raw = transport::RawResults::default();
+        let server_raw = raw.clone();
         let (service, socket) =
-            LspService::build(move |client| server::Backend::new(client, outbox))
+            LspService::build(move |client| server::Backend::new(client, outbox, server_raw))
                 .custom_method(
                     transport::MALFORMED_METHOD,
                     server::Backend::malformed_message,
@@ -48,7 +50,7 @@ pub fn run_stdio() -> std::process::ExitCode {
             guarded,
             outgoing.clone(),
         ));
-        let forward = tokio::spawn(transport::forward_output(from_server, outgoing));
+        let forward = tokio::spawn(transport::forward_output(from_server, outgoing, raw));
         let writer = tokio::spawn(transport::write_output(messages, tokio::io::stdout()));
         Server::new(server_input, server_output, socket)
             .serve(service)

@@ -29,6 +29,8 @@ pub struct Backend {
     pub client: Client,
     /// The output stream, for notifications too large to go through tower-lsp-server's `Value`s.
     outbox: super::transport::Outbox,
+    /// Large results serialized here, written in place of a stand-in tower-lsp-server sends.
+    raw: super::transport::RawResults,
     pub state: Arc<Mutex<State>>,
     /// Bumped whenever a root's index, history or full-text index becomes ready (or fails):
     /// requests waiting for one look again.
@@ -39,10 +41,15 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, outbox: super::transport::Outbox) -> Backend {
+    pub fn new(
+        client: Client,
+        outbox: super::transport::Outbox,
+        raw: super::transport::RawResults,
+    ) -> Backend {
         Backend {
             client,
             outbox,
+            raw,
             state: Arc::new(Mutex::new(State::new())),
             ready: Arc::new(watch::Sender::new(0)),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
@@ -177,6 +184,19 @@ impl Backend {
                 });
                 let indexed = match read_root(dir, config).await {
                     Ok(read) => {
+                        for error in read.walk_errors() {
+                            client
+                                .log_message(
+                                    MessageType::WARNING,
+                                    format!(
+                                        "kbls: cannot read `{}` under {}: {}; its notes are not indexed",
+                                        error.path,
+                                        read.root().display(),
+                                        error.reason
+                                    ),
+                                )
+                                .await;
+                        }
                         total += read.note_count();
                         state.lock().roots[idx].status = IndexStatus::Loading {
                             notes: Some(read.note_count()),
@@ -724,10 +744,20 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri.clone();
-        self.run("documentSymbol", Some(&uri), Need::Graph, move |snap| {
-            handlers::document_symbol(&snap, params)
-        })
-        .await
+        let result = self
+            .run("documentSymbol", Some(&uri), Need::Graph, move |snap| {
+                serde_json::to_vec(&handlers::document_symbol(&snap, params))
+            })
+            .await?;
+        // No await from here on: once the bytes are stored, the stand-in is written.
+        match result {
+            Ok(bytes) => Ok(to_proto::raw_stand_in(self.raw.stand_in(bytes))),
+            Err(err) => Err(Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+                message: format!("documentSymbol: {err}").into(),
+                data: None,
+            }),
+        }
     }
 
     async fn symbol(

@@ -224,6 +224,23 @@ pub fn document_symbols(
     )
 }
 
+/// The stand-in response for a document-symbol result serialized ahead
+/// ([`super::transport::RawResults`]): one symbol named `marker`.
+#[allow(deprecated)] // `deprecated` is a required field of the struct.
+pub fn raw_stand_in(marker: String) -> Option<DocumentSymbolResponse> {
+    Some(DocumentSymbolResponse::Flat(vec![SymbolInformation {
+        name: marker,
+        kind: SymbolKind::FILE,
+        tags: None,
+        deprecated: None,
+        location: Location {
+            uri: "file:///".parse().ok()?,
+            range: Range::default(),
+        },
+        container_name: None,
+    }]))
+}
+
 #[allow(deprecated)] // `deprecated` is a required field of the struct.
 pub fn workspace_symbols(
     snap: &Snapshot,

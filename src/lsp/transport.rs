@@ -16,6 +16,9 @@
 //! Replies written here and the server's own messages share one writer, a whole frame at a time.
 
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
@@ -50,6 +53,97 @@ pub fn notify(outbox: &Outbox, method: &str, params: &impl serde::Serialize) {
     };
     if let Ok(body) = serde_json::to_vec(&message) {
         let _ = outbox.send(Outgoing::Message(body));
+    }
+}
+
+/// Request results the server serialized itself, each waiting for the small stand-in response
+/// tower-lsp-server sends for it.
+///
+/// tower-lsp-server turns every result into a `serde_json::Value` tree before writing it: for the
+/// 60,000 symbols of a large note that tree costs seconds and hundreds of megabytes. A handler
+/// serializes such a result straight to bytes ([`RawResults::stand_in`]) and answers with a
+/// stand-in whose one string is a marker; [`forward_output`] puts the bytes in place of the
+/// stand-in's `result`. The request, its id and its cancellation stay tower-lsp-server's: the
+/// bytes are stored only once the handler has its answer, just before tower-lsp-server writes the
+/// stand-in, so a cancelled request leaves nothing behind.
+#[derive(Clone)]
+pub struct RawResults {
+    waiting: Arc<Mutex<HashMap<u64, Vec<u8>>>>,
+    next: Arc<AtomicU64>,
+    /// Random per process: a marker cannot be written by a note's text.
+    nonce: u64,
+}
+
+const RAW_MARKER: &str = "\u{0}kbls-raw-result:";
+/// Stand-in responses are small; larger bodies are never parsed to look for a marker.
+const MAX_STAND_IN: usize = 4096;
+
+impl Default for RawResults {
+    fn default() -> RawResults {
+        use std::hash::{BuildHasher, Hasher};
+        let nonce = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        RawResults {
+            waiting: Arc::default(),
+            next: Arc::default(),
+            nonce,
+        }
+    }
+}
+
+impl RawResults {
+    /// Keeps `result` (serialized JSON) until its stand-in is written; returns the marker the
+    /// stand-in carries as its one string.
+    pub fn stand_in(&self, result: Vec<u8>) -> String {
+        let token = self.next.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut waiting) = self.waiting.lock() {
+            waiting.insert(token, result);
+        }
+        format!("{RAW_MARKER}{:016x}:{token}", self.nonce)
+    }
+
+    /// `body` with a stand-in's `result` replaced by the bytes it stands for; other bodies as
+    /// they are.
+    fn substitute(&self, body: Vec<u8>) -> Vec<u8> {
+        if body.len() > MAX_STAND_IN || find(&body, &RAW_MARKER.as_bytes()[1..]).is_none() {
+            return body;
+        }
+        let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+            return body;
+        };
+        let Some(token) = find_marker(&value["result"])
+            .and_then(|marker| marker.strip_prefix(RAW_MARKER))
+            .and_then(|rest| rest.split_once(':'))
+            .filter(|(nonce, _)| *nonce == format!("{:016x}", self.nonce))
+            .and_then(|(_, token)| token.parse::<u64>().ok())
+        else {
+            return body;
+        };
+        let Some(result) = self
+            .waiting
+            .lock()
+            .ok()
+            .and_then(|mut waiting| waiting.remove(&token))
+        else {
+            return body;
+        };
+        let mut res = br#"{"jsonrpc":"2.0","id":"#.to_vec();
+        res.extend_from_slice(value["id"].to_string().as_bytes());
+        res.extend_from_slice(br#","result":"#);
+        res.extend_from_slice(&result);
+        res.push(b'}');
+        res
+    }
+}
+
+/// The first string in a stand-in's result that starts with the marker.
+fn find_marker(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) if s.starts_with(RAW_MARKER) => Some(s),
+        Value::Array(items) => items.iter().find_map(find_marker),
+        Value::Object(fields) => fields.values().find_map(find_marker),
+        _ => None,
     }
 }
 
@@ -90,15 +184,17 @@ pub async fn guard_input(
     }
 }
 
-/// Passes the server's frames on to the writer, then says it is done.
+/// Passes the server's frames on to the writer, stand-ins replaced by the results they stand
+/// for, then says it is done.
 pub async fn forward_output(
     from_server: impl AsyncRead + Unpin,
     out: mpsc::UnboundedSender<Outgoing>,
+    raw: RawResults,
 ) {
     let mut frames = Framer::new(from_server, false);
     while let Some(frame) = frames.next().await {
         if let Frame::Body(body) = frame {
-            if out.send(Outgoing::Message(body)).is_err() {
+            if out.send(Outgoing::Message(raw.substitute(body))).is_err() {
                 return;
             }
         }
@@ -384,6 +480,25 @@ fn malformed(reason: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stand_in_is_replaced_once_and_only_with_its_own_marker() {
+        let raw = RawResults::default();
+        let marker = raw.stand_in(br#"[{"name":"big"}]"#.to_vec());
+        let response = |marker: &str| {
+            json!({"jsonrpc": "2.0", "result": [{"name": marker, "kind": 1}], "id": 7})
+                .to_string()
+                .into_bytes()
+        };
+        let forged = marker.replace(&format!("{:016x}", raw.nonce), &"0".repeat(16));
+        assert_eq!(raw.substitute(response(&forged)), response(&forged));
+        assert_eq!(
+            String::from_utf8(raw.substitute(response(&marker))).expect("UTF-8"),
+            r#"{"jsonrpc":"2.0","id":7,"result":[{"name":"big"}]}"#
+        );
+        // Taken: a second response with the same marker is left as it is.
+        assert_eq!(raw.substitute(response(&marker)), response(&marker));
+    }
 
     /// Frames `input` and judges each frame, as the guard does: what reaches the server, what is
     /// answered, what is logged.

@@ -51,6 +51,15 @@ impl WorkspaceRead {
         self.corpus.notes.len()
     }
 
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// What the walk could not read (a folder, with why): the notes in it are missing.
+    pub fn walk_errors(&self) -> &[load::Unreadable] {
+        &self.corpus.walk_errors
+    }
+
     /// Brings `index` (opened from the on-disk cache, or in memory) up to date with the notes
     /// read, parsing only those changed since they were indexed, and returns what a query
     /// searches. `kbls search` needs no graph: parsing every note would cost it most of its run.
