@@ -440,7 +440,7 @@ mod tests {
         std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
         std::os::unix::fs::symlink("b", dir.path().join("a-link")).expect("symlink");
         std::os::unix::fs::symlink("a-link", dir.path().join("b")).expect("symlink");
-        let corpus = load_corpus(dir.path(), &Config::default()).expect("load");
+        let corpus = load_corpus(dir.path(), &mut Config::default()).expect("load");
         assert_eq!(corpus.notes.len(), 1);
         assert_eq!(corpus.walk_errors, []);
     }

@@ -203,6 +203,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     );
     let mut builder = Builder::new(text);
     builder.html_ids = matches!(dialect, Dialect::Hugo | Dialect::Mdbook);
+    builder.task_statuses = dialect == Dialect::Obsidian;
     builder.res.front_matter = block.map(|block| front_matter::parse(original, block));
     let mut iter = parser.into_offset_iter();
     for (event, range) in iter.by_ref() {
@@ -333,6 +334,9 @@ struct Builder<'a> {
     terms: Vec<Anchor>,
     /// Whether the ids of raw HTML elements are anchors (the site generators keep them).
     html_ids: bool,
+    /// Whether `- [/] task` is a task with a custom status rather than a shortcut reference
+    /// (Obsidian themes render any one character there as a status).
+    task_statuses: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -349,6 +353,7 @@ impl<'a> Builder<'a> {
             term: None,
             terms: Vec::new(),
             html_ids: false,
+            task_statuses: false,
         }
     }
 
@@ -578,6 +583,11 @@ impl<'a> Builder<'a> {
                     self.reference(label_range),
                 )
             }
+            LinkType::ShortcutUnknown
+                if self.task_statuses && is_task_status(self.text, open.start, span) =>
+            {
+                return None;
+            }
             LinkType::Shortcut | LinkType::ShortcutUnknown => {
                 let label_range = TextRange::new(text_start, base + span.len().checked_sub(1)?);
                 (
@@ -690,6 +700,32 @@ impl<'a> Builder<'a> {
 }
 
 /// The `id="..."` and `name="..."` attributes of raw HTML written at `start`, as anchors.
+/// Whether `span`, a one-character `[c]` starting at `start`, is the first thing after a list
+/// marker on its line: an Obsidian task status such as `- [/] half done`.
+fn is_task_status(text: &str, start: usize, span: &str) -> bool {
+    let Some(label) = span.strip_prefix('[').and_then(|s| s.strip_suffix(']')) else {
+        return false;
+    };
+    if label.chars().count() != 1 {
+        return false;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut before = text[line_start..start].trim_end_matches([' ', '\t']);
+    if before.len() == text[line_start..start].len() {
+        return false; // no space between the marker and the status
+    }
+    before = before.trim_start_matches([' ', '\t', '>']).trim_start();
+    match before {
+        "-" | "*" | "+" => true,
+        _ => {
+            let digits = before.trim_end_matches(['.', ')']);
+            digits.len() + 1 == before.len()
+                && !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+    }
+}
+
 fn html_ids(html: &str, start: usize, anchors: &mut Vec<Anchor>) {
     for attribute in ["id=", "name="] {
         for at in memchr::memmem::find_iter(html.as_bytes(), attribute.as_bytes()) {

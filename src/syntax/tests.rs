@@ -295,3 +295,32 @@ fn pathological_input_does_not_panic() {
         let _ = parse(text, &ParseOptions::default());
     }
 }
+
+#[test]
+fn obsidian_task_statuses_are_not_references() {
+    let text = "- [/] half done\n* [>] moved\n1. [-] dropped\n> - [?] quoted\n\nSee [x] here.\n- [ab] two letters\n-[!] no space\n";
+    let obsidian = ParseOptions {
+        site: Site {
+            dialect: Dialect::Obsidian,
+            ..Site::default()
+        },
+        ..ParseOptions::default()
+    };
+    let labels = |options: &ParseOptions| -> Vec<String> {
+        parse(text, options)
+            .links
+            .iter()
+            .filter_map(|link| match &link.target {
+                LinkTarget::Reference { label, .. } => Some(label.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // Obsidian reads a one-character `[c]` right after a list marker as a task's status.
+    assert_eq!(labels(&obsidian), ["x", "ab", "!"]);
+    // GitHub renders them as text in brackets: undefined references, as before.
+    assert_eq!(
+        labels(&ParseOptions::default()),
+        ["/", ">", "-", "?", "x", "ab", "!"]
+    );
+}
