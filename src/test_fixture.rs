@@ -66,6 +66,29 @@ impl Fixture {
         )
     }
 
+    /// The hover at the cursor as feature tests print it: the range it is for, then its
+    /// Markdown; `none` when there is none.
+    pub fn shown_hover(&self) -> String {
+        let pos = self.position();
+        match self.analysis().hover(pos) {
+            None => "none".to_string(),
+            Some(hover) => format!("{}\n{}", self.show(pos.note, hover.range), hover.markdown),
+        }
+    }
+
+    /// Asserts that the references at the cursor are exactly the `^^^` marks, in any order.
+    #[track_caller]
+    pub fn assert_references_are_marks(&self, include_declaration: bool) {
+        let refs = self
+            .analysis()
+            .references(self.position(), include_declaration);
+        let mut found: Vec<String> = refs.iter().map(|r| self.show(r.note, r.range)).collect();
+        let mut marked = self.shown_marks();
+        found.sort();
+        marked.sort();
+        assert_eq!(found, marked);
+    }
+
     /// The marks as [`Fixture::show`] prints them, in fixture order.
     pub fn shown_marks(&self) -> Vec<String> {
         self.marks

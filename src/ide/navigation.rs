@@ -424,30 +424,12 @@ mod tests {
     /// The references must be exactly the `^^^` marks.
     #[track_caller]
     fn check_references(fixture: &str, include_declaration: bool) {
-        let fixture = test_fixture::parse(fixture);
-        let refs = fixture
-            .analysis()
-            .references(fixture.position(), include_declaration);
-        let mut found: Vec<String> = refs.iter().map(|r| fixture.show(r.note, r.range)).collect();
-        let mut marked = fixture.shown_marks();
-        found.sort();
-        marked.sort();
-        assert_eq!(found, marked);
+        test_fixture::parse(fixture).assert_references_are_marks(include_declaration);
     }
 
     #[track_caller]
     fn check_hover(fixture: &str, expect: Expect) {
-        let fixture = test_fixture::parse(fixture);
-        let pos = fixture.position();
-        let res = match fixture.analysis().hover(pos) {
-            None => "none".to_string(),
-            Some(hover) => format!(
-                "{}\n{}",
-                fixture.show(pos.note, hover.range),
-                hover.markdown
-            ),
-        };
-        expect.assert_eq(&res);
+        expect.assert_eq(&test_fixture::parse(fixture).shown_hover());
     }
 
     #[test]

@@ -2,25 +2,10 @@
 //! (`scripts/action-check.sh`) run as the runner runs it, with the runner's environment variables,
 //! on throwaway git repositories with the binary under test on `PATH`.
 
-use crate::support::{git_command, repo_root};
+use crate::support::{git, repo_root, write_file as write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use yaml_rust2::{Yaml, YamlLoader};
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = git_command(dir).args(args).output().expect("run git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
-    std::fs::write(path, text).expect("write file");
-}
 
 fn action() -> Yaml {
     let text = std::fs::read_to_string(repo_root().join("action.yml")).expect("read action.yml");

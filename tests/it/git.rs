@@ -1,27 +1,17 @@
 //! `outdated-date` and `--changed-since` on real git repositories built in temp dirs.
 
+use crate::support::write_file as write;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
 fn git(dir: &Path, args: &[&str], date: &str) {
-    let status = crate::support::git_command(dir)
-        .args(args)
-        .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
-        .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
-        .output()
-        .expect("run git");
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
+    let stamp = format!("{date}T12:00:00Z");
+    crate::support::git_with_env(
+        dir,
+        args,
+        &[("GIT_AUTHOR_DATE", &stamp), ("GIT_COMMITTER_DATE", &stamp)],
     );
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 fn commit_all(dir: &Path, message: &str, date: &str) {

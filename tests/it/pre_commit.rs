@@ -7,24 +7,9 @@
 //! repository with only `language` and `entry` switched to `system` and the binary under test;
 //! every other field (`types`, `pass_filenames`, `require_serial`) is the shipped one.
 
-use crate::support::{git_command, repo_root};
+use crate::support::{git, git_command, repo_root, write_file as write};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = git_command(dir).args(args).output().expect("run git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
-    std::fs::write(path, text).expect("write file");
-}
 
 /// `pre-commit`, or `python3 -m pre_commit` when only the module is installed.
 fn pre_commit_command() -> Command {

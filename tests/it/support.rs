@@ -26,6 +26,33 @@ pub fn git_command(dir: &Path) -> Command {
     command
 }
 
+/// Runs `git ARGS` in `dir` (the test identity, and `env`), failing the test with git's stderr
+/// when git fails.
+pub fn git_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let output = git_command(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// [`git_with_env`] with no extra environment.
+pub fn git(dir: &Path, args: &[&str]) {
+    git_with_env(dir, args, &[]);
+}
+
+/// Writes `text` to `dir/path`, creating its folders.
+pub fn write_file(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
+    std::fs::write(path, text).expect("write file");
+}
+
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }

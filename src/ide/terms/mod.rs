@@ -106,29 +106,12 @@ mod tests {
     /// The mentions must be exactly the `^^^` marks.
     #[track_caller]
     fn check_references(fixture: &str) {
-        let fixture = test_fixture::parse(fixture);
-        let refs = fixture.analysis().references(fixture.position(), false);
-        let found: Vec<String> = refs.iter().map(|r| fixture.show(r.note, r.range)).collect();
-        let mut marked = fixture.shown_marks();
-        marked.sort();
-        let mut sorted = found.clone();
-        sorted.sort();
-        assert_eq!(sorted, marked);
+        test_fixture::parse(fixture).assert_references_are_marks(false);
     }
 
     #[track_caller]
     fn check_hover(fixture: &str, expect: Expect) {
-        let fixture = test_fixture::parse(fixture);
-        let pos = fixture.position();
-        let res = match fixture.analysis().hover(pos) {
-            None => "none".to_string(),
-            Some(hover) => format!(
-                "{}\n{}",
-                fixture.show(pos.note, hover.range),
-                hover.markdown
-            ),
-        };
-        expect.assert_eq(&res);
+        expect.assert_eq(&test_fixture::parse(fixture).shown_hover());
     }
 
     const GLOSSARY: &str = r#"
