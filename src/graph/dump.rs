@@ -36,6 +36,7 @@ impl Graph {
                             FragmentMatch::Anchor(idx) => {
                                 format!("{}#{}", target.path, target.syntax.anchors[idx].id)
                             }
+                            FragmentMatch::Title => format!("{}#<title>", target.path),
                             FragmentMatch::Missing => format!("{}#<missing>", target.path),
                         }
                     }

@@ -41,6 +41,10 @@ pub enum FragmentMatch {
     /// The fragment names the anchor (block id, definition term) at this index of the target's
     /// `anchors`.
     Anchor(usize),
+    /// The fragment is the target page's front-matter title (Hugo): themes render the title as
+    /// the page's top heading, so the link lands where it means to (Kubernetes' API reference
+    /// links `object-meta#ObjectMeta` to the page titled `ObjectMeta`).
+    Title,
     /// The fragment names no heading of the target.
     Missing,
 }
@@ -343,10 +347,14 @@ impl Graph {
     }
 
     /// Matches a Markdown link fragment: against heading anchors, then other anchors; in a
-    /// vault, by heading text as Obsidian does.
+    /// vault, by heading text as Obsidian does; in a Hugo site, the page's title names its top.
     fn match_fragment(&self, syntax: &NoteSyntax, fragment: Option<&Fragment>) -> FragmentMatch {
         match self.site.dialect {
             Dialect::Obsidian => match_obsidian_fragment(syntax, fragment),
+            Dialect::Hugo => match match_fragment(syntax, fragment) {
+                FragmentMatch::Missing if names_title(syntax, fragment) => FragmentMatch::Title,
+                found => found,
+            },
             _ => match_fragment(syntax, fragment),
         }
     }
@@ -400,6 +408,15 @@ pub fn match_fragment(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> Fragm
                 .map(FragmentMatch::Anchor)
         })
         .unwrap_or(FragmentMatch::Missing)
+}
+
+/// Whether the fragment is, exactly, the front-matter title.
+fn names_title(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> bool {
+    let title = syntax
+        .front_matter
+        .as_ref()
+        .and_then(|fm| fm.title.as_deref());
+    fragment.is_some_and(|f| title == Some(f.text.as_str()))
 }
 
 /// Matches a fragment as Obsidian does: `^block-id` against the block markers, else heading

@@ -322,7 +322,7 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
                     out += "⚠ the heading this link names does not exist\n\n";
                     TextRange::new(0, target_note.text.len())
                 }
-                FragmentMatch::None => {
+                FragmentMatch::None | FragmentMatch::Title => {
                     TextRange::new(body_start(target_note), target_note.text.len())
                 }
             };

@@ -193,14 +193,17 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     };
     let pulldown_options = pulldown_options(options);
     // Undefined references still come out as links (with an empty destination), so they can be
-    // reported and completed; `LinkType::*Unknown` tells them apart.
-    let callback = |_broken: pulldown_cmark::BrokenLink<'_>| Some(("".into(), "".into()));
+    // reported and completed; `LinkType::*Unknown` tells them apart. Except `[a][b](url)`: with
+    // `[b]` undefined, CommonMark reads `[a]` as text and `[b](url)` as an inline link (Go's
+    // `[][Image](url)`), which a link made of `[a][b]` would swallow.
+    let body = &text[body_start..];
+    let callback = |broken: pulldown_cmark::BrokenLink<'_>| {
+        let inline_follows = broken.link_type == pulldown_cmark::LinkType::Reference
+            && body[broken.span.end..].starts_with('(');
+        (!inline_follows).then(|| ("".into(), "".into()))
+    };
     let shift = |range: std::ops::Range<usize>| range.start + body_start..range.end + body_start;
-    let parser = Parser::new_with_broken_link_callback(
-        &text[body_start..],
-        pulldown_options,
-        Some(callback),
-    );
+    let parser = Parser::new_with_broken_link_callback(body, pulldown_options, Some(callback));
     let mut builder = Builder::new(text);
     builder.html_ids = matches!(dialect, Dialect::Hugo | Dialect::Mdbook);
     builder.task_statuses = dialect == Dialect::Obsidian;

@@ -324,3 +324,17 @@ fn obsidian_task_statuses_are_not_references() {
         ["/", ">", "-", "?", "x", "ab", "!"]
     );
 }
+
+#[test]
+fn an_undefined_full_reference_before_a_destination_is_text_then_an_inline_link() {
+    // Go's `[]T` before a link: `[][Image]` is no reference, `[Image](image.md)` is a link.
+    check(
+        "| images | [][Image](image.md) |\n\n[][lbl](x.md) [a][nope]\n\n[lbl]: y.md\n",
+        expect![[r#"
+            Inline "[Image](image.md)" text="Image" -> path "image.md" at "image.md"
+            ReferenceFull "[][lbl]" text="" -> ref "lbl" def=Some(0)
+            ReferenceFull "[a][nope]" text="a" -> ref "nope" def=None
+            def "lbl" label at "lbl"
+        "#]],
+    );
+}

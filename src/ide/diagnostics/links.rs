@@ -183,6 +183,9 @@ fn check_undefined_reference(
     else {
         return;
     };
+    if is_notation(note, link, label) {
+        return;
+    }
     let closest = suggest::closest_label(note, label, reached).map(String::from);
     // `[x]` alone is often just text in brackets; report it only when it clearly is a link:
     // its label is a near miss of a definition, or it looks like a path.
@@ -203,6 +206,33 @@ fn check_undefined_reference(
         finding.suggestion = Some(closest);
     }
     findings.push(finding);
+}
+
+/// Brackets that are notation, not a reference: glued to the word before them (Go's
+/// `map[string][]string`, `resource[/subresource]`), or a regular expression's character class
+/// (`[a-z0-9][-a-z0-9]*`). An undefined reference renders as the text it is, so these read as
+/// their authors meant them.
+fn is_notation(note: &Note, link: &Link, label: &str) -> bool {
+    let glued = note.text[..link.range.as_usize().start]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    let text = link.text.map_or("", |range| &note.text[range.as_usize()]);
+    glued || is_character_class(label) || is_character_class(text)
+}
+
+/// `0-9a-f`, `-A-Za-z0-9_.`: no spaces, and a range from the start of letters or digits to an
+/// end (`a-z`, `A-F`, `0-9`, `1-7`).
+fn is_character_class(label: &str) -> bool {
+    let bytes = label.as_bytes();
+    !label.contains(char::is_whitespace)
+        && bytes.windows(3).any(|w| {
+            w[1] == b'-'
+                && matches!(
+                    (w[0], w[2]),
+                    (b'a' | b'A', b'f'..=b'z' | b'F'..=b'Z') | (b'0' | b'1', b'7'..=b'9')
+                )
+        })
 }
 
 fn looks_like_path(label: &str) -> bool {

@@ -153,6 +153,24 @@ fn link_findings_into_some_notes_only() {
 }
 
 #[test]
+fn brackets_that_are_notation_are_no_undefined_references() {
+    check(
+        r##"
+//- /a.md
+# A
+A `map[string][]string`-like map[string][]string, resource[/subresource], `[0-9a-f]`:
+names match ([a-z0-9][-a-z0-9]*[a-z0-9])? and [0-9a-f][0-9a-f]; [typo][lbl-c] [x-ray][nope]
+
+[lbl-b]: a.md
+"##,
+        expect![[r#"
+            a.md:3:72 error undefined-reference "lbl-c": no definition `[lbl-c]: ...` for this reference link; did you mean `[lbl-b]`? [fix: "lbl-c" -> "lbl-b"]
+            a.md:3:87 error undefined-reference "nope": no definition `[nope]: ...` for this reference link
+        "#]],
+    );
+}
+
+#[test]
 fn references_and_ambiguous_wikilinks() {
     check(
         r##"
