@@ -16,6 +16,10 @@ pub(crate) struct Shortcodes {
     pub(crate) refs: Vec<Link>,
     /// Every shortcode that stands alone (no body), with its first argument.
     pub(crate) inline: Vec<(TextRange, String)>,
+    /// Shortcodes written inside a word or URL (`…/{{< param "version" >}}/#x`, `v{{< skew >}}`):
+    /// Hugo puts their output there, so they are blanked to letters, not spaces, and a link
+    /// destination holding one is filled in by the site (not checked).
+    pub(crate) in_words: Vec<TextRange>,
 }
 
 struct Token {
@@ -83,6 +87,17 @@ pub(crate) fn scan(text: &str, start: usize) -> Shortcodes {
     }
     res.hidden.retain(|r| !r.is_empty());
     for token in &tokens {
+        let glued = text[..token.range.as_usize().start]
+            .bytes()
+            .next_back()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b"/.-_=?#:&".contains(&b));
+        let paired = pairs
+            .iter()
+            .any(|&(o, c)| tokens[o].range == token.range || tokens[c].range == token.range);
+        if glued && !paired && !matches!(token.name.as_str(), "ref" | "relref") {
+            res.in_words.push(token.range);
+            continue;
+        }
         res.hidden.push(token.range);
         if let Some((arg, _)) = &token.arg {
             if !token.closing && !pairs.iter().any(|(o, _)| tokens[*o].range == token.range) {

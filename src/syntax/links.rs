@@ -37,7 +37,8 @@ pub enum LinkKind {
 /// Where a link points, split into the parts that are resolved and reported separately.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
-    /// A URL with a scheme (`https:`, `mailto:`, ...): never checked.
+    /// A URL with a scheme (`https:`, `mailto:`, ...), or a path a Hugo shortcode fills in:
+    /// never checked.
     External { url: String },
     /// A path in the corpus, percent-decoded. `path` is empty for a same-note `#fragment` link.
     Path {

@@ -185,8 +185,16 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     // Hidden parts are blanked in the same copy, line breaks kept.
     let normalized;
     let original = text;
-    let text = if has_lone_cr(text) || !comments.is_empty() || !shortcodes.hidden.is_empty() {
-        normalized = blanked(text, comments.iter().chain(&shortcodes.hidden));
+    let text = if has_lone_cr(text)
+        || !comments.is_empty()
+        || !shortcodes.hidden.is_empty()
+        || !shortcodes.in_words.is_empty()
+    {
+        normalized = blanked(
+            text,
+            comments.iter().chain(&shortcodes.hidden),
+            &shortcodes.in_words,
+        );
         normalized.as_str()
     } else {
         text
@@ -230,6 +238,18 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
             res.anchors.shrink_to_fit();
         }
         Dialect::Hugo => {
+            for (range, target) in res
+                .links
+                .iter_mut()
+                .map(|link| (link.range, &mut link.target))
+                .chain(
+                    res.link_defs
+                        .iter_mut()
+                        .map(|def| (def.range, &mut def.target)),
+                )
+            {
+                fill_in_by_site(range, target, &shortcodes.in_words, text, original);
+            }
             // A heading made of a shortcode (`## {{% heading "options" %}}`) is named after the
             // shortcode's argument: its output is not known here.
             let mut renamed = false;
@@ -277,9 +297,56 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
     res
 }
 
+/// A destination with a shortcode in it (`/docs/{{< param "version" >}}/x`) is the site's to fill
+/// in: kbls cannot know it, so it is left unchecked as an external URL is, and the URL is the one
+/// written (`parsed` is the copy with the shortcodes blanked, `text` the note).
+fn fill_in_by_site(
+    range: TextRange,
+    target: &mut LinkTarget,
+    in_words: &[TextRange],
+    parsed: &str,
+    text: &str,
+) {
+    let overlaps = |from: usize, to: usize| {
+        in_words
+            .iter()
+            .any(|code| from < code.end as usize && (code.start as usize) < to)
+    };
+    match target {
+        LinkTarget::Path {
+            path_range,
+            fragment,
+            ..
+        } => {
+            let from = path_range.as_usize().start;
+            let to = fragment.as_ref().map_or(path_range.end, |f| f.range.end) as usize;
+            if overlaps(from, to) {
+                *target = LinkTarget::External {
+                    url: text[from..to].to_string(),
+                };
+            }
+        }
+        LinkTarget::External { url } => {
+            let span = range.as_usize();
+            if let Some(at) = parsed[span.clone()].find(url.as_str()) {
+                let (from, to) = (span.start + at, span.start + at + url.len());
+                if overlaps(from, to) {
+                    *url = text[from..to].to_string();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A copy of `text` of the same length, each lone `\r` a `\n` and the `hidden` ranges blanked:
-/// spaces, line breaks kept so lines stay where they are.
-fn blanked<'r>(text: &str, hidden: impl Iterator<Item = &'r TextRange>) -> String {
+/// spaces, line breaks kept so lines stay where they are; the `in_words` ranges `x`s, so the word
+/// or URL around them stays one.
+fn blanked<'r>(
+    text: &str,
+    hidden: impl Iterator<Item = &'r TextRange>,
+    in_words: &[TextRange],
+) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for at in 0..bytes.len() {
         if bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n') {
@@ -292,6 +359,9 @@ fn blanked<'r>(text: &str, hidden: impl Iterator<Item = &'r TextRange>) -> Strin
                 *byte = b' ';
             }
         }
+    }
+    for range in in_words {
+        bytes[range.as_usize()].fill(b'x');
     }
     // Hidden ranges start and end at ASCII delimiters, so the copy stays UTF-8; were one not
     // to, the copy without blanks (of the same length) would do.

@@ -338,3 +338,36 @@ fn an_undefined_full_reference_before_a_destination_is_text_then_an_inline_link(
         "#]],
     );
 }
+
+#[test]
+fn hugo_shortcodes_inside_a_destination_leave_it_to_the_site() {
+    let hugo = ParseOptions {
+        site: Site {
+            dialect: Dialect::Hugo,
+            ..Site::default()
+        },
+        ..ParseOptions::default()
+    };
+    let text = "[v1.meta/ObjectMeta](/docs/generated/{{< param \"version\" >}}/#objectmeta) \
+        [notes](https://example.com/release-{{< skew currentVersion >}}.md) [ok](/docs/a/) \
+        [frag](/docs/b/#v{{< param \"v\" >}})\n\n{{% note %}}\nA [plain](c.md) link.{{% /note %}}\n";
+    let targets: Vec<String> = parse(text, &hugo)
+        .links
+        .iter()
+        .map(|link| match &link.target {
+            LinkTarget::External { url } => format!("external {url}"),
+            LinkTarget::Path { path, .. } => format!("path {path}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "external /docs/generated/{{< param \"version\" >}}/#objectmeta",
+            "external https://example.com/release-{{< skew currentVersion >}}.md",
+            "path /docs/a/",
+            "external /docs/b/#v{{< param \"v\" >}}",
+            "path c.md",
+        ]
+    );
+}
