@@ -1,18 +1,18 @@
 //! Detects a corpus's dialect from the files at its root and reads its site layout: a
-//! `.obsidian/` folder; a Hugo config (`hugo.{toml,yaml,json}`, `config.{toml,yaml}`) beside
-//! `content/`, with `contentDir`, the languages' content folders, `staticDir` and the goldmark
+//! `.obsidian/` folder; a Hugo config (`hugo.{toml,yaml,json}`, `config.{toml,yaml,json}`, else
+//! the `config/_default/` folder) beside `content/`, with `contentDir`, the languages' content folders, `staticDir` and the goldmark
 //! heading-id settings; a `book.toml` with `[book] src`. Without one, the link forms the notes
 //! use decide ([`by_link_forms`]).
 
 use crate::dialect::{Dialect, HeadingIds, Site};
 use anyhow::Context;
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The site at `root`: the dialect asked for (`None`: auto) with the layout its files give, or
 /// the one the markers at the root show. `None` when auto finds no marker: the notes decide.
 pub fn detect(root: &Path, asked: Option<Dialect>) -> anyhow::Result<Option<Site>> {
-    let hugo_config = hugo_config_file(root);
+    let hugo_config = hugo_config(root);
     let book = root.join("book.toml");
     let dialect = match asked {
         Some(dialect) => dialect,
@@ -24,7 +24,7 @@ pub fn detect(root: &Path, asked: Option<Dialect>) -> anyhow::Result<Option<Site
     Ok(Some(match dialect {
         Dialect::Github | Dialect::Obsidian => Site::new(dialect),
         Dialect::Hugo => match hugo_config {
-            Some(file) => hugo_site(root, &file)?,
+            Some(config) => hugo_site(root, &config)?,
             None => hugo_layout(root, &Value::Null),
         },
         Dialect::Mdbook => mdbook_site(&book)?,
@@ -54,21 +54,44 @@ pub fn by_link_forms<'a>(texts: impl Iterator<Item = &'a str>) -> Site {
     })
 }
 
-const HUGO_CONFIGS: [&str; 5] = [
+const HUGO_CONFIGS: [&str; 6] = [
     "hugo.toml",
     "hugo.yaml",
     "hugo.json",
     "config.toml",
     "config.yaml",
+    "config.json",
 ];
 
-/// The Hugo config file at `root`, when a `content/` folder is beside it.
-fn hugo_config_file(root: &Path) -> Option<std::path::PathBuf> {
-    let file = HUGO_CONFIGS
+/// Where a Hugo site keeps its configuration: a file at the root, else the `config/_default/`
+/// folder (one file per top-level key, `markup.toml` holding `[goldmark]`, beside an optional
+/// `hugo.toml`).
+enum HugoConfig {
+    File(PathBuf),
+    Folder(PathBuf),
+}
+
+/// The Hugo configuration at `root`, when a `content/` folder is beside it.
+fn hugo_config(root: &Path) -> Option<HugoConfig> {
+    let config = match HUGO_CONFIGS
         .iter()
         .map(|name| root.join(name))
-        .find(|path| path.is_file())?;
-    let content_dir = read_config(&file)
+        .find(|p| p.is_file())
+    {
+        Some(file) => HugoConfig::File(file),
+        None => {
+            let folder = root.join("config").join("_default");
+            let has_config = std::fs::read_dir(&folder)
+                .ok()?
+                .flatten()
+                .any(|entry| config_format(&entry.path()).is_some() && entry.path().is_file());
+            if !has_config {
+                return None;
+            }
+            HugoConfig::Folder(folder)
+        }
+    };
+    let content_dir = read_hugo_config(&config)
         .ok()
         .and_then(|config| {
             get(&config, "contentDir")
@@ -77,12 +100,53 @@ fn hugo_config_file(root: &Path) -> Option<std::path::PathBuf> {
         })
         .unwrap_or_else(|| "content".to_string());
     let top = content_dir.split('/').next().unwrap_or("content");
-    (root.join("content").is_dir() || root.join(top).is_dir()).then_some(file)
+    (root.join("content").is_dir() || root.join(top).is_dir()).then_some(config)
 }
 
-fn hugo_site(root: &Path, file: &Path) -> anyhow::Result<Site> {
-    let config = read_config(file)?;
-    Ok(hugo_layout(root, &config))
+/// The configuration as one JSON object: the file, or the folder's files merged (`hugo.*` and
+/// `config.*` at the top, each other file under the key its name gives).
+fn read_hugo_config(config: &HugoConfig) -> anyhow::Result<Value> {
+    let folder = match config {
+        HugoConfig::File(file) => return read_config(file),
+        HugoConfig::Folder(folder) => folder,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .with_context(|| format!("cannot read {}", folder.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && config_format(path).is_some())
+        .collect();
+    files.sort();
+    let mut merged = serde_json::Map::new();
+    for file in files {
+        let value = read_config(&file)?;
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if matches!(stem, "hugo" | "config") {
+            if let Value::Object(keys) = value {
+                merged.extend(keys);
+            }
+        } else {
+            merged.insert(stem.to_string(), value);
+        }
+    }
+    Ok(Value::Object(merged))
+}
+
+/// The format of a config file by its extension.
+fn config_format(file: &Path) -> Option<&'static str> {
+    match file.extension()?.to_str()? {
+        "toml" => Some("toml"),
+        "json" => Some("json"),
+        "yaml" | "yml" => Some("yaml"),
+        _ => None,
+    }
+}
+
+fn hugo_site(root: &Path, config: &HugoConfig) -> anyhow::Result<Site> {
+    Ok(hugo_layout(root, &read_hugo_config(config)?))
 }
 
 /// The layout a Hugo config gives (`Value::Null`: the defaults).
@@ -181,11 +245,7 @@ fn mdbook_site(book: &Path) -> anyhow::Result<Site> {
 fn read_config(file: &Path) -> anyhow::Result<Value> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    let value = match extension {
+    let value = match config_format(file).unwrap_or("yaml") {
         "toml" => {
             let value: toml::Value = toml::from_str(&text)
                 .map_err(|err| anyhow::anyhow!("{}: {}", file.display(), err.message()))?;

@@ -1369,3 +1369,32 @@ fn a_yaml_alias_bomb_is_refused() {
     assert_eq!(published[0]["code"], "invalid-front-matter");
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn hugo_config_folder_is_read() {
+    // No config file at the root: `config/_default/` holds it, one file per top-level key.
+    let corpus = Corpus::new(&[
+        ("config/_default/hugo.toml", "contentDir = \"content/en\"\n"),
+        (
+            "config/_default/markup.toml",
+            "[goldmark.parser]\nautoHeadingIDType = \"blackfriday\"\n",
+        ),
+        (
+            "content/en/docs/a.md",
+            "---\ntitle: A\nlastmod: 2026-11-01\n---\n## What's new? (v1.2)\n\n\
+             [b](/docs/b/) [ok](#what-s-new-v1-2) [GitHub's id](#whats-new-v12)\n",
+        ),
+        (
+            "content/en/docs/b.md",
+            "---\ntitle: B\nlastmod: 2026-11-01\n---\nB.\n",
+        ),
+    ]);
+    let run = corpus.kbls(&["check", "--today", TODAY]);
+    assert_eq!(run.code, 1);
+    expect![[r#"
+        content/en/docs/a.md:7:53: error[broken-anchor]: no heading `#whats-new-v12` in this note; did you mean `#what-s-new-v1-2`?
+        7 | [b](/docs/b/) [ok](#what-s-new-v1-2) [GitHub's id](#whats-new-v12)
+          |                                                     ^^^^^^^^^^^^^
+        2 files checked: 1 error, 0 warnings, 0 infos (dialect: hugo)
+    "#]].assert_eq(&run.stdout);
+}
