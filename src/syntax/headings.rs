@@ -2,6 +2,9 @@
 
 use crate::dialect::HeadingIds;
 use crate::text::TextRange;
+// Combining marks (Unicode category M) are kept by GitHub.
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heading {
@@ -47,7 +50,9 @@ pub fn slug(text: &str) -> String {
 pub fn heading_id(text: &str, algorithm: HeadingIds) -> String {
     match algorithm {
         HeadingIds::Github => slug(text),
-        HeadingIds::GithubAscii => slug(&text.chars().filter(char::is_ascii).collect::<String>()),
+        // Hugo's: accents removed (decomposed, so `é` is `e` and a mark), then everything not
+        // ASCII.
+        HeadingIds::GithubAscii => slug(&text.nfd().filter(char::is_ascii).collect::<String>()),
         HeadingIds::Blackfriday => blackfriday_id(text),
     }
 }
@@ -69,15 +74,6 @@ fn blackfriday_id(text: &str) -> String {
         }
     }
     res
-}
-
-/// Combining marks (Unicode category M) are kept by GitHub; std has no category lookup, so this
-/// covers the blocks real headings use (accents written as base letter plus mark, Indic vowel signs).
-fn is_combining_mark(ch: char) -> bool {
-    matches!(ch as u32,
-        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
-        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF
-        | 0xFE20..=0xFE2F)
 }
 
 /// Gives every heading its anchor: custom ids win, and repeated slugs get `-1`, `-2`, ... in
@@ -135,7 +131,12 @@ mod tests {
         let cases = [
             ("kubectl apply -f", "kubectl-apply--f", "kubectl-apply-f"),
             ("What's new? (v1.2)", "whats-new-v12", "what-s-new-v1-2"),
-            ("Café ☕ Notes", "caf--notes", "café-notes"),
+            ("Café ☕ Notes", "cafe--notes", "café-notes"),
+            (
+                "Ångström über naïve",
+                "angstrom-uber-naive",
+                "ångström-über-naïve",
+            ),
             ("CPU & Memory", "cpu--memory", "cpu-memory"),
         ];
         for (text, ascii, blackfriday) in cases {
