@@ -81,6 +81,11 @@ pub struct Site {
     /// The source paths of the host's redirects (a `_redirects` file in a static folder),
     /// lowercase without the slashes around them; a trailing `*` matches any rest.
     pub redirects: Vec<String>,
+    /// Hugo's output formats: lowercase name and the file a page publishes it as (`rss` is
+    /// `index.xml`, or `feed.xml` with `[outputFormats.RSS] baseName = "feed"`).
+    pub output_files: Vec<(String, String)>,
+    /// The site's `[outputs]`: lowercase formats per page kind (`home`, `section`, `page`).
+    pub kind_outputs: Vec<(String, Vec<String>)>,
 }
 
 impl Site {
@@ -116,6 +121,34 @@ impl Site {
             .filter(|dir| is_under(path, dir))
             .max_by_key(|dir| dir.len())
             .map(String::as_str)
+    }
+
+    /// Whether Hugo publishes the page at `path`, whose front matter lists `outputs`, as `file`
+    /// beside its HTML (`index.json`, `index.xml`): Hugo's defaults (the home page and sections
+    /// also as RSS), the site's `[outputs]` per kind, the page's own list.
+    pub fn publishes(&self, path: &str, outputs: &[String], file: &str) -> bool {
+        let in_content =
+            path[self.content_dir_of(path).unwrap_or("").len()..].trim_start_matches('/');
+        let kind = match in_content.rsplit_once('/') {
+            _ if in_content.starts_with("_index.") => "home",
+            Some((_, name)) if name.starts_with("_index.") => "section",
+            _ => "page",
+        };
+        let site_outputs = self.kind_outputs.iter().find(|(k, _)| k == kind);
+        let formats: Vec<String> = if !outputs.is_empty() {
+            outputs.iter().map(|f| f.to_lowercase()).collect()
+        } else if let Some((_, formats)) = site_outputs {
+            formats.clone()
+        } else if kind == "page" {
+            vec!["html".to_string()]
+        } else {
+            vec!["html".to_string(), "rss".to_string()]
+        };
+        formats.iter().any(|format| {
+            self.output_files
+                .iter()
+                .any(|(name, published)| name == format && published.eq_ignore_ascii_case(file))
+        })
     }
 
     /// Whether a note at `path` is a page the publisher renders.

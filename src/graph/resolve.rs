@@ -251,6 +251,22 @@ impl Graph {
                     fragment: self.match_fragment(&self.note(note).syntax, fragment),
                 };
             }
+            // Another output of a page (`feed/index.json`, a section's `index.xml`).
+            if let Some((page, file)) = base.rsplit_once('/') {
+                if let Some(note) = self.hugo_page(page) {
+                    let syntax = &self.note(note).syntax;
+                    let outputs = syntax
+                        .front_matter
+                        .as_ref()
+                        .map_or(&[][..], |fm| &fm.outputs);
+                    if self.site.publishes(&self.note(note).path, outputs, file) {
+                        return Resolved::Note {
+                            note,
+                            fragment: FragmentMatch::None,
+                        };
+                    }
+                }
+            }
             // A static page (`kubectl-commands` is `kubectl-commands.html`) or a file; HTML
             // content files (`_index.html`) are pages too, though no notes.
             let file = [

@@ -208,7 +208,91 @@ fn hugo_layout(root: &Path, config: &Value) -> Site {
         definition_term_ids,
         permalinks,
         redirects,
+        output_files: output_files(config),
+        kind_outputs: kind_outputs(config),
     }
+}
+
+/// Hugo's built-in output formats with the suffix of their media type; `index` is the default
+/// base name.
+const OUTPUT_FORMATS: [(&str, &str); 5] = [
+    ("html", "html"),
+    ("rss", "xml"),
+    ("json", "json"),
+    ("calendar", "ics"),
+    ("csv", "csv"),
+];
+
+/// Media types Hugo knows, by the suffix their files get.
+const MEDIA_SUFFIXES: [(&str, &str); 8] = [
+    ("text/html", "html"),
+    ("application/rss+xml", "xml"),
+    ("application/xml", "xml"),
+    ("application/json", "json"),
+    ("text/calendar", "ics"),
+    ("text/csv", "csv"),
+    ("text/plain", "txt"),
+    ("application/manifest+json", "webmanifest"),
+];
+
+/// Each output format's file name: the built-in ones, then `[outputFormats]` (a `baseName`, or a
+/// new format with a known `mediaType`).
+fn output_files(config: &Value) -> Vec<(String, String)> {
+    let mut formats: Vec<(String, String, String)> = OUTPUT_FORMATS
+        .iter()
+        .map(|(name, suffix)| (name.to_string(), "index".to_string(), suffix.to_string()))
+        .collect();
+    if let Some(Value::Object(custom)) = get(config, "outputFormats") {
+        for (name, format) in custom {
+            let name = name.to_lowercase();
+            let base = get(format, "baseName").and_then(Value::as_str);
+            let suffix = get(format, "mediaType")
+                .and_then(Value::as_str)
+                .and_then(|media| MEDIA_SUFFIXES.iter().find(|(m, _)| *m == media))
+                .map(|(_, suffix)| suffix.to_string());
+            match formats.iter_mut().find(|(known, _, _)| *known == name) {
+                Some(known) => {
+                    if let Some(base) = base {
+                        known.1 = base.to_string();
+                    }
+                    if let Some(suffix) = suffix {
+                        known.2 = suffix;
+                    }
+                }
+                None => {
+                    if let Some(suffix) = suffix {
+                        formats.push((name, base.unwrap_or("index").to_string(), suffix));
+                    }
+                }
+            }
+        }
+    }
+    formats
+        .into_iter()
+        .map(|(name, base, suffix)| (name, format!("{base}.{suffix}")))
+        .collect()
+}
+
+/// The site's `[outputs]`, lowercase.
+fn kind_outputs(config: &Value) -> Vec<(String, Vec<String>)> {
+    let Some(Value::Object(kinds)) = get(config, "outputs") else {
+        return Vec::new();
+    };
+    kinds
+        .iter()
+        .map(|(kind, formats)| {
+            let formats = formats
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_lowercase)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (kind.to_lowercase(), formats)
+        })
+        .collect()
 }
 
 /// The source paths of a Netlify-style `_redirects` file: the first word of each rule, lowercase

@@ -16,6 +16,8 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub aliases: Vec<String>,
     pub tags: Vec<String>,
+    /// Hugo's `outputs`: the formats the page is published in (`html`, `json`, `rss`), as written.
+    pub outputs: Vec<String>,
     /// The `terms:` map: term and its definition, in written order.
     pub terms: Vec<(String, String)>,
     /// Top-level scalar values by key, with the range of the value, for date lookup.
@@ -244,6 +246,7 @@ fn read_yaml(content: &str, res: &mut FrontMatter) {
             Some("title") => res.title = scalar(value),
             Some("aliases" | "alias") => res.aliases = list(value),
             Some("tags") => res.tags = list(value),
+            Some("outputs") => res.outputs = list(value),
             Some("terms") => {
                 if let Yaml::Hash(terms) = value {
                     res.terms = terms
@@ -281,6 +284,7 @@ fn read_toml(content: &str, res: &mut FrontMatter) {
         .map(String::from);
     res.aliases = table.get("aliases").map(strings).unwrap_or_default();
     res.tags = table.get("tags").map(strings).unwrap_or_default();
+    res.outputs = table.get("outputs").map(strings).unwrap_or_default();
     if let Some(toml::Value::Table(terms)) = table.get("terms") {
         res.terms = terms
             .iter()
