@@ -195,11 +195,12 @@ impl Graph {
             return res;
         };
         // A page outside the book's source folder belongs to another book or site served
-        // beside it (`../std/index.html`): it cannot be checked here.
+        // beside it (the Rust book's `../std/index.html`): a URL on the host, as an external
+        // one is, which cannot be checked here.
         if let Resolved::Missing { path: missing } = &res {
             let src = self.site.content_dirs.first().map_or("", String::as_str);
             if !crate::dialect::is_under(missing, src) {
-                return Resolved::OutsideRoot;
+                return Resolved::External;
             }
         }
         let chapter = match page.strip_suffix("index") {
