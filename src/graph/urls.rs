@@ -3,6 +3,7 @@
 
 use super::{file_stem, Note};
 use crate::dialect::Site;
+use unicode_normalization::char::is_combining_mark;
 
 /// The page's other URLs, lowercase, without leading or trailing `/`.
 pub(crate) fn page_urls(note: &Note, site: &Site) -> Vec<String> {
@@ -52,16 +53,57 @@ pub(crate) fn page_urls(note: &Note, site: &Site) -> Vec<String> {
         .collect()
 }
 
-/// Hugo's `urlize` of a title: lowercase, spaces to `-`, other punctuation dropped.
+/// Hugo's `urlize` of a title (`MakePathSanitized`): letters, digits, marks, `%XX` escapes and
+/// `. / \ _ # + ~ - @` kept, a run of spaces one `-` (none next to a `-` written), everything
+/// else dropped; lowercase.
 fn urlize(title: &str) -> String {
-    title
-        .trim()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect::<String>()
-        .to_lowercase()
+    let chars: Vec<char> = title.trim().chars().collect();
+    let mut res = String::with_capacity(title.len());
+    let (mut space, mut hyphen) = (false, false);
+    for (at, &ch) in chars.iter().enumerate() {
+        let escape = ch == '%'
+            && chars.get(at + 1).is_some_and(char::is_ascii_hexdigit)
+            && chars.get(at + 2).is_some_and(char::is_ascii_hexdigit);
+        let kept =
+            ch.is_alphanumeric() || is_combining_mark(ch) || "./\\_#+~-@".contains(ch) || escape;
+        if kept {
+            hyphen = ch == '-';
+            if space && !hyphen {
+                res.push('-');
+            }
+            space = false;
+            res.extend(ch.to_lowercase());
+        } else if !res.is_empty() && !hyphen && ch.is_whitespace() {
+            space = true;
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::urlize;
+
+    #[test]
+    fn urlize_as_hugo() {
+        let cases = [
+            (
+                "Running Kubernetes locally on Linux with Minikube - now with Kubernetes 1.14 support",
+                "running-kubernetes-locally-on-linux-with-minikube-now-with-kubernetes-1.14-support",
+            ),
+            (
+                "The History of Kubernetes & the Community Behind It",
+                "the-history-of-kubernetes-the-community-behind-it",
+            ),
+            (
+                "Hardware Accelerated SSL/TLS Termination",
+                "hardware-accelerated-ssl/tls-termination",
+            ),
+            ("C# and F#: 100% (50%20off)", "c#-and-f#-100-50%20off"),
+            ("  Café  au lait ", "café-au-lait"),
+        ];
+        for (title, url) in cases {
+            assert_eq!(urlize(title), url, "{title:?}");
+        }
+    }
 }
