@@ -16,7 +16,10 @@ mod resolve;
 mod urls;
 
 pub use backlinks::LinkRef;
-pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resolved};
+pub use resolve::{
+    hugo_url_path, match_fragment, normalize, obsidian_heading_chain, relative_path, FragmentMatch,
+    Resolved,
+};
 
 use crate::dialect::{Dialect, Site};
 use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
@@ -541,11 +544,7 @@ impl Graph {
 
     /// The reverse-index keys `note` is found under: its path's, and a Hugo page's other URLs.
     fn note_keys(&self, note: &Note) -> Vec<String> {
-        let urls = match self.site.dialect {
-            Dialect::Hugo => urls::page_urls(note, &self.site),
-            _ => Vec::new(),
-        };
-        resolve::own_keys(&note.path, &urls)
+        resolve::own_keys(&note.path, &self.other_urls(note))
     }
 
     fn add_dirs(&mut self, path: &str) {

@@ -356,14 +356,7 @@ fn hugo_bases(site: &Site, from: &Note, path: &str) -> Vec<String> {
         bases.push(join(content_dir, rooted));
         bases.extend(site.static_dirs.iter().map(|dir| join(dir, rooted)));
     } else {
-        // The page's URL is its folder for an index page, else its path without extension.
-        let name = file_name(&from.path);
-        let url_dir = if matches!(name, "index.md" | "_index.md") {
-            from.dir().to_string()
-        } else {
-            join(from.dir(), file_stem(&from.path))
-        };
-        bases.extend(normalize(&url_dir, path).ok());
+        bases.extend(normalize(&hugo_url_path(&from.path), path).ok());
         bases.extend(normalize(from.dir(), path).ok());
         bases.extend(normalize(content_dir, path).ok());
     }
@@ -371,6 +364,17 @@ fn hugo_bases(site: &Site, from: &Note, path: &str) -> Vec<String> {
         base.truncate(base.trim_end_matches('/').len());
     }
     bases
+}
+
+/// The path Hugo publishes the page at `path` under, as a corpus path (content folder kept):
+/// its folder for an index page, else its path without extension (`docs/a.md` is `docs/a`).
+pub fn hugo_url_path(path: &str) -> String {
+    let name = file_name(path);
+    if matches!(name, "index.md" | "_index.md") {
+        parent_dir(path).to_string()
+    } else {
+        join(parent_dir(path), file_stem(path))
+    }
 }
 
 /// The `.md` chapter an mdBook page `page` (its `.html` taken off) is rendered from:
@@ -500,20 +504,30 @@ pub(crate) fn match_obsidian_fragment(
             .position(|a| a.id.eq_ignore_ascii_case(wanted))
             .map_or(FragmentMatch::Missing, FragmentMatch::Anchor);
     }
-    // Each part of the chain must name a deeper heading after the one before it.
-    let mut found: Option<usize> = None;
-    for part in wanted.split('#').map(str::trim).filter(|p| !p.is_empty()) {
+    obsidian_heading_chain(syntax, wanted.split('#'))
+        .and_then(|chain| chain.last().copied())
+        .map_or(FragmentMatch::Missing, FragmentMatch::Heading)
+}
+
+/// The headings a chain of fragment parts (`A`, `B` of `#A#B`) names, one per part that is not
+/// blank, as Obsidian matches them: each part names a deeper heading after the one before it.
+/// `None` when a part names none.
+pub fn obsidian_heading_chain<'a>(
+    syntax: &NoteSyntax,
+    parts: impl Iterator<Item = &'a str>,
+) -> Option<Vec<usize>> {
+    let mut res: Vec<usize> = Vec::new();
+    for part in parts.map(str::trim).filter(|p| !p.is_empty()) {
         let part = heading_words(part);
-        let (from, level) = found.map_or((0, 0), |idx| (idx + 1, syntax.headings[idx].level));
-        let next = syntax.headings[from..]
-            .iter()
-            .position(|h| h.level > level && (heading_words(&h.text) == part || h.anchor == part));
-        match next {
-            Some(offset) => found = Some(from + offset),
-            None => return FragmentMatch::Missing,
-        }
+        let (from, level) = res
+            .last()
+            .map_or((0, 0), |&idx| (idx + 1, syntax.headings[idx].level));
+        let next = syntax.headings[from..].iter().position(|h| {
+            h.level > level && (heading_words(&h.text) == part || h.anchor == part)
+        })?;
+        res.push(from + next);
     }
-    found.map_or(FragmentMatch::Missing, FragmentMatch::Heading)
+    Some(res)
 }
 
 /// A heading's words for Obsidian's matching: lowercase letters and digits, every run of other
