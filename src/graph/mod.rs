@@ -17,8 +17,8 @@ mod urls;
 
 pub use backlinks::LinkRef;
 pub use resolve::{
-    hugo_url_path, match_fragment, normalize, obsidian_heading_chain, relative_path, FragmentMatch,
-    Resolved,
+    hugo_url_path, match_fragment, normalize, obsidian_heading_chain, relative_path,
+    shortest_unique_name, FragmentMatch, Resolved,
 };
 
 use crate::dialect::{Dialect, Site};

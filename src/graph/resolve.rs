@@ -454,6 +454,27 @@ fn name_key(name: &str) -> String {
     format!("[[{}]]", name.to_lowercase())
 }
 
+/// The shortest path suffix of `path` (its file name when no other note shares it), without
+/// `.md`, that names it alone among the notes at `others` (paths that may share its name):
+/// Obsidian's "shortest path when possible", read back by [`Graph::resolve`]'s narrowing by
+/// folders.
+pub fn shortest_unique_name<'a>(path: &str, others: impl IntoIterator<Item = &'a str>) -> String {
+    let others: Vec<String> = others
+        .into_iter()
+        .map(|p| format!("/{}", p.strip_suffix(".md").unwrap_or(p).to_lowercase()))
+        .filter(|p| p[1..] != path.strip_suffix(".md").unwrap_or(path).to_lowercase())
+        .collect();
+    let path = path.strip_suffix(".md").unwrap_or(path);
+    let parts: Vec<&str> = path.split('/').collect();
+    (1..parts.len())
+        .map(|n| parts[parts.len() - n..].join("/"))
+        .find(|suffix| {
+            let suffix = format!("/{}", suffix.to_lowercase());
+            !others.iter().any(|p| p.ends_with(&suffix))
+        })
+        .unwrap_or_else(|| path.to_string())
+}
+
 /// A wiki-link may name `note` or `note.md`, or a path whose last part is the stem.
 pub(crate) fn wiki_stem(stem: &str) -> &str {
     let last = stem.rsplit('/').next().unwrap_or(stem);

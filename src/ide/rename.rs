@@ -4,8 +4,8 @@
 use super::cursor::{item_at, label_at, CursorItem, LinkPart};
 use crate::dialect::{Dialect, HeadingIds};
 use crate::graph::{
-    file_stem, hugo_url_path, obsidian_heading_chain, parent_dir, relative_path, FragmentMatch,
-    Graph, Note, NoteId, Resolved,
+    file_stem, hugo_url_path, obsidian_heading_chain, parent_dir, relative_path,
+    shortest_unique_name, FragmentMatch, Graph, Note, NoteId, Resolved,
 };
 use crate::syntax::{
     heading_id, normalize_label, percent_decode, Heading, Link, LinkTarget, NoteSyntax,
@@ -416,35 +416,26 @@ impl Move<'_> {
     }
 
     /// The shortest path suffix (the file name when it is unique) that names the note at
-    /// `new_path` alone among the notes as they are after the move.
+    /// `new_path` alone among the notes as they are after the move, with its extension.
     fn shortest_unique(&self, new_path: &str) -> String {
         let stem = file_stem(new_path);
-        let mut others: Vec<String> = self
+        let others = self
             .graph
             .notes_with_stem(stem)
             .iter()
             .filter(|id| !self.moved.contains_key(id))
-            .map(|id| self.graph.note(*id).path.to_lowercase())
+            .map(|id| self.graph.note(*id).path.as_str())
             .chain(
                 self.moved
                     .values()
-                    .filter(|p| file_stem(p).eq_ignore_ascii_case(stem))
-                    .map(|p| p.to_lowercase()),
-            )
-            .filter(|p| *p != new_path.to_lowercase())
-            .collect();
-        others.sort();
-        others.dedup();
-        let parts: Vec<&str> = new_path.split('/').collect();
-        (1..=parts.len())
-            .map(|n| parts[parts.len() - n..].join("/"))
-            .find(|suffix| {
-                let suffix = without_md(&suffix.to_lowercase()).to_string();
-                !others.iter().any(|p| {
-                    without_md(p) == suffix || without_md(p).ends_with(&format!("/{suffix}"))
-                })
-            })
-            .unwrap_or_else(|| new_path.to_string())
+                    .copied()
+                    .filter(|p| file_stem(p).eq_ignore_ascii_case(stem)),
+            );
+        let name = shortest_unique_name(new_path, others);
+        match new_path.strip_suffix(".md") {
+            Some(_) => format!("{name}.md"),
+            None => name,
+        }
     }
 }
 
