@@ -402,17 +402,20 @@ impl Move<'_> {
         } else {
             hugo_url_path(self.new_target)
         };
-        if path.starts_with('/') {
+        let url = if path.starts_with('/') {
             let content_dir = site.content_dir_of(self.new_target).unwrap_or("");
-            let in_content = new_page[content_dir.len()..].trim_start_matches('/');
-            return Some(format!("/{in_content}{slash}"));
-        }
-        let base = if shortcode || with_md {
-            parent_dir(self.new_from).to_string()
+            format!("/{}", new_page[content_dir.len()..].trim_start_matches('/'))
+        } else if shortcode || with_md {
+            relative_path(parent_dir(self.new_from), &new_page)
         } else {
-            hugo_url_path(self.new_from)
+            relative_path(&hugo_url_path(self.new_from), &new_page)
         };
-        Some(format!("{}{slash}", relative_path(&base, &new_page)))
+        // A URL is lowercase, as Hugo publishes it; a path to a file keeps the file's case.
+        Some(if shortcode || with_md {
+            format!("{url}{slash}")
+        } else {
+            format!("{}{slash}", url.to_lowercase())
+        })
     }
 
     /// The shortest path suffix (the file name when it is unique) that names the note at

@@ -377,8 +377,8 @@ fn block_items(graph: &Graph, target: NoteId) -> Vec<CompletionItem> {
         .collect()
 }
 
-/// The site URL Hugo publishes the page or static file at `path` under (`/docs/a/`,
-/// `/images/x.svg`), `None` outside the content and static folders.
+/// The site URL Hugo publishes the page or static file at `path` under (`/docs/a/`, lowercase
+/// as Hugo writes page URLs; `/images/x.svg`), `None` outside the content and static folders.
 fn hugo_site_url(graph: &Graph, path: &str) -> Option<String> {
     let site = graph.site();
     if graph.by_path(path).is_some() {
@@ -388,7 +388,7 @@ fn hugo_site_url(graph: &Graph, path: &str) -> Option<String> {
         return Some(if url.is_empty() {
             "/".to_string()
         } else {
-            format!("/{url}/")
+            format!("/{}/", url.to_lowercase())
         });
     }
     site.static_dirs
