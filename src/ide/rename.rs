@@ -28,6 +28,23 @@ pub fn prepare_rename(
     offset: usize,
 ) -> Result<(TextRange, String), String> {
     let note = graph.note(id);
+    if let Some((block_note, idx)) = block_at(graph, id, offset) {
+        // The id without its `^`, on the marker or in the link's fragment.
+        let range = match block_note == id && note.syntax.anchors[idx].range.touches(offset) {
+            true => note.syntax.anchors[idx].range,
+            false => match item_at(note, offset) {
+                Some(CursorItem::Link { idx: link, .. }) => {
+                    match note.syntax.links[link].target.fragment() {
+                        Some(fragment) => fragment.range,
+                        None => return Err("nothing to rename here".into()),
+                    }
+                }
+                _ => return Err("nothing to rename here".into()),
+            },
+        };
+        let range = TextRange::new(range.start as usize + 1, range.end as usize);
+        return Ok((range, note.text[range.as_usize()].to_string()));
+    }
     let range = match item_at(note, offset) {
         Some(CursorItem::Heading(h)) => note.syntax.headings[h].text_range,
         Some(CursorItem::Link { idx, part: LinkPart::Label }) => match &note.syntax.links[idx].target {
@@ -50,6 +67,9 @@ pub fn rename(
     let new_name = new_name.trim();
     if new_name.is_empty() || new_name.contains('\n') {
         return Err("the new name must be one non-empty line".into());
+    }
+    if let Some((block_note, idx)) = block_at(graph, id, offset) {
+        return rename_block(graph, block_note, idx, new_name);
     }
     match item_at(note, offset) {
         Some(CursorItem::Heading(h)) => rename_heading(graph, id, h, new_name),
@@ -152,6 +172,93 @@ fn rename_heading(
                 range: fragment.range,
                 new_text,
             });
+        }
+    }
+    edits.sort();
+    edits.dedup();
+    Ok(edits)
+}
+
+/// The Obsidian block (`^id` marker) at `offset` of note `id`: the marker itself, or the one a
+/// link's `#^id` fragment there names; as (note, index into its `anchors`).
+fn block_at(graph: &Graph, id: NoteId, offset: usize) -> Option<(NoteId, usize)> {
+    if graph.site().dialect != Dialect::Obsidian {
+        return None;
+    }
+    let note = graph.note(id);
+    let is_block = |syntax: &NoteSyntax, idx: usize| syntax.anchors[idx].id.starts_with('^');
+    if let Some(idx) = (0..note.syntax.anchors.len())
+        .find(|&idx| is_block(&note.syntax, idx) && note.syntax.anchors[idx].range.touches(offset))
+    {
+        return Some((id, idx));
+    }
+    let Some(CursorItem::Link { idx, .. }) = item_at(note, offset) else {
+        return None;
+    };
+    match graph.resolve(note, &note.syntax.links[idx].target) {
+        Resolved::Note {
+            note: target,
+            fragment: FragmentMatch::Anchor(anchor),
+        } if is_block(&graph.note(target).syntax, anchor) => Some((target, anchor)),
+        _ => None,
+    }
+}
+
+/// Renames the block id at `idx` of `id`'s anchors: the marker and every `#^id` naming it.
+fn rename_block(
+    graph: &Graph,
+    id: NoteId,
+    idx: usize,
+    new_name: &str,
+) -> Result<Vec<TextEdit>, String> {
+    let new_id = new_name.strip_prefix('^').unwrap_or(new_name);
+    if new_id.is_empty()
+        || !new_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err("a block id is letters, digits and `-`".into());
+    }
+    let note = graph.note(id);
+    let new_text = format!("^{new_id}");
+    if note
+        .syntax
+        .anchors
+        .iter()
+        .enumerate()
+        .any(|(other, a)| other != idx && a.id.eq_ignore_ascii_case(&new_text))
+    {
+        return Err(format!("the note already has the block `{new_text}`"));
+    }
+    let mut edits = vec![TextEdit {
+        note: id,
+        range: note.syntax.anchors[idx].range,
+        new_text: new_text.clone(),
+    }];
+    for from_id in graph.dependents(&note.path) {
+        let from = graph.note(from_id);
+        let targets = from
+            .syntax
+            .links
+            .iter()
+            .map(|link| &link.target)
+            .filter(|target| !matches!(target, LinkTarget::Reference { .. }))
+            .chain(from.syntax.link_defs.iter().map(|def| &def.target));
+        for target in targets {
+            if graph.resolve(from, target)
+                == (Resolved::Note {
+                    note: id,
+                    fragment: FragmentMatch::Anchor(idx),
+                })
+            {
+                if let Some(fragment) = target.fragment() {
+                    edits.push(TextEdit {
+                        note: from_id,
+                        range: fragment.range,
+                        new_text: new_text.clone(),
+                    });
+                }
+            }
         }
     }
     edits.sort();
@@ -860,6 +967,48 @@ aliases: [/old/]
                 content/a.md:3 "what-s-new" -> "it-s-v2-0"
                 content/b.md:1 "what-s-new" -> "it-s-v2-0"
             "#]],
+        );
+    }
+
+    #[test]
+    fn renaming_a_block_id_rewrites_its_references() {
+        let fixture = r#"
+//- /Rack.md
+# Rack
+Rack A draws 40 kW. ^rack-a
+[[#^rack-a]]
+//- /Home.md
+[[Rack#^rack-a|the rack]] [x](Rack.md#^rack-a) [[Rack#^other]]
+"#;
+        // On the marker and on a link naming it.
+        check_in(
+            test_fixture::site(Dialect::Obsidian),
+            &fixture.replace("^rack-a\n[[", "^rack$0-a\n[["),
+            "^rack-b",
+            expect![[r#"
+                Rack.md:2 "^rack-a" -> "^rack-b"
+                Rack.md:3 "^rack-a" -> "^rack-b"
+                Home.md:1 "^rack-a" -> "^rack-b"
+                Home.md:1 "^rack-a" -> "^rack-b"
+            "#]],
+        );
+        let on_link = fixture.replace("[x](Rack.md#^rack-a)", "[x](Rack.md#^ra$0ck-a)");
+        check_in(
+            test_fixture::site(Dialect::Obsidian),
+            &on_link,
+            "rack-b",
+            expect![[r#"
+                Rack.md:2 "^rack-a" -> "^rack-b"
+                Rack.md:3 "^rack-a" -> "^rack-b"
+                Home.md:1 "^rack-a" -> "^rack-b"
+                Home.md:1 "^rack-a" -> "^rack-b"
+            "#]],
+        );
+        let fixture = parse_in(test_fixture::site(Dialect::Obsidian), &on_link);
+        let pos = fixture.position();
+        assert_eq!(
+            fixture.analysis().prepare_rename(pos).map(|(_, text)| text),
+            Ok("rack-a".to_string())
         );
     }
 }
