@@ -379,8 +379,9 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
         let from = graph.note(from_id);
         // A Hugo shortcode, alone or as a link's destination (`[x]({{< ref "a" >}})`), names a
         // page from the page's folder; other links as written.
+        let hugo = graph.site().dialect == Dialect::Hugo;
         let in_shortcode = |link: &Link| match &link.target {
-            LinkTarget::Path { path_range, .. } => from
+            LinkTarget::Path { path_range, .. } if hugo => from
                 .text
                 .get(link.range.start as usize..path_range.start as usize)
                 .is_some_and(|before| before.contains("{{")),
@@ -393,22 +394,32 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
             .map(|l| (&l.target, in_shortcode(l)))
             .chain(from.syntax.link_defs.iter().map(|d| (&d.target, false)));
         for (target, shortcode) in targets {
-            let Resolved::Note {
-                note: target_id, ..
-            } = graph.resolve(from, target)
-            else {
-                continue;
+            // A file (an image, an included listing) stays; a moved note's relative path to it
+            // changes.
+            let (target_note, old_target, new_target) = match graph.resolve(from, target) {
+                Resolved::Note {
+                    note: target_id, ..
+                } if moved.contains_key(&target_id) || moved.contains_key(&from_id) => {
+                    let note = graph.note(target_id);
+                    (
+                        Some(note),
+                        note.path.clone(),
+                        new_path_of(target_id).to_string(),
+                    )
+                }
+                Resolved::File { path } if moved.contains_key(&from_id) => {
+                    (None, path.clone(), path)
+                }
+                _ => continue,
             };
-            if !moved.contains_key(&target_id) && !moved.contains_key(&from_id) {
-                continue;
-            }
             let mv = Move {
                 graph,
                 moved: &moved,
                 from,
                 new_from: new_path_of(from_id),
-                target: graph.note(target_id),
-                new_target: new_path_of(target_id),
+                target: target_note,
+                old_target: &old_target,
+                new_target: &new_target,
             };
             if let Some((range, new_text)) = mv.relink(target, shortcode) {
                 edits.push(TextEdit {
@@ -431,7 +442,9 @@ struct Move<'a> {
     moved: &'a HashMap<NoteId, &'a str>,
     from: &'a Note,
     new_from: &'a str,
-    target: &'a Note,
+    /// The target note; `None` for a file, which only a relative path names by location.
+    target: Option<&'a Note>,
+    old_target: &'a str,
     new_target: &'a str,
 }
 
@@ -439,6 +452,11 @@ impl Move<'_> {
     /// The range to replace and its new text, `None` when the link still reads right.
     fn relink(&self, target: &LinkTarget, shortcode: bool) -> Option<(TextRange, String)> {
         let dialect = self.graph.site().dialect;
+        let relative_file_path = matches!(target, LinkTarget::Path { path, .. }
+            if !path.starts_with('/') && self.names_file(path));
+        if self.target.is_none() && !relative_file_path {
+            return None;
+        }
         let new_dir = parent_dir(self.new_from);
         match target {
             LinkTarget::Wiki {
@@ -486,7 +504,7 @@ impl Move<'_> {
         let Ok(normalized) = crate::graph::normalize(self.from.dir(), path) else {
             return false;
         };
-        let old = self.target.path.as_str();
+        let old = self.old_target;
         // Hugo reads `a/` and `a` as URLs, never as the file `a.md` or the folder's index.
         normalized == old
             || self.graph.site().dialect != Dialect::Hugo
@@ -499,7 +517,10 @@ impl Move<'_> {
     fn hugo_link(&self, path: &str, shortcode: bool) -> Option<String> {
         let site = self.graph.site();
         let trimmed = path.trim_matches('/').to_lowercase();
-        if self.graph.other_urls(self.target).contains(&trimmed) {
+        if self
+            .target
+            .is_some_and(|note| self.graph.other_urls(note).contains(&trimmed))
+        {
             return None;
         }
         let with_md = path.trim_end_matches('/').ends_with(".md");
@@ -663,15 +684,17 @@ mod tests {
 [b](k8s/b.md) [[b]] [c](c.md)
 //- /k8s/b.md
 # B
-[a](../a.md) [c](../c.md#c)
+[a](../a.md) [c](../c.md#c) ![p](../img/p.png) ![q](/img/p.png)
 //- /c.md
 # C
+//- /img/p.png
 "#,
             &[("k8s/b.md", "gpu/deep/b.md")],
             expect![[r#"
                 a.md:2 "k8s/b.md" -> "gpu/deep/b.md"
                 k8s/b.md:2 "../a.md" -> "../../a.md"
                 k8s/b.md:2 "../c.md" -> "../../c.md"
+                k8s/b.md:2 "../img/p.png" -> "../../img/p.png"
             "#]],
         );
     }
@@ -910,12 +933,16 @@ aliases: [/old/]
 # Ch1
 ## Setup
 [home](index.html) [c](ch01.html)
+
+{{#include ../listings/hello.rs:main}}
+//- /listings/hello.rs
 "#,
             &[("src/ch01.md", "src/part1/ch01.md")],
             expect![[r#"
                 src/SUMMARY.md:2 "ch01.md" -> "part1/ch01.md"
                 src/README.md:2 "ch01.html" -> "part1/ch01.html"
                 src/ch01.md:3 "index.html" -> "../index.html"
+                src/ch01.md:5 "../listings/hello.rs" -> "../../listings/hello.rs"
             "#]],
         );
     }
