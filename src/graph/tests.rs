@@ -351,27 +351,8 @@ fn random_edit_sequences_agree_with_a_fresh_build() {
     }
 }
 
-/// Each note's headings and resolved links (the dump without its backlink lines), by path.
 fn resolutions(graph: &Graph) -> BTreeMap<String, String> {
-    let mut res: BTreeMap<String, String> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    for line in graph.dump().lines() {
-        match line.strip_prefix("  ") {
-            Some(rest) if rest.starts_with("<- ") => {}
-            Some(_) => {
-                let path = current.as_ref().expect("a note line first");
-                let body = res.entry(path.clone()).or_default();
-                body.push_str(line);
-                body.push('\n');
-            }
-            None => {
-                let path = line.split(" \"").next().unwrap_or(line).to_string();
-                res.entry(path.clone()).or_default();
-                current = Some(path);
-            }
-        }
-    }
-    res
+    graph.dump_resolutions()
 }
 
 /// Every note whose links resolve differently after a change must be among the dependents the
