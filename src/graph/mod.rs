@@ -381,8 +381,9 @@ impl Graph {
     }
 
     /// Adds or replaces the note at `path` and returns the notes whose findings may have changed:
-    /// the note itself, notes that link to its path or stem, and (when its headings changed)
-    /// notes that link into it. Only this note is parsed.
+    /// the note itself, notes with links that could resolve to it (in the dialect's every form),
+    /// and for an mdBook's SUMMARY.md the chapters it lists or stops listing. Only this note is
+    /// parsed.
     pub fn update(&mut self, path: &str, text: Arc<str>, options: &ParseOptions) -> Vec<NoteId> {
         self.insert(Arc::new(Note::new(path.to_string(), text, options)))
     }
@@ -398,8 +399,10 @@ impl Graph {
             None => folder_keys(&path),
         };
         keys.extend(self.note_keys(&note));
+        let listing = self.listing(&path);
         let id = self.insert_note(note);
         let mut affected = self.dependents_by_keys(keys);
+        affected.extend(self.chapters_changed(&path, listing));
         affected.push(id);
         affected.sort();
         affected.dedup();
@@ -480,12 +483,14 @@ impl Graph {
         }
     }
 
-    /// Removes the note at `path`; returns the notes whose links to it are now broken.
+    /// Removes the note at `path`; returns the notes whose links to it are now broken (and, for
+    /// an mdBook's SUMMARY.md, the chapters no longer listed).
     pub fn remove(&mut self, path: &str) -> Vec<NoteId> {
         if self.unreadable.contains_key(path) {
             self.clear_unreadable(path);
             return self.dependents(path);
         }
+        let listing = self.listing(path);
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
@@ -512,7 +517,11 @@ impl Graph {
             folder.notes.retain(|&other| other != id);
             folder.stems = OnceLock::new();
         }
-        self.dependents_by_keys(keys)
+        let mut affected = self.dependents_by_keys(keys);
+        affected.extend(self.chapters_changed(path, listing));
+        affected.sort();
+        affected.dedup();
+        affected
     }
 
     /// The notes that have links whose resolution could find the note or file at `path`, in

@@ -629,3 +629,36 @@ fn dependents_cover_every_changed_resolution_in_random_edits() {
         }
     }
 }
+
+/// Editing an mdBook's SUMMARY.md returns the chapters it starts or stops listing (their
+/// `unlisted-chapter` findings change); removing it, the chapters it did not list.
+#[test]
+fn summary_edits_return_the_chapters_whose_listing_changed() {
+    let options = ParseOptions {
+        site: fixture_site("mdbook"),
+        ..ParseOptions::default()
+    };
+    let notes = corpus(&[
+        ("src/SUMMARY.md", "- [A](a.md)\n- [B](b.md)\n"),
+        ("src/a.md", "# A\n"),
+        ("src/b.md", "# B\n"),
+        ("src/c.md", "# C\n"),
+    ]);
+    let mut graph = Graph::build(notes, Vec::new(), &options);
+    let paths = |graph: &Graph, ids: Vec<NoteId>| -> Vec<String> {
+        ids.into_iter()
+            .map(|id| graph.note(id).path.clone())
+            .collect()
+    };
+    let affected = graph.update(
+        "src/SUMMARY.md",
+        Arc::from("- [A](a.md)\n- [C](c.md)\n"),
+        &options,
+    );
+    assert_eq!(
+        paths(&graph, affected),
+        ["src/SUMMARY.md", "src/b.md", "src/c.md"]
+    );
+    let affected = graph.remove("src/SUMMARY.md");
+    assert_eq!(paths(&graph, affected), ["src/b.md"]);
+}
