@@ -367,10 +367,26 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
         .filter_map(|(old, new)| Some((graph.by_path(old)?, new.as_str())))
         .collect();
     let new_path_of = |id: NoteId| moved.get(&id).map_or(graph.note(id).path.as_str(), |p| p);
+    // In a vault, the notes a moved note comes to share its name with: their links by name would
+    // now find the note Obsidian prefers, so they lengthen too.
+    let mut clashing: Vec<NoteId> = Vec::new();
+    if graph.site().dialect == Dialect::Obsidian {
+        for new in moved.values() {
+            clashing.extend(
+                graph
+                    .notes_with_stem(file_stem(new))
+                    .iter()
+                    .filter(|id| !moved.contains_key(id)),
+            );
+        }
+    }
     let mut sources: Vec<NoteId> = moved.keys().copied().collect();
     for id in moved.keys() {
         sources.extend(graph.backlinks(*id).into_iter().map(|r| r.from));
         sources.extend(graph.dependents(&graph.note(*id).path));
+    }
+    for id in &clashing {
+        sources.extend(graph.backlinks(*id).into_iter().map(|r| r.from));
     }
     sources.sort();
     sources.dedup();
@@ -399,7 +415,10 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
             let (target_note, old_target, new_target) = match graph.resolve(from, target) {
                 Resolved::Note {
                     note: target_id, ..
-                } if moved.contains_key(&target_id) || moved.contains_key(&from_id) => {
+                } if moved.contains_key(&target_id)
+                    || moved.contains_key(&from_id)
+                    || clashing.contains(&target_id) =>
+                {
                     let note = graph.note(target_id);
                     (
                         Some(note),
@@ -420,6 +439,10 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
                 target: target_note,
                 old_target: &old_target,
                 new_target: &new_target,
+                // Neither end moves: only a link by name can have become ambiguous.
+                names_only: !moved.contains_key(&from_id)
+                    && target_note.is_some()
+                    && new_target == old_target,
             };
             if let Some((range, new_text)) = mv.relink(target, shortcode) {
                 edits.push(TextEdit {
@@ -445,6 +468,9 @@ struct Move<'a> {
     /// The target note; `None` for a file, which only a relative path names by location.
     target: Option<&'a Note>,
     old_target: &'a str,
+    /// Only links by name are rewritten (the target is a note the moved one now shares its name
+    /// with).
+    names_only: bool,
     new_target: &'a str,
 }
 
@@ -455,6 +481,14 @@ impl Move<'_> {
         let relative_file_path = matches!(target, LinkTarget::Path { path, .. }
             if !path.starts_with('/') && self.names_file(path));
         if self.target.is_none() && !relative_file_path {
+            return None;
+        }
+        let by_name = match target {
+            LinkTarget::Wiki { stem, .. } => !stem.contains('/'),
+            LinkTarget::Path { path, .. } => !self.names_file(path),
+            _ => false,
+        };
+        if self.names_only && !by_name {
             return None;
         }
         let new_dir = parent_dir(self.new_from);
@@ -871,7 +905,8 @@ See [one][r] and [two][r].
     }
 
     /// The moved note's own `[[Rack]]` would now name itself (Obsidian prefers the linking
-    /// note's folder), so it lengthens too.
+    /// note's folder), and `[[Rack]]` elsewhere could pick either: links by the shared name, to
+    /// either note, lengthen.
     #[test]
     fn a_name_that_becomes_shared_lengthens_to_the_shortest_unique_path() {
         check_moves_in(
@@ -884,6 +919,7 @@ See [one][r] and [two][r].
                 Home.md:2 "Projects/GPU Cluster" -> "Archive/Rack"
                 Home.md:2 "GPU%20Cluster.md" -> "Archive/Rack.md"
                 Home.md:3 "Projects/GPU%20Cluster.md" -> "Archive/Rack.md"
+                Home.md:3 "Rack" -> "Other/Rack"
                 Projects/GPU Cluster.md:3 "Rack" -> "Other/Rack"
             "#]],
         );
