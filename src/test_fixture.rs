@@ -19,6 +19,7 @@
 //! Also [`read_corpus`], the notes of a folder of `fixtures/`.
 
 use crate::config::Config;
+use crate::dialect::{Dialect, Site};
 use crate::graph::{Graph, NoteId};
 use crate::ide::diagnostics::DiagnosticsConfig;
 use crate::ide::{Analysis, FilePosition};
@@ -114,7 +115,39 @@ struct File {
     marks: Vec<(TextRange, String)>,
 }
 
+/// The fixture's notes parsed and resolved in GitHub's dialect.
 pub fn parse(fixture: &str) -> Fixture {
+    parse_with(&ParseOptions::default(), fixture)
+}
+
+/// The site fixtures in `dialect` are read in: a Hugo site's pages under `content/` and its
+/// static files under `static/`, an mdBook's chapters under `src/`.
+pub fn site(dialect: Dialect) -> Site {
+    let (content_dirs, static_dirs) = match dialect {
+        Dialect::Hugo => (vec!["content".to_string()], vec!["static".to_string()]),
+        Dialect::Mdbook => (vec!["src".to_string()], Vec::new()),
+        Dialect::Github | Dialect::Obsidian => (Vec::new(), Vec::new()),
+    };
+    Site {
+        content_dirs,
+        static_dirs,
+        ..Site::new(dialect)
+    }
+}
+
+/// The fixture's notes read in `dialect` (see [`site`]).
+pub fn parse_in(dialect: Dialect, fixture: &str) -> Fixture {
+    parse_with(
+        &ParseOptions {
+            site: site(dialect),
+            ..ParseOptions::default()
+        },
+        fixture,
+    )
+}
+
+/// The fixture's notes parsed with `options` and resolved in their site's dialect.
+pub fn parse_with(options: &ParseOptions, fixture: &str) -> Fixture {
     let mut sources: Vec<(String, String)> = Vec::new();
     for line in fixture.trim_start_matches('\n').split_inclusive('\n') {
         if let Some(path) = line.strip_prefix("//- /") {
@@ -142,7 +175,7 @@ pub fn parse(fixture: &str) -> Fixture {
             assets.push(file.path.clone());
         }
     }
-    let graph = Graph::build(notes, assets, &ParseOptions::default());
+    let graph = Graph::build(notes, assets, options);
     let note_of = |path: &str| {
         graph
             .by_path(path)

@@ -157,7 +157,7 @@ fn check_root(
     let mut dependents = HashSet::new();
     let target_keys = targets
         .as_ref()
-        .map(|targets| PathKeys::new(targets.iter().copied()));
+        .map(|targets| PathKeys::new(graph, targets.iter().copied()));
     for path in targets.iter().flatten() {
         dependents.extend(
             graph

@@ -1,6 +1,6 @@
 //! The reverse index: which links point at a note, or at one of its headings.
 
-use super::{keys_naming, FragmentMatch, Graph, NoteId, Resolved};
+use super::{FragmentMatch, Graph, NoteId, Resolved};
 
 /// One link of the corpus, by note and index into that note's `syntax.links`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
@@ -23,9 +23,9 @@ impl Graph {
     }
 
     fn links_into(&self, note: NoteId, keep: impl Fn(&FragmentMatch) -> bool) -> Vec<LinkRef> {
-        let target_path = &self.note(note).path;
         let incoming = self.incoming();
-        let mut sources: Vec<NoteId> = keys_naming(target_path)
+        let mut sources: Vec<NoteId> = self
+            .note_keys(self.note(note))
             .iter()
             .filter_map(|key| incoming.get(key))
             .flatten()

@@ -1,7 +1,7 @@
 //! A stable text dump of the graph, for snapshot tests and for checking that incremental updates
 //! agree with a build from scratch.
 
-use super::{FragmentMatch, Graph, Resolved};
+use super::{FragmentMatch, Graph, Note, Resolved};
 use std::fmt::Write;
 
 impl Graph {
@@ -10,49 +10,7 @@ impl Graph {
         notes.sort_by(|a, b| a.1.path.cmp(&b.1.path));
         let mut out = String::new();
         for (_, note) in notes {
-            let _ = writeln!(out, "{} {:?}", note.path, note.title());
-            for heading in &note.syntax.headings {
-                let _ = writeln!(
-                    out,
-                    "  {} #{}",
-                    "#".repeat(heading.level as usize),
-                    heading.anchor
-                );
-            }
-            for link in &note.syntax.links {
-                let written = &note.text[link.range.as_usize()];
-                let resolved = match self.resolve(note, &link.target) {
-                    Resolved::External => "external".to_string(),
-                    Resolved::Note {
-                        note: target,
-                        fragment,
-                    } => {
-                        let target = self.note(target);
-                        match fragment {
-                            FragmentMatch::None => target.path.clone(),
-                            FragmentMatch::Heading(idx) => {
-                                format!("{}#{}", target.path, target.syntax.headings[idx].anchor)
-                            }
-                            FragmentMatch::Anchor(idx) => {
-                                format!("{}#{}", target.path, target.syntax.anchors[idx].id)
-                            }
-                            FragmentMatch::Title => format!("{}#<title>", target.path),
-                            FragmentMatch::Missing => format!("{}#<missing>", target.path),
-                        }
-                    }
-                    Resolved::File { path } => format!("file {path}"),
-                    Resolved::Missing { path } => format!("<missing {path}>"),
-                    Resolved::FolderWithoutIndex { path } => {
-                        format!("<folder without index {path}>")
-                    }
-                    Resolved::OutsideRoot => "<outside root>".to_string(),
-                    Resolved::Ambiguous { candidates } => {
-                        format!("<ambiguous: {} notes>", candidates.len())
-                    }
-                    Resolved::UndefinedReference => "<undefined reference>".to_string(),
-                };
-                let _ = writeln!(out, "  {written} -> {resolved}");
-            }
+            self.dump_note(note, &mut out);
             let backlinks = self.backlinks(self.by_path(&note.path).expect("listed note"));
             if !backlinks.is_empty() {
                 let mut from: Vec<String> = backlinks
@@ -68,10 +26,68 @@ impl Graph {
         }
         out
     }
+
+    /// One note's title, headings and links with what they resolve to.
+    fn dump_note(&self, note: &Note, out: &mut String) {
+        let _ = writeln!(out, "{} {:?}", note.path, note.title());
+        for heading in &note.syntax.headings {
+            let _ = writeln!(
+                out,
+                "  {} #{}",
+                "#".repeat(heading.level as usize),
+                heading.anchor
+            );
+        }
+        for link in &note.syntax.links {
+            let written = &note.text[link.range.as_usize()];
+            let resolved = match self.resolve(note, &link.target) {
+                Resolved::External => "external".to_string(),
+                Resolved::Note {
+                    note: target,
+                    fragment,
+                } => {
+                    let target = self.note(target);
+                    match fragment {
+                        FragmentMatch::None => target.path.clone(),
+                        FragmentMatch::Heading(idx) => {
+                            format!("{}#{}", target.path, target.syntax.headings[idx].anchor)
+                        }
+                        FragmentMatch::Anchor(idx) => {
+                            format!("{}#{}", target.path, target.syntax.anchors[idx].id)
+                        }
+                        FragmentMatch::Title => format!("{}#<title>", target.path),
+                        FragmentMatch::Missing => format!("{}#<missing>", target.path),
+                    }
+                }
+                Resolved::File { path } => format!("file {path}"),
+                Resolved::Missing { path } => format!("<missing {path}>"),
+                Resolved::FolderWithoutIndex { path } => {
+                    format!("<folder without index {path}>")
+                }
+                Resolved::OutsideRoot => "<outside root>".to_string(),
+                Resolved::Ambiguous { candidates } => {
+                    format!("<ambiguous: {} notes>", candidates.len())
+                }
+                Resolved::UndefinedReference => "<undefined reference>".to_string(),
+            };
+            let _ = writeln!(out, "  {written} -> {resolved}");
+        }
+    }
 }
 
 #[cfg(test)]
 impl Graph {
+    /// Each note's headings and resolved links as [`Graph::dump`] prints them, by path.
+    pub fn dump_resolutions(&self) -> std::collections::BTreeMap<String, String> {
+        self.notes()
+            .map(|(_, note)| {
+                let mut out = String::new();
+                self.dump_note(note, &mut out);
+                (note.path.clone(), out)
+            })
+            .collect()
+    }
+
     /// Every term mention as `key path start..end`, sorted: equal for an incrementally updated
     /// graph and a fresh build of the same texts, whatever their note ids.
     pub fn dump_mentions(&self) -> String {

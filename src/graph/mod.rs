@@ -16,7 +16,10 @@ mod resolve;
 mod urls;
 
 pub use backlinks::LinkRef;
-pub use resolve::{match_fragment, normalize, relative_path, FragmentMatch, Resolved};
+pub use resolve::{
+    hugo_url_path, match_fragment, normalize, obsidian_heading_chain, relative_path,
+    shortest_unique_name, FragmentMatch, Resolved,
+};
 
 use crate::dialect::{Dialect, Site};
 use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
@@ -177,7 +180,7 @@ impl Graph {
             let notes: Vec<(NoteId, &Note)> = self.notes().collect();
             let keys: Vec<(NoteId, Vec<String>)> = notes
                 .par_iter()
-                .map(|(id, note)| (*id, link_keys(note)))
+                .map(|(id, note)| (*id, link_keys(&self.site, note)))
                 .collect();
             let mut incoming: HashMap<String, Vec<NoteId>> = HashMap::new();
             for (id, keys) in keys {
@@ -378,8 +381,9 @@ impl Graph {
     }
 
     /// Adds or replaces the note at `path` and returns the notes whose findings may have changed:
-    /// the note itself, notes that link to its path or stem, and (when its headings changed)
-    /// notes that link into it. Only this note is parsed.
+    /// the note itself, notes with links that could resolve to it (in the dialect's every form),
+    /// and for an mdBook's SUMMARY.md the chapters it lists or stops listing. Only this note is
+    /// parsed.
     pub fn update(&mut self, path: &str, text: Arc<str>, options: &ParseOptions) -> Vec<NoteId> {
         self.insert(Arc::new(Note::new(path.to_string(), text, options)))
     }
@@ -388,8 +392,17 @@ impl Graph {
     fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
         let path = note.path.clone();
         self.clear_unreadable(&path);
+        // The keys the old text answered to (a Hugo page's URLs may change) and the new ones;
+        // a new note also makes its folders exist, which links to them may name.
+        let mut keys = match self.by_path(&path) {
+            Some(old) => self.note_keys(self.note(old)),
+            None => folder_keys(&path),
+        };
+        keys.extend(self.note_keys(&note));
+        let listing = self.listing(&path);
         let id = self.insert_note(note);
-        let mut affected = self.dependents(&path);
+        let mut affected = self.dependents_by_keys(keys);
+        affected.extend(self.chapters_changed(&path, listing));
         affected.push(id);
         affected.sort();
         affected.dedup();
@@ -431,7 +444,7 @@ impl Graph {
             }
         };
         if let Some(incoming) = self.incoming.get_mut() {
-            index_links(incoming, id, link_keys(&note));
+            index_links(incoming, id, link_keys(&self.site, &note));
         }
         if self.site.dialect == Dialect::Hugo {
             for url in urls::page_urls(&note, &self.site) {
@@ -470,15 +483,18 @@ impl Graph {
         }
     }
 
-    /// Removes the note at `path`; returns the notes whose links to it are now broken.
+    /// Removes the note at `path`; returns the notes whose links to it are now broken (and, for
+    /// an mdBook's SUMMARY.md, the chapters no longer listed).
     pub fn remove(&mut self, path: &str) -> Vec<NoteId> {
         if self.unreadable.contains_key(path) {
             self.clear_unreadable(path);
             return self.dependents(path);
         }
+        let listing = self.listing(path);
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
+        let keys = self.note_keys(self.note(id));
         self.chapters = OnceLock::new();
         self.update_terms(path, None);
         if self.by_lower_path.get(&path.to_lowercase()) == Some(&id) {
@@ -501,14 +517,23 @@ impl Graph {
             folder.notes.retain(|&other| other != id);
             folder.stems = OnceLock::new();
         }
-        self.dependents(path)
+        let mut affected = self.dependents_by_keys(keys);
+        affected.extend(self.chapters_changed(path, listing));
+        affected.sort();
+        affected.dedup();
+        affected
     }
 
-    /// The notes that have links whose target key could name the note at `path`.
+    /// The notes that have links whose resolution could find the note or file at `path`, in
+    /// the dialect's every form (a Hugo page's URLs, an Obsidian name).
     pub fn dependents(&self, path: &str) -> Vec<NoteId> {
+        self.dependents_by_keys(self.path_keys(path))
+    }
+
+    fn dependents_by_keys(&self, keys: Vec<String>) -> Vec<NoteId> {
         let mut res = Vec::new();
         let incoming = self.incoming();
-        for key in keys_naming(path) {
+        for key in keys {
             if let Some(ids) = incoming.get(&key) {
                 res.extend(ids.iter().copied());
             }
@@ -516,6 +541,19 @@ impl Graph {
         res.sort();
         res.dedup();
         res
+    }
+
+    /// The reverse-index keys the note or file at `path` is found under.
+    fn path_keys(&self, path: &str) -> Vec<String> {
+        match self.by_path(path) {
+            Some(id) => self.note_keys(self.note(id)),
+            None => resolve::own_keys(path, &[]),
+        }
+    }
+
+    /// The reverse-index keys `note` is found under: its path's, and a Hugo page's other URLs.
+    fn note_keys(&self, note: &Note) -> Vec<String> {
+        resolve::own_keys(&note.path, &self.other_urls(note))
     }
 
     fn add_dirs(&mut self, path: &str) {
@@ -540,7 +578,7 @@ impl Graph {
         let Some(incoming) = self.incoming.get_mut() else {
             return;
         };
-        for key in link_keys(note) {
+        for key in link_keys(&self.site, note) {
             if let Some(ids) = incoming.get_mut(&key) {
                 ids.retain(|&other| other != id);
                 if ids.is_empty() {
@@ -560,73 +598,61 @@ fn index_links(incoming: &mut HashMap<String, Vec<NoteId>>, id: NoteId, keys: Ve
     }
 }
 
-/// The keys under which a note's links are indexed, deduplicated.
-fn link_keys(note: &Note) -> Vec<String> {
+/// The keys under which a note's links are indexed (every key their resolution could look a
+/// note up by), deduplicated.
+fn link_keys(site: &Site, note: &Note) -> Vec<String> {
     let mut keys: Vec<String> = note
         .syntax
         .links
         .iter()
         .map(|link| &link.target)
         .chain(note.syntax.link_defs.iter().map(|def| &def.target))
-        .filter_map(|target| target_key(note, target))
+        .flat_map(|target| resolve::lookup_keys(site, note, target))
         .collect();
     keys.sort();
     keys.dedup();
     keys
 }
 
-/// The key a link target is indexed under: its normalized path, or `[[stem]]` for wiki-links;
-/// the note's own path for `#fragment` and `[[#Heading]]` alone.
-pub(crate) fn target_key(note: &Note, target: &LinkTarget) -> Option<String> {
-    match target {
-        LinkTarget::Path { path, .. } if path.is_empty() => Some(note.path.clone()),
-        LinkTarget::Path { path, .. } => resolve::normalize(note.dir(), path).ok(),
-        LinkTarget::Wiki { stem, .. } if stem.is_empty() => Some(note.path.clone()),
-        LinkTarget::Wiki { stem, .. } => Some(wiki_key(resolve::wiki_stem(stem))),
-        LinkTarget::External { .. } | LinkTarget::Reference { .. } => None,
+/// The keys of folders a new note at `path` brings into being: a link to a folder that did not
+/// exist is missing, and one to a folder without an index is not.
+fn folder_keys(path: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut dir = parent_dir(path);
+    while !dir.is_empty() {
+        keys.push(dir.to_lowercase());
+        dir = parent_dir(dir);
     }
+    keys
 }
 
-fn wiki_key(stem: &str) -> String {
-    format!("[[{}]]", stem.to_lowercase())
-}
-
-/// The target keys under which links name any of a set of paths, to ask of one link whether it
-/// names one of them (as [`Graph::dependents`] asks of whole notes).
+/// The reverse-index keys of a set of paths, to ask of one link whether it may name one of
+/// them (as [`Graph::dependents`] asks of whole notes).
 #[derive(Clone, Debug, Default)]
-pub struct PathKeys(HashSet<String>);
+pub struct PathKeys {
+    keys: HashSet<String>,
+    site: Site,
+}
 
 impl PathKeys {
-    pub fn new<'a>(paths: impl IntoIterator<Item = &'a str>) -> PathKeys {
-        PathKeys(paths.into_iter().flat_map(keys_naming).collect())
+    pub fn new<'a>(graph: &Graph, paths: impl IntoIterator<Item = &'a str>) -> PathKeys {
+        PathKeys {
+            keys: paths.into_iter().flat_map(|p| graph.path_keys(p)).collect(),
+            site: graph.site.clone(),
+        }
     }
 
-    /// Whether `target`, as written in `from`, names one of the paths (reference links through
-    /// their definitions). A wiki-link names every note with its stem.
+    /// Whether `target`, as written in `from`, may name one of the paths (reference links
+    /// through their definitions): whether its resolution looks any of them up.
     pub fn named_by(&self, from: &Note, target: &LinkTarget) -> bool {
         let target = match target {
             LinkTarget::Reference { def: Some(idx), .. } => &from.syntax.link_defs[*idx].target,
             target => target,
         };
-        target_key(from, target).is_some_and(|key| self.0.contains(&key))
+        resolve::lookup_keys(&self.site, from, target)
+            .iter()
+            .any(|key| self.keys.contains(key))
     }
-}
-
-/// Every key a link may use to name the note at `path`: the path, the path without `.md`,
-/// its folder when it is the folder's index, and its wiki stem.
-fn keys_naming(path: &str) -> Vec<String> {
-    let mut keys = vec![path.to_string(), wiki_key(file_stem(path))];
-    if let Some(without_ext) = path
-        .strip_suffix(".md")
-        .or_else(|| path.strip_suffix(".markdown"))
-    {
-        keys.push(without_ext.to_string());
-    }
-    let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
-    if resolve::FOLDER_INDEXES.contains(&name) {
-        keys.push(parent_dir(path).to_string());
-    }
-    keys
 }
 
 /// The last part of `path`.

@@ -3,11 +3,11 @@
 //! Pure lookups in the graph's maps: nothing here walks all notes.
 
 use super::{file_name, file_stem, parent_dir, Graph, Note, NoteId};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Site};
 use crate::syntax::{slug, Fragment, LinkTarget, NoteSyntax};
 
 /// The notes a link to a folder opens, in order of preference.
-pub(crate) const FOLDER_INDEXES: [&str; 3] = ["index.md", "_index.md", "README.md"];
+const FOLDER_INDEXES: [&str; 3] = ["index.md", "_index.md", "README.md"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolved {
@@ -161,7 +161,7 @@ impl Graph {
         ) {
             return res;
         }
-        let target = path.trim_start_matches("./").trim_end_matches('/');
+        let target = obsidian_name(path);
         let candidates = self.wiki_candidates(target);
         let chosen = match candidates.as_slice() {
             [] => {
@@ -203,11 +203,7 @@ impl Graph {
                 return Resolved::External;
             }
         }
-        let chapter = match page.strip_suffix("index") {
-            Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}README.md"),
-            _ => format!("{page}.md"),
-        };
-        match self.resolve_file_path(from, &chapter, fragment) {
+        match self.resolve_file_path(from, &mdbook_chapter(page), fragment) {
             found @ Resolved::Note { .. } => found,
             _ => res,
         }
@@ -224,28 +220,7 @@ impl Graph {
         ) {
             return res;
         }
-        let content_dir = self.site.content_dir_of(&from.path).unwrap_or("");
-        let mut bases: Vec<String> = Vec::new();
-        if let Some(rooted) = path.strip_prefix('/') {
-            // A page's other URLs (`url`, `aliases`, permalinks) are site paths.
-            bases.push(rooted.to_string());
-            bases.push(join(content_dir, rooted));
-            bases.extend(self.site.static_dirs.iter().map(|dir| join(dir, rooted)));
-        } else {
-            // The page's URL is its folder for an index page, else its path without extension.
-            let name = file_name(&from.path);
-            let url_dir = if matches!(name, "index.md" | "_index.md") {
-                from.dir().to_string()
-            } else {
-                join(from.dir(), file_stem(&from.path))
-            };
-            bases.extend(normalize(&url_dir, path).ok());
-            // `ref` and `relref` find a page from the page's folder, then the content folder.
-            bases.extend(normalize(from.dir(), path).ok());
-            bases.extend(normalize(content_dir, path).ok());
-        }
-        for base in &bases {
-            let base = base.trim_end_matches('/');
+        for base in &hugo_bases(&self.site, from, path) {
             if let Some(note) = self.hugo_page(base) {
                 return Resolved::Note {
                     note,
@@ -394,6 +369,144 @@ impl Graph {
     }
 }
 
+/// The paths a Hugo link may name a page or file at, in order of preference, without slashes
+/// around them: a site path (`/docs/a/`) as a page's other URL, from the page's content folder
+/// and from the static folders; a relative one from the page's published URL (`content/docs/a.md`
+/// is `/docs/a/`), from its folder and from the content folder (`ref` and `relref`).
+fn hugo_bases(site: &Site, from: &Note, path: &str) -> Vec<String> {
+    let content_dir = site.content_dir_of(&from.path).unwrap_or("");
+    let mut bases: Vec<String> = Vec::new();
+    if let Some(rooted) = path.strip_prefix('/') {
+        bases.push(rooted.to_string());
+        bases.push(join(content_dir, rooted));
+        bases.extend(site.static_dirs.iter().map(|dir| join(dir, rooted)));
+    } else {
+        bases.extend(normalize(&hugo_url_path(&from.path), path).ok());
+        bases.extend(normalize(from.dir(), path).ok());
+        bases.extend(normalize(content_dir, path).ok());
+    }
+    for base in &mut bases {
+        base.truncate(base.trim_end_matches('/').len());
+    }
+    bases
+}
+
+/// The path Hugo publishes the page at `path` under, as a corpus path (content folder kept):
+/// its folder for an index page, else its path without extension (`docs/a.md` is `docs/a`).
+pub fn hugo_url_path(path: &str) -> String {
+    let name = file_name(path);
+    if matches!(name, "index.md" | "_index.md") {
+        parent_dir(path).to_string()
+    } else {
+        join(parent_dir(path), file_stem(path))
+    }
+}
+
+/// The `.md` chapter an mdBook page `page` (its `.html` taken off) is rendered from:
+/// `index.html` is the folder's `README.md`.
+fn mdbook_chapter(page: &str) -> String {
+    match page.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}README.md"),
+        _ => format!("{page}.md"),
+    }
+}
+
+/// The name an Obsidian Markdown link looks for across the vault when its relative path names
+/// nothing.
+fn obsidian_name(path: &str) -> &str {
+    path.trim_start_matches("./").trim_end_matches('/')
+}
+
+/// Every key of the reverse index (see [`own_keys`]) under which a note or file that the
+/// resolution of `target`, written in `from`, may look up is found, whatever the graph holds:
+/// the lowercase paths it probes and `[[name]]` for lookups by name. Links are indexed under
+/// these, so that a change to any note a link could resolve to finds the link.
+pub(crate) fn lookup_keys(site: &Site, from: &Note, target: &LinkTarget) -> Vec<String> {
+    let mut keys = Vec::new();
+    match target {
+        LinkTarget::Path { path, .. } | LinkTarget::Wiki { stem: path, .. } if path.is_empty() => {
+            keys.push(from.path.to_lowercase())
+        }
+        LinkTarget::Wiki { stem, .. } => keys.push(name_key(wiki_stem(stem))),
+        LinkTarget::Path { path, .. } => {
+            keys.extend(normalize(from.dir(), path).ok().map(|p| p.to_lowercase()));
+            match site.dialect {
+                Dialect::Github => {}
+                Dialect::Obsidian => {
+                    let name = obsidian_name(path);
+                    keys.push(name_key(wiki_stem(name)));
+                    keys.push(name_key(file_name(name)));
+                }
+                Dialect::Hugo => {
+                    for base in hugo_bases(site, from, path) {
+                        let base = base.trim_matches('/').to_lowercase();
+                        // `docs/a/index.json` is also an output of the page `docs/a`.
+                        if let Some((page, file)) = base.rsplit_once('/') {
+                            if file.contains('.') {
+                                keys.push(page.to_string());
+                            }
+                        }
+                        keys.push(base);
+                    }
+                }
+                Dialect::Mdbook => keys.extend(
+                    path.strip_suffix(".html")
+                        .and_then(|page| normalize(from.dir(), &mdbook_chapter(page)).ok())
+                        .map(|p| p.to_lowercase()),
+                ),
+            }
+        }
+        LinkTarget::External { .. } | LinkTarget::Reference { .. } => {}
+    }
+    keys
+}
+
+/// The keys a link's lookups find the note or file at `path` under (see [`lookup_keys`]), all
+/// lowercase: its path, the path without extension (extensionless links, Hugo's `/docs/a/`),
+/// its folder when it is the folder's index, `[[stem]]` and `[[file name]]` for lookups by name;
+/// and a Hugo page's other URLs (`urls`).
+pub(crate) fn own_keys(path: &str, urls: &[String]) -> Vec<String> {
+    let lower = path.to_lowercase();
+    let stem = file_stem(&lower);
+    let mut keys = vec![name_key(stem), name_key(file_name(&lower))];
+    let dir = parent_dir(&lower);
+    let without_ext = join(dir, stem);
+    if matches!(stem, "index" | "_index" | "readme") {
+        keys.push(dir.to_string());
+    }
+    if without_ext != lower {
+        keys.push(without_ext);
+    }
+    keys.push(lower);
+    keys.extend(urls.iter().cloned());
+    keys
+}
+
+fn name_key(name: &str) -> String {
+    format!("[[{}]]", name.to_lowercase())
+}
+
+/// The shortest path suffix of `path` (its file name when no other note shares it), without
+/// `.md`, that names it alone among the notes at `others` (paths that may share its name):
+/// Obsidian's "shortest path when possible", read back by [`Graph::resolve`]'s narrowing by
+/// folders.
+pub fn shortest_unique_name<'a>(path: &str, others: impl IntoIterator<Item = &'a str>) -> String {
+    let others: Vec<String> = others
+        .into_iter()
+        .map(|p| format!("/{}", p.strip_suffix(".md").unwrap_or(p).to_lowercase()))
+        .filter(|p| p[1..] != path.strip_suffix(".md").unwrap_or(path).to_lowercase())
+        .collect();
+    let path = path.strip_suffix(".md").unwrap_or(path);
+    let parts: Vec<&str> = path.split('/').collect();
+    (1..parts.len())
+        .map(|n| parts[parts.len() - n..].join("/"))
+        .find(|suffix| {
+            let suffix = format!("/{}", suffix.to_lowercase());
+            !others.iter().any(|p| p.ends_with(&suffix))
+        })
+        .unwrap_or_else(|| path.to_string())
+}
+
 /// A wiki-link may name `note` or `note.md`, or a path whose last part is the stem.
 pub(crate) fn wiki_stem(stem: &str) -> &str {
     let last = stem.rsplit('/').next().unwrap_or(stem);
@@ -453,20 +566,30 @@ pub(crate) fn match_obsidian_fragment(
             .position(|a| a.id.eq_ignore_ascii_case(wanted))
             .map_or(FragmentMatch::Missing, FragmentMatch::Anchor);
     }
-    // Each part of the chain must name a deeper heading after the one before it.
-    let mut found: Option<usize> = None;
-    for part in wanted.split('#').map(str::trim).filter(|p| !p.is_empty()) {
+    obsidian_heading_chain(syntax, wanted.split('#'))
+        .and_then(|chain| chain.last().copied())
+        .map_or(FragmentMatch::Missing, FragmentMatch::Heading)
+}
+
+/// The headings a chain of fragment parts (`A`, `B` of `#A#B`) names, one per part that is not
+/// blank, as Obsidian matches them: each part names a deeper heading after the one before it.
+/// `None` when a part names none.
+pub fn obsidian_heading_chain<'a>(
+    syntax: &NoteSyntax,
+    parts: impl Iterator<Item = &'a str>,
+) -> Option<Vec<usize>> {
+    let mut res: Vec<usize> = Vec::new();
+    for part in parts.map(str::trim).filter(|p| !p.is_empty()) {
         let part = heading_words(part);
-        let (from, level) = found.map_or((0, 0), |idx| (idx + 1, syntax.headings[idx].level));
-        let next = syntax.headings[from..]
-            .iter()
-            .position(|h| h.level > level && (heading_words(&h.text) == part || h.anchor == part));
-        match next {
-            Some(offset) => found = Some(from + offset),
-            None => return FragmentMatch::Missing,
-        }
+        let (from, level) = res
+            .last()
+            .map_or((0, 0), |&idx| (idx + 1, syntax.headings[idx].level));
+        let next = syntax.headings[from..].iter().position(|h| {
+            h.level > level && (heading_words(&h.text) == part || h.anchor == part)
+        })?;
+        res.push(from + next);
     }
-    found.map_or(FragmentMatch::Missing, FragmentMatch::Heading)
+    Some(res)
 }
 
 /// A heading's words for Obsidian's matching: lowercase letters and digits, every run of other

@@ -350,3 +350,351 @@ fn random_edit_sequences_agree_with_a_fresh_build() {
         }
     }
 }
+
+fn resolutions(graph: &Graph) -> BTreeMap<String, String> {
+    graph.dump_resolutions()
+}
+
+/// Every note whose links resolve differently after a change must be among the dependents the
+/// change returned: else the server would not publish its findings again.
+#[track_caller]
+fn assert_dependents_cover(
+    before: &BTreeMap<String, String>,
+    graph: &Graph,
+    affected: &[NoteId],
+    context: &str,
+) {
+    let affected: Vec<&str> = affected
+        .iter()
+        .map(|id| graph.note(*id).path.as_str())
+        .collect();
+    for (path, after) in resolutions(graph) {
+        if before.get(&path).is_some_and(|before| *before != after) {
+            assert!(
+                affected.contains(&path.as_str()),
+                "{context}: {path} resolves differently but is not among the dependents {affected:?}\n--- before\n{}--- after\n{after}",
+                before[&path]
+            );
+        }
+    }
+}
+
+/// The site of each dialect's fixture corpus, as `load::dialect` reads it from the corpus.
+fn fixture_site(name: &str) -> Site {
+    match name {
+        "obsidian" => Site::new(Dialect::Obsidian),
+        "hugo" => Site {
+            content_dirs: vec!["content/en".into(), "content/fr".into()],
+            static_dirs: vec!["static".into(), "assets".into()],
+            heading_ids: crate::dialect::HeadingIds::Blackfriday,
+            definition_term_ids: true,
+            // Hugo's built-in formats, RSS renamed by the fixture's `[outputFormats.RSS]`.
+            output_files: [
+                ("html", "index.html"),
+                ("rss", "feed.xml"),
+                ("json", "index.json"),
+            ]
+            .map(|(name, file)| (name.to_string(), file.to_string()))
+            .to_vec(),
+            ..Site::new(Dialect::Hugo)
+        },
+        "mdbook" => Site {
+            content_dirs: vec!["src".into()],
+            ..Site::new(Dialect::Mdbook)
+        },
+        _ => Site::default(),
+    }
+}
+
+/// The files of a fixture corpus that are no notes (images, PDFs, static files).
+fn fixture_files(name: &str) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    let mut res = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a fixture folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_none_or(|e| e != "md") {
+                let rel = path.strip_prefix(&root).expect("under the root");
+                res.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    res.sort();
+    res
+}
+
+/// In every fixture corpus read in its dialect, removing each note, adding it back, moving it
+/// and emptying it returns among the dependents every note whose links then resolve
+/// differently (by a Hugo URL, an Obsidian name or shortest path, an mdBook `.html` page).
+#[test]
+fn dependents_cover_every_changed_resolution_in_the_fixture_corpora() {
+    for (name, notes) in fixture_corpora() {
+        let options = ParseOptions {
+            site: fixture_site(&name),
+            ..ParseOptions::default()
+        };
+        let notes: Vec<(String, Arc<str>)> = notes
+            .into_iter()
+            .map(|(path, text)| (path, Arc::from(text.as_str())))
+            .collect();
+        let mut graph = Graph::build(notes.clone(), fixture_files(&name), &options);
+        for (path, text) in &notes {
+            let moved = format!("moved/{}", file_name(path));
+            let steps: [(&str, Option<&str>); 5] = [
+                ("remove", None),
+                ("add back", Some(text)),
+                ("empty", Some("")),
+                ("restore", Some(text)),
+                ("move", None),
+            ];
+            for (step, new_text) in steps {
+                let before = resolutions(&graph);
+                let affected = match (step, new_text) {
+                    ("move", _) => {
+                        let mut affected = graph.remove(path);
+                        affected.extend(graph.update(&moved, text.clone(), &options));
+                        affected
+                    }
+                    (_, Some(new_text)) => graph.update(path, Arc::from(new_text), &options),
+                    (_, None) => graph.remove(path),
+                };
+                assert_dependents_cover(
+                    &before,
+                    &graph,
+                    &affected,
+                    &format!("{name}: {step} {path}"),
+                );
+            }
+            let before = resolutions(&graph);
+            let mut affected = graph.remove(&moved);
+            affected.extend(graph.update(path, text.clone(), &options));
+            assert_dependents_cover(
+                &before,
+                &graph,
+                &affected,
+                &format!("{name}: move back {path}"),
+            );
+        }
+    }
+}
+
+/// Per dialect: the site, the paths random notes take, the files beside them and the pieces
+/// their texts are made of (every link form the dialect resolves, between those paths).
+fn dialect_corpus(
+    dialect: Dialect,
+) -> (
+    Site,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+) {
+    match dialect {
+        Dialect::Github => (Site::default(), RANDOM_PATHS, &["img/p.png"], RANDOM_PIECES),
+        Dialect::Obsidian => (
+            Site::new(Dialect::Obsidian),
+            &[
+                "a.md",
+                "k8s/c.md",
+                "k8s/Dup.md",
+                "gpu/dup.md",
+                "gpu/d.md",
+                "k8s/index.md",
+            ],
+            &["img/p.png", "gpu/p.png"],
+            &[
+                "# Pods\n",
+                "## Limits\n",
+                "## Setup\n",
+                "### Deep\n",
+                "Text ^blk\n\n",
+                "[[a]] ",
+                "[[DUP]] ",
+                "[[gpu/dup]] ",
+                "[[c#Setup]] ",
+                "[[c#Limits#Deep]] ",
+                "[[d#^blk]] ",
+                "![[p.png]] ",
+                "[x](c.md) ",
+                "[x](d.md#Limits) ",
+                "[x](../a.md) ",
+                "[x](k8s/) ",
+                "[x](Dup.md) ",
+                "---\nrelated: \"[[d]]\"\n---\n",
+                "\n",
+            ],
+        ),
+        Dialect::Hugo => (
+            Site {
+                content_dirs: vec!["content".into()],
+                static_dirs: vec!["static".into()],
+                ..Site::new(Dialect::Hugo)
+            },
+            &[
+                "content/_index.md",
+                "content/docs/a.md",
+                "content/docs/k8s/_index.md",
+                "content/docs/k8s/c.md",
+                "content/docs/k8s/C/index.md",
+                "content/blog/post.md",
+            ],
+            &["static/images/p.png", "content/docs/k8s/d.html"],
+            &[
+                "---\ntitle: Post\nurl: /special/\naliases: [/old/]\n---\n",
+                "---\naliases: [/docs/gone/]\n---\n",
+                "# Pods\n",
+                "## Setup\n",
+                "[x](/docs/a/) ",
+                "[x](/docs/k8s/) ",
+                "[x](/Docs/K8s/C/#setup) ",
+                "[x](../c/) ",
+                "[x](c/) ",
+                "[x](../a.md) ",
+                "[x](/) ",
+                "[x](../) ",
+                "[x](/special/) ",
+                "[x](/old/) ",
+                "[x](/docs/gone/) ",
+                "[x](/docs/k8s/d/) ",
+                "![x](/images/p.png) ",
+                "[x]({{< ref \"docs/a\" >}}) ",
+                "{{< relref \"c.md#setup\" >}} ",
+                "\n",
+            ],
+        ),
+        Dialect::Mdbook => (
+            Site {
+                content_dirs: vec!["src".into()],
+                ..Site::new(Dialect::Mdbook)
+            },
+            &[
+                "src/SUMMARY.md",
+                "src/README.md",
+                "src/ch01.md",
+                "src/ch01/README.md",
+                "src/ch01/sec.md",
+                "src/ch02.md",
+            ],
+            &["src/img/p.png"],
+            &[
+                "# Pods\n",
+                "## Setup\n",
+                "- [C](ch01.md)\n",
+                "[x](ch01.html) ",
+                "[x](ch01/sec.html#setup) ",
+                "[x](index.html) ",
+                "[x](../ch02.html) ",
+                "[x](ch01/index.html) ",
+                "[x](ch02.md#pods) ",
+                "[x](ch01/) ",
+                "![x](img/p.png) ",
+                "\n",
+            ],
+        ),
+    }
+}
+
+/// Seeded random edit sequences in each dialect: after every update, removal or addition, the
+/// dependents returned include every note whose links resolve differently.
+#[test]
+fn dependents_cover_every_changed_resolution_in_random_edits() {
+    for dialect in Dialect::ALL {
+        let (site, paths, files, pieces) = dialect_corpus(dialect);
+        let options = ParseOptions {
+            site,
+            ..ParseOptions::default()
+        };
+        let random_note = |rng: &mut fastrand::Rng| -> String {
+            (0..rng.usize(1..8))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect()
+        };
+        for seed in 0..40 {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let mut notes: Vec<(String, Arc<str>)> = Vec::new();
+            for path in paths {
+                if rng.bool() {
+                    notes.push((path.to_string(), Arc::from(random_note(&mut rng).as_str())));
+                }
+            }
+            let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+            let mut graph = Graph::build(notes, files, &options);
+            for step in 0..25 {
+                let before = resolutions(&graph);
+                let path = paths[rng.usize(..paths.len())];
+                let affected = if rng.usize(..10) < 7 {
+                    graph.update(path, Arc::from(random_note(&mut rng).as_str()), &options)
+                } else {
+                    graph.remove(path)
+                };
+                let context = format!("{}: seed {seed}, step {step}, {path}", dialect.as_str());
+                assert_dependents_cover(&before, &graph, &affected, &context);
+            }
+        }
+    }
+}
+
+/// Editing an mdBook's SUMMARY.md returns the chapters it starts or stops listing (their
+/// `unlisted-chapter` findings change); removing it, the chapters it did not list.
+#[test]
+fn summary_edits_return_the_chapters_whose_listing_changed() {
+    let options = ParseOptions {
+        site: fixture_site("mdbook"),
+        ..ParseOptions::default()
+    };
+    let notes = corpus(&[
+        ("src/SUMMARY.md", "- [A](a.md)\n- [B](b.md)\n"),
+        ("src/a.md", "# A\n"),
+        ("src/b.md", "# B\n"),
+        ("src/c.md", "# C\n"),
+    ]);
+    let mut graph = Graph::build(notes, Vec::new(), &options);
+    let paths = |graph: &Graph, ids: Vec<NoteId>| -> Vec<String> {
+        ids.into_iter()
+            .map(|id| graph.note(id).path.clone())
+            .collect()
+    };
+    let affected = graph.update(
+        "src/SUMMARY.md",
+        Arc::from("- [A](a.md)\n- [C](c.md)\n"),
+        &options,
+    );
+    assert_eq!(
+        paths(&graph, affected),
+        ["src/SUMMARY.md", "src/b.md", "src/c.md"]
+    );
+    let affected = graph.remove("src/SUMMARY.md");
+    assert_eq!(paths(&graph, affected), ["src/b.md"]);
+}
+
+#[test]
+fn a_page_is_a_dependent_of_the_links_to_its_other_outputs() {
+    let options = ParseOptions {
+        site: fixture_site("hugo"),
+        ..ParseOptions::default()
+    };
+    let feed = "---\ntitle: Feed\noutputs: [html, json]\n---\nThe feed.\n";
+    let mut graph = Graph::build(
+        vec![
+            ("content/en/docs/feed.md".to_string(), Arc::from(feed)),
+            (
+                "content/en/b.md".to_string(),
+                Arc::from("# B\n\n[JSON](/docs/feed/index.json)\n"),
+            ),
+        ],
+        Vec::new(),
+        &options,
+    );
+    let b = graph.by_path("content/en/b.md").expect("b");
+    let target = &graph.note(b).syntax.links[0].target;
+    let feed_id = graph.by_path("content/en/docs/feed.md");
+    assert!(
+        matches!(graph.resolve(graph.note(b), target), Resolved::Note { note, .. } if Some(note) == feed_id)
+    );
+    let affected = graph.remove("content/en/docs/feed.md");
+    assert!(affected.contains(&b), "{affected:?}");
+}

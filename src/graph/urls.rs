@@ -80,6 +80,17 @@ fn urlize(title: &str) -> String {
     res
 }
 
+impl super::Graph {
+    /// A Hugo page's URLs besides the one its path gives (front matter `url`, `aliases`,
+    /// `[permalinks]`), lowercase, without the slashes around them; none in other dialects.
+    pub fn other_urls(&self, note: &Note) -> Vec<String> {
+        match self.site.dialect {
+            crate::dialect::Dialect::Hugo => page_urls(note, &self.site),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::urlize;

@@ -387,6 +387,7 @@ fn anchor_block(note: &Note, idx: usize) -> TextRange {
 
 #[cfg(test)]
 mod tests {
+    use crate::dialect::Dialect;
     use crate::ide::results::NavTarget;
     use crate::test_fixture::{self, Fixture};
     use expect_test::{expect, Expect};
@@ -627,5 +628,32 @@ Set them.
                 a.md 19..29 "2026-02-30"
                 `2026-02-30` is not a valid YYYY-MM-DD date."#]],
         );
+    }
+
+    #[test]
+    fn references_find_links_in_the_dialects_forms() {
+        test_fixture::parse_in(
+            Dialect::Hugo,
+            r#"
+//- /content/docs/setup.md
+# Set$0up
+//- /content/docs/guide/index.md
+# Guide
+[s](/docs/setup/) [s](../setup/) [s]({{< relref "/docs/setup.md" >}}) [s](../setup.md) [n](/docs/nope/)
+^^^^^^^^^^^^^^^^^ ^^^^^^^^^^^^^^ ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ^^^^^^^^^^^^^^^^
+"#,
+        )
+        .assert_references_are_marks(false);
+        test_fixture::parse_in(
+            Dialect::Obsidian,
+            r#"
+//- /Projects/GPU Cluster.md
+# GPU$0 Cluster
+//- /Home.md
+[[gpu cluster]] [[GPU Cluster|the cluster]] [x](GPU%20Cluster.md) ![[Home]]
+^^^^^^^^^^^^^^^ ^^^^^^^^^^^^^^^^^^^^^^^^^^^ ^^^^^^^^^^^^^^^^^^^^^
+"#,
+        )
+        .assert_references_are_marks(false);
     }
 }

@@ -217,6 +217,7 @@ pub fn code_lenses(graph: &Graph, id: NoteId) -> Vec<CodeLens> {
 #[cfg(test)]
 mod tests {
     use super::{FoldKind, LinkDestination, Symbol};
+    use crate::dialect::Dialect;
     use crate::test_fixture::{self, Fixture};
     use expect_test::{expect, Expect};
 
@@ -321,8 +322,13 @@ mod tests {
     /// Each lens must sit on a `^^^` mark whose label is its title.
     #[track_caller]
     fn check_lenses(fixture: &str) {
-        let fixture = test_fixture::parse(fixture);
-        let id = note_a(&fixture);
+        check_lenses_of(&test_fixture::parse(fixture), "a.md");
+    }
+
+    /// The lenses of the note at `path` are its marks, labelled with their titles.
+    #[track_caller]
+    fn check_lenses_of(fixture: &Fixture, path: &str) {
+        let id = fixture.graph.by_path(path).expect("the note");
         let lenses: Vec<String> = fixture
             .analysis()
             .code_lenses(id)
@@ -444,5 +450,36 @@ ls
 [a](a.md) [[a#Setup]]
 "#,
         );
+    }
+
+    #[test]
+    fn lenses_count_links_in_the_dialects_forms() {
+        let hugo = test_fixture::parse_in(
+            Dialect::Hugo,
+            r#"
+//- /content/docs/a/_index.md
+# A
+^^^ 3 references
+## What's new?
+^^^^^^^^^^^^^^ 1 reference
+//- /content/docs/b.md
+# B
+[a](/docs/a/) [a](../a/#whats-new) {{< ref "a" >}}
+"#,
+        );
+        check_lenses_of(&hugo, "content/docs/a/_index.md");
+        let vault = test_fixture::parse_in(
+            Dialect::Obsidian,
+            r#"
+//- /Projects/GPU Cluster.md
+# GPU Cluster
+^^^^^^^^^^^^^ 3 references
+## Power budget
+^^^^^^^^^^^^^^^ 2 references
+//- /Home.md
+[[gpu cluster#Power Budget]] [x](GPU%20Cluster.md#power%20budget) [[Projects/GPU Cluster]]
+"#,
+        );
+        check_lenses_of(&vault, "Projects/GPU Cluster.md");
     }
 }

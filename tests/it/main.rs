@@ -9,6 +9,7 @@ mod gen;
 mod git;
 mod lsp;
 mod lsp_client;
+mod lsp_dialects;
 mod lsp_large;
 mod lsp_startup;
 mod name_index;

@@ -68,7 +68,7 @@ const LAYERS: &[Layer] = &[
     // Test-only: fixtures parsed into a graph, and the `ide::Analysis` over it.
     layer(
         "test_fixture",
-        &["text", "syntax", "graph", "config", "ide"],
+        &["text", "dialect", "syntax", "graph", "config", "ide"],
         &[],
     ),
 ];

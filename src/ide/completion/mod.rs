@@ -5,7 +5,10 @@
 
 mod terms;
 
-use crate::graph::{relative_path, Graph, NoteId, Resolved};
+use crate::dialect::Dialect;
+use crate::graph::{
+    file_stem, hugo_url_path, relative_path, shortest_unique_name, Graph, NoteId, Resolved,
+};
 use crate::syntax::LinkTarget;
 use crate::text::TextRange;
 use chrono::NaiveDate;
@@ -203,13 +206,24 @@ fn path_or_anchor(
                 _ => None,
             }
         };
-        let items = heading_items(graph, target, |h| {
+        // Obsidian names a heading by its text, the others by its id (the site's algorithm).
+        let obsidian = graph.site().dialect == Dialect::Obsidian;
+        let mut items = heading_items(graph, target, |h| {
+            let (label, insert) = if obsidian {
+                (h.text.clone(), encode_path(&h.text))
+            } else {
+                (h.anchor.clone(), h.anchor.clone())
+            };
             (
-                h.anchor.clone(),
+                label,
+                insert,
                 Some(format!("{} {}", "#".repeat(h.level as usize), h.text)),
                 Some(h.text.clone()),
             )
         });
+        if let Some(target) = target.filter(|_| obsidian) {
+            items.extend(block_items(graph, target));
+        }
         return Completion {
             replace: TextRange::new(typed_start + hash + 1, offset),
             items,
@@ -224,13 +238,28 @@ fn path_or_anchor(
             title: Some(n.title()),
         })
         .collect();
+    let site = graph.site();
+    // A Hugo link typed from `/` is a site URL: pages of this page's content folder, static
+    // files; typed relative, a path to the file (which Hugo reads too).
+    let site_url = site.dialect == Dialect::Hugo && typed.starts_with('/');
+    if site_url {
+        let content_dir = site.content_dir_of(&note.path).unwrap_or("");
+        candidates.retain(|c| site.content_dir_of(c.path) == Some(content_dir));
+    }
     if is_image {
         candidates.extend(graph.files().map(|path| Candidate { path, title: None }));
     }
     let (candidates, incomplete) = rank(candidates, typed, note.dir());
     let candidates: Vec<(String, Option<String>)> = candidates
         .into_iter()
-        .map(|c| (relative_path(note.dir(), c.path), c.title.map(String::from)))
+        .filter_map(|c| {
+            let path = if site_url {
+                hugo_site_url(graph, c.path)?
+            } else {
+                relative_path(note.dir(), c.path)
+            };
+            Some((path, c.title.map(String::from)))
+        })
         .collect();
     let items = candidates
         .into_iter()
@@ -251,27 +280,47 @@ fn path_or_anchor(
 }
 
 fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usize) -> Completion {
+    let obsidian = graph.site().dialect == Dialect::Obsidian;
     if let Some(hash) = typed.find('#') {
         let stem = &typed[..hash];
         let target = if stem.is_empty() {
             Some(id)
         } else {
-            graph.notes_with_stem(stem).first().copied()
+            let target = LinkTarget::Wiki {
+                stem: stem.to_string(),
+                stem_range: TextRange::empty(0),
+                fragment: None,
+            };
+            match graph.resolve(graph.note(id), &target) {
+                Resolved::Note { note, .. } => Some(note),
+                _ => graph.notes_with_stem(stem).first().copied(),
+            }
         };
-        let items = heading_items(graph, target, |h| {
-            (h.text.clone(), Some(format!("#{}", h.anchor)), None)
+        let mut items = heading_items(graph, target, |h| {
+            (
+                h.text.clone(),
+                h.text.clone(),
+                Some(format!("#{}", h.anchor)),
+                None,
+            )
         });
+        // Obsidian's block references, `[[note#^id]]`.
+        if let Some(target) = target.filter(|_| obsidian) {
+            items.extend(block_items(graph, target));
+        }
         return Completion {
             replace: TextRange::new(typed_start + hash + 1, offset),
             items,
             incomplete: false,
         };
     }
+    // Obsidian writes the shortest path that names the note alone (its name when unique),
+    // worked out from the path; elsewhere a wiki-link names a stem.
     let candidates: Vec<Candidate<'_>> = graph
         .notes()
         .filter(|(other, _)| *other != id)
         .map(|(_, n)| Candidate {
-            path: n.stem(),
+            path: if obsidian { &n.path } else { n.stem() },
             title: Some(n.title()),
         })
         .collect();
@@ -279,7 +328,20 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
     let (candidates, incomplete) = rank(candidates, typed, "");
     let items = candidates
         .into_iter()
-        .map(|c| (c.path.to_string(), c.title.map(String::from)))
+        .map(|c| {
+            let name = if obsidian {
+                shortest_unique_name(
+                    c.path,
+                    graph
+                        .notes_with_stem(file_stem(c.path))
+                        .iter()
+                        .map(|id| graph.note(*id).path.as_str()),
+                )
+            } else {
+                c.path.to_string()
+            };
+            (name, c.title.map(String::from))
+        })
         .map(|(stem, title)| CompletionItem {
             documentation: None,
             label: stem.clone(),
@@ -296,12 +358,51 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
     }
 }
 
-/// One item per heading of `target` (none without a target), built from `(label and insert text,
+/// One item per `^block-id` marker of `target`.
+fn block_items(graph: &Graph, target: NoteId) -> Vec<CompletionItem> {
+    graph
+        .note(target)
+        .syntax
+        .anchors
+        .iter()
+        .filter(|a| a.id.starts_with('^'))
+        .map(|a| CompletionItem {
+            label: a.id.clone(),
+            kind: CompletionKind::Reference,
+            detail: Some("block".into()),
+            documentation: None,
+            insert: a.id.clone(),
+            filter: None,
+        })
+        .collect()
+}
+
+/// The site URL Hugo publishes the page or static file at `path` under (`/docs/a/`, lowercase
+/// as Hugo writes page URLs; `/images/x.svg`), `None` outside the content and static folders.
+fn hugo_site_url(graph: &Graph, path: &str) -> Option<String> {
+    let site = graph.site();
+    if graph.by_path(path).is_some() {
+        let content_dir = site.content_dir_of(path)?;
+        let url = hugo_url_path(path);
+        let url = url[content_dir.len().min(url.len())..].trim_matches('/');
+        return Some(if url.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{}/", url.to_lowercase())
+        });
+    }
+    site.static_dirs
+        .iter()
+        .find(|dir| crate::dialect::is_under(path, dir))
+        .map(|dir| path[dir.len()..].to_string())
+}
+
+/// One item per heading of `target` (none without a target), built from `(label, insert text,
 /// detail, filter text)`.
 fn heading_items(
     graph: &Graph,
     target: Option<NoteId>,
-    item: impl Fn(&crate::syntax::Heading) -> (String, Option<String>, Option<String>),
+    item: impl Fn(&crate::syntax::Heading) -> (String, String, Option<String>, Option<String>),
 ) -> Vec<CompletionItem> {
     let Some(target) = target else {
         return Vec::new();
@@ -312,9 +413,9 @@ fn heading_items(
         .headings
         .iter()
         .map(|h| {
-            let (label, detail, filter) = item(h);
+            let (label, insert, detail, filter) = item(h);
             CompletionItem {
-                insert: label.clone(),
+                insert,
                 label,
                 kind: CompletionKind::Heading,
                 detail,
@@ -434,6 +535,7 @@ fn encode_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::Dialect;
     use crate::syntax::ParseOptions;
     use crate::test_fixture;
     use expect_test::{expect, Expect};
@@ -442,7 +544,12 @@ mod tests {
     /// The replaced text, then each item as `kind label (insert) — detail`.
     #[track_caller]
     fn check(fixture: &str, expect: Expect) {
-        let fixture = test_fixture::parse(fixture);
+        check_in(Dialect::Github, fixture, expect);
+    }
+
+    #[track_caller]
+    fn check_in(dialect: Dialect, fixture: &str, expect: Expect) {
+        let fixture = test_fixture::parse_in(dialect, fixture);
         let pos = fixture.position();
         let res = match fixture.analysis().completion(pos) {
             None => "none".to_string(),
@@ -597,5 +704,129 @@ mod tests {
         assert_eq!(empty.items.len(), MAX_ITEMS);
         // Notes of the same folder come first.
         assert_eq!(empty.items[0].label, "note-000.md");
+    }
+
+    const VAULT: &str = r#"
+//- /Home.md
+# Home
+//- /Projects/GPU Cluster.md
+# GPU Cluster
+## Power budget
+Racks draw 40 kW. ^power
+//- /a/dup.md
+# A dup
+//- /b/dup.md
+# B dup
+"#;
+
+    #[test]
+    fn vault_wiki_links_complete_to_the_shortest_unique_path() {
+        check_in(
+            Dialect::Obsidian,
+            &format!("{VAULT}//- /Notes.md\n[[$0\n"),
+            expect![[r#"
+                replace ""
+                File Home (Home) — Home
+                File GPU Cluster (GPU Cluster) — GPU Cluster
+                File a/dup (a/dup) — A dup
+                File b/dup (b/dup) — B dup"#]],
+        );
+    }
+
+    #[test]
+    fn vault_fragments_complete_to_heading_text_and_block_ids() {
+        check_in(
+            Dialect::Obsidian,
+            &format!("{VAULT}//- /Notes.md\n[[GPU Cluster#$0\n"),
+            expect![[r#"
+                replace ""
+                Heading GPU Cluster (GPU Cluster) — #gpu-cluster
+                Heading Power budget (Power budget) — #power-budget
+                Reference ^power (^power) — block"#]],
+        );
+        check_in(
+            Dialect::Obsidian,
+            &format!("{VAULT}//- /Notes.md\n[x](Projects/GPU%20Cluster.md#$0\n"),
+            expect![[r#"
+                replace ""
+                Heading GPU Cluster (GPU%20Cluster) — # GPU Cluster
+                Heading Power budget (Power%20budget) — ## Power budget
+                Reference ^power (^power) — block"#]],
+        );
+    }
+
+    const SITE: &str = r#"
+//- /content/_index.md
+# Home
+//- /content/docs/_index.md
+# Docs
+//- /content/docs/setup.md
+# Setup
+## What's new? (v1.2)
+//- /static/images/diagram.svg
+//- /README.md
+# Not a page
+"#;
+
+    #[test]
+    fn hugo_site_paths_complete_to_pretty_urls() {
+        check_in(
+            Dialect::Hugo,
+            &format!("{SITE}//- /content/docs/guide.md\n[x](/$0\n"),
+            expect![[r#"
+                replace "/"
+                File / (/) — Home
+                File /docs/ (/docs/) — Docs
+                File /docs/setup/ (/docs/setup/) — Setup"#]],
+        );
+        check_in(
+            Dialect::Hugo,
+            &format!("{SITE}//- /content/docs/guide.md\n![x](/$0\n"),
+            expect![[r#"
+                replace "/"
+                File / (/) — Home
+                File /docs/ (/docs/) — Docs
+                File /docs/setup/ (/docs/setup/) — Setup
+                File /images/diagram.svg (/images/diagram.svg)"#]],
+        );
+        // Typed relative: a path to the file.
+        check_in(
+            Dialect::Hugo,
+            &format!("{SITE}//- /content/docs/guide.md\n[x]($0\n"),
+            expect![[r#"
+                replace ""
+                File ../../README.md (../../README.md) — Not a page
+                File ../_index.md (../_index.md) — Home
+                File _index.md (_index.md) — Docs
+                File setup.md (setup.md) — Setup"#]],
+        );
+        check_in(
+            Dialect::Hugo,
+            &format!("{SITE}//- /content/docs/guide.md\n[x](/docs/setup/#$0\n"),
+            expect![[r#"
+                replace ""
+                Heading setup (setup) — # Setup
+                Heading whats-new-v12 (whats-new-v12) — ## What's new? (v1.2)"#]],
+        );
+    }
+
+    #[test]
+    fn mdbook_links_complete_to_chapter_paths() {
+        check_in(
+            Dialect::Mdbook,
+            r#"
+//- /src/SUMMARY.md
+- [Ch1](ch01.md)
+//- /src/ch01.md
+# Ch1
+//- /src/ch01/section.md
+# Section
+[x]($0
+"#,
+            expect![[r#"
+                replace ""
+                File ../SUMMARY.md (../SUMMARY.md) — SUMMARY
+                File ../ch01.md (../ch01.md) — Ch1"#]],
+        );
     }
 }

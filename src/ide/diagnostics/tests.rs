@@ -138,7 +138,7 @@ fn link_findings_into_some_notes_only() {
     );
     let graph = &fixture.graph;
     let id = graph.by_path("a.md").unwrap();
-    let keys = PathKeys::new(["b.md", "gone.md"]);
+    let keys = PathKeys::new(graph, ["b.md", "gone.md"]);
     let out: String = link_diagnostics_into(graph, id, &cfg, &keys)
         .into_iter()
         .map(|d| line(graph.note(id), d))
