@@ -15,8 +15,9 @@ use tower_lsp_server::Client;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
 const DEBOUNCE: Duration = Duration::from_millis(120);
-/// Quiet time after the last edit before term and mention indexes an edit dropped are rebuilt:
-/// a rebuild takes a core for a while, which typing should not pay for.
+/// Quiet time after the last edit before the full-text index catches up (a commit writes
+/// corpus-wide bookkeeping) and term and mention indexes an edit dropped are rebuilt: both take
+/// a core for a while, which typing should not pay for. A search catches up first on its own.
 const WARM_IDLE: Duration = Duration::from_secs(2);
 
 pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
@@ -25,7 +26,7 @@ pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
         tokio::time::sleep(DEBOUNCE).await;
         if state.lock().generation == generation {
             flush(&client, &outbox, state.clone()).await;
-            warm_terms(&state, WARM_IDLE);
+            warm(&state, WARM_IDLE);
         }
     });
 }
@@ -33,8 +34,6 @@ pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
 /// Publishes what is queued now for roots whose index is complete (the rest stays queued, so a
 /// note's first publish is its true state): open documents first, then the rest in parallel.
 pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
-    // The full-text index catches up off the typing path, once the diagnostics are out.
-    let search_state = state.clone();
     let (snap, pending, ready) = {
         let mut state = state.lock();
         let ready: Vec<bool> = (0..state.roots.len())
@@ -85,13 +84,13 @@ pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     }
-    tokio::task::spawn_blocking(move || super::state::refresh_search(&search_state));
 }
 
-/// Builds the term and mention indexes of every indexed root off the async workers, so that no
-/// hover builds them, once nothing has changed for `idle`. An edit while they are built gives the
-/// state a new copy of the graph without them: that copy is warmed too, a few times at most.
-pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
+/// Once nothing has changed for `idle`, off the async workers: brings the full-text index up to
+/// date with the edits, and builds the term and mention indexes of every indexed root, so that
+/// no hover builds them. An edit while they are built gives the state a new copy of the graph
+/// without them: that copy is warmed too, a few times at most.
+pub fn warm(state: &Arc<Mutex<State>>, idle: Duration) {
     let state = state.clone();
     tokio::spawn(async move {
         let generation = state.lock().generation;
@@ -100,6 +99,7 @@ pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
             return;
         }
         let _ = tokio::task::spawn_blocking(move || {
+            super::state::refresh_search(&state);
             let roots = state.lock().roots.len();
             for idx in (0..roots).filter(|&idx| state.lock().diagnostics_ready(idx)) {
                 for _ in 0..3 {
