@@ -3,8 +3,8 @@
 //! Generates a corpus (benches/gen) plus a hub note whose heading 1,000 notes link to, starts the
 //! release `kbls lsp` on it over stdio, and measures, round trip as a client sees it:
 //! - `initialize` to index complete: every note's diagnostics published;
-//! - hover and definition on a link, references on the hub heading (1,000 links), and path
-//!   completion after `](` with every note a candidate: p50/p95 over repeated requests;
+//! - hover and definition on a link, references on the hub heading (1,000 links), and
+//!   completion after `](` and `[[` with every note a candidate: p50/p95 over repeated requests;
 //! - edit → republished diagnostics of a dependent note (the debounce included, and without it);
 //! - rename of the hub heading (1,000 incoming links);
 //! - peak RSS of the server.
@@ -32,49 +32,17 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    let stats = gen::generate(root, notes, 1, gen::BROKEN_PER_MILLE);
-    let mut paths: Vec<String> = Vec::new();
-    for folder in 0..stats.folders {
-        let mut names: Vec<String> = std::fs::read_dir(root.join(format!("area-{folder:03}")))
-            .expect("folder")
-            .map(|e| {
-                format!(
-                    "area-{folder:03}/{}",
-                    e.expect("entry").file_name().to_string_lossy()
-                )
-            })
-            .collect();
-        names.sort();
-        paths.extend(names);
-    }
-    std::fs::write(
-        root.join("hub.md"),
-        "# Hub\n\n## Hub Heading\n\nLinked from a thousand notes.\n\nLast updated: 2026-11-01\n",
-    )
-    .expect("hub");
-    // A note defining terms, and a thousand notes mentioning them.
-    std::fs::write(
-        root.join("gpu.md"),
-        "# GPU\n\n| Metric | DCGM Field Name | Description |\n|---|---|---|\n| GPU Utilization | `DCGM_FI_DEV_GPU_UTIL` | How busy the GPU is |\n\n- **Xid**: an error report from the NVIDIA driver.\n\n```bash\nkubectl get pods --sort-by=.metadata.name -o wide\n```\n\nLast updated: 2026-11-01\n",
-    )
-    .expect("gpu note");
-    for path in paths.iter().take(HUB_LINKS) {
-        let full = root.join(path);
-        let mut text = std::fs::read_to_string(&full).expect("note");
-        text.push_str(
-            "\nSee the [hub](../hub.md#hub-heading). Watch `DCGM_FI_DEV_GPU_UTIL` and every Xid.\n",
-        );
-        std::fs::write(full, text).expect("note");
-    }
-    assert_eq!(paths.len(), stats.notes);
+    // `KBLS_BENCH_CORPUS=DIR` keeps the corpus in DIR and reuses it on the next run of the same
+    // size (generating 50,000 notes takes a while); by default it lives in a temporary folder.
+    let temp = tempfile::tempdir().expect("temp dir");
+    let root = match std::env::var_os("KBLS_BENCH_CORPUS") {
+        Some(dir) => std::path::PathBuf::from(dir).join(notes.to_string()),
+        None => temp.path().to_path_buf(),
+    };
+    let root = root.as_path();
+    let (paths, summary) = corpus(root, notes);
     let total_notes = paths.len() + 2;
-    println!(
-        "corpus: {total_notes} notes, {:.1} MB, {} links",
-        stats.bytes as f64 / 1e6,
-        stats.links + HUB_LINKS
-    );
+    println!("corpus: {total_notes} notes, {summary}");
 
     // From 5,000 notes on the server keeps the full-text index on disk, in this cache folder.
     let cache = tempfile::tempdir().expect("cache dir");
@@ -87,6 +55,7 @@ fn main() {
         &[("KBLS_CACHE_DIR", &cache_dir)],
     );
     let initialized = started.elapsed();
+    println!("server pid: {}", client.pid());
     // Right after `initialized`: open a note, hover a link on it (answered once the index is
     // complete, never from a partial one), then edit it while indexing may still run.
     let first_note = paths[0].clone();
@@ -141,6 +110,10 @@ fn main() {
     println!(
         "index complete (all {total_notes} notes' diagnostics published): {:>8.1} ms",
         ms(indexed)
+    );
+    println!(
+        "  that is {:.2}x the time to the first hover (the index installed)",
+        indexed.as_secs_f64() / first_answer.as_secs_f64()
     );
     println!("RSS at index complete: {} MiB", rss_mib(client.pid()));
     // The full-text index is built next, in the background; the rest is measured once it is ready.
@@ -221,19 +194,28 @@ fn main() {
         "hover on a note-defined term",
         time_requests(&mut client, "textDocument/hover", &on_term),
     );
-    // Completion with every note a candidate: an empty prefix after `](`.
-    client.open_text("scratch.md", "# Scratch\n\n[x](\n");
-    let complete = client.at("scratch.md", 2, 4);
-    let items = client.request("textDocument/completion", complete.clone());
-    println!(
-        "completion after `](`: {} items sent, incomplete={}",
-        items["items"].as_array().map_or(0, Vec::len),
-        items["isIncomplete"]
-    );
-    report(
-        "completion after `](`",
-        time_requests(&mut client, "textDocument/completion", &complete),
-    );
+    // Completion with every note a candidate: an empty prefix after `](` and after `[[`, and a
+    // typed one. `KBLS_BENCH_COMPLETIONS=FILE` writes the lists, to compare two builds' ranking.
+    client.open_text("scratch.md", "# Scratch\n\n[x](\n[[\n[x](hub\n");
+    let mut lists = Vec::new();
+    for (what, line, col) in [("`](`", 2, 4), ("`[[`", 3, 2), ("`](hub`", 4, 7)] {
+        let complete = client.at("scratch.md", line, col);
+        let items = client.request("textDocument/completion", complete.clone());
+        println!(
+            "completion after {what}: {} items sent, incomplete={}",
+            items["items"].as_array().map_or(0, Vec::len),
+            items["isIncomplete"]
+        );
+        lists.push(items);
+        report(
+            &format!("completion after {what}"),
+            time_requests(&mut client, "textDocument/completion", &complete),
+        );
+    }
+    if let Some(file) = std::env::var_os("KBLS_BENCH_COMPLETIONS") {
+        std::fs::write(file, serde_json::to_string_pretty(&lists).expect("JSON"))
+            .expect("write the completions");
+    }
 
     // Edits to the hub heading: each breaks or mends 1,000 links; wait for a dependent note.
     let hub_text = std::fs::read_to_string(root.join("hub.md")).expect("hub");
@@ -290,6 +272,74 @@ fn main() {
     report("rename heading (1,000 links)", rename_times);
     println!("peak RSS: {} MiB", peak_rss_mib(client.pid()));
     assert_eq!(client.shutdown(), 0);
+}
+
+/// Generates the corpus into `root` (unless a previous run left a complete one there): the
+/// generated notes plus the hub and the term note, a thousand notes linking to both. Returns the
+/// generated notes' paths in order and a line describing the corpus.
+fn corpus(root: &std::path::Path, notes: usize) -> (Vec<String>, String) {
+    let done = root.join(".kbls-bench-corpus");
+    if let Ok(summary) = std::fs::read_to_string(&done) {
+        return (note_paths(root), summary);
+    }
+    if root.exists() {
+        std::fs::remove_dir_all(root).expect("clear the corpus folder");
+    }
+    std::fs::create_dir_all(root).expect("corpus folder");
+    let stats = gen::generate(root, notes, 1, gen::BROKEN_PER_MILLE);
+    let paths = note_paths(root);
+    assert_eq!(paths.len(), stats.notes);
+    std::fs::write(
+        root.join("hub.md"),
+        "# Hub\n\n## Hub Heading\n\nLinked from a thousand notes.\n\nLast updated: 2026-11-01\n",
+    )
+    .expect("hub");
+    // A note defining terms, and a thousand notes mentioning them.
+    std::fs::write(
+        root.join("gpu.md"),
+        "# GPU\n\n| Metric | DCGM Field Name | Description |\n|---|---|---|\n| GPU Utilization | `DCGM_FI_DEV_GPU_UTIL` | How busy the GPU is |\n\n- **Xid**: an error report from the NVIDIA driver.\n\n```bash\nkubectl get pods --sort-by=.metadata.name -o wide\n```\n\nLast updated: 2026-11-01\n",
+    )
+    .expect("gpu note");
+    for path in paths.iter().take(HUB_LINKS) {
+        let full = root.join(path);
+        let mut text = std::fs::read_to_string(&full).expect("note");
+        text.push_str(
+            "\nSee the [hub](../hub.md#hub-heading). Watch `DCGM_FI_DEV_GPU_UTIL` and every Xid.\n",
+        );
+        std::fs::write(full, text).expect("note");
+    }
+    let summary = format!(
+        "{:.1} MB, {} links",
+        stats.bytes as f64 / 1e6,
+        stats.links + HUB_LINKS
+    );
+    std::fs::write(&done, &summary).expect("corpus marker");
+    (paths, summary)
+}
+
+/// The generated notes (`area-NNN/*.md`), folder by folder, sorted within each.
+fn note_paths(root: &std::path::Path) -> Vec<String> {
+    let mut folders: Vec<String> = std::fs::read_dir(root)
+        .expect("corpus folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("area-"))
+        .collect();
+    folders.sort();
+    let mut paths = Vec::new();
+    for folder in folders {
+        let mut names: Vec<String> = std::fs::read_dir(root.join(&folder))
+            .expect("folder")
+            .map(|e| {
+                format!(
+                    "{folder}/{}",
+                    e.expect("entry").file_name().to_string_lossy()
+                )
+            })
+            .collect();
+        names.sort();
+        paths.extend(names);
+    }
+    paths
 }
 
 /// The position just inside the destination of the first local link of `text`.

@@ -15,9 +15,12 @@ use tower_lsp_server::Client;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
 const DEBOUNCE: Duration = Duration::from_millis(120);
-/// Quiet time after the last edit before term and mention indexes an edit dropped are rebuilt:
-/// a rebuild takes a core for a while, which typing should not pay for.
+/// Quiet time after the last edit before the full-text index catches up (a commit writes
+/// corpus-wide bookkeeping) and term and mention indexes an edit dropped are rebuilt: both take
+/// a core for a while, which typing should not pay for. A search catches up first on its own.
 const WARM_IDLE: Duration = Duration::from_secs(2);
+/// Notes per batch of diagnostics published together (see [`flush`]).
+const BATCH: usize = 1024;
 
 pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
     let generation = state.lock().generation;
@@ -25,16 +28,16 @@ pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
         tokio::time::sleep(DEBOUNCE).await;
         if state.lock().generation == generation {
             flush(&client, &outbox, state.clone()).await;
-            warm_terms(&state, WARM_IDLE);
+            warm(&state, WARM_IDLE);
         }
     });
 }
 
 /// Publishes what is queued now for roots whose index is complete (the rest stays queued, so a
-/// note's first publish is its true state): open documents first, then the rest in parallel.
+/// note's first publish is its true state): open documents first, then the rest in parallel,
+/// [`BATCH`] notes at a time, each batch sent as soon as it is ready, so the writer and the client
+/// work while the next is computed.
 pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
-    // The full-text index catches up off the typing path, once the diagnostics are out.
-    let search_state = state.clone();
     let (snap, pending, ready) = {
         let mut state = state.lock();
         let ready: Vec<bool> = (0..state.roots.len())
@@ -54,21 +57,18 @@ pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     };
     let (open, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(is_open);
     let snap = Arc::new(snap);
-    for (batch, with_unreadable) in [(open, false), (rest, true)] {
+    let mut batches = vec![open];
+    batches.extend(rest.chunks(BATCH).map(<[_]>::to_vec));
+    let last = batches.len() - 1;
+    for (i, batch) in batches.into_iter().enumerate() {
         let snap = snap.clone();
         let ready = ready.clone();
         let computed =
-            tokio::task::spawn_blocking(move || compute(&snap, &batch, with_unreadable, &ready))
-                .await;
+            tokio::task::spawn_blocking(move || compute(&snap, &batch, i == last, &ready)).await;
         match computed {
-            Ok(batches) => {
-                for (uri, diagnostics) in batches {
-                    let params = PublishDiagnosticsParams {
-                        uri,
-                        diagnostics,
-                        version: None,
-                    };
-                    transport::notify(outbox, "textDocument/publishDiagnostics", &params);
+            Ok(bodies) => {
+                for body in bodies {
+                    transport::send(outbox, body);
                 }
             }
             Err(err) => {
@@ -85,13 +85,13 @@ pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     if pull {
         let _ = client.workspace_diagnostic_refresh().await;
     }
-    tokio::task::spawn_blocking(move || super::state::refresh_search(&search_state));
 }
 
-/// Builds the term and mention indexes of every indexed root off the async workers, so that no
-/// hover builds them, once nothing has changed for `idle`. An edit while they are built gives the
-/// state a new copy of the graph without them: that copy is warmed too, a few times at most.
-pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
+/// Once nothing has changed for `idle`, off the async workers: brings the full-text index up to
+/// date with the edits, and builds the term and mention indexes of every indexed root, so that
+/// no hover builds them. An edit while they are built gives the state a new copy of the graph
+/// without them: that copy is warmed too, a few times at most.
+pub fn warm(state: &Arc<Mutex<State>>, idle: Duration) {
     let state = state.clone();
     tokio::spawn(async move {
         let generation = state.lock().generation;
@@ -100,6 +100,7 @@ pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
             return;
         }
         let _ = tokio::task::spawn_blocking(move || {
+            super::state::refresh_search(&state);
             let roots = state.lock().roots.len();
             for idx in (0..roots).filter(|&idx| state.lock().diagnostics_ready(idx)) {
                 for _ in 0..3 {
@@ -115,16 +116,24 @@ pub fn warm_terms(state: &Arc<Mutex<State>>, idle: Duration) {
     });
 }
 
-/// The diagnostics of `notes`, and with `with_unreadable` those of the unreadable files of the
-/// roots that are `ready`.
+/// The `publishDiagnostics` notifications of `notes`, serialized in parallel, and with
+/// `with_unreadable` those of the unreadable files of the roots that are `ready`.
 fn compute(
     snap: &Snapshot,
     notes: &[(usize, NoteId)],
     with_unreadable: bool,
     ready: &[bool],
-) -> Vec<(Uri, Vec<Diagnostic>)> {
+) -> Vec<Vec<u8>> {
     let pull = snap.pull_diagnostics;
-    let mut out: Vec<(Uri, Vec<Diagnostic>)> = notes
+    let publish = |uri: Uri, diagnostics: Vec<Diagnostic>| {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        };
+        transport::notification("textDocument/publishDiagnostics", &params)
+    };
+    let mut out: Vec<Vec<u8>> = notes
         .par_iter()
         .filter_map(|&(root_idx, id)| {
             let root = snap.roots.get(root_idx)?;
@@ -135,10 +144,10 @@ fn compute(
                 return None;
             }
             let found = root.analysis().diagnostics(id);
-            Some((
+            publish(
                 to_proto::path_to_uri(&path)?,
                 to_proto::diagnostics(snap, root, id, found),
-            ))
+            )
         })
         .collect();
     if with_unreadable {
@@ -148,7 +157,7 @@ fn compute(
                 if let (Some(uri), false) =
                     (to_proto::path_to_uri(&root.path_of(path)), found.is_empty())
                 {
-                    out.push((uri, to_proto::file_diagnostics(found)));
+                    out.extend(publish(uri, to_proto::file_diagnostics(found)));
                 }
             }
         }

@@ -91,6 +91,13 @@ impl Backend {
         }
     }
 
+    /// Brings the full-text indexes up to date with the edits (otherwise caught up once typing
+    /// pauses), for a request that reads them.
+    async fn catch_up_search(&self) {
+        let state = self.state.clone();
+        let _ = tokio::task::spawn_blocking(move || refresh_search(&state)).await;
+    }
+
     /// Waits until the request can be answered from complete data, for at most [`INDEX_WAIT`].
     async fn wait_ready(&self, path: Option<PathBuf>, need: Need) -> Result<()> {
         let deadline = tokio::time::Instant::now() + INDEX_WAIT;
@@ -126,6 +133,7 @@ impl Backend {
         &self,
         params: from_proto::SearchParams,
     ) -> Result<Vec<to_proto::SearchHit>> {
+        self.catch_up_search().await;
         self.run("kbls/search", None, Need::Search, move |snap| {
             handlers::search(&snap, params)
         })
@@ -244,7 +252,7 @@ impl Backend {
                 // Diagnostics first (the problems panel fills at once), then the term and mention
                 // indexes and the full-text index.
                 publish::flush(&client, &outbox, state.clone()).await;
-                publish::warm_terms(&state, Duration::ZERO);
+                publish::warm(&state, Duration::ZERO);
                 build_search_index(&state, idx, &ready);
             }
             if let Some(progress) = progress {
@@ -764,6 +772,7 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.catch_up_search().await;
         self.run("workspace/symbol", None, Need::Graph, move |snap| {
             handlers::workspace_symbol(&snap, params)
         })

@@ -166,6 +166,9 @@ pub struct State {
     pub edited: HashSet<PathBuf>,
     /// Errors to log, taken by the handler that caused them.
     pub failures: Vec<String>,
+    /// Held while full-text indexes catch up ([`refresh_search`]), so that a search catching up
+    /// first waits for one in flight instead of answering without its changes.
+    pub catching_up: Arc<Mutex<()>>,
 }
 
 /// An immutable view of the state for one request.
@@ -200,6 +203,7 @@ impl State {
             pull_diagnostics: false,
             edited: HashSet::new(),
             failures: Vec::new(),
+            catching_up: Arc::default(),
         }
     }
 
@@ -421,16 +425,26 @@ impl State {
 }
 
 /// Brings every built full-text index up to date with the notes changed since (blocking; off the
-/// async workers), without holding the state's lock meanwhile.
+/// async workers), without holding the state's lock meanwhile; changes made meanwhile are caught
+/// up too before it returns.
 pub fn refresh_search(state: &Mutex<State>) {
-    let roots: Vec<(Arc<Mutex<WorkspaceSearch>>, Arc<Graph>)> = state
-        .lock()
-        .roots
-        .iter()
-        .map(|r| (r.ws.search().clone(), r.ws.graph().clone()))
-        .collect();
-    for (search, graph) in roots {
-        WorkspaceSearch::refresh(&search, graph);
+    let catching_up = state.lock().catching_up.clone();
+    let _one_at_a_time = catching_up.lock();
+    let roots = state.lock().roots.len();
+    for idx in 0..roots {
+        loop {
+            // Under the state's lock, as edits mark their changes: each is taken with its note.
+            let taken = {
+                let state = state.lock();
+                let ws = &state.roots[idx].ws;
+                let taken = ws.search().lock().take_changes(ws.graph());
+                taken.map(|taken| (ws.search().clone(), taken))
+            };
+            let Some((search, taken)) = taken else {
+                break;
+            };
+            WorkspaceSearch::catch_up(&search, taken);
+        }
     }
 }
 

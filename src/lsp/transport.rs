@@ -40,6 +40,14 @@ pub type Outbox = mpsc::UnboundedSender<Outgoing>;
 /// `serde_json::Value` tree tower-lsp-server builds first: for a note with 50,000 findings that
 /// tree is most of the server's memory.
 pub fn notify(outbox: &Outbox, method: &str, params: &impl serde::Serialize) {
+    if let Some(body) = notification(method, params) {
+        send(outbox, body);
+    }
+}
+
+/// The body of a notification, for [`send`] (serialized where the caller likes, e.g. in
+/// parallel).
+pub fn notification(method: &str, params: &impl serde::Serialize) -> Option<Vec<u8>> {
     #[derive(serde::Serialize)]
     struct Notification<'a, P> {
         jsonrpc: &'static str,
@@ -51,9 +59,12 @@ pub fn notify(outbox: &Outbox, method: &str, params: &impl serde::Serialize) {
         method,
         params,
     };
-    if let Ok(body) = serde_json::to_vec(&message) {
-        let _ = outbox.send(Outgoing::Message(body));
-    }
+    serde_json::to_vec(&message).ok()
+}
+
+/// Sends a body from [`notification`] to the writer.
+pub fn send(outbox: &Outbox, body: Vec<u8>) {
+    let _ = outbox.send(Outgoing::Message(body));
 }
 
 /// Request results the server serialized itself, each waiting for the small stand-in response

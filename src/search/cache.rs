@@ -67,11 +67,12 @@ struct Meta {
     index_dir: String,
 }
 
-/// What each commit stores alongside its documents.
+/// What each commit stores alongside its documents: `F` is the fingerprints, owned when read
+/// back, borrowed when written (no copy of a map with an entry per note on each commit).
 #[derive(Serialize, Deserialize, Debug, Default)]
-pub(crate) struct Payload {
+pub(crate) struct Payload<F = BTreeMap<String, u64>> {
     pub(crate) schema_version: u32,
-    pub(crate) fingerprints: BTreeMap<String, u64>,
+    pub(crate) fingerprints: F,
 }
 
 /// The on-disk side of an index: enough to finish a commit.
@@ -223,7 +224,7 @@ impl DiskCache {
     pub(crate) fn payload(fingerprints: &BTreeMap<String, u64>) -> String {
         let payload = Payload {
             schema_version: SCHEMA_VERSION,
-            fingerprints: fingerprints.clone(),
+            fingerprints,
         };
         serde_json::to_string(&payload).unwrap_or_default()
     }

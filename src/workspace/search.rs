@@ -31,7 +31,7 @@ impl WorkspaceSearch {
 
     /// Brings `index` up to date with every note of `graph` and installs it (blocking: run it
     /// off the async workers). The lock is taken only to install it, so edits meanwhile are
-    /// marked as usual and caught up by the next [`WorkspaceSearch::refresh`].
+    /// marked as usual and caught up by the next [`WorkspaceSearch::take_changes`].
     pub fn install(
         search: &Mutex<WorkspaceSearch>,
         mut index: SearchIndex,
@@ -55,30 +55,46 @@ impl WorkspaceSearch {
         Ok(snapshot)
     }
 
-    /// Brings an installed index up to date with the notes of `graph` changed since
-    /// (blocking: run it off the async workers).
-    pub fn refresh(search: &Mutex<WorkspaceSearch>, graph: Arc<Graph>) {
-        let mut search = search.lock();
-        if search.index.is_none() || search.pending.is_empty() {
-            return;
+    /// Takes the index out, with the notes of `graph` changed since it last caught up, for
+    /// [`WorkspaceSearch::catch_up`], which puts it back; `None` when nothing changed, before the
+    /// index is built, or while a catch-up has it (callers take turns). The caller holds what
+    /// keeps `graph` and the marks together (the server's state lock), so each change is taken
+    /// with its note's current version.
+    pub fn take_changes(&mut self, graph: &Graph) -> Option<CatchUp> {
+        if self.pending.is_empty() {
+            return None;
         }
-        // Take the changed notes and let go of the graph at once: while a snapshot of it is
-        // alive, the next edit has to copy the whole graph.
-        let changes: Vec<(String, Option<Source>)> = std::mem::take(&mut search.pending)
+        let index = self.index.take()?;
+        // Only the changed notes are kept, not the graph: while a snapshot of it is alive, the
+        // next edit has to copy the whole graph.
+        let changes = std::mem::take(&mut self.pending)
             .into_iter()
             .map(|path| {
                 let note = graph.by_path(&path).map(|id| graph.note_arc(id));
                 (path, note.map(Source::Parsed))
             })
             .collect();
-        drop(graph);
-        let Some(index) = search.index.as_mut() else {
-            return;
-        };
-        if sync(index, changes).is_ok() {
+        Some(CatchUp { index, changes })
+    }
+
+    /// Applies what [`WorkspaceSearch::take_changes`] took, commits (blocking: run it off the
+    /// async workers) and puts the index back. The lock is not held while the commit writes (on
+    /// disk it syncs files), so edits and snapshots meanwhile do not wait for it.
+    pub fn catch_up(search: &Mutex<WorkspaceSearch>, catch_up: CatchUp) {
+        let CatchUp { mut index, changes } = catch_up;
+        let synced = sync(&mut index, changes).is_ok();
+        let mut search = search.lock();
+        if synced {
             search.snapshot = Some(index.snapshot());
         }
+        search.index = Some(index);
     }
+}
+
+/// The index taken out of a [`WorkspaceSearch`] and the notes it is behind on.
+pub struct CatchUp {
+    index: SearchIndex,
+    changes: Vec<(String, Option<Source<'static>>)>,
 }
 
 /// Brings `index` up to date with `notes` (path, text) as read from disk, parsing only those

@@ -12,6 +12,7 @@ use crate::graph::{
 use crate::syntax::LinkTarget;
 use crate::text::TextRange;
 use chrono::NaiveDate;
+use std::collections::BinaryHeap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Completion {
@@ -435,8 +436,9 @@ struct Candidate<'a> {
 
 /// Keeps every candidate when there are few. Otherwise only those whose path or title holds the
 /// typed characters in order (ASCII case ignored), the folder of the note being edited first,
-/// best [`MAX_ITEMS`] of them; nothing is allocated per candidate, so every note of a large
-/// corpus can be a candidate on each keystroke.
+/// best [`MAX_ITEMS`] of them by score, then path, then order given. Nothing is allocated per
+/// candidate and most are turned away by one comparison with the worst kept, so every note of a
+/// large corpus can be a candidate on each keystroke.
 fn rank<'a>(
     mut candidates: Vec<Candidate<'a>>,
     typed: &str,
@@ -455,34 +457,68 @@ fn rank<'a>(
         wanted = rest;
     }
     let wanted = wanted.to_ascii_lowercase();
-    let in_dir = |path: &str| crate::graph::parent_dir(path) == from_dir;
-    let mut scored: Vec<(usize, Candidate<'a>)> = candidates
-        .into_iter()
-        .filter_map(|c| {
-            let score = subsequence_score_ascii(c.path, &wanted).or_else(|| {
-                c.title
-                    .and_then(|t| subsequence_score_ascii(t, &wanted))
-                    .map(|s| s + 200)
-            })?;
-            Some((score + if in_dir(c.path) { 0 } else { 1000 }, c))
-        })
-        .collect();
-    let order = |a: &(usize, Candidate<'_>), b: &(usize, Candidate<'_>)| {
-        a.0.cmp(&b.0).then_with(|| a.1.path.cmp(b.1.path))
-    };
-    if scored.len() > MAX_ITEMS {
-        scored.select_nth_unstable_by(MAX_ITEMS, order);
-        scored.truncate(MAX_ITEMS);
+    // The best so far as (score, path, position), the worst on top.
+    let mut best: BinaryHeap<(usize, &str, usize)> = BinaryHeap::with_capacity(MAX_ITEMS);
+    for (i, c) in candidates.iter().enumerate() {
+        let Some(score) = subsequence_score_ascii(c.path, &wanted).or_else(|| {
+            c.title
+                .and_then(|t| subsequence_score_ascii(t, &wanted))
+                .map(|s| s + 200)
+        }) else {
+            continue;
+        };
+        let key = (
+            score + if in_dir(c.path, from_dir) { 0 } else { 1000 },
+            c.path,
+            i,
+        );
+        if best.len() < MAX_ITEMS {
+            best.push(key);
+        } else if let Some(mut worst) = best.peek_mut().filter(|worst| key < **worst) {
+            *worst = key;
+        }
     }
-    scored.sort_by(order);
-    (scored.into_iter().map(|(_, c)| c).collect(), true)
+    let ranked = best
+        .into_sorted_vec()
+        .into_iter()
+        .map(|(_, _, i)| candidates[i])
+        .collect();
+    (ranked, true)
+}
+
+/// Whether `path` is directly in the folder `dir` (`parent_dir(path) == dir`), looking for a
+/// `/` only past `dir`.
+fn in_dir(path: &str, dir: &str) -> bool {
+    let name = if dir.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(dir)
+            .and_then(|rest| rest.strip_prefix('/'))
+    };
+    name.is_some_and(|name| !name.contains('/'))
 }
 
 /// [`subsequence_score`] ignoring ASCII case, without allocating; `needle` is lowercase.
 fn subsequence_score_ascii(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, want) = (haystack.as_bytes(), needle.as_bytes());
-    if want.is_empty() {
+    let Some((&head, tail)) = want.split_first() else {
         return Some(0);
+    };
+    // In order first (a substring is in order too): most candidates fail it, and `memchr` skips
+    // the bytes that cannot match many at a time.
+    let find = |from: usize, b: u8| {
+        let rest = &hay[from..];
+        let at = if b.is_ascii_lowercase() {
+            memchr::memchr2(b, b.to_ascii_uppercase(), rest)
+        } else {
+            memchr::memchr(b, rest)
+        };
+        at.map(|at| from + at)
+    };
+    let first = find(0, head)?;
+    let mut last = first;
+    for &b in tail {
+        last = find(last + 1, b)?;
     }
     if let Some(pos) = hay
         .windows(want.len())
@@ -490,18 +526,7 @@ fn subsequence_score_ascii(haystack: &str, needle: &str) -> Option<usize> {
     {
         return Some(pos.min(50));
     }
-    let mut next = 0;
-    let mut first = None;
-    for (i, b) in hay.iter().enumerate() {
-        if b.to_ascii_lowercase() == want[next] {
-            first.get_or_insert(i);
-            next += 1;
-            if next == want.len() {
-                return Some(100 + i - first.unwrap_or(0));
-            }
-        }
-    }
-    None
+    Some(100 + last - first)
 }
 
 /// Lower is better: the span over which `needle`'s characters appear in order, `None` if they don't.
@@ -666,6 +691,71 @@ mod tests {
             Command undo (undo) — Undo a previous rollout"#]],
         );
         check("//- /a.md\n# A\nIn a code block: `ls`$0\n", expect!["none"]);
+    }
+
+    /// The ranking of a large corpus, item for item, against its definition: the candidates whose
+    /// path, else title (+200), holds the typed letters in order, by score (+1000 outside the
+    /// note's folder) then path, the best [`MAX_ITEMS`].
+    #[test]
+    fn large_corpora_rank_by_score_then_path() {
+        let words = ["Kube", "dns", "Pod", "net", "GPU", "log", "node", "ark"];
+        let mut notes: Vec<(String, Arc<str>)> = (0..900)
+            .map(|i| {
+                let name = format!("{}-{}-{i}", words[i % 8], words[i / 8 % 8]).to_lowercase();
+                let title = format!("# {} {} {}\n", words[i / 3 % 8], words[i / 5 % 8], i);
+                (
+                    format!("{}/{name}.md", ["a", "b", "c/d"][i % 3]),
+                    Arc::from(title),
+                )
+            })
+            .collect();
+        notes.push(("a/here.md".into(), Arc::from("# Here\n")));
+        let graph = crate::graph::Graph::build(notes, Vec::new(), &ParseOptions::default());
+        let here = graph.by_path("a/here.md").unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        for typed in [
+            "", "dn", "../b/po", "gpulog", "kdns", "./NET", "zzz", "a/", "LoG-1",
+        ] {
+            for wiki in [false, true] {
+                let (open, from_dir) = if wiki { ("[[", "") } else { ("](", "a") };
+                let text = format!("# Here\n{open}{typed}");
+                let mut graph = graph.clone();
+                graph.update(
+                    "a/here.md",
+                    Arc::from(text.as_str()),
+                    &ParseOptions::default(),
+                );
+                let got = complete(&graph, here, text.len(), today, "Last updated").unwrap();
+                let labels: Vec<String> = got.items.iter().map(|i| i.label.clone()).collect();
+
+                let wanted = typed.trim_start_matches("../").trim_start_matches("./");
+                let wanted = wanted.to_lowercase();
+                let mut expected: Vec<(usize, String, String)> = graph
+                    .notes()
+                    .filter(|(id, _)| *id != here)
+                    .filter_map(|(_, n)| {
+                        let key = if wiki { n.stem() } else { n.path.as_str() };
+                        let score =
+                            subsequence_score(&key.to_lowercase(), &wanted).or_else(|| {
+                                subsequence_score(&n.title().to_lowercase(), &wanted)
+                                    .map(|s| s + 200)
+                            })?;
+                        let near = crate::graph::parent_dir(key) == from_dir;
+                        let label = if wiki {
+                            key.to_string()
+                        } else {
+                            relative_path("a", key)
+                        };
+                        Some((score + if near { 0 } else { 1000 }, key.to_string(), label))
+                    })
+                    .collect();
+                expected.sort();
+                expected.truncate(MAX_ITEMS);
+                let expected: Vec<String> = expected.into_iter().map(|(_, _, l)| l).collect();
+                assert_eq!(labels, expected, "{open}{typed}");
+                assert!(got.incomplete);
+            }
+        }
     }
 
     #[test]
