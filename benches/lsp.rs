@@ -241,8 +241,9 @@ fn main() {
             .to_lowercase()
     };
     loop {
-        let hits = client.request("kbls/search", json!({"query": word, "limit": 1}));
-        if hits.as_array().is_some_and(|h| !h.is_empty()) {
+        // The server gives up waiting after 60 s with an error: ask again.
+        let response = client.request_raw("kbls/search", json!({"query": word, "limit": 1}));
+        if response["result"].as_array().is_some_and(|h| !h.is_empty()) {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -446,14 +447,16 @@ fn status_kib(pid: u32, field: &str) -> Option<u64> {
         .ok()
 }
 
-/// `VmRSS` with its anonymous and file-backed (the memory-mapped full-text index) parts.
+/// `VmRSS` with its anonymous and file-backed (the memory-mapped full-text index) parts, and
+/// `VmHWM`.
 fn rss_mib(pid: u32) -> String {
     let mib = |field| status_kib(pid, field).map_or(f64::NAN, |kib| kib as f64 / 1024.0);
     format!(
-        "{:.1} MiB (anonymous {:.1}, file-backed {:.1})",
+        "{:.1} MiB (anonymous {:.1}, file-backed {:.1}; peak so far {:.1})",
         mib("VmRSS:"),
         mib("RssAnon:"),
-        mib("RssFile:")
+        mib("RssFile:"),
+        mib("VmHWM:")
     )
 }
 

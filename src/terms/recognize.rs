@@ -101,8 +101,10 @@ struct NoteDefs {
 /// All term definitions of the corpus, by name, and the automaton that finds their mentions.
 #[derive(Clone, Debug, Default)]
 pub struct TermIndex {
-    /// Each note's definitions; a removed note leaves a free slot.
-    notes: Vec<Option<NoteDefs>>,
+    /// Each note's definitions; a removed note leaves a free slot. Shared, so that a copy of the
+    /// index (the graph is copied on an edit while a request still reads it) copies no
+    /// definitions.
+    notes: Vec<Option<Arc<NoteDefs>>>,
     by_path: HashMap<Arc<str>, u32>,
     free_slots: Vec<u32>,
     /// Lowercased name or alias to its definitions, as (note slot, definition index).
@@ -185,17 +187,17 @@ impl TermIndex {
                     }
                 };
                 self.by_path.insert(path.clone(), slot);
-                self.notes[slot as usize] = Some(NoteDefs {
+                self.notes[slot as usize] = Some(Arc::new(NoteDefs {
                     path,
                     text: text.clone(),
                     defs: Vec::new(),
-                });
+                }));
                 slot
             }
         };
         if defs.is_empty() {
-            if let Some(NoteDefs { path, .. }) = self.notes[slot as usize].take() {
-                self.by_path.remove(&path);
+            if let Some(note) = self.notes[slot as usize].take() {
+                self.by_path.remove(&note.path);
                 self.free_slots.push(slot);
             }
         } else {
@@ -217,8 +219,11 @@ impl TermIndex {
                 }
             }
             if let Some(note) = &mut self.notes[slot as usize] {
-                note.text = text;
-                note.defs = defs;
+                *note = Arc::new(NoteDefs {
+                    path: note.path.clone(),
+                    text,
+                    defs,
+                });
             }
         }
         // Names the old definitions held alone are gone unless the new ones brought them back.
@@ -236,9 +241,10 @@ impl TermIndex {
     /// Drops the name entries of the note in `slot`; returns the recognized names whose count
     /// fell to zero (left in place at zero for the caller to settle).
     fn unindex(&mut self, slot: u32) -> Vec<String> {
-        let Some(NoteDefs { defs, .. }) = &self.notes[slot as usize] else {
+        let Some(note) = self.notes[slot as usize].clone() else {
             return Vec::new();
         };
+        let defs = &note.defs;
         let mut dropped = Vec::new();
         for def in defs {
             for key in lower_names(def) {
@@ -329,7 +335,7 @@ impl TermIndex {
 
     /// Every definition of the corpus, by note path then position.
     pub fn all_definitions(&self) -> Vec<DefSite<'_>> {
-        let mut notes: Vec<&NoteDefs> = self.notes.iter().flatten().collect();
+        let mut notes: Vec<&NoteDefs> = self.notes.iter().flatten().map(|note| &**note).collect();
         notes.sort_by(|a, b| a.path.cmp(&b.path));
         notes
             .iter()
