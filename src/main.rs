@@ -16,7 +16,9 @@ const MI_OPTION_PURGE_DELAY: i32 = 15;
 fn main() -> std::process::ExitCode {
     // Give freed pages back at once rather than after 10 ms: mimalloc purges only when the
     // thread that freed them allocates again, and the parser's threads go idle after indexing,
-    // so a delayed purge left hundreds of megabytes resident.
+    // so a delayed purge left hundreds of megabytes resident. (Arenas are committed as used, not
+    // up front: that default is compiled in, .cargo/config.toml, since the first arena is
+    // reserved before `main`.)
     // SAFETY: called before any other thread exists; the option is a plain integer.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     kbls::cli::main()
