@@ -7,7 +7,12 @@
 //!   completion after `](` with every note a candidate: p50/p95 over repeated requests;
 //! - edit → republished diagnostics of a dependent note (the debounce included, and without it);
 //! - rename of the hub heading (1,000 incoming links);
-//! - peak RSS of the server.
+//! - RSS of the server (anonymous and file-backed) at index complete, after the full-text index,
+//!   and at peak.
+//!
+//! `KBLS_BENCH_DIR=DIR` keeps the generated corpus in DIR for later runs; `KBLS_BENCH_CORPUS=DIR`
+//! measures an existing corpus instead (without the hub and term measures, which need the
+//! generated notes).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
