@@ -7,6 +7,7 @@ use crate::load;
 use crate::terms::{self, DefSite, TermAt, TermAtKind};
 use crate::workspace::Workspace;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -59,6 +60,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                                 path: site.path,
                                 line: *line,
                                 def: site.def,
+                                text: site.text,
                             })
                             .collect();
                         hover_markdown(
@@ -92,7 +94,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                             site.def.term,
                             site.path,
                             line_of(site),
-                            one_line(&site.def.definition, 100)
+                            one_line(&site.definition(), 100)
                         )
                     })
                     .collect(),
@@ -136,7 +138,7 @@ struct JsonDefinition<'a> {
     path: &'a str,
     line: u32,
     kind: &'static str,
-    definition: &'a str,
+    definition: Cow<'a, str>,
 }
 
 impl<'a> JsonDefinition<'a> {
@@ -147,7 +149,7 @@ impl<'a> JsonDefinition<'a> {
             path: site.path,
             line,
             kind: site.def.kind.as_str(),
-            definition: &site.def.definition,
+            definition: site.definition(),
         }
     }
 }

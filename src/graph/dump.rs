@@ -126,7 +126,7 @@ impl Graph {
                 def.range.end,
                 def.kind,
                 def.aliases,
-                def.definition
+                site.definition()
             );
             names.extend(
                 std::iter::once(&def.term)

@@ -207,9 +207,12 @@ impl Graph {
     pub fn terms(&self) -> &TermIndex {
         self.terms.get_or_init(|| {
             let notes: Vec<&Note> = self.notes().map(|(_, note)| note).collect();
-            let defs: Vec<(String, Vec<TermDef>)> = notes
+            let defs: Vec<(String, Arc<str>, Vec<TermDef>)> = notes
                 .par_iter()
-                .map(|note| (note.path.clone(), terms::extract(&note.text, &note.syntax)))
+                .map(|note| {
+                    let defs = terms::extract(&note.text, &note.syntax);
+                    (note.path.clone(), note.text.clone(), defs)
+                })
                 .collect();
             TermIndex::build(defs, &self.packs)
         })
@@ -475,7 +478,11 @@ impl Graph {
         };
         let generation = terms.generation();
         match note {
-            Some(note) => terms.update_note(path, terms::extract(&note.text, &note.syntax)),
+            Some(note) => terms.update_note(
+                path,
+                note.text.clone(),
+                terms::extract(&note.text, &note.syntax),
+            ),
             None => terms.remove_note(path),
         }
         if terms.generation() != generation {

@@ -11,6 +11,8 @@ mod state;
 mod to_proto;
 mod transport;
 
+pub use state::DISK_INDEX_NOTES;
+
 use tower_lsp_server::{LspService, Server};
 
 pub fn run_stdio() -> std::process::ExitCode {

@@ -3,8 +3,8 @@
 //!
 //! Knows nothing about LSP, the CLI or how notes are found: callers hand in [`SectionDoc`]s made by
 //! [`note_sections`] from a note they already parsed, and get back paths, byte ranges and lines.
-//! The index lives in memory, or (for the CLI) in a cache directory the caller names; the
-//! `cache` submodule is the only code here that touches files.
+//! The index lives in memory, or (for the CLI and large server roots) in a cache directory the
+//! caller names; the `cache` submodule is the only code here that touches files.
 //!
 //! Writes are batched: [`SearchIndex::replace_note`] and [`SearchIndex::remove_note`] only queue
 //! changes, and nothing is searchable until [`SearchIndex::commit`], which the server calls off the

@@ -14,6 +14,7 @@
 
 use crate::syntax::{NoteSyntax, Table};
 use crate::text::TextRange;
+use std::borrow::Cow;
 
 /// One definition of a term.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,13 +22,35 @@ pub struct TermDef {
     pub term: String,
     /// Other names given with it: `(Alias)` or front matter aliases.
     pub aliases: Vec<String>,
-    /// The definition as written (Markdown kept, blanks collapsed).
-    pub definition: String,
+    /// The definition: read it with [`TermDef::definition`].
+    pub body: DefText,
     /// Where the term itself is written.
     pub term_range: TextRange,
     /// The whole defining row, item, heading plus paragraph, or front matter entry.
     pub range: TextRange,
     pub kind: DefKind,
+}
+
+/// Where a definition's text is. Most are one stretch of the note, kept as its range so that the
+/// term index holds no second copy of the corpus (at 50,000 generated notes the copies were
+/// 90 MB); the others are put together from several places.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefText {
+    /// This range of the note's text, blanks collapsed when read.
+    Span(TextRange),
+    /// Put together: a table row's cells with their headers, a front matter value, the start of
+    /// nested items.
+    Written(String),
+}
+
+impl TermDef {
+    /// The definition as written (Markdown kept, blanks collapsed); `text` is the note's text.
+    pub fn definition<'a>(&'a self, text: &'a str) -> Cow<'a, str> {
+        match &self.body {
+            DefText::Span(range) => collapse(text.get(range.as_usize()).unwrap_or_default()),
+            DefText::Written(written) => Cow::Borrowed(written),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -294,8 +317,7 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             let definition = title_heading
                 .and_then(|h| paragraph_right_after(text, syntax, h.range.end as usize, text.len()))
                 .or_else(|| syntax.paragraphs.first().copied())
-                .map(|p| collapse(&text[p.as_usize()]))
-                .unwrap_or_default();
+                .map_or(DefText::Written(String::new()), DefText::Span);
             res.push(TermDef {
                 aliases: front_matter
                     .aliases
@@ -304,7 +326,7 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
                     .cloned()
                     .collect(),
                 term,
-                definition,
+                body: definition,
                 term_range,
                 range: fm_range,
                 kind: DefKind::FrontMatterAlias,
@@ -327,7 +349,7 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
         res.push(TermDef {
             term: term_name.to_string(),
             aliases: alias.into_iter().map(String::from).collect(),
-            definition: collapse(definition),
+            body: DefText::Written(collapse(definition).into_owned()),
             term_range,
             range: line,
             kind: DefKind::FrontMatterTerm,
@@ -384,7 +406,7 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
                         .filter(|h| !h.is_empty())
                     {
                         Some(header) => format!("{header}: {value}"),
-                        None => value,
+                        None => value.into_owned(),
                     }
                 })
                 .collect();
@@ -397,7 +419,7 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
             res.push(TermDef {
                 term: term.clone(),
                 aliases: Vec::new(),
-                definition: definition.join("; "),
+                body: DefText::Written(definition.join("; ")),
                 term_range: *term_range,
                 range: line_range(
                     text,
@@ -530,23 +552,22 @@ fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef>
     };
     let term_range = term_range.shifted(body_start);
     // `after` is where the definition starts, relative to the body.
-    let rest = collapse(&body[after..]);
-    let definition = if rest.is_empty() {
+    let definition = if body[after..].trim_ascii().is_empty() {
         // `- **Speed Generations**:` with the definition in nested items.
-        truncate(
+        DefText::Written(truncate(
             &collapse(text.get(own_end..item.end as usize).unwrap_or_default()),
             MAX_DEFINITION,
-        )
+        ))
     } else {
-        rest
+        DefText::Span(TextRange::new(body_start + after, own_end))
     };
-    if definition.is_empty() || is_generic(&term) {
+    if definition == DefText::Written(String::new()) || is_generic(&term) {
         return None;
     }
     Some(TermDef {
         term,
         aliases: alias.into_iter().collect(),
-        definition,
+        body: definition,
         term_range,
         range: TextRange::new(
             item.start as usize,
@@ -789,7 +810,7 @@ fn heading_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
         res.push(TermDef {
             term: term.to_string(),
             aliases: alias.into_iter().map(String::from).collect(),
-            definition: collapse(&text[paragraph.as_usize()]),
+            body: DefText::Span(paragraph),
             term_range,
             range: TextRange::new(heading.range.start as usize, paragraph.end as usize),
             kind: DefKind::Heading,
@@ -839,14 +860,14 @@ fn paragraph_right_after(
 // Helpers.
 
 /// Collapses runs of ASCII whitespace (line breaks included) into one space and trims.
-fn collapse(text: &str) -> String {
+fn collapse(text: &str) -> Cow<'_, str> {
     let text = text.trim_ascii();
     let bytes = text.as_bytes();
     // Most definitions are one line with single spaces: nothing to collapse.
     if memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none()
         && memchr::memmem::find(bytes, b"  ").is_none()
     {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut res: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut pending_space = false;
@@ -862,7 +883,7 @@ fn collapse(text: &str) -> String {
         }
     }
     // Only ASCII bytes were dropped or added, so the bytes are still UTF-8.
-    String::from_utf8(res).unwrap_or_default()
+    Cow::Owned(String::from_utf8(res).unwrap_or_default())
 }
 
 fn truncate(text: &str, max: usize) -> String {

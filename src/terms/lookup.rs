@@ -113,6 +113,7 @@ mod tests {
         let index = TermIndex::build(
             [(
                 "k8s.md".to_string(),
+                text.into(),
                 extract(text, &parse(text, &ParseOptions::default())),
             )],
             Packs::builtin(),

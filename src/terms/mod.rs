@@ -24,7 +24,7 @@ mod packs;
 mod recognize;
 
 pub use at::{invocation_at, term_at, TermAt, TermAtKind};
-pub use extract::{extract, DefKind, TermDef, GENERIC_LABELS, LABEL_REPEATS};
+pub use extract::{extract, DefKind, DefText, TermDef, GENERIC_LABELS, LABEL_REPEATS};
 pub use kubectl::{
     code_span_kubectl, dialect_of, invocations, is_placeholder, note_invocations, Dialect, FlagUse,
     Invocation, Word,

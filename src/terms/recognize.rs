@@ -12,6 +12,7 @@ use super::packs::Packs;
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 use aho_corasick::{AhoCorasick, MatchKind};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -73,18 +74,37 @@ pub struct Mention {
     pub range: TextRange,
 }
 
-/// Where a definition lives: the caller's note path and the definition.
+/// Where a definition lives: the caller's note path, its text and the definition.
 #[derive(Clone, Copy, Debug)]
 pub struct DefSite<'a> {
     pub path: &'a str,
+    /// The note's text, which the definition's ranges are in.
+    pub text: &'a str,
     pub def: &'a TermDef,
+}
+
+impl<'a> DefSite<'a> {
+    /// The definition as written (Markdown kept, blanks collapsed).
+    pub fn definition(&self) -> Cow<'a, str> {
+        self.def.definition(self.text)
+    }
+}
+
+/// One note's definitions, with its path and text (shared with the note, not copied).
+#[derive(Clone, Debug)]
+struct NoteDefs {
+    path: Arc<str>,
+    text: Arc<str>,
+    defs: Vec<TermDef>,
 }
 
 /// All term definitions of the corpus, by name, and the automaton that finds their mentions.
 #[derive(Clone, Debug, Default)]
 pub struct TermIndex {
-    /// Each note's path and definitions; a removed note leaves a free slot.
-    notes: Vec<Option<(Arc<str>, Vec<TermDef>)>>,
+    /// Each note's definitions; a removed note leaves a free slot. Shared, so that a copy of the
+    /// index (the graph is copied on an edit while a request still reads it) copies no
+    /// definitions.
+    notes: Vec<Option<Arc<NoteDefs>>>,
     by_path: HashMap<Arc<str>, u32>,
     free_slots: Vec<u32>,
     /// Lowercased name or alias to its definitions, as (note slot, definition index).
@@ -132,15 +152,15 @@ impl TermIndex {
         TermIndex::default()
     }
 
-    /// Builds the index of all `notes` (path, definitions).
+    /// Builds the index of all `notes` (path, text, definitions).
     pub fn build(
-        notes: impl IntoIterator<Item = (String, Vec<TermDef>)>,
+        notes: impl IntoIterator<Item = (String, Arc<str>, Vec<TermDef>)>,
         packs: &Packs,
     ) -> TermIndex {
         let mut res = TermIndex::new();
         res.set_packs(packs);
-        for (path, defs) in notes {
-            res.update_note(&path, defs);
+        for (path, text, defs) in notes {
+            res.update_note(&path, text, defs);
         }
         res
     }
@@ -148,7 +168,7 @@ impl TermIndex {
     /// Replaces the definitions of the note at `path` (an empty list removes it). The automaton
     /// is rebuilt (and the generation bumped) only when the set of recognized names changes, so
     /// re-saving a note with the same names keeps every cached mention valid.
-    pub fn update_note(&mut self, path: &str, defs: Vec<TermDef>) {
+    pub fn update_note(&mut self, path: &str, text: Arc<str>, defs: Vec<TermDef>) {
         let mut changed = false;
         let mut dropped: Vec<String> = Vec::new();
         let slot = match self.by_path.get(path) {
@@ -167,13 +187,17 @@ impl TermIndex {
                     }
                 };
                 self.by_path.insert(path.clone(), slot);
-                self.notes[slot as usize] = Some((path, Vec::new()));
+                self.notes[slot as usize] = Some(Arc::new(NoteDefs {
+                    path,
+                    text: text.clone(),
+                    defs: Vec::new(),
+                }));
                 slot
             }
         };
         if defs.is_empty() {
-            if let Some((path, _)) = self.notes[slot as usize].take() {
-                self.by_path.remove(&path);
+            if let Some(note) = self.notes[slot as usize].take() {
+                self.by_path.remove(&note.path);
                 self.free_slots.push(slot);
             }
         } else {
@@ -194,8 +218,12 @@ impl TermIndex {
                     }
                 }
             }
-            if let Some((_, slot_defs)) = &mut self.notes[slot as usize] {
-                *slot_defs = defs;
+            if let Some(note) = &mut self.notes[slot as usize] {
+                *note = Arc::new(NoteDefs {
+                    path: note.path.clone(),
+                    text,
+                    defs,
+                });
             }
         }
         // Names the old definitions held alone are gone unless the new ones brought them back.
@@ -213,9 +241,10 @@ impl TermIndex {
     /// Drops the name entries of the note in `slot`; returns the recognized names whose count
     /// fell to zero (left in place at zero for the caller to settle).
     fn unindex(&mut self, slot: u32) -> Vec<String> {
-        let Some((_, defs)) = &self.notes[slot as usize] else {
+        let Some(note) = self.notes[slot as usize].clone() else {
             return Vec::new();
         };
+        let defs = &note.defs;
         let mut dropped = Vec::new();
         for def in defs {
             for key in lower_names(def) {
@@ -239,7 +268,7 @@ impl TermIndex {
     }
 
     pub fn remove_note(&mut self, path: &str) {
-        self.update_note(path, Vec::new());
+        self.update_note(path, Arc::from(""), Vec::new());
     }
 
     /// Makes the generic terms of `packs` recognized in prose too.
@@ -278,10 +307,11 @@ impl TermIndex {
             .into_iter()
             .flatten()
             .filter_map(|&(slot, def_idx)| {
-                let (path, defs) = self.notes.get(slot as usize)?.as_ref()?;
+                let note = self.notes.get(slot as usize)?.as_ref()?;
                 Some(DefSite {
-                    path,
-                    def: defs.get(def_idx as usize)?,
+                    path: &note.path,
+                    text: &note.text,
+                    def: note.defs.get(def_idx as usize)?,
                 })
             })
             .collect();
@@ -305,11 +335,17 @@ impl TermIndex {
 
     /// Every definition of the corpus, by note path then position.
     pub fn all_definitions(&self) -> Vec<DefSite<'_>> {
-        let mut notes: Vec<&(Arc<str>, Vec<TermDef>)> = self.notes.iter().flatten().collect();
-        notes.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut notes: Vec<&NoteDefs> = self.notes.iter().flatten().map(|note| &**note).collect();
+        notes.sort_by(|a, b| a.path.cmp(&b.path));
         notes
             .iter()
-            .flat_map(|(path, defs)| defs.iter().map(move |def| DefSite { path, def }))
+            .flat_map(|note| {
+                note.defs.iter().map(move |def| DefSite {
+                    path: &note.path,
+                    text: &note.text,
+                    def,
+                })
+            })
             .collect()
     }
 
@@ -560,6 +596,7 @@ mod tests {
             notes.iter().map(|(path, text)| {
                 (
                     path.to_string(),
+                    Arc::from(*text),
                     extract(text, &parse(text, &ParseOptions::default())),
                 )
             }),
@@ -653,6 +690,7 @@ mod tests {
         let generation = index.generation();
         index.update_note(
             "gpu.md",
+            Arc::from(text),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_eq!(index.generation(), generation);
@@ -660,6 +698,7 @@ mod tests {
         let text = "- **Other**: something else.\n";
         index.update_note(
             "gpu.md",
+            Arc::from(text),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_ne!(index.generation(), generation);
@@ -676,7 +715,7 @@ mod tests {
             index
                 .definitions("pod")
                 .iter()
-                .map(|d| format!("{}: {}", d.path, d.def.definition))
+                .map(|d| format!("{}: {}", d.path, d.definition()))
                 .collect()
         };
         assert_eq!(
@@ -688,6 +727,7 @@ mod tests {
         let text = "- **Pod**: Changed.\n";
         index.update_note(
             "b.md",
+            Arc::from(text),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_eq!(index.generation(), generation);
@@ -699,6 +739,7 @@ mod tests {
         let text = "- **Pod**: Changed.\n- **Node**: A machine.\n";
         index.update_note(
             "b.md",
+            Arc::from(text),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_ne!(index.generation(), generation);

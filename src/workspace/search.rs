@@ -153,9 +153,14 @@ enum Step<T> {
     Remove,
 }
 
+/// How many notes' sections are computed (in parallel) and handed to the index at a time: all of
+/// them at once would hold a copy of the whole corpus's text, several hundred megabytes at 50,000
+/// notes, for the length of a first build.
+const SYNC_CHUNK: usize = 256;
+
 /// Applies `changes` (a path and its note now, `None` when gone) to `index` and commits: a note
 /// whose text has the indexed fingerprint is left alone, the sections of the others are computed
-/// in parallel.
+/// in parallel, a chunk of notes at a time.
 fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Source>)>) -> anyhow::Result<()> {
     let steps: Vec<(String, Step<Source>)> = changes
         .into_iter()
@@ -173,23 +178,30 @@ fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Source>)>) -> anyh
             None => Some((path, Step::Remove)),
         })
         .collect();
-    let steps: Vec<(String, Step<Vec<SectionDoc>>)> = steps
-        .into_par_iter()
-        .map(|(path, step)| {
-            let step = match step {
-                Step::Replace { fingerprint, with } => Step::Replace {
-                    fingerprint,
-                    with: with.sections(&path),
-                },
-                Step::Remove => Step::Remove,
-            };
-            (path, step)
-        })
-        .collect();
-    for (path, step) in steps {
-        match step {
-            Step::Replace { fingerprint, with } => index.replace_note(&path, fingerprint, with),
-            Step::Remove => index.remove_note(&path),
+    let mut steps = steps.into_iter();
+    loop {
+        let chunk: Vec<(String, Step<Source>)> = steps.by_ref().take(SYNC_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let chunk: Vec<(String, Step<Vec<SectionDoc>>)> = chunk
+            .into_par_iter()
+            .map(|(path, step)| {
+                let step = match step {
+                    Step::Replace { fingerprint, with } => Step::Replace {
+                        fingerprint,
+                        with: with.sections(&path),
+                    },
+                    Step::Remove => Step::Remove,
+                };
+                (path, step)
+            })
+            .collect();
+        for (path, step) in chunk {
+            match step {
+                Step::Replace { fingerprint, with } => index.replace_note(&path, fingerprint, with),
+                Step::Remove => index.remove_note(&path),
+            }
         }
     }
     if index.has_pending_changes() {

@@ -42,6 +42,7 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
             path,
             line: *line,
             def: site.def,
+            text: site.text,
         })
         .collect();
     let mentioned_in = graph
@@ -67,6 +68,8 @@ pub struct DefLocation<'a> {
     /// 1-based line of the definition.
     pub line: u32,
     pub def: &'a TermDef,
+    /// The defining note's text, which the definition's ranges are in.
+    pub text: &'a str,
 }
 
 /// The hover text for `target`: the notes' definitions (`defs`, in the order given), then the
@@ -92,7 +95,11 @@ pub fn hover_markdown(
             let _ = writeln!(
                 notes,
                 "- {label}{} ([{}:{}]({}#L{}))",
-                def.definition, loc.path, loc.line, loc.path, loc.line
+                def.definition(loc.text),
+                loc.path,
+                loc.line,
+                loc.path,
+                loc.line
             );
         }
         if defs.len() > MAX_HOVER_DEFINITIONS {
@@ -333,6 +340,7 @@ mod tests {
             sources.iter().map(|(path, text)| {
                 (
                     path.clone(),
+                    text.as_str().into(),
                     extract(text, &parse(text, &ParseOptions::default())),
                 )
             }),
@@ -360,6 +368,7 @@ mod tests {
                     path: site.path,
                     line,
                     def: site.def,
+                    text: site.text,
                 }
             })
             .collect();

@@ -25,7 +25,7 @@ fn render(text: &str, defs: &[TermDef]) -> String {
             "{}: {}{aliases}{marked} => {}",
             def.kind.as_str(),
             def.term,
-            def.definition
+            def.definition(text)
         );
     }
     res
