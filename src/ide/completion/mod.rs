@@ -231,26 +231,24 @@ fn path_or_anchor(
             incomplete: false,
         };
     }
-    let mut candidates: Vec<Candidate<'_>> = graph
+    let site = graph.site();
+    // A Hugo link typed from `/` is a site URL: pages of this page's content folder, static
+    // files; typed relative, a path to the file (which Hugo reads too).
+    let site_url = site.dialect == Dialect::Hugo && typed.starts_with('/');
+    let content_dir = site.content_dir_of(&note.path).unwrap_or("");
+    let notes = graph
         .notes()
         .filter(|(other, _)| *other != id)
         .map(|(_, n)| Candidate {
             path: &n.path,
             title: Some(n.title()),
         })
-        .collect();
-    let site = graph.site();
-    // A Hugo link typed from `/` is a site URL: pages of this page's content folder, static
-    // files; typed relative, a path to the file (which Hugo reads too).
-    let site_url = site.dialect == Dialect::Hugo && typed.starts_with('/');
-    if site_url {
-        let content_dir = site.content_dir_of(&note.path).unwrap_or("");
-        candidates.retain(|c| site.content_dir_of(c.path) == Some(content_dir));
-    }
-    if is_image {
-        candidates.extend(graph.files().map(|path| Candidate { path, title: None }));
-    }
-    let (candidates, incomplete) = rank(candidates, typed, note.dir());
+        .filter(|c| !site_url || site.content_dir_of(c.path) == Some(content_dir));
+    let files = graph
+        .files()
+        .filter(|_| is_image)
+        .map(|path| Candidate { path, title: None });
+    let (candidates, incomplete) = rank(notes.chain(files), typed, note.dir());
     let candidates: Vec<(String, Option<String>)> = candidates
         .into_iter()
         .filter_map(|c| {
@@ -317,14 +315,13 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
     }
     // Obsidian writes the shortest path that names the note alone (its name when unique),
     // worked out from the path; elsewhere a wiki-link names a stem.
-    let candidates: Vec<Candidate<'_>> = graph
+    let candidates = graph
         .notes()
         .filter(|(other, _)| *other != id)
         .map(|(_, n)| Candidate {
             path: if obsidian { &n.path } else { n.stem() },
             title: Some(n.title()),
-        })
-        .collect();
+        });
     // Stems have no folder: every candidate counts as near.
     let (candidates, incomplete) = rank(candidates, typed, "");
     let items = candidates
@@ -436,17 +433,20 @@ struct Candidate<'a> {
 
 /// Keeps every candidate when there are few. Otherwise only those whose path or title holds the
 /// typed characters in order (ASCII case ignored), the folder of the note being edited first,
-/// best [`MAX_ITEMS`] of them by score, then path, then order given. Nothing is allocated per
-/// candidate and most are turned away by one comparison with the worst kept, so every note of a
-/// large corpus can be a candidate on each keystroke.
+/// best [`MAX_ITEMS`] of them by score, then path, then order given. The candidates are read
+/// once, as they come: nothing is allocated per candidate, nor a list of them all, and most are
+/// turned away by one comparison with the worst kept, so every note of a large corpus can be a
+/// candidate on each keystroke.
 fn rank<'a>(
-    mut candidates: Vec<Candidate<'a>>,
+    candidates: impl IntoIterator<Item = Candidate<'a>>,
     typed: &str,
     from_dir: &str,
 ) -> (Vec<Candidate<'a>>, bool) {
-    if candidates.len() <= MAX_ITEMS {
-        candidates.sort_by(|a, b| a.path.cmp(b.path));
-        return (candidates, false);
+    let mut candidates = candidates.into_iter();
+    let mut few: Vec<Candidate<'a>> = candidates.by_ref().take(MAX_ITEMS + 1).collect();
+    if few.len() <= MAX_ITEMS {
+        few.sort_by(|a, b| a.path.cmp(b.path));
+        return (few, false);
     }
     // Typed text is a relative path: match what follows its `../` and `./` steps.
     let mut wanted = typed;
@@ -457,9 +457,9 @@ fn rank<'a>(
         wanted = rest;
     }
     let wanted = wanted.to_ascii_lowercase();
-    // The best so far as (score, path, position), the worst on top.
-    let mut best: BinaryHeap<(usize, &str, usize)> = BinaryHeap::with_capacity(MAX_ITEMS);
-    for (i, c) in candidates.iter().enumerate() {
+    // The best so far by (score, path, position), the worst on top.
+    let mut best: BinaryHeap<Ranked<'a>> = BinaryHeap::with_capacity(MAX_ITEMS);
+    for (i, c) in few.into_iter().chain(candidates).enumerate() {
         let Some(score) = subsequence_score_ascii(c.path, &wanted).or_else(|| {
             c.title
                 .and_then(|t| subsequence_score_ascii(t, &wanted))
@@ -467,23 +467,52 @@ fn rank<'a>(
         }) else {
             continue;
         };
-        let key = (
-            score + if in_dir(c.path, from_dir) { 0 } else { 1000 },
-            c.path,
-            i,
-        );
+        let ranked = Ranked {
+            key: (
+                score + if in_dir(c.path, from_dir) { 0 } else { 1000 },
+                c.path,
+                i,
+            ),
+            candidate: c,
+        };
         if best.len() < MAX_ITEMS {
-            best.push(key);
-        } else if let Some(mut worst) = best.peek_mut().filter(|worst| key < **worst) {
-            *worst = key;
+            best.push(ranked);
+        } else if let Some(mut worst) = best.peek_mut().filter(|worst| ranked.key < worst.key) {
+            *worst = ranked;
         }
     }
     let ranked = best
         .into_sorted_vec()
         .into_iter()
-        .map(|(_, _, i)| candidates[i])
+        .map(|r| r.candidate)
         .collect();
     (ranked, true)
+}
+
+/// A candidate kept by [`rank`], ordered by its key alone.
+struct Ranked<'a> {
+    key: (usize, &'a str, usize),
+    candidate: Candidate<'a>,
+}
+
+impl PartialEq for Ranked<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Ranked<'_> {}
+
+impl PartialOrd for Ranked<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
 }
 
 /// Whether `path` is directly in the folder `dir` (`parent_dir(path) == dir`), looking for a
