@@ -17,6 +17,9 @@ pub struct Heading {
     pub anchor: String,
     /// Whether the anchor comes from a `{#custom-id}` attribute.
     pub custom_id: bool,
+    /// Hugo: the heading is a shortcode (`## {{% heading "whatsnext" %}}`) and `text` its
+    /// argument, not what the site renders (`What's next`): the anchor is a guess.
+    pub from_shortcode: bool,
     /// The whole heading, markers included (both lines of a setext heading).
     pub range: TextRange,
     /// The heading's text without `#` markers, trailing `#`s or the attribute block.

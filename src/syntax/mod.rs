@@ -263,6 +263,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
                     .find(|(range, _)| heading.range.contains_range(*range))
                 {
                     heading.text = arg.clone();
+                    heading.from_shortcode = true;
                     renamed = true;
                 }
             }
@@ -571,6 +572,7 @@ impl<'a> Builder<'a> {
                         text: open.text.trim().to_string(),
                         anchor: String::new(),
                         custom_id: false,
+                        from_shortcode: false,
                         range: TextRange::new(open.start, trim_end(self.text, range.end)),
                         text_range,
                         section: TextRange::new(open.start, range.end),

@@ -40,7 +40,8 @@ impl Reached {
 }
 
 /// The heading of `target` a broken `fragment` most likely meant: its anchor, or its text for
-/// wiki-links.
+/// wiki-links. Never one whose anchor is a guess (a Hugo heading made of a shortcode): the fix
+/// would write an id the site may not have.
 pub(super) fn closest_heading<'a>(
     target_id: NoteId,
     target: &'a Note,
@@ -48,7 +49,8 @@ pub(super) fn closest_heading<'a>(
     is_wiki: bool,
     reached: &Reached,
 ) -> Option<&'a str> {
-    let candidates = target.syntax.headings.iter().enumerate().map(|(idx, h)| {
+    let headings = target.syntax.headings.iter().enumerate();
+    let candidates = headings.filter(|(_, h)| !h.from_shortcode).map(|(idx, h)| {
         let name = if is_wiki {
             h.text.as_str()
         } else {

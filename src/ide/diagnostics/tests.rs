@@ -5,7 +5,10 @@ use crate::test_fixture;
 use expect_test::{expect, Expect};
 
 fn render(fixture: &str, config: Config, expect: Expect) {
-    let fixture = test_fixture::parse(fixture);
+    render_fixture(test_fixture::parse(fixture), config, expect);
+}
+
+fn render_fixture(fixture: test_fixture::Fixture, config: Config, expect: Expect) {
     let cfg = DiagnosticsConfig::new(config, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
     let mut notes: Vec<_> = fixture.graph.notes().collect();
     notes.sort_by(|a, b| a.1.path.cmp(&b.1.path));
@@ -352,5 +355,32 @@ Watch DCGM_FI_DEV_GPU_TEMPP and `kubectl gett pods`.
 //- /y/dup.md
 # Dup
 "#,
+    );
+}
+
+#[test]
+fn a_hugo_heading_made_of_a_shortcode_is_never_suggested() {
+    // Its text is the shortcode's argument, not what the site renders (`What's next`): an id made
+    // from it is a guess, which a fix must not write.
+    let fixture = test_fixture::parse_in(
+        crate::dialect::Dialect::Hugo,
+        r##"
+//- /content/docs/task.md
+## Steps
+
+## {{% heading "whatsnext" %}}
+
+[next](#what-s-next) [typo](#stepz)
+"##,
+    );
+    let mut config = Config::default();
+    config.rules.insert(Code::MissingDate, None);
+    render_fixture(
+        fixture,
+        config,
+        expect![[r#"
+        content/docs/task.md:5:9 error broken-anchor "what-s-next": no heading `#what-s-next` in this note
+        content/docs/task.md:5:30 error broken-anchor "stepz": no heading `#stepz` in this note; did you mean `#steps`? [fix: "stepz" -> "steps"]
+    "#]],
     );
 }
