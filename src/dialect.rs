@@ -134,21 +134,24 @@ impl Site {
             Some((_, name)) if name.starts_with("_index.") => "section",
             _ => "page",
         };
-        let site_outputs = self.kind_outputs.iter().find(|(k, _)| k == kind);
-        let formats: Vec<String> = if !outputs.is_empty() {
-            outputs.iter().map(|f| f.to_lowercase()).collect()
-        } else if let Some((_, formats)) = site_outputs {
-            formats.clone()
-        } else if kind == "page" {
-            vec!["html".to_string()]
-        } else {
-            vec!["html".to_string(), "rss".to_string()]
+        let published_as = |format: &str| {
+            self.output_files.iter().any(|(name, published)| {
+                name.eq_ignore_ascii_case(format) && published.eq_ignore_ascii_case(file)
+            })
         };
-        formats.iter().any(|format| {
-            self.output_files
-                .iter()
-                .any(|(name, published)| name == format && published.eq_ignore_ascii_case(file))
-        })
+        if !outputs.is_empty() {
+            return outputs.iter().any(|format| published_as(format));
+        }
+        if let Some((_, formats)) = self.kind_outputs.iter().find(|(k, _)| k == kind) {
+            return formats.iter().any(|format| published_as(format));
+        }
+        // Hugo's defaults: a page as HTML, the home page and sections also as RSS.
+        let defaults: &[&str] = if kind == "page" {
+            &["html"]
+        } else {
+            &["html", "rss"]
+        };
+        defaults.iter().any(|format| published_as(format))
     }
 
     /// Whether a note at `path` is a page the publisher renders.

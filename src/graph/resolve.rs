@@ -595,20 +595,7 @@ pub fn obsidian_heading_chain<'a>(
 /// A heading's words for Obsidian's matching: lowercase letters and digits, every run of other
 /// characters one space (a link cannot hold `:`, `|`, `#` or `^`, so Obsidian writes spaces).
 fn heading_words(text: &str) -> String {
-    let mut res = String::with_capacity(text.len());
-    let mut space = false;
-    for ch in text.chars() {
-        if ch.is_alphanumeric() {
-            if space && !res.is_empty() {
-                res.push(' ');
-            }
-            space = false;
-            res.extend(ch.to_lowercase());
-        } else {
-            space = true;
-        }
-    }
-    res
+    crate::syntax::words_joined(text, ' ')
 }
 
 /// Matches a wiki-link's `#Heading` by heading text (Obsidian) or by anchor.

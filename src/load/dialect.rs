@@ -24,7 +24,7 @@ pub fn detect(root: &Path, asked: Option<Dialect>) -> anyhow::Result<Option<Site
     Ok(Some(match dialect {
         Dialect::Github | Dialect::Obsidian => Site::new(dialect),
         Dialect::Hugo => match hugo_config {
-            Some(config) => hugo_site(root, &config)?,
+            Some(config) => hugo_layout(root, &config?),
             None => hugo_layout(root, &Value::Null),
         },
         Dialect::Mdbook => mdbook_site(&book)?,
@@ -71,9 +71,10 @@ enum HugoConfig {
     Folder(PathBuf),
 }
 
-/// The Hugo configuration at `root`, when a `content/` folder is beside it.
-fn hugo_config(root: &Path) -> Option<HugoConfig> {
-    let config = match HUGO_CONFIGS
+/// The Hugo configuration at `root`, read once (or why it cannot be), when a `content/` folder
+/// is beside it.
+fn hugo_config(root: &Path) -> Option<anyhow::Result<Value>> {
+    let location = match HUGO_CONFIGS
         .iter()
         .map(|name| root.join(name))
         .find(|p| p.is_file())
@@ -91,14 +92,13 @@ fn hugo_config(root: &Path) -> Option<HugoConfig> {
             HugoConfig::Folder(folder)
         }
     };
-    let content_dir = read_hugo_config(&config)
+    let config = read_hugo_config(&location);
+    let content_dir = config
+        .as_ref()
         .ok()
-        .and_then(|config| {
-            get(&config, "contentDir")
-                .and_then(Value::as_str)
-                .map(String::from)
-        })
-        .unwrap_or_else(|| "content".to_string());
+        .and_then(|config| get(config, "contentDir"))
+        .and_then(Value::as_str)
+        .unwrap_or("content");
     let top = content_dir.split('/').next().unwrap_or("content");
     (root.join("content").is_dir() || root.join(top).is_dir()).then_some(config)
 }
@@ -143,10 +143,6 @@ fn config_format(file: &Path) -> Option<&'static str> {
         "yaml" | "yml" => Some("yaml"),
         _ => None,
     }
-}
-
-fn hugo_site(root: &Path, config: &HugoConfig) -> anyhow::Result<Site> {
-    Ok(hugo_layout(root, &read_hugo_config(config)?))
 }
 
 /// The layout a Hugo config gives (`Value::Null`: the defaults).

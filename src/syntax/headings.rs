@@ -63,17 +63,23 @@ pub fn heading_id(text: &str, algorithm: HeadingIds) -> String {
 /// Blackfriday's `SanitizedAnchorName`: letters and digits lowercased, every run of other
 /// characters between two of them one `-`.
 fn blackfriday_id(text: &str) -> String {
+    words_joined(text, '-')
+}
+
+/// The letters and digits of `text`, lowercased, every run of other characters between two of
+/// them one `separator` (Blackfriday's ids with `-`, Obsidian's heading matching with a space).
+pub(crate) fn words_joined(text: &str, separator: char) -> String {
     let mut res = String::with_capacity(text.len());
-    let mut dash = false;
+    let mut between = false;
     for ch in text.chars() {
         if ch.is_alphanumeric() {
-            if dash && !res.is_empty() {
-                res.push('-');
+            if between && !res.is_empty() {
+                res.push(separator);
             }
-            dash = false;
+            between = false;
             res.extend(ch.to_lowercase());
         } else {
-            dash = true;
+            between = true;
         }
     }
     res

@@ -4,7 +4,7 @@
 //! the body of a `{{< >}}` pair, which Hugo hands to the shortcode's template rather than to
 //! Markdown; the body of a `{{% %}}` pair is Markdown.
 
-use super::links::{parse_destination, Link, LinkKind};
+use super::links::{parse_destination, Link, LinkKind, LinkTarget};
 use crate::text::TextRange;
 
 /// What the parser must not read as Markdown, and the links the shortcodes make.
@@ -123,6 +123,48 @@ pub(crate) fn scan(text: &str, start: usize) -> Shortcodes {
     }
     res.hidden.sort_by_key(|r| r.start);
     res
+}
+
+/// A destination with a shortcode in it (`/docs/{{< param "version" >}}/x`) is the site's to fill
+/// in: kbls cannot know it, so it is left unchecked as an external URL is, and the URL is the one
+/// written (`parsed` is the copy with the shortcodes blanked, `text` the note).
+pub(crate) fn fill_in_by_site(
+    range: TextRange,
+    target: &mut LinkTarget,
+    in_words: &[TextRange],
+    parsed: &str,
+    text: &str,
+) {
+    let overlaps = |from: usize, to: usize| {
+        in_words
+            .iter()
+            .any(|code| from < code.end as usize && (code.start as usize) < to)
+    };
+    match target {
+        LinkTarget::Path {
+            path_range,
+            fragment,
+            ..
+        } => {
+            let from = path_range.as_usize().start;
+            let to = fragment.as_ref().map_or(path_range.end, |f| f.range.end) as usize;
+            if overlaps(from, to) {
+                *target = LinkTarget::External {
+                    url: text[from..to].to_string(),
+                };
+            }
+        }
+        LinkTarget::External { url } => {
+            let span = range.as_usize();
+            if let Some(at) = parsed[span.clone()].find(url.as_str()) {
+                let (from, to) = (span.start + at, span.start + at + url.len());
+                if overlaps(from, to) {
+                    *url = text[from..to].to_string();
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn tokens(text: &str, start: usize) -> Vec<Token> {

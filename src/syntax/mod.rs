@@ -17,6 +17,7 @@ mod suppress;
 
 pub use date::{parse_date, DateError, DateSource, NoteDate};
 pub use front_matter::{check_yaml_size, FrontMatter, FrontMatterKind, FrontMatterScalar};
+pub(crate) use headings::words_joined;
 pub use headings::{heading_id, slug, Heading};
 pub use links::{
     has_scheme, normalize_label, percent_decode, Fragment, Link, LinkDef, LinkKind, LinkTarget,
@@ -248,7 +249,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
                         .map(|def| (def.range, &mut def.target)),
                 )
             {
-                fill_in_by_site(range, target, &shortcodes.in_words, text, original);
+                hugo::fill_in_by_site(range, target, &shortcodes.in_words, text, original);
             }
             // A heading made of a shortcode (`## {{% heading "options" %}}`) is named after the
             // shortcode's argument: its output is not known here.
@@ -296,48 +297,6 @@ pub fn parse(text: &str, options: &ParseOptions) -> NoteSyntax {
         res.links.shrink_to_fit();
     }
     res
-}
-
-/// A destination with a shortcode in it (`/docs/{{< param "version" >}}/x`) is the site's to fill
-/// in: kbls cannot know it, so it is left unchecked as an external URL is, and the URL is the one
-/// written (`parsed` is the copy with the shortcodes blanked, `text` the note).
-fn fill_in_by_site(
-    range: TextRange,
-    target: &mut LinkTarget,
-    in_words: &[TextRange],
-    parsed: &str,
-    text: &str,
-) {
-    let overlaps = |from: usize, to: usize| {
-        in_words
-            .iter()
-            .any(|code| from < code.end as usize && (code.start as usize) < to)
-    };
-    match target {
-        LinkTarget::Path {
-            path_range,
-            fragment,
-            ..
-        } => {
-            let from = path_range.as_usize().start;
-            let to = fragment.as_ref().map_or(path_range.end, |f| f.range.end) as usize;
-            if overlaps(from, to) {
-                *target = LinkTarget::External {
-                    url: text[from..to].to_string(),
-                };
-            }
-        }
-        LinkTarget::External { url } => {
-            let span = range.as_usize();
-            if let Some(at) = parsed[span.clone()].find(url.as_str()) {
-                let (from, to) = (span.start + at, span.start + at + url.len());
-                if overlaps(from, to) {
-                    *url = text[from..to].to_string();
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// A copy of `text` of the same length, each lone `\r` a `\n` and the `hidden` ranges blanked:
