@@ -234,6 +234,12 @@ impl Graph {
             .clone()
     }
 
+    /// Whether the term and mention indexes are built (for tests of when the server builds them).
+    #[cfg(test)]
+    pub fn mentions_built(&self) -> bool {
+        self.terms.get().is_some() && self.mentions.get().is_some()
+    }
+
     pub fn note(&self, id: NoteId) -> &Note {
         self.notes[id.0 as usize]
             .as_deref()

@@ -89,8 +89,7 @@ pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
 
 /// Once nothing has changed for `idle`, off the async workers: brings the full-text index up to
 /// date with the edits, and builds the term and mention indexes of every indexed root, so that
-/// no hover builds them. An edit while they are built gives the state a new copy of the graph
-/// without them: that copy is warmed too, a few times at most.
+/// no hover builds them.
 pub fn warm(state: &Arc<Mutex<State>>, idle: Duration) {
     let state = state.clone();
     tokio::spawn(async move {
@@ -101,19 +100,32 @@ pub fn warm(state: &Arc<Mutex<State>>, idle: Duration) {
         }
         let _ = tokio::task::spawn_blocking(move || {
             super::state::refresh_search(&state);
-            let roots = state.lock().roots.len();
-            for idx in (0..roots).filter(|&idx| state.lock().diagnostics_ready(idx)) {
-                for _ in 0..3 {
-                    let graph = state.lock().roots[idx].ws.graph().clone();
-                    graph.mentions();
-                    if Arc::ptr_eq(&graph, state.lock().roots[idx].ws.graph()) {
-                        break;
-                    }
-                }
-            }
+            warm_terms(&state);
         })
         .await;
     });
+}
+
+/// Builds the term and mention indexes of every indexed root whose first full-text index is
+/// built: while that is built, building them too would add their peak to its peak (at 50,000
+/// notes, 170 MiB to 130), so its build calls this when done. A hover on a term before then builds
+/// them itself. An edit while they are built gives the state a new copy of the graph without
+/// them: that copy is warmed too, a few times at most.
+pub fn warm_terms(state: &Mutex<State>) {
+    let roots = state.lock().roots.len();
+    let ready = |idx: usize| {
+        let state = state.lock();
+        state.diagnostics_ready(idx) && !state.roots[idx].search_pending
+    };
+    for idx in (0..roots).filter(|&idx| ready(idx)) {
+        for _ in 0..3 {
+            let graph = state.lock().roots[idx].ws.graph().clone();
+            graph.mentions();
+            if Arc::ptr_eq(&graph, state.lock().roots[idx].ws.graph()) {
+                break;
+            }
+        }
+    }
 }
 
 /// The `publishDiagnostics` notifications of `notes`, serialized in parallel, and with

@@ -249,10 +249,9 @@ impl Backend {
                     state.roots[idx].history_pending = false;
                 }
                 ready.send_modify(|n| *n += 1);
-                // Diagnostics first (the problems panel fills at once), then the term and mention
-                // indexes and the full-text index.
+                // Diagnostics first (the problems panel fills at once), then the full-text index,
+                // then the term and mention indexes.
                 publish::flush(&client, &outbox, state.clone()).await;
-                publish::warm(&state, Duration::ZERO);
                 build_search_index(&state, idx, &ready);
             }
             if let Some(progress) = progress {
@@ -302,7 +301,9 @@ async fn build_root(
     }
 }
 
-/// Builds root `idx`'s full-text index in the background (it takes seconds on a large corpus).
+/// Builds root `idx`'s full-text index in the background (it takes seconds on a large corpus),
+/// then its term and mention indexes: one after the other, since each build's transient memory
+/// (tantivy's writer buffer; the term automaton) comes on top of what the server holds.
 fn build_search_index(state: &Arc<Mutex<State>>, idx: usize, ready: &Arc<watch::Sender<u64>>) {
     let (search, graph, on_disk) = {
         let state = state.lock();
@@ -324,9 +325,11 @@ fn build_search_index(state: &Arc<Mutex<State>>, idx: usize, ready: &Arc<watch::
             .map_or_else(SearchIndex::in_memory, |(index, _)| index);
         let _ = WorkspaceSearch::install(&search, index, &graph);
         drop(graph);
+        state.lock().roots[idx].search_pending = false;
         // Notes edited while it was built.
         refresh_search(&state);
         ready.send_modify(|n| *n += 1);
+        publish::warm_terms(&state);
     });
 }
 

@@ -30,6 +30,9 @@ pub struct Root {
     /// Whether the git history pass is still running: diagnostics wait for it, since
     /// `outdated-date` depends on it.
     pub history_pending: bool,
+    /// Whether the first full-text index is being built: the term and mention indexes wait for
+    /// it rather than being built beside it (see `publish::warm_terms`).
+    pub search_pending: bool,
     /// Files changed on disk while the initial index was read, read again once it is installed
     /// (the load may have read them before the change).
     pub changed_while_loading: BTreeSet<PathBuf>,
@@ -286,6 +289,7 @@ impl State {
             config_error,
             status: IndexStatus::Loading { notes: None },
             history_pending: true,
+            search_pending: true,
             changed_while_loading: BTreeSet::new(),
         });
         self.roots.len() - 1
@@ -528,6 +532,26 @@ mod tests {
             .map(|&(_, id)| state.roots[idx].ws.graph().note(id).path.as_str())
             .collect();
         assert_eq!(publishable, ["a.md", "b.md"]);
+    }
+
+    #[test]
+    fn term_and_mention_indexes_wait_for_the_first_full_text_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut state = State::new();
+        let idx = root_with(&mut state, dir.path());
+        let notes = [
+            ("a.md", "## Error budget\n\nWhat may fail.\n"),
+            ("b.md", "An error budget.\n"),
+        ];
+        state.install_index(idx, workspace_of(dir.path(), &notes));
+        state.roots[idx].history_pending = false;
+        let state = Mutex::new(state);
+        let built = || state.lock().roots[idx].ws.graph().mentions_built();
+        super::super::publish::warm_terms(&state);
+        assert!(!built(), "built beside the full-text index");
+        state.lock().roots[idx].search_pending = false;
+        super::super::publish::warm_terms(&state);
+        assert!(built());
     }
 
     #[test]

@@ -257,6 +257,8 @@ pub fn extract(text: &str, syntax: &NoteSyntax) -> Vec<TermDef> {
     list_defs(text, syntax, &mut res);
     heading_defs(text, syntax, &mut res);
     res.sort_by_key(|def| (def.range.start, def.term_range.start));
+    // Kept in the term index for as long as the note is unchanged.
+    res.shrink_to_fit();
     res
 }
 

@@ -2,7 +2,9 @@
 //! terms the notes define. Built in parallel in one pass; serves "mentioned in N notes" and
 //! find-references on a term.
 
-use super::{dcgm_mentions, note_invocations, FlagScope, Packs, TermAt, TermAtKind, TermIndex};
+use super::{
+    dcgm_mentions, note_invocations, FlagScope, Packs, TermAt, TermAtKind, TermId, TermIndex,
+};
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 use rayon::prelude::*;
@@ -11,12 +13,21 @@ use std::collections::HashMap;
 #[derive(Clone, Debug, Default)]
 pub struct MentionIndex {
     /// Mention key (see [`mention_key`]) to its slot in `by_key`.
-    key_ids: HashMap<String, u32>,
-    keys: Vec<String>,
+    key_ids: HashMap<Box<str>, u32>,
     /// Per key: (note id, range), sorted.
     by_key: Vec<Vec<(u32, TextRange)>>,
     /// Per note id: the keys it mentions, so a changed note's entries are found without a scan.
     by_note: Vec<Box<[u32]>>,
+    /// Per note term (by id, for the term index's generation the index is built for): its slot
+    /// in `by_key`, `u32::MAX` until it is mentioned.
+    term_slots: Vec<u32>,
+}
+
+/// A mention's key as a note yields it: a note term by its id (most mentions, and no string to
+/// make for each), or the key's text.
+enum Key {
+    Term(TermId),
+    Text(String),
 }
 
 impl MentionIndex {
@@ -26,15 +37,16 @@ impl MentionIndex {
         packs: &Packs,
         terms: &TermIndex,
     ) -> MentionIndex {
-        let per_note: Vec<(u32, Vec<(String, TextRange)>)> = notes
+        let per_note: Vec<(u32, Vec<(Key, TextRange)>)> = notes
             .map(|(id, text, syntax)| (id, note_mentions(text, syntax, packs, terms)))
             .collect();
         let mut index = MentionIndex::default();
         for (id, mentions) in per_note {
-            index.add(id, mentions, Order::Append);
+            index.add(id, mentions, terms, Order::Append);
         }
         for mentions in &mut index.by_key {
             mentions.sort();
+            mentions.shrink_to_fit();
         }
         index
     }
@@ -50,7 +62,12 @@ impl MentionIndex {
         terms: &TermIndex,
     ) {
         self.remove_note(id);
-        self.add(id, note_mentions(text, syntax, packs, terms), Order::Keep);
+        self.add(
+            id,
+            note_mentions(text, syntax, packs, terms),
+            terms,
+            Order::Keep,
+        );
     }
 
     pub fn remove_note(&mut self, id: u32) {
@@ -66,18 +83,21 @@ impl MentionIndex {
     }
 
     /// Adds note `id`'s mentions and records the keys they went under.
-    fn add(&mut self, id: u32, mentions: Vec<(String, TextRange)>, order: Order) {
+    fn add(&mut self, id: u32, mentions: Vec<(Key, TextRange)>, terms: &TermIndex, order: Order) {
         let mut keys = Vec::new();
         for (key, range) in mentions {
-            let slot = match self.key_ids.get(&key) {
-                Some(&slot) => slot,
-                None => {
-                    let slot = self.keys.len() as u32;
-                    self.key_ids.insert(key.clone(), slot);
-                    self.keys.push(key);
-                    self.by_key.push(Vec::new());
-                    slot
+            let slot = match key {
+                Key::Term(term) => {
+                    let at = term.0 as usize;
+                    if self.term_slots.len() <= at {
+                        self.term_slots.resize(at + 1, u32::MAX);
+                    }
+                    if self.term_slots[at] == u32::MAX {
+                        self.term_slots[at] = self.slot(format!("term:{}", terms.term_key(term)));
+                    }
+                    self.term_slots[at]
                 }
+                Key::Text(key) => self.slot(key),
             };
             let entries = &mut self.by_key[slot as usize];
             match order {
@@ -97,6 +117,19 @@ impl MentionIndex {
         self.by_note[id as usize] = keys.into();
     }
 
+    /// The slot of `key` in `by_key`, made if it has none.
+    fn slot(&mut self, key: String) -> u32 {
+        match self.key_ids.get(key.as_str()) {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.by_key.len() as u32;
+                self.key_ids.insert(key.into(), slot);
+                self.by_key.push(Vec::new());
+                slot
+            }
+        }
+    }
+
     /// Every mention of the term with `key`.
     pub fn mentions(&self, key: &str) -> &[(u32, TextRange)] {
         self.key_ids
@@ -106,18 +139,17 @@ impl MentionIndex {
 
     /// How many notes mention the term with `key`.
     pub fn note_count(&self, key: &str) -> usize {
-        let mut notes: Vec<u32> = self.mentions(key).iter().map(|(id, _)| *id).collect();
-        notes.dedup();
-        notes.len()
+        // Sorted by note: one run per note.
+        self.mentions(key).chunk_by(|a, b| a.0 == b.0).count()
     }
 
     /// Every key with at least one mention, with its mentions, in key order.
     #[cfg(test)]
     pub fn entries(&self) -> impl Iterator<Item = (&str, &[(u32, TextRange)])> + '_ {
-        let mut keys: Vec<&String> = self.keys.iter().collect();
+        let mut keys: Vec<&str> = self.key_ids.keys().map(|key| &**key).collect();
         keys.sort();
         keys.into_iter()
-            .map(|key| (key.as_str(), self.mentions(key)))
+            .map(|key| (key, self.mentions(key)))
             .filter(|(_, mentions)| !mentions.is_empty())
     }
 }
@@ -134,32 +166,29 @@ fn note_mentions(
     syntax: &NoteSyntax,
     packs: &Packs,
     terms: &TermIndex,
-) -> Vec<(String, TextRange)> {
+) -> Vec<(Key, TextRange)> {
     let mut res = Vec::new();
     for mention in dcgm_mentions(text).into_iter().filter(|m| !m.partial) {
         res.push((
-            format!("dcgm:{}", &text[mention.range.as_usize()]),
+            Key::Text(format!("dcgm:{}", &text[mention.range.as_usize()])),
             mention.range,
         ));
     }
     for invocation in note_invocations(text, syntax, packs) {
         let command_key = format!("cmd:{}", invocation.command);
-        res.push((command_key.clone(), invocation.kubectl));
+        res.push((Key::Text(command_key.clone()), invocation.kubectl));
         for word in &invocation.path {
-            res.push((command_key.clone(), word.range));
+            res.push((Key::Text(command_key.clone()), word.range));
         }
         for flag in &invocation.flags {
             res.push((
-                flag_key(packs, invocation.flag_scope(), &flag.name),
+                Key::Text(flag_key(packs, invocation.flag_scope(), &flag.name)),
                 flag.range,
             ));
         }
     }
     for mention in terms.mentions(text, syntax) {
-        res.push((
-            format!("term:{}", terms.term_key(mention.term)),
-            mention.range,
-        ));
+        res.push((Key::Term(mention.term), mention.range));
     }
     res
 }

@@ -117,18 +117,22 @@ pub struct TermIndex {
     generation: u64,
 }
 
+/// Built from every recognized name; sized for a corpus whose headings make hundreds of thousands
+/// of names: each name is held once per role, in sorted lists searched by bisection rather than
+/// hash maps.
 #[derive(Debug)]
 struct Matcher {
-    /// One automaton over every name, ASCII-lowercased.
+    /// One automaton over every pattern, in the order of `lowered`.
     automaton: Option<AhoCorasick>,
-    /// Per pattern: the terms it stands for, each with the exact spelling a match must have
-    /// when case matters.
-    patterns: Vec<Vec<(TermId, Option<String>)>>,
-    /// Term id to its lowercased name.
-    keys: Vec<String>,
-    by_key: HashMap<String, TermId>,
-    /// Lowercased pattern to its index, for the shorter names inside a rejected match.
-    pattern_of: HashMap<String, usize>,
+    /// The patterns: the ASCII-lowercased names, sorted and each once, so that a pattern's index
+    /// is its position here (looked up for the shorter names inside a rejected match).
+    lowered: Vec<Box<str>>,
+    /// The terms each pattern stands for, pattern after pattern (pattern `idx`'s end at
+    /// `pattern_ends[idx]`), each with the exact spelling a match must have when case matters.
+    pattern_terms: Vec<(TermId, Option<Box<str>>)>,
+    pattern_ends: Vec<u32>,
+    /// Term id to its lowercased name: sorted, so an id is a name's position.
+    keys: Vec<Box<str>>,
 }
 
 impl Matcher {
@@ -139,11 +143,28 @@ impl Matcher {
             return None;
         }
         let found = &text[start..end];
-        self.patterns
-            .get(idx)?
+        let from = match idx {
+            0 => 0,
+            idx => *self.pattern_ends.get(idx - 1)? as usize,
+        };
+        let to = *self.pattern_ends.get(idx)? as usize;
+        self.pattern_terms[from..to]
             .iter()
-            .find(|(_, exact)| exact.as_ref().is_none_or(|exact| exact == found))
+            .find(|(_, exact)| exact.as_deref().is_none_or(|exact| exact == found))
             .map(|(term, _)| *term)
+    }
+
+    /// The pattern that is exactly `lowered`.
+    fn pattern_of(&self, lowered: &str) -> Option<usize> {
+        self.lowered
+            .binary_search_by(|pattern| (**pattern).cmp(lowered))
+            .ok()
+    }
+
+    /// The term whose lowercased name is `key`.
+    fn term_of(&self, key: &str) -> Option<TermId> {
+        let idx = self.keys.binary_search_by(|k| (**k).cmp(key)).ok()?;
+        Some(TermId(idx as u32))
     }
 }
 
@@ -161,6 +182,10 @@ impl TermIndex {
         res.set_packs(packs);
         for (path, text, defs) in notes {
             res.update_note(&path, text, defs);
+        }
+        // Most names have one or two definitions; the lists grew by doubling.
+        for entries in res.by_name.values_mut() {
+            entries.shrink_to_fit();
         }
         res
     }
@@ -354,12 +379,12 @@ impl TermIndex {
         self.matcher()
             .keys
             .get(id.0 as usize)
-            .map_or("", |key| key.as_str())
+            .map_or("", |key| &**key)
     }
 
     /// The id of a name, if notes or packs define it and it is recognized in prose.
     pub fn term_id(&self, name: &str) -> Option<TermId> {
-        self.matcher().by_key.get(&name.to_lowercase()).copied()
+        self.matcher().term_of(&name.to_lowercase())
     }
 
     fn matcher(&self) -> &Matcher {
@@ -375,33 +400,41 @@ impl TermIndex {
             .collect();
         names.sort_unstable();
         names.dedup();
-        let mut keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-        keys.sort();
+        let mut keys: Vec<Box<str>> = names.iter().map(|n| n.to_lowercase().into()).collect();
+        keys.sort_unstable();
         keys.dedup();
-        let by_key: HashMap<String, TermId> = keys
-            .iter()
-            .enumerate()
-            .map(|(idx, key)| (key.clone(), TermId(idx as u32)))
-            .collect();
         // Names of several words, or that start in lowercase, are matched ignoring ASCII case
         // (`error budget` for `Error Budget`, `Kubelet` at the start of a sentence). A single
         // capitalized word (`Storage`, `GPU`) keeps its case, or every `storage` would be a mention.
         // Patterns are ASCII-lowercased names (searched in the lowercased text); each keeps the
-        // names it stands for and, for those that keep their case, the exact spelling.
-        let mut lowered: Vec<String> = Vec::new();
-        let mut patterns: Vec<Vec<(TermId, Option<String>)>> = Vec::new();
-        let mut pattern_of: HashMap<String, usize> = HashMap::new();
-        for name in &names {
-            let id = by_key[&name.to_lowercase()];
+        // names it stands for, in name order, and, for those that keep their case, the exact
+        // spelling.
+        let mut by_pattern: Vec<(String, &str)> = names
+            .iter()
+            .map(|name| (name.to_ascii_lowercase(), *name))
+            .collect();
+        // Stable: names with the same pattern stay in name order.
+        by_pattern.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut lowered: Vec<Box<str>> = Vec::new();
+        let mut pattern_terms = Vec::with_capacity(by_pattern.len());
+        let mut pattern_ends: Vec<u32> = Vec::new();
+        for (lower, name) in by_pattern {
+            if lowered.last().map(|last| &**last) != Some(lower.as_str()) {
+                if !lowered.is_empty() {
+                    pattern_ends.push(pattern_terms.len() as u32);
+                }
+                lowered.push(lower.into());
+            }
+            let id = keys
+                .binary_search_by(|k| (**k).cmp(&*name.to_lowercase()))
+                .map(|idx| TermId(idx as u32))
+                .expect("every name has a key");
             let ignore_case =
                 name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase());
-            let lower = name.to_ascii_lowercase();
-            let idx = *pattern_of.entry(lower.clone()).or_insert_with(|| {
-                lowered.push(lower);
-                patterns.push(Vec::new());
-                patterns.len() - 1
-            });
-            patterns[idx].push((id, (!ignore_case).then(|| name.to_string())));
+            pattern_terms.push((id, (!ignore_case).then(|| name.into())));
+        }
+        if !lowered.is_empty() {
+            pattern_ends.push(pattern_terms.len() as u32);
         }
         // One automaton for all names: searching once is what makes recognition cheap.
         let automaton = if lowered.is_empty() {
@@ -411,15 +444,15 @@ impl TermIndex {
             // reporting every overlapping match; a rejected match falls back to shorter names.
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(&lowered)
+                .build(lowered.iter().map(|p| p.as_bytes()))
                 .ok()
         };
         Matcher {
             automaton,
-            patterns,
+            lowered,
+            pattern_terms,
+            pattern_ends,
             keys,
-            by_key,
-            pattern_of,
         }
     }
 
@@ -480,12 +513,16 @@ impl TermIndex {
                         }
                         None => {
                             // The longest name here is not a whole word (`GPU Util` in `GPU
-                            // Utilization`); a shorter one starting at the same place may be.
+                            // Utilization`); a shorter one starting at the same place may be. It
+                            // cannot end inside a word, which rules out most places to cut.
                             let shorter = (m.start() + 1..m.end())
                                 .rev()
-                                .filter(|&cut| run_text.is_char_boundary(cut))
+                                .filter(|&cut| {
+                                    run_text.is_char_boundary(cut)
+                                        && !is_inside_word(text, run.start as usize + cut)
+                                })
                                 .find_map(|cut| {
-                                    let idx = *matcher.pattern_of.get(&run_text[m.start()..cut])?;
+                                    let idx = matcher.pattern_of(&run_text[m.start()..cut])?;
                                     Some((
                                         cut,
                                         matcher.accept(
@@ -525,7 +562,7 @@ impl TermIndex {
             };
             let inner = raw.trim_matches('`');
             let trimmed = inner.trim();
-            if let Some(&term) = matcher.by_key.get(&trimmed.to_lowercase()) {
+            if let Some(term) = matcher.term_of(&trimmed.to_lowercase()) {
                 let start = span.start as usize + raw.find(trimmed).unwrap_or(0);
                 res.push(Mention {
                     term,
@@ -570,6 +607,13 @@ fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     let before_ok = !matched.starts_with(is_word) || !text[..start].ends_with(is_word);
     let after_ok = !matched.ends_with(is_word) || !text[end..].starts_with(is_word);
     before_ok && after_ok
+}
+
+/// Whether the characters on both sides of byte `at` are letters, digits or `_`: no whole word
+/// ends there.
+fn is_inside_word(text: &str, at: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text[..at].ends_with(is_word) && text[at..].starts_with(is_word)
 }
 
 /// Text runs that touch are one run (the parser may split a sentence at entities or escapes).
