@@ -123,7 +123,8 @@ impl Report {
 }
 
 fn main() {
-    // As src/main.rs sets it: freed pages go back to the system at once (`mi_option_purge_delay`).
+    // As src/main.rs sets it for the server: freed pages go back to the system at once
+    // (`mi_option_purge_delay`).
     // SAFETY: no other thread exists yet.
     unsafe { mi_option_set(15, 0) };
     let (_temp, root) = corpus();

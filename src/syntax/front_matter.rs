@@ -151,6 +151,20 @@ fn top_level_scalars(
     res
 }
 
+/// Whether `content` can neither expand nor nest past the limits, read without parsing (most
+/// front matter; the event walk costs as much as loading it): no `*`, so no alias; a node takes
+/// at least half a byte of text; and a collection opens only at `[`, `{`, `-`, `:` or `?`, so it
+/// nests no deeper than their count.
+fn is_plainly_small(content: &str) -> bool {
+    content.len() < YAML_NODE_BUDGET as usize / 2
+        && !content.contains('*')
+        && content
+            .bytes()
+            .filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?'))
+            .count()
+            <= YAML_MAX_DEPTH
+}
+
 /// Most YAML nodes front matter may stand for once its aliases are expanded, and how deep it may
 /// nest: a few hundred bytes of `&a [x,x,…]`, `&b [*a,*a,…]`, … stand for billions of nodes.
 const YAML_NODE_BUDGET: u64 = 100_000;
@@ -158,6 +172,9 @@ const YAML_MAX_DEPTH: usize = 64;
 
 /// Walks the YAML events (no tree is built) and counts the nodes the document expands to.
 pub fn check_yaml_size(content: &str) -> Result<(), String> {
+    if is_plainly_small(content) {
+        return Ok(());
+    }
     use std::collections::HashMap;
     use yaml_rust2::parser::{Event, Parser};
     let mut parser = Parser::new_from_str(content);
@@ -319,5 +336,15 @@ mod tests {
         assert!(check_yaml_size(&deep)
             .unwrap_err()
             .contains("deeper than 64"));
+        // Nesting without brackets: block sequences on one line, block mappings by indentation.
+        let sequences = format!("{}x\n", "- ".repeat(100));
+        let mappings: String = (0..100)
+            .map(|depth| format!("{}k:\n", " ".repeat(depth)))
+            .collect();
+        for deep in [sequences, mappings] {
+            assert!(check_yaml_size(&deep)
+                .unwrap_err()
+                .contains("deeper than 64"));
+        }
     }
 }
