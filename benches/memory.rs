@@ -269,12 +269,12 @@ fn term_parts(graph: &Graph, report: &mut Report) {
     let written: usize = all
         .clone()
         .map(|d| match &d.body {
-            DefText::Written(text) => text.capacity(),
+            DefText::Written(text) => text.len(),
             DefText::Span(_) => 0,
         })
         .sum();
     let names: usize = all
-        .map(|d| d.term.capacity() + d.aliases.iter().map(String::capacity).sum::<usize>())
+        .map(|d| d.term.len() + d.aliases.iter().map(|alias| alias.len()).sum::<usize>())
         .sum();
     report.row(&format!("  definitions ({count})"), bytes, None);
     report.row(

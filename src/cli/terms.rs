@@ -134,7 +134,7 @@ struct JsonList<'a> {
 #[derive(Serialize)]
 struct JsonDefinition<'a> {
     term: &'a str,
-    aliases: &'a [String],
+    aliases: &'a [Box<str>],
     path: &'a str,
     line: u32,
     kind: &'static str,

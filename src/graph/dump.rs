@@ -93,7 +93,8 @@ impl Graph {
     pub fn dump_mentions(&self) -> String {
         let mentions = self.mentions();
         let mut lines: Vec<String> = mentions
-            .entries()
+            .entries(self.terms())
+            .into_iter()
             .flat_map(|(key, at)| {
                 at.iter().map(move |(id, range)| {
                     format!(

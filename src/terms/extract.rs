@@ -19,9 +19,10 @@ use std::borrow::Cow;
 /// One definition of a term.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TermDef {
-    pub term: String,
+    /// Boxed rather than `String`s, as the term index holds hundreds of thousands of these.
+    pub term: Box<str>,
     /// Other names given with it: `(Alias)` or front matter aliases.
-    pub aliases: Vec<String>,
+    pub aliases: Box<[Box<str>]>,
     /// The definition: read it with [`TermDef::definition`].
     pub body: DefText,
     /// Where the term itself is written.
@@ -40,7 +41,7 @@ pub enum DefText {
     Span(TextRange),
     /// Put together: a table row's cells with their headers, a front matter value, the start of
     /// nested items.
-    Written(String),
+    Written(Box<str>),
 }
 
 impl TermDef {
@@ -319,15 +320,15 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             let definition = title_heading
                 .and_then(|h| paragraph_right_after(text, syntax, h.range.end as usize, text.len()))
                 .or_else(|| syntax.paragraphs.first().copied())
-                .map_or(DefText::Written(String::new()), DefText::Span);
+                .map_or(DefText::Written(Box::default()), DefText::Span);
             res.push(TermDef {
                 aliases: front_matter
                     .aliases
                     .iter()
                     .filter(|a| **a != term)
-                    .cloned()
+                    .map(|a| a.as_str().into())
                     .collect(),
-                term,
+                term: term.into(),
                 body: definition,
                 term_range,
                 range: fm_range,
@@ -349,9 +350,9 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             )
         };
         res.push(TermDef {
-            term: term_name.to_string(),
-            aliases: alias.into_iter().map(String::from).collect(),
-            body: DefText::Written(collapse(definition).into_owned()),
+            term: term_name.into(),
+            aliases: alias.into_iter().map(Box::from).collect(),
+            body: DefText::Written(collapse(definition).into()),
             term_range,
             range: line,
             kind: DefKind::FrontMatterTerm,
@@ -419,9 +420,9 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
                 continue;
             };
             res.push(TermDef {
-                term: term.clone(),
-                aliases: Vec::new(),
-                body: DefText::Written(definition.join("; ")),
+                term: term.as_str().into(),
+                aliases: Box::default(),
+                body: DefText::Written(definition.join("; ").into()),
                 term_range: *term_range,
                 range: line_range(
                     text,
@@ -556,19 +557,22 @@ fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef>
     // `after` is where the definition starts, relative to the body.
     let definition = if body[after..].trim_ascii().is_empty() {
         // `- **Speed Generations**:` with the definition in nested items.
-        DefText::Written(truncate(
-            &collapse(text.get(own_end..item.end as usize).unwrap_or_default()),
-            MAX_DEFINITION,
-        ))
+        DefText::Written(
+            truncate(
+                &collapse(text.get(own_end..item.end as usize).unwrap_or_default()),
+                MAX_DEFINITION,
+            )
+            .into(),
+        )
     } else {
         DefText::Span(TextRange::new(body_start + after, own_end))
     };
-    if definition == DefText::Written(String::new()) || is_generic(&term) {
+    if definition == DefText::Written(Box::default()) || is_generic(&term) {
         return None;
     }
     Some(TermDef {
-        term,
-        aliases: alias.into_iter().collect(),
+        term: term.into(),
+        aliases: alias.into_iter().map(Box::from).collect(),
         body: definition,
         term_range,
         range: TextRange::new(
@@ -810,8 +814,8 @@ fn heading_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             None => heading.text_range,
         };
         res.push(TermDef {
-            term: term.to_string(),
-            aliases: alias.into_iter().map(String::from).collect(),
+            term: term.into(),
+            aliases: alias.into_iter().map(Box::from).collect(),
             body: DefText::Span(paragraph),
             term_range,
             range: TextRange::new(heading.range.start as usize, paragraph.end as usize),

@@ -12,15 +12,27 @@ use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct MentionIndex {
-    /// Mention key (see [`mention_key`]) to its slot in `by_key`.
+    /// The key of a DCGM name, kubectl command or flag (see [`MentionKey::Other`]) to its slot in
+    /// `by_key`.
     key_ids: HashMap<Box<str>, u32>,
     /// Per key: (note id, range), sorted.
     by_key: Vec<Vec<(u32, TextRange)>>,
     /// Per note id: the keys it mentions, so a changed note's entries are found without a scan.
     by_note: Vec<Box<[u32]>>,
     /// Per note term (by id, for the term index's generation the index is built for): its slot
-    /// in `by_key`, `u32::MAX` until it is mentioned.
+    /// in `by_key`, `u32::MAX` until it is mentioned. Terms are found by id, not by a key
+    /// string: a corpus can define hundreds of thousands.
     term_slots: Vec<u32>,
+}
+
+/// What a mention is of, as [`MentionIndex`] looks it up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MentionKey {
+    /// A term the notes or the packs define, by its lowercased name.
+    Term(String),
+    /// A DCGM name (`dcgm:NAME`), kubectl command (`cmd:kubectl get`) or flag
+    /// (`flag:kubectl get --output`).
+    Other(String),
 }
 
 /// A mention's key as a note yields it: a note term by its id (most mentions, and no string to
@@ -42,7 +54,7 @@ impl MentionIndex {
             .collect();
         let mut index = MentionIndex::default();
         for (id, mentions) in per_note {
-            index.add(id, mentions, terms, Order::Append);
+            index.add(id, mentions, Order::Append);
         }
         for mentions in &mut index.by_key {
             mentions.sort();
@@ -62,12 +74,7 @@ impl MentionIndex {
         terms: &TermIndex,
     ) {
         self.remove_note(id);
-        self.add(
-            id,
-            note_mentions(text, syntax, packs, terms),
-            terms,
-            Order::Keep,
-        );
+        self.add(id, note_mentions(text, syntax, packs, terms), Order::Keep);
     }
 
     pub fn remove_note(&mut self, id: u32) {
@@ -83,7 +90,7 @@ impl MentionIndex {
     }
 
     /// Adds note `id`'s mentions and records the keys they went under.
-    fn add(&mut self, id: u32, mentions: Vec<(Key, TextRange)>, terms: &TermIndex, order: Order) {
+    fn add(&mut self, id: u32, mentions: Vec<(Key, TextRange)>, order: Order) {
         let mut keys = Vec::new();
         for (key, range) in mentions {
             let slot = match key {
@@ -93,7 +100,8 @@ impl MentionIndex {
                         self.term_slots.resize(at + 1, u32::MAX);
                     }
                     if self.term_slots[at] == u32::MAX {
-                        self.term_slots[at] = self.slot(format!("term:{}", terms.term_key(term)));
+                        self.term_slots[at] = self.by_key.len() as u32;
+                        self.by_key.push(Vec::new());
                     }
                     self.term_slots[at]
                 }
@@ -130,27 +138,47 @@ impl MentionIndex {
         }
     }
 
-    /// Every mention of the term with `key`.
-    pub fn mentions(&self, key: &str) -> &[(u32, TextRange)] {
-        self.key_ids
-            .get(key)
-            .map_or(&[], |&slot| self.by_key[slot as usize].as_slice())
+    /// Every mention of the term with `key`; `terms` is the term index this was built with.
+    pub fn mentions(&self, key: &MentionKey, terms: &TermIndex) -> &[(u32, TextRange)] {
+        let slot = match key {
+            MentionKey::Term(name) => terms
+                .term_id(name)
+                .and_then(|id| self.term_slots.get(id.0 as usize)),
+            MentionKey::Other(key) => self.key_ids.get(key.as_str()),
+        };
+        slot.and_then(|&slot| self.by_key.get(slot as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// How many notes mention the term with `key`.
-    pub fn note_count(&self, key: &str) -> usize {
+    pub fn note_count(&self, key: &MentionKey, terms: &TermIndex) -> usize {
         // Sorted by note: one run per note.
-        self.mentions(key).chunk_by(|a, b| a.0 == b.0).count()
+        self.mentions(key, terms)
+            .chunk_by(|a, b| a.0 == b.0)
+            .count()
     }
 
-    /// Every key with at least one mention, with its mentions, in key order.
+    /// Every key with at least one mention (`term:NAME` for a term), with its mentions, in key
+    /// order; `terms` is the term index this was built with.
     #[cfg(test)]
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &[(u32, TextRange)])> + '_ {
-        let mut keys: Vec<&str> = self.key_ids.keys().map(|key| &**key).collect();
-        keys.sort();
-        keys.into_iter()
-            .map(|key| (key, self.mentions(key)))
+    pub fn entries<'a>(&'a self, terms: &'a TermIndex) -> Vec<(String, &'a [(u32, TextRange)])> {
+        let others = self
+            .key_ids
+            .iter()
+            .map(|(key, &slot)| (key.to_string(), slot));
+        let term_keys = self
+            .term_slots
+            .iter()
+            .enumerate()
+            .filter(|(_, &slot)| slot != u32::MAX)
+            .map(|(id, &slot)| (format!("term:{}", terms.term_key(TermId(id as u32))), slot));
+        let mut res: Vec<(String, &[(u32, TextRange)])> = others
+            .chain(term_keys)
+            .map(|(key, slot)| (key, self.by_key[slot as usize].as_slice()))
             .filter(|(_, mentions)| !mentions.is_empty())
+            .collect();
+        res.sort();
+        res
     }
 }
 
@@ -203,10 +231,10 @@ fn flag_key(packs: &Packs, scope: FlagScope<'_>, flag: &str) -> String {
 }
 
 /// The key under which the name at the cursor is indexed.
-pub fn mention_key(at: &TermAt, packs: &Packs) -> String {
+pub fn mention_key(at: &TermAt, packs: &Packs) -> MentionKey {
     match &at.kind {
-        TermAtKind::Dcgm { name } => format!("dcgm:{name}"),
-        TermAtKind::KubectlCommand { path } => format!("cmd:{path}"),
+        TermAtKind::Dcgm { name } => MentionKey::Other(format!("dcgm:{name}")),
+        TermAtKind::KubectlCommand { path } => MentionKey::Other(format!("cmd:{path}")),
         TermAtKind::KubectlFlag {
             command,
             flag,
@@ -216,8 +244,8 @@ pub fn mention_key(at: &TermAt, packs: &Packs) -> String {
                 command,
                 subcommands: *subcommands,
             };
-            flag_key(packs, scope, flag)
+            MentionKey::Other(flag_key(packs, scope, flag))
         }
-        TermAtKind::Term { name } => format!("term:{}", name.to_lowercase()),
+        TermAtKind::Term { name } => MentionKey::Term(name.to_lowercase()),
     }
 }

@@ -30,7 +30,7 @@ pub use kubectl::{
     Invocation, Word,
 };
 pub use lookup::{lookup, LookupResult};
-pub use mentions::{mention_key, MentionIndex};
+pub use mentions::{mention_key, MentionIndex, MentionKey};
 pub use names::NoteNames;
 pub use pack::{
     escape_field, parse_pack, DcgmField, DcgmStatus, FlagType, KubectlCommand, KubectlFlag, Pack,

@@ -126,13 +126,73 @@ struct Matcher {
     automaton: Option<AhoCorasick>,
     /// The patterns: the ASCII-lowercased names, sorted and each once, so that a pattern's index
     /// is its position here (looked up for the shorter names inside a rejected match).
-    lowered: Vec<Box<str>>,
+    lowered: PackedNames,
     /// The terms each pattern stands for, pattern after pattern (pattern `idx`'s end at
     /// `pattern_ends[idx]`), each with the exact spelling a match must have when case matters.
     pattern_terms: Vec<(TermId, Option<Box<str>>)>,
     pattern_ends: Vec<u32>,
     /// Term id to its lowercased name: sorted, so an id is a name's position.
-    keys: Vec<Box<str>>,
+    keys: PackedNames,
+}
+
+/// Sorted, distinct strings in one buffer, found by bisection: no allocation or pointer per
+/// string, a fraction of what a `Vec<Box<str>>` of as many names takes.
+#[derive(Debug, Default)]
+struct PackedNames {
+    text: String,
+    /// Where each string ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl PackedNames {
+    /// Appends `name`, which must sort after every string already held.
+    fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn get(&self, idx: usize) -> Option<&str> {
+        let end = *self.ends.get(idx)? as usize;
+        let start = match idx {
+            0 => 0,
+            idx => self.ends[idx - 1] as usize,
+        };
+        self.text.get(start..end)
+    }
+
+    fn last(&self) -> Option<&str> {
+        self.get(self.len().checked_sub(1)?)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).filter_map(|idx| self.get(idx))
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.get(mid)?.cmp(name) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
 }
 
 impl Matcher {
@@ -156,15 +216,12 @@ impl Matcher {
 
     /// The pattern that is exactly `lowered`.
     fn pattern_of(&self, lowered: &str) -> Option<usize> {
-        self.lowered
-            .binary_search_by(|pattern| (**pattern).cmp(lowered))
-            .ok()
+        self.lowered.position(lowered)
     }
 
     /// The term whose lowercased name is `key`.
     fn term_of(&self, key: &str) -> Option<TermId> {
-        let idx = self.keys.binary_search_by(|k| (**k).cmp(key)).ok()?;
-        Some(TermId(idx as u32))
+        Some(TermId(self.keys.position(key)? as u32))
     }
 }
 
@@ -376,10 +433,7 @@ impl TermIndex {
 
     /// The lowercased name a term id stands for.
     pub fn term_key(&self, id: TermId) -> &str {
-        self.matcher()
-            .keys
-            .get(id.0 as usize)
-            .map_or("", |key| &**key)
+        self.matcher().keys.get(id.0 as usize).unwrap_or_default()
     }
 
     /// The id of a name, if notes or packs define it and it is recognized in prose.
@@ -400,9 +454,14 @@ impl TermIndex {
             .collect();
         names.sort_unstable();
         names.dedup();
-        let mut keys: Vec<Box<str>> = names.iter().map(|n| n.to_lowercase().into()).collect();
-        keys.sort_unstable();
-        keys.dedup();
+        let mut lowercased: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        lowercased.sort_unstable();
+        lowercased.dedup();
+        let mut keys = PackedNames::default();
+        for key in lowercased {
+            keys.push(&key);
+        }
+        keys.shrink_to_fit();
         // Names of several words, or that start in lowercase, are matched ignoring ASCII case
         // (`error budget` for `Error Budget`, `Kubelet` at the start of a sentence). A single
         // capitalized word (`Storage`, `GPU`) keeps its case, or every `storage` would be a mention.
@@ -415,20 +474,20 @@ impl TermIndex {
             .collect();
         // Stable: names with the same pattern stay in name order.
         by_pattern.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut lowered: Vec<Box<str>> = Vec::new();
+        let mut lowered = PackedNames::default();
         let mut pattern_terms = Vec::with_capacity(by_pattern.len());
         let mut pattern_ends: Vec<u32> = Vec::new();
         for (lower, name) in by_pattern {
-            if lowered.last().map(|last| &**last) != Some(lower.as_str()) {
+            if lowered.last() != Some(lower.as_str()) {
                 if !lowered.is_empty() {
                     pattern_ends.push(pattern_terms.len() as u32);
                 }
-                lowered.push(lower.into());
+                lowered.push(&lower);
             }
-            let id = keys
-                .binary_search_by(|k| (**k).cmp(&*name.to_lowercase()))
-                .map(|idx| TermId(idx as u32))
-                .expect("every name has a key");
+            let id = TermId(
+                keys.position(&name.to_lowercase())
+                    .expect("every name has a key") as u32,
+            );
             let ignore_case =
                 name.contains(char::is_whitespace) || name.starts_with(|c: char| c.is_lowercase());
             pattern_terms.push((id, (!ignore_case).then(|| name.into())));
@@ -436,6 +495,7 @@ impl TermIndex {
         if !lowered.is_empty() {
             pattern_ends.push(pattern_terms.len() as u32);
         }
+        lowered.shrink_to_fit();
         // One automaton for all names: searching once is what makes recognition cheap.
         let automaton = if lowered.is_empty() {
             None
@@ -444,7 +504,7 @@ impl TermIndex {
             // reporting every overlapping match; a rejected match falls back to shorter names.
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(lowered.iter().map(|p| p.as_bytes()))
+                .build(lowered.iter())
                 .ok()
         };
         Matcher {
@@ -586,7 +646,7 @@ fn lower_names(def: &TermDef) -> impl Iterator<Item = String> + '_ {
 fn mention_names(def: &TermDef) -> impl Iterator<Item = &str> + '_ {
     std::iter::once(&def.term)
         .chain(&def.aliases)
-        .map(String::as_str)
+        .map(|name| &**name)
         .filter(|name| is_mention_name(name))
 }
 

@@ -47,7 +47,7 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
         .collect();
     let mentioned_in = graph
         .mentions()
-        .note_count(&mention_key(&at, graph.packs()));
+        .note_count(&mention_key(&at, graph.packs()), graph.terms());
     // The hover suggests only DCGM names, so the note's kubectl lines are not read.
     let text = &graph.note(id).text;
     let names = NoteNames::new(text, &terms::dcgm_mentions(text), &[], graph.packs());
@@ -148,9 +148,10 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
             let written = defs
                 .iter()
                 .flat_map(|loc| std::iter::once(&loc.def.term).chain(&loc.def.aliases))
-                .chain(packs.terms(name).into_iter().map(|t| &t.name))
+                .map(|written| &**written)
+                .chain(packs.terms(name).into_iter().map(|t| t.name.as_str()))
                 .find(|written| written.to_lowercase() == *name);
-            format!("**{}**", written.map_or(name.as_str(), String::as_str))
+            format!("**{}**", written.unwrap_or(name.as_str()))
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn references(graph: &Graph, id: NoteId, offset: usize) -> Option<Vec<NoteRa
     let mentions = graph.mentions();
     Some(
         mentions
-            .mentions(&mention_key(&at, graph.packs()))
+            .mentions(&mention_key(&at, graph.packs()), graph.terms())
             .iter()
             .map(|(note, range)| NoteRange {
                 note: NoteId(*note),

@@ -15,7 +15,7 @@ fn render(text: &str, defs: &[TermDef]) -> String {
         } else {
             format!(" ({})", def.aliases.join(", "))
         };
-        let marked = if at == def.term {
+        let marked = if at == &*def.term {
             String::new()
         } else {
             format!(" at {at:?}")
