@@ -75,7 +75,11 @@ impl Graph {
                 };
                 let chosen = match candidates.as_slice() {
                     [] if obsidian => return self.attachment(stem),
-                    [] => return Resolved::Missing { path: stem.clone() },
+                    [] => {
+                        return Resolved::Missing {
+                            path: stem.to_string(),
+                        }
+                    }
                     [note] => *note,
                     _ if obsidian => self.obsidian_choice(from, &candidates),
                     _ => return Resolved::Ambiguous { candidates },
@@ -518,7 +522,7 @@ pub fn match_fragment(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> Fragm
     let Some(fragment) = fragment.filter(|f| !f.text.is_empty()) else {
         return FragmentMatch::None;
     };
-    let wanted = fragment.text.as_str();
+    let wanted = &*fragment.text;
     syntax
         .headings
         .iter()
@@ -546,7 +550,7 @@ fn names_title(syntax: &NoteSyntax, fragment: Option<&Fragment>) -> bool {
         .front_matter
         .as_ref()
         .and_then(|fm| fm.title.as_deref());
-    fragment.is_some_and(|f| title == Some(f.text.as_str()))
+    fragment.is_some_and(|f| title == Some(&*f.text))
 }
 
 /// Matches a fragment as Obsidian does: `^block-id` against the block markers, else heading

@@ -88,7 +88,7 @@ pub fn label_at(note: &Note, offset: usize) -> Option<String> {
             idx,
             part: LinkPart::Label,
         } => match &note.syntax.links[idx].target {
-            LinkTarget::Reference { label, .. } => Some(label.clone()),
+            LinkTarget::Reference { label, .. } => Some(label.to_string()),
             _ => None,
         },
         CursorItem::LinkDef(idx) => Some(note.syntax.link_defs[idx].label.clone()),

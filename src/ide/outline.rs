@@ -151,9 +151,9 @@ pub fn document_links(graph: &Graph, note: &Note) -> Vec<(TextRange, LinkDestina
         .filter_map(|link| {
             let destination = match graph.resolve(note, &link.target) {
                 Resolved::External => match &link.target {
-                    crate::syntax::LinkTarget::External { url } => {
-                        LinkDestination::External { url: url.clone() }
-                    }
+                    crate::syntax::LinkTarget::External { url } => LinkDestination::External {
+                        url: url.to_string(),
+                    },
                     _ => return None,
                 },
                 Resolved::Note {

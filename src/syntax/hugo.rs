@@ -150,16 +150,16 @@ pub(crate) fn fill_in_by_site(
             let to = fragment.as_ref().map_or(path_range.end, |f| f.range.end) as usize;
             if overlaps(from, to) {
                 *target = LinkTarget::External {
-                    url: text[from..to].to_string(),
+                    url: text[from..to].into(),
                 };
             }
         }
         LinkTarget::External { url } => {
             let span = range.as_usize();
-            if let Some(at) = parsed[span.clone()].find(url.as_str()) {
+            if let Some(at) = parsed[span.clone()].find(&**url) {
                 let (from, to) = (span.start + at, span.start + at + url.len());
                 if overlaps(from, to) {
-                    *url = text[from..to].to_string();
+                    *url = text[from..to].into();
                 }
             }
         }
@@ -255,7 +255,7 @@ mod tests {
             .map(|l| match &l.target {
                 LinkTarget::Path {
                     path, path_range, ..
-                } => (path.clone(), &text[path_range.as_usize()]),
+                } => (path.to_string(), &text[path_range.as_usize()]),
                 _ => panic!("not a path"),
             })
             .collect();
@@ -267,7 +267,7 @@ mod tests {
                 ("c".to_string(), "c")
             ]
         );
-        assert_eq!(refs[0].target.fragment().unwrap().text, "x");
+        assert_eq!(&*refs[0].target.fragment().unwrap().text, "x");
     }
 
     #[test]

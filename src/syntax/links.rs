@@ -39,23 +39,23 @@ pub enum LinkKind {
 pub enum LinkTarget {
     /// A URL with a scheme (`https:`, `mailto:`, ...), or a path a Hugo shortcode fills in:
     /// never checked.
-    External { url: String },
+    External { url: Box<str> },
     /// A path in the corpus, percent-decoded. `path` is empty for a same-note `#fragment` link.
     Path {
-        path: String,
+        path: Box<str>,
         path_range: TextRange,
         fragment: Option<Fragment>,
     },
     /// A wiki-link to a note by file stem (empty for `[[#Heading]]`).
     Wiki {
-        stem: String,
+        stem: Box<str>,
         stem_range: TextRange,
         fragment: Option<Fragment>,
     },
     /// A reference-style link; `def` is the index of its definition in
     /// `NoteSyntax::link_defs`, `None` when undefined.
     Reference {
-        label: String,
+        label: Box<str>,
         label_range: TextRange,
         def: Option<usize>,
     },
@@ -64,7 +64,7 @@ pub enum LinkTarget {
 /// A `#fragment` (or the `#Heading` of a wiki-link): the decoded text and where it is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fragment {
-    pub text: String,
+    pub text: Box<str>,
     /// The fragment without its `#`.
     pub range: TextRange,
 }
@@ -108,14 +108,14 @@ pub(crate) fn wiki_parts(inner: &str, inner_start: usize) -> (TextRange, LinkTar
         Some(hash) => (
             &target_raw[..hash],
             Some(Fragment {
-                text: target_raw[hash + 1..].trim().to_string(),
+                text: target_raw[hash + 1..].trim().into(),
                 range: TextRange::new(inner_start + hash + 1, inner_start + target_raw.len()),
             }),
         ),
         None => (target_raw, None),
     };
     let target = LinkTarget::Wiki {
-        stem: stem_raw.trim().to_string(),
+        stem: stem_raw.trim().into(),
         stem_range: TextRange::new(inner_start, inner_start + stem_raw.trim_end().len()),
         fragment,
     };
@@ -149,9 +149,7 @@ pub fn has_scheme(dest: &str) -> bool {
 /// percent-encoded and with a `#fragment`) into a target.
 pub(crate) fn parse_destination(raw: &str, dest_range: TextRange) -> LinkTarget {
     if has_scheme(raw) {
-        return LinkTarget::External {
-            url: raw.to_string(),
-        };
+        return LinkTarget::External { url: raw.into() };
     }
     let (path_raw, fragment) = match raw.find('#') {
         Some(hash) => {
@@ -160,7 +158,7 @@ pub(crate) fn parse_destination(raw: &str, dest_range: TextRange) -> LinkTarget 
             (
                 &raw[..hash],
                 Some(Fragment {
-                    text: percent_decode(frag_raw),
+                    text: percent_decode(frag_raw).into(),
                     range: TextRange::new(frag_start, frag_start + frag_raw.len()),
                 }),
             )
@@ -170,7 +168,7 @@ pub(crate) fn parse_destination(raw: &str, dest_range: TextRange) -> LinkTarget 
     // Query strings are not part of the file name.
     let path_raw = path_raw.split('?').next().unwrap_or_default();
     LinkTarget::Path {
-        path: percent_decode(path_raw),
+        path: percent_decode(path_raw).into(),
         path_range: TextRange::new(
             dest_range.start as usize,
             dest_range.start as usize + path_raw.len(),
@@ -273,10 +271,10 @@ mod tests {
         else {
             panic!("not a path")
         };
-        assert_eq!(path, "my note.md");
+        assert_eq!(&*path, "my note.md");
         assert_eq!(path_range, TextRange::new(10, 22));
         let fragment = fragment.unwrap();
-        assert_eq!(fragment.text, "café");
+        assert_eq!(&*fragment.text, "café");
         assert_eq!(fragment.range, TextRange::new(23, 32));
     }
 }

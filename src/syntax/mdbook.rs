@@ -43,7 +43,7 @@ pub(crate) fn includes(text: &str, start: usize) -> Vec<Link> {
             range: TextRange::new(open, end),
             text: None,
             target: LinkTarget::Path {
-                path: path.to_string(),
+                path: path.into(),
                 path_range: TextRange::new(path_start, path_start + path.len()),
                 fragment: None,
             },

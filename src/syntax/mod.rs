@@ -634,7 +634,7 @@ impl<'a> Builder<'a> {
                 LinkKind::Autolink,
                 None,
                 LinkTarget::External {
-                    url: open.dest.unwrap_or_default(),
+                    url: open.dest.unwrap_or_default().into(),
                 },
             ),
             LinkType::WikiLink { .. } => {
@@ -661,7 +661,7 @@ impl<'a> Builder<'a> {
 
     fn reference(&self, label_range: TextRange) -> LinkTarget {
         LinkTarget::Reference {
-            label: self.text[label_range.as_usize()].to_string(),
+            label: self.text[label_range.as_usize()].into(),
             label_range,
             def: None,
         }

@@ -190,7 +190,7 @@ mod tests {
         let stems: Vec<String> = links
             .iter()
             .map(|l| match &l.target {
-                super::super::LinkTarget::Wiki { stem, .. } => stem.clone(),
+                super::super::LinkTarget::Wiki { stem, .. } => stem.to_string(),
                 _ => String::new(),
             })
             .collect();

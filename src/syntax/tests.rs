@@ -311,7 +311,7 @@ fn obsidian_task_statuses_are_not_references() {
             .links
             .iter()
             .filter_map(|link| match &link.target {
-                LinkTarget::Reference { label, .. } => Some(label.clone()),
+                LinkTarget::Reference { label, .. } => Some(label.to_string()),
                 _ => None,
             })
             .collect()

@@ -198,7 +198,7 @@ fn path_or_anchor(
             Some(id)
         } else {
             let target = LinkTarget::Path {
-                path: crate::syntax::percent_decode(path),
+                path: crate::syntax::percent_decode(path).into(),
                 path_range: TextRange::empty(0),
                 fragment: None,
             };
@@ -286,7 +286,7 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
             Some(id)
         } else {
             let target = LinkTarget::Wiki {
-                stem: stem.to_string(),
+                stem: stem.into(),
                 stem_range: TextRange::empty(0),
                 fragment: None,
             };
