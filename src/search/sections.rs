@@ -215,7 +215,7 @@ fn inline_pieces(text: &str, syntax: &NoteSyntax) -> Vec<Piece> {
     let mut res: Vec<Piece> = syntax
         .text_runs
         .iter()
-        .map(|&range| Piece {
+        .map(|range| Piece {
             range,
             is_code_span: false,
         })

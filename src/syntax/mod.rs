@@ -26,7 +26,7 @@ pub use obsidian::Anchor;
 pub use suppress::Suppressions;
 
 use crate::dialect::{Dialect, Site};
-use crate::text::TextRange;
+use crate::text::{RangeList, TextRange};
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// What parsing needs to know from the configuration.
@@ -69,7 +69,7 @@ pub struct NoteSyntax {
     /// Inline code spans, backticks included.
     pub code_spans: Vec<TextRange>,
     /// Runs of prose text (not code, not front matter), in document order.
-    pub text_runs: Vec<TextRange>,
+    pub text_runs: RangeList,
     pub tables: Vec<Table>,
     /// Every list item, nested content included.
     pub list_items: Vec<TextRange>,

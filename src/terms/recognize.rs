@@ -10,7 +10,7 @@
 use super::extract::TermDef;
 use super::packs::Packs;
 use crate::syntax::NoteSyntax;
-use crate::text::TextRange;
+use crate::text::{RangeList, TextRange};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -677,12 +677,12 @@ fn is_inside_word(text: &str, at: usize) -> bool {
 }
 
 /// Text runs that touch are one run (the parser may split a sentence at entities or escapes).
-fn merged_runs(runs: &[TextRange]) -> Vec<TextRange> {
+fn merged_runs(runs: &RangeList) -> Vec<TextRange> {
     let mut res: Vec<TextRange> = Vec::with_capacity(runs.len());
-    for run in runs {
+    for run in runs.iter() {
         match res.last_mut() {
             Some(last) if last.end == run.start => last.end = run.end,
-            _ => res.push(*run),
+            _ => res.push(run),
         }
     }
     res
