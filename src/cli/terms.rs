@@ -91,7 +91,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                     .map(|site| {
                         format!(
                             "{}\t{}:{}\t{}\n",
-                            site.def.term,
+                            site.def.term(site.text),
                             site.path,
                             line_of(site),
                             one_line(&site.definition(), 100)
@@ -144,7 +144,7 @@ struct JsonDefinition<'a> {
 impl<'a> JsonDefinition<'a> {
     fn new(site: &DefSite<'a>, line: u32) -> JsonDefinition<'a> {
         JsonDefinition {
-            term: &site.def.term,
+            term: site.def.term(site.text),
             aliases: &site.def.aliases,
             path: site.path,
             line,

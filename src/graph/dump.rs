@@ -122,18 +122,14 @@ impl Graph {
                 out,
                 "{} {:?} {}..{} {:?} aliases {:?}: {}",
                 site.path,
-                def.term,
+                def.term(site.text),
                 def.range.start,
                 def.range.end,
                 def.kind,
                 def.aliases,
                 site.definition()
             );
-            names.extend(
-                std::iter::once(&def.term)
-                    .chain(&def.aliases)
-                    .map(|name| name.to_lowercase()),
-            );
+            names.extend(def.names(site.text).map(str::to_lowercase));
         }
         for name in names {
             let paths: Vec<&str> = terms.definitions(&name).iter().map(|s| s.path).collect();

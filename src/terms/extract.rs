@@ -19,8 +19,10 @@ use std::borrow::Cow;
 /// One definition of a term.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TermDef {
-    /// Boxed rather than `String`s, as the term index holds hundreds of thousands of these.
-    pub term: Box<str>,
+    /// The term when it is not exactly the text at `term_range` (markup or a leading `The `
+    /// dropped): read it with [`TermDef::term`]. Most terms are, and hold no copy: the term index
+    /// holds hundreds of thousands of definitions (so names are boxed, not `String`s).
+    pub written_term: Option<Box<str>>,
     /// Other names given with it: `(Alias)` or front matter aliases.
     pub aliases: Box<[Box<str>]>,
     /// The definition: read it with [`TermDef::definition`].
@@ -45,6 +47,19 @@ pub enum DefText {
 }
 
 impl TermDef {
+    /// The term; `text` is the note's text.
+    pub fn term<'a>(&'a self, text: &'a str) -> &'a str {
+        match &self.written_term {
+            Some(term) => term,
+            None => text.get(self.term_range.as_usize()).unwrap_or_default(),
+        }
+    }
+
+    /// The term, then its aliases.
+    pub fn names<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        std::iter::once(self.term(text)).chain(self.aliases.iter().map(|alias| &**alias))
+    }
+
     /// The definition as written (Markdown kept, blanks collapsed); `text` is the note's text.
     pub fn definition<'a>(&'a self, text: &'a str) -> Cow<'a, str> {
         match &self.body {
@@ -258,6 +273,11 @@ pub fn extract(text: &str, syntax: &NoteSyntax) -> Vec<TermDef> {
     list_defs(text, syntax, &mut res);
     heading_defs(text, syntax, &mut res);
     res.sort_by_key(|def| (def.range.start, def.term_range.start));
+    for def in &mut res {
+        if def.written_term.as_deref() == text.get(def.term_range.as_usize()) {
+            def.written_term = None;
+        }
+    }
     // Kept in the term index for as long as the note is unchanged.
     res.shrink_to_fit();
     res
@@ -328,7 +348,7 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
                     .filter(|a| **a != term)
                     .map(|a| a.as_str().into())
                     .collect(),
-                term: term.into(),
+                written_term: Some(term.into()),
                 body: definition,
                 term_range,
                 range: fm_range,
@@ -350,7 +370,7 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             )
         };
         res.push(TermDef {
-            term: term_name.into(),
+            written_term: Some(term_name.into()),
             aliases: alias.into_iter().map(Box::from).collect(),
             body: DefText::Written(collapse(definition).into()),
             term_range,
@@ -420,7 +440,7 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
                 continue;
             };
             res.push(TermDef {
-                term: term.as_str().into(),
+                written_term: Some(term.as_str().into()),
                 aliases: Box::default(),
                 body: DefText::Written(definition.join("; ").into()),
                 term_range: *term_range,
@@ -531,12 +551,12 @@ fn list_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
     // Labels repeated across a note (`Action:` under every step) are structure, not terms.
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for def in &found {
-        *counts.entry(def.term.to_lowercase()).or_default() += 1;
+        *counts.entry(def.term(text).to_lowercase()).or_default() += 1;
     }
     res.extend(
         found
             .into_iter()
-            .filter(|def| counts[&def.term.to_lowercase()] < LABEL_REPEATS),
+            .filter(|def| counts[&def.term(text).to_lowercase()] < LABEL_REPEATS),
     );
 }
 
@@ -571,7 +591,7 @@ fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef>
         return None;
     }
     Some(TermDef {
-        term: term.into(),
+        written_term: Some(term.into()),
         aliases: alias.into_iter().map(Box::from).collect(),
         body: definition,
         term_range,
@@ -814,7 +834,7 @@ fn heading_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             None => heading.text_range,
         };
         res.push(TermDef {
-            term: term.into(),
+            written_term: Some(term.into()),
             aliases: alias.into_iter().map(Box::from).collect(),
             body: DefText::Span(paragraph),
             term_range,

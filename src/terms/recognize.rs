@@ -284,13 +284,13 @@ impl TermIndex {
             }
         } else {
             for (def_idx, def) in defs.iter().enumerate() {
-                for key in lower_names(def) {
+                for key in lower_names(def, &text) {
                     let entries = self.by_name.entry(key).or_default();
                     if entries.last() != Some(&(slot, def_idx as u32)) {
                         entries.push((slot, def_idx as u32));
                     }
                 }
-                for pattern in mention_names(def) {
+                for pattern in mention_names(def, &text) {
                     match self.patterns.get_mut(pattern) {
                         Some(count) => *count += 1,
                         None => {
@@ -329,7 +329,7 @@ impl TermIndex {
         let defs = &note.defs;
         let mut dropped = Vec::new();
         for def in defs {
-            for key in lower_names(def) {
+            for key in lower_names(def, &note.text) {
                 if let Some(entries) = self.by_name.get_mut(&key) {
                     entries.retain(|(s, _)| *s != slot);
                     if entries.is_empty() {
@@ -337,7 +337,7 @@ impl TermIndex {
                     }
                 }
             }
-            for pattern in mention_names(def) {
+            for pattern in mention_names(def, &note.text) {
                 if let Some(count) = self.patterns.get_mut(pattern) {
                     *count -= 1;
                     if *count == 0 {
@@ -635,19 +635,14 @@ impl TermIndex {
     }
 }
 
-/// The lowercased term and aliases of a definition.
-fn lower_names(def: &TermDef) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(&def.term)
-        .chain(&def.aliases)
-        .map(|name| name.to_lowercase())
+/// The lowercased term and aliases of a definition in `text`.
+fn lower_names<'a>(def: &'a TermDef, text: &'a str) -> impl Iterator<Item = String> + 'a {
+    def.names(text).map(str::to_lowercase)
 }
 
-/// The names of a definition that are looked for in prose.
-fn mention_names(def: &TermDef) -> impl Iterator<Item = &str> + '_ {
-    std::iter::once(&def.term)
-        .chain(&def.aliases)
-        .map(|name| &**name)
-        .filter(|name| is_mention_name(name))
+/// The names of a definition in `text` that are looked for in prose.
+fn mention_names<'a>(def: &'a TermDef, text: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    def.names(text).filter(|name| is_mention_name(name))
 }
 
 /// Names too short or without letters (`A`, `15`, `5 bits`) would match everywhere.

@@ -57,7 +57,7 @@ fn every_definition_pattern_is_found_in_the_fixtures() {
         for def in extract(text, &syntax) {
             let entry = found
                 .entry(pattern_of(text, &def))
-                .or_insert((0, format!("{path}: {}", def.term)));
+                .or_insert((0, format!("{path}: {}", def.term(text))));
             entry.0 += 1;
         }
     }

@@ -87,10 +87,11 @@ pub fn hover_markdown(
         let mut notes = String::from("**In your notes**\n");
         for loc in defs.iter().take(MAX_HOVER_DEFINITIONS) {
             let def = loc.def;
-            let label = if def.term.eq_ignore_ascii_case(target.name()) {
+            let term = def.term(loc.text);
+            let label = if term.eq_ignore_ascii_case(target.name()) {
                 String::new()
             } else {
-                format!("**{}**: ", def.term)
+                format!("**{term}**: ")
             };
             let _ = writeln!(
                 notes,
@@ -147,8 +148,7 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
             // The name as the notes or the pack write it, not lowercased.
             let written = defs
                 .iter()
-                .flat_map(|loc| std::iter::once(&loc.def.term).chain(&loc.def.aliases))
-                .map(|written| &**written)
+                .flat_map(|loc| loc.def.names(loc.text))
                 .chain(packs.terms(name).into_iter().map(|t| t.name.as_str()))
                 .find(|written| written.to_lowercase() == *name);
             format!("**{}**", written.unwrap_or(name.as_str()))

@@ -15,7 +15,7 @@ fn render(text: &str, defs: &[TermDef]) -> String {
         } else {
             format!(" ({})", def.aliases.join(", "))
         };
-        let marked = if at == &*def.term {
+        let marked = if at == def.term(text) {
             String::new()
         } else {
             format!(" at {at:?}")
@@ -24,7 +24,7 @@ fn render(text: &str, defs: &[TermDef]) -> String {
             res,
             "{}: {}{aliases}{marked} => {}",
             def.kind.as_str(),
-            def.term,
+            def.term(text),
             def.definition(text)
         );
     }
