@@ -222,11 +222,14 @@ impl Graph {
     pub fn mentions(&self) -> Arc<MentionIndex> {
         self.mentions
             .get_or_init(|| {
-                let notes: Vec<(u32, &str, &NoteSyntax)> = self
-                    .notes()
-                    .map(|(id, note)| (id.0, &*note.text, &note.syntax))
-                    .collect();
-                Arc::new(MentionIndex::build(&notes, &self.packs, self.terms()))
+                let notes: Vec<(NoteId, &Note)> = self.notes().collect();
+                Arc::new(MentionIndex::build(
+                    notes
+                        .par_iter()
+                        .map(|(id, note)| (id.0, &*note.text, &note.syntax)),
+                    &self.packs,
+                    self.terms(),
+                ))
             })
             .clone()
     }

@@ -10,9 +10,6 @@ use crate::text::TextRange;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// Notes whose mentions [`MentionIndex::build`] finds before adding them.
-const BUILD_CHUNK: usize = 1024;
-
 #[derive(Clone, Debug, Default)]
 pub struct MentionIndex {
     /// The key of a DCGM name, kubectl command or flag (see [`MentionKey::Other`]) to its slot in
@@ -46,22 +43,18 @@ enum Key {
 }
 
 impl MentionIndex {
-    /// Builds the index from `(note id, text, syntax)` for every note, in parallel, a chunk of
-    /// notes at a time: the mentions found wait to be added for one chunk, not for the corpus.
-    pub fn build(
-        notes: &[(u32, &str, &NoteSyntax)],
+    /// Builds the index from `(note id, text, syntax)` for every note.
+    pub fn build<'a>(
+        notes: impl ParallelIterator<Item = (u32, &'a str, &'a NoteSyntax)>,
         packs: &Packs,
         terms: &TermIndex,
     ) -> MentionIndex {
+        let per_note: Vec<(u32, Vec<(Key, TextRange)>)> = notes
+            .map(|(id, text, syntax)| (id, note_mentions(text, syntax, packs, terms)))
+            .collect();
         let mut index = MentionIndex::default();
-        for chunk in notes.chunks(BUILD_CHUNK) {
-            let per_note: Vec<(u32, Vec<(Key, TextRange)>)> = chunk
-                .par_iter()
-                .map(|&(id, text, syntax)| (id, note_mentions(text, syntax, packs, terms)))
-                .collect();
-            for (id, mentions) in per_note {
-                index.add(id, mentions, Order::Append);
-            }
+        for (id, mentions) in per_note {
+            index.add(id, mentions, Order::Append);
         }
         for mentions in &mut index.by_key {
             mentions.sort();
