@@ -460,15 +460,10 @@ impl Graph {
                 self.by_url.entry(url).or_insert(id);
             }
         }
-        // Kept in place when no snapshot shares it; a shared one would have to be copied whole,
-        // so it is dropped and built again when next needed.
+        // Copied if a snapshot shares it: the copy shares every list but the ones this note's
+        // mentions change.
         if let (Some(mentions), Some(terms)) = (self.mentions.get_mut(), self.terms.get()) {
-            match Arc::get_mut(mentions) {
-                Some(mentions) => {
-                    mentions.update_note(id.0, &note.text, &note.syntax, &self.packs, terms)
-                }
-                None => self.mentions = OnceLock::new(),
-            }
+            Arc::make_mut(mentions).update_note(id.0, &note.text, &note.syntax, &self.packs, terms);
         }
         self.notes[id.0 as usize] = Some(note);
         id
@@ -514,10 +509,7 @@ impl Graph {
             self.by_lower_path.remove(&path.to_lowercase());
         }
         if let Some(mentions) = self.mentions.get_mut() {
-            match Arc::get_mut(mentions) {
-                Some(mentions) => mentions.remove_note(id.0),
-                None => self.mentions = OnceLock::new(),
-            }
+            Arc::make_mut(mentions).remove_note(id.0);
         }
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);

@@ -132,6 +132,36 @@ fn paths_under_a_note_or_a_folder() {
     assert!(graph.paths_under("k8").is_empty());
 }
 
+/// An edit while a snapshot shares the mention index updates a copy (the index is not dropped and
+/// built again), and the snapshot keeps the mentions it had.
+#[test]
+fn an_edit_beside_a_snapshot_updates_a_copy_of_the_mention_index() {
+    let options = ParseOptions::default();
+    let files: &[(&str, &str)] = &[
+        (
+            "glossary.md",
+            "# Glossary\n\n- **Pod**: A group of containers.\n",
+        ),
+        ("ops.md", "# Ops\n\nA Pod runs here.\n"),
+        ("gpu.md", "# GPU\n\nOne Pod.\n"),
+    ];
+    let mut graph = Graph::build(corpus(files), Vec::new(), &options);
+    let before = graph.dump_mentions();
+    let snapshot = graph.clone();
+    graph.update(
+        "ops.md",
+        Arc::from("# Ops\n\nNo pods, then a Pod.\n"),
+        &options,
+    );
+    graph.remove("gpu.md");
+    assert!(graph.mentions_built(), "dropped on an edit");
+    assert!(!Arc::ptr_eq(&graph.mentions(), &snapshot.mentions()));
+    assert_eq!(snapshot.dump_mentions(), before);
+    let edited = graph.dump_mentions();
+    assert!(edited.contains("term:pod ops.md 23..26"), "{edited}");
+    assert!(!edited.contains("gpu.md"), "{edited}");
+}
+
 /// The mention index, once built, is kept current note by note; every sequence of edits
 /// (same term names, a new name, a removed note) leaves what a fresh build finds.
 #[test]

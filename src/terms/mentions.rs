@@ -9,6 +9,7 @@ use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct MentionIndex {
@@ -16,9 +17,11 @@ pub struct MentionIndex {
     /// `by_key`.
     key_ids: HashMap<Box<str>, u32>,
     /// Per key: (note id, range), sorted.
-    by_key: Vec<Vec<(u32, TextRange)>>,
+    /// Each list behind its own `Arc`: a copy of the index (the graph is copied on an edit while a
+    /// request still reads it) shares every list, and an edit copies only those it changes.
+    by_key: Vec<Arc<Vec<(u32, TextRange)>>>,
     /// Per note id: the keys it mentions, so a changed note's entries are found without a scan.
-    by_note: Vec<Box<[u32]>>,
+    by_note: Vec<Arc<[u32]>>,
     /// Per note term (by id, for the term index's generation the index is built for): its slot
     /// in `by_key`, `u32::MAX` until it is mentioned. Terms are found by id, not by a key
     /// string: a corpus can define hundreds of thousands.
@@ -57,6 +60,7 @@ impl MentionIndex {
             index.add(id, mentions, Order::Append);
         }
         for mentions in &mut index.by_key {
+            let mentions = Arc::make_mut(mentions);
             mentions.sort();
             mentions.shrink_to_fit();
         }
@@ -82,7 +86,7 @@ impl MentionIndex {
             return;
         };
         for key in std::mem::take(keys).iter() {
-            let mentions = &mut self.by_key[*key as usize];
+            let mentions = Arc::make_mut(&mut self.by_key[*key as usize]);
             let start = mentions.partition_point(|(note, _)| *note < id);
             let end = mentions.partition_point(|(note, _)| *note <= id);
             mentions.drain(start..end);
@@ -101,13 +105,13 @@ impl MentionIndex {
                     }
                     if self.term_slots[at] == u32::MAX {
                         self.term_slots[at] = self.by_key.len() as u32;
-                        self.by_key.push(Vec::new());
+                        self.by_key.push(Arc::default());
                     }
                     self.term_slots[at]
                 }
                 Key::Text(key) => self.slot(key),
             };
-            let entries = &mut self.by_key[slot as usize];
+            let entries = Arc::make_mut(&mut self.by_key[slot as usize]);
             match order {
                 Order::Append => entries.push((id, range)),
                 Order::Keep => {
@@ -120,7 +124,7 @@ impl MentionIndex {
         keys.sort_unstable();
         keys.dedup();
         if self.by_note.len() <= id as usize {
-            self.by_note.resize(id as usize + 1, Box::default());
+            self.by_note.resize(id as usize + 1, Arc::default());
         }
         self.by_note[id as usize] = keys.into();
     }
@@ -132,7 +136,7 @@ impl MentionIndex {
             None => {
                 let slot = self.by_key.len() as u32;
                 self.key_ids.insert(key.into(), slot);
-                self.by_key.push(Vec::new());
+                self.by_key.push(Arc::default());
                 slot
             }
         }
@@ -147,7 +151,7 @@ impl MentionIndex {
             MentionKey::Other(key) => self.key_ids.get(key.as_str()),
         };
         slot.and_then(|&slot| self.by_key.get(slot as usize))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |mentions| mentions.as_slice())
     }
 
     /// How many notes mention the term with `key`.
