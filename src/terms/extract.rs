@@ -273,14 +273,14 @@ pub fn extract(text: &str, syntax: &NoteSyntax) -> Vec<TermDef> {
     list_defs(text, syntax, &mut res);
     heading_defs(text, syntax, &mut res);
     res.sort_by_key(|def| (def.range.start, def.term_range.start));
-    for def in &mut res {
-        if def.written_term.as_deref() == text.get(def.term_range.as_usize()) {
-            def.written_term = None;
-        }
-    }
     // Kept in the term index for as long as the note is unchanged.
     res.shrink_to_fit();
     res
+}
+
+/// `term` for [`TermDef::written_term`]: `None` when it is the text at `term_range`.
+fn written_term(text: &str, term: &str, term_range: TextRange) -> Option<Box<str>> {
+    (text.get(term_range.as_usize()) != Some(term)).then(|| term.into())
 }
 
 fn is_generic(term: &str) -> bool {
@@ -348,7 +348,7 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
                     .filter(|a| **a != term)
                     .map(|a| a.as_str().into())
                     .collect(),
-                written_term: Some(term.into()),
+                written_term: written_term(text, &term, term_range),
                 body: definition,
                 term_range,
                 range: fm_range,
@@ -370,7 +370,7 @@ fn front_matter_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             )
         };
         res.push(TermDef {
-            written_term: Some(term_name.into()),
+            written_term: written_term(text, term_name, term_range),
             aliases: alias.into_iter().map(Box::from).collect(),
             body: DefText::Written(collapse(definition).into()),
             term_range,
@@ -440,7 +440,7 @@ fn table_defs(text: &str, table: &Table, res: &mut Vec<TermDef>) {
                 continue;
             };
             res.push(TermDef {
-                written_term: Some(term.as_str().into()),
+                written_term: written_term(text, term, *term_range),
                 aliases: Box::default(),
                 body: DefText::Written(definition.join("; ").into()),
                 term_range: *term_range,
@@ -591,7 +591,7 @@ fn list_item_def(text: &str, item: TextRange, own_end: usize) -> Option<TermDef>
         return None;
     }
     Some(TermDef {
-        written_term: Some(term.into()),
+        written_term: written_term(text, &term, term_range),
         aliases: alias.into_iter().map(Box::from).collect(),
         body: definition,
         term_range,
@@ -834,7 +834,7 @@ fn heading_defs(text: &str, syntax: &NoteSyntax, res: &mut Vec<TermDef>) {
             None => heading.text_range,
         };
         res.push(TermDef {
-            written_term: Some(term.into()),
+            written_term: written_term(text, term, term_range),
             aliases: alias.into_iter().map(Box::from).collect(),
             body: DefText::Span(paragraph),
             term_range,

@@ -657,7 +657,6 @@ fn is_mention_name(name: &str) -> bool {
 /// A match is a whole word when the characters around it are not letters, digits or `_` (a name
 /// that starts or ends with punctuation, like `/proc` or `fork()`, needs no boundary there).
 fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let matched = &text[start..end];
     let before_ok = !matched.starts_with(is_word) || !text[..start].ends_with(is_word);
     let after_ok = !matched.ends_with(is_word) || !text[end..].starts_with(is_word);
@@ -667,8 +666,12 @@ fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
 /// Whether the characters on both sides of byte `at` are letters, digits or `_`: no whole word
 /// ends there.
 fn is_inside_word(text: &str, at: usize) -> bool {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
     text[..at].ends_with(is_word) && text[at..].starts_with(is_word)
+}
+
+/// Letters, digits and `_`, in any script.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
 }
 
 /// Text runs that touch are one run (the parser may split a sentence at entities or escapes).

@@ -43,6 +43,32 @@ fn at(client: &LspClient, rel: &str, text: &str, line: u32, needle: &str, offset
     client.at(rel, line, utf16_col(line_text, col))
 }
 
+/// `workspace/willRenameFiles` for moving `old` to `new`.
+fn will_rename(client: &mut LspClient, old: &str, new: &str) -> Value {
+    let files = json!({"files": [{"oldUri": client.uri(old), "newUri": client.uri(new)}]});
+    client.request("workspace/willRenameFiles", files)
+}
+
+/// Asserts that references `refs` include each of `lines` in the note at `uri`.
+fn assert_lines_in(refs: &[(String, u64)], uri: &str, lines: &[u64]) {
+    for &line in lines {
+        assert!(
+            refs.contains(&(uri.to_string(), line)),
+            "line {line} not in {refs:?}"
+        );
+    }
+}
+
+/// Asserts that the new texts `texts` include each of `expected`.
+fn assert_texts_in(texts: &[String], expected: &[&str]) {
+    for expected in expected {
+        assert!(
+            texts.iter().any(|text| text == expected),
+            "{expected} not in {texts:?}"
+        );
+    }
+}
+
 fn references(client: &mut LspClient, position: Value) -> Vec<(String, u64)> {
     let mut params = position;
     params["context"] = json!({"includeDeclaration": false});
@@ -96,30 +122,20 @@ fn obsidian_vault_completion_navigation_rename_and_republish() {
     let title = client.at("Projects/GPU Cluster.md", 0, 3);
     let refs = references(&mut client, title);
     let home_uri = client.uri("Home.md");
-    for line in [6, 7, 13, 17, 18] {
-        assert!(
-            refs.contains(&(home_uri.clone(), line)),
-            "line {line} not in {refs:?}"
-        );
-    }
+    assert_lines_in(&refs, &home_uri, &[6, 7, 13, 17, 18]);
 
     // Moving the note rewrites each link in its form.
-    let edit = client.request(
-        "workspace/willRenameFiles",
-        json!({"files": [{"oldUri": client.uri("Projects/GPU Cluster.md"), "newUri": client.uri("Archive/Cluster.md")}]}),
-    );
+    let edit = will_rename(&mut client, "Projects/GPU Cluster.md", "Archive/Cluster.md");
     let texts = new_texts(&edit, &home_uri);
-    for expected in [
-        "Cluster",
-        "Archive/Cluster",
-        "Archive/Cluster.md",
-        "Cluster.md",
-    ] {
-        assert!(
-            texts.contains(&expected.to_string()),
-            "{expected} not in {texts:?}"
-        );
-    }
+    assert_texts_in(
+        &texts,
+        &[
+            "Cluster",
+            "Archive/Cluster",
+            "Archive/Cluster.md",
+            "Cluster.md",
+        ],
+    );
     assert!(!texts.iter().any(|t| t.contains("Projects")), "{texts:?}");
 
     // A note that appears where a Markdown link finds it by shortest path, or under the name a
@@ -177,25 +193,19 @@ fn hugo_site_completion_navigation_rename_and_republish() {
     );
     let refs = references(&mut client, link);
     let setup_uri = client.uri(setup_path);
-    for line in [6, 9, 11] {
-        assert!(
-            refs.contains(&(setup_uri.clone(), line)),
-            "line {line} not in {refs:?}"
-        );
-    }
+    assert_lines_in(&refs, &setup_uri, &[6, 9, 11]);
 
     // Moving the bundle rewrites URLs as URLs.
-    let edit = client.request(
-        "workspace/willRenameFiles",
-        json!({"files": [{"oldUri": client.uri("content/en/docs/Guide/index.md"), "newUri": client.uri("content/en/docs/howto/guide.md")}]}),
+    let edit = will_rename(
+        &mut client,
+        "content/en/docs/Guide/index.md",
+        "content/en/docs/howto/guide.md",
     );
     let texts = new_texts(&edit, &setup_uri);
-    for expected in ["/docs/howto/guide/", "../howto/guide/", "howto/guide"] {
-        assert!(
-            texts.contains(&expected.to_string()),
-            "{expected} not in {texts:?}"
-        );
-    }
+    assert_texts_in(
+        &texts,
+        &["/docs/howto/guide/", "../howto/guide/", "howto/guide"],
+    );
 
     // A page opened at the URL a link names clears that link's finding.
     client.open_text("content/en/docs/missing.md", "# Missing no more\n");
@@ -216,10 +226,7 @@ fn mdbook_completion_and_rename_keep_chapter_paths_and_html_pages() {
         paths.contains(&"ch01.md".to_string()) && paths.contains(&"ch01/section.md".to_string()),
         "{paths:?}"
     );
-    let edit = client.request(
-        "workspace/willRenameFiles",
-        json!({"files": [{"oldUri": client.uri("src/ch01.md"), "newUri": client.uri("src/part1/ch01.md")}]}),
-    );
+    let edit = will_rename(&mut client, "src/ch01.md", "src/part1/ch01.md");
     assert_eq!(
         new_texts(&edit, &client.uri("src/README.md")),
         ["part1/ch01.html"]
