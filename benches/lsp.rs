@@ -53,7 +53,8 @@ fn corpus() -> Corpus {
         let root = PathBuf::from(dir);
         let config = kbls::load::load_config(&root, None).expect("kbls.toml");
         let read = kbls::workspace::Workspace::read(&root, config).expect("corpus");
-        let mut paths: Vec<String> = kbls::workspace::Workspace::from_read(read)
+        let storage = kbls::text::TextStorage::Plain;
+        let mut paths: Vec<String> = kbls::workspace::Workspace::from_read(read, storage)
             .graph()
             .notes()
             .map(|(_, note)| note.path.clone())

@@ -21,6 +21,7 @@ use kbls::ide::diagnostics::note_diagnostics;
 use kbls::lsp::DISK_INDEX_NOTES;
 use kbls::search::SearchIndex;
 use kbls::terms::DefText;
+use kbls::text::{StoredText, TextStorage};
 use kbls::workspace::{Workspace, WorkspaceSearch};
 use mimalloc::MiMalloc;
 use parking_lot::Mutex;
@@ -136,7 +137,7 @@ fn main() {
     report.row("notes as read (texts, paths, walk)", read_bytes, None);
     rss("read");
 
-    let (ws, graph_bytes, graph_peak) = step(|| Workspace::from_read(read));
+    let (ws, graph_bytes, graph_peak) = step(|| Workspace::from_read(read, TextStorage::Packed));
     report.row(
         "graph (parses, maps), less the notes as read",
         graph_bytes,
@@ -213,7 +214,10 @@ fn graph_parts(graph: &Graph, report: &mut Report) {
     let texts = counted(|| {
         notes
             .iter()
-            .map(|n| std::sync::Arc::<str>::from(&*n.text))
+            .map(|n| match n.stored_text() {
+                StoredText::Plain(text) => StoredText::Plain(std::sync::Arc::from(&**text)),
+                StoredText::Packed(bytes) => StoredText::Packed(std::sync::Arc::from(&**bytes)),
+            })
             .collect::<Vec<_>>()
     });
     let sum = |part: &dyn Fn(&kbls::graph::Note) -> usize| -> usize {
@@ -238,7 +242,7 @@ fn graph_parts(graph: &Graph, report: &mut Report) {
         })
     });
     let whole = sum(&|n| counted(|| n.syntax.clone()));
-    report.row("  note texts (Arc<str>)", texts, None);
+    report.row("  note texts (packed)", texts, None);
     report.row("  note paths", paths, None);
     report.row("  line indexes", lines, None);
     report.row("  parses: headings", headings, None);
@@ -261,7 +265,7 @@ fn term_parts(graph: &Graph, report: &mut Report) {
     let (defs, bytes, _) = step(|| {
         notes
             .iter()
-            .map(|n| kbls::terms::extract(&n.text, &n.syntax))
+            .map(|n| kbls::terms::extract(&n.text(), &n.syntax))
             .collect::<Vec<_>>()
     });
     let all = defs.iter().flatten();

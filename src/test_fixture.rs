@@ -63,7 +63,7 @@ impl Fixture {
             note.path,
             range.start,
             range.end,
-            &note.text[range.as_usize()]
+            &note.text()[range.as_usize()]
         )
     }
 
@@ -318,15 +318,13 @@ mod tests {
         let graph = &fixture.graph;
         let a = graph.by_path("a.md").expect("a.md");
         let note = graph.note(a);
-        assert_eq!(&*note.text, "# A🦀\nSee [b](b.md) and $0 literal.\n");
-        assert_eq!(
-            fixture.cursor,
-            Some((a, note.text.find("literal").unwrap() + 3))
-        );
+        let text = note.text();
+        assert_eq!(text, "# A🦀\nSee [b](b.md) and $0 literal.\n");
+        assert_eq!(fixture.cursor, Some((a, text.find("literal").unwrap() + 3)));
         let marked: Vec<(&str, &str)> = fixture
             .marks
             .iter()
-            .map(|m| (&note.text[m.range.as_usize()], m.label.as_str()))
+            .map(|m| (&text[m.range.as_usize()], m.label.as_str()))
             .collect();
         assert_eq!(marked, [("A🦀", "title"), ("[b](b.md)", ""), ("$0", "")]);
         assert_eq!(graph.files().collect::<Vec<_>>(), ["img.png"]);

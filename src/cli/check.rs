@@ -8,6 +8,7 @@ use crate::ide::diagnostics::{
     file_diagnostics, link_diagnostics_into, note_diagnostics, Diagnostic,
 };
 use crate::load;
+use crate::text::TextStorage;
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -102,7 +103,7 @@ fn check_root(
             error.reason
         );
     }
-    let mut workspace = Workspace::from_read(read);
+    let mut workspace = Workspace::from_read(read, TextStorage::Plain);
     let dialect = workspace.config().site.dialect;
     if !report.dialects.contains(&dialect) {
         report.dialects.push(dialect);

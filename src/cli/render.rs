@@ -99,15 +99,13 @@ impl SourceExcerpt {
 
 impl ReportItem {
     pub fn new(path: String, note: &Note, d: Diagnostic) -> ReportItem {
-        let start =
-            note.line_index
-                .line_col(&note.text, d.range.start as usize, WideEncoding::Chars);
-        let end = note
-            .line_index
-            .line_col(&note.text, d.range.end as usize, WideEncoding::Chars);
-        let line_range = note.line_index.line_range(&note.text, start.line);
+        let text = note.text();
+        let lines = &note.line_index;
+        let start = lines.line_col(&text, d.range.start as usize, WideEncoding::Chars);
+        let end = lines.line_col(&text, d.range.end as usize, WideEncoding::Chars);
+        let line_range = lines.line_range(&text, start.line);
         let source = SourceExcerpt::new(
-            &note.text,
+            &text,
             line_range,
             d.range.start as usize,
             d.range.end as usize,

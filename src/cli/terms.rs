@@ -7,7 +7,6 @@ use crate::load;
 use crate::terms::{self, DefSite, TermAt, TermAtKind};
 use crate::workspace::Workspace;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -59,8 +58,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                             .map(|(site, line)| DefLocation {
                                 path: site.path,
                                 line: *line,
-                                def: site.def,
-                                text: site.text,
+                                site: *site,
                             })
                             .collect();
                         hover_markdown(
@@ -91,7 +89,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
                     .map(|site| {
                         format!(
                             "{}\t{}:{}\t{}\n",
-                            site.def.term(site.text),
+                            site.term(),
                             site.path,
                             line_of(site),
                             one_line(&site.definition(), 100)
@@ -133,18 +131,18 @@ struct JsonList<'a> {
 
 #[derive(Serialize)]
 struct JsonDefinition<'a> {
-    term: &'a str,
+    term: String,
     aliases: &'a [Box<str>],
     path: &'a str,
     line: u32,
     kind: &'static str,
-    definition: Cow<'a, str>,
+    definition: String,
 }
 
 impl<'a> JsonDefinition<'a> {
     fn new(site: &DefSite<'a>, line: u32) -> JsonDefinition<'a> {
         JsonDefinition {
-            term: site.def.term(site.text),
+            term: site.term(),
             aliases: &site.def.aliases,
             path: site.path,
             line,

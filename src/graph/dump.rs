@@ -38,8 +38,9 @@ impl Graph {
                 heading.anchor
             );
         }
+        let text = note.text();
         for link in &note.syntax.links {
-            let written = &note.text[link.range.as_usize()];
+            let written = &text[link.range.as_usize()];
             let resolved = match self.resolve(note, &link.target) {
                 Resolved::External => "external".to_string(),
                 Resolved::Note {
@@ -118,18 +119,19 @@ impl Graph {
         let mut names = std::collections::BTreeSet::new();
         for site in terms.all_definitions() {
             let def = site.def;
+            let text = site.text();
             let _ = writeln!(
                 out,
                 "{} {:?} {}..{} {:?} aliases {:?}: {}",
                 site.path,
-                def.term(site.text),
+                def.term(&text),
                 def.range.start,
                 def.range.end,
                 def.kind,
                 def.aliases,
                 site.definition()
             );
-            names.extend(def.names(site.text).map(str::to_lowercase));
+            names.extend(def.names(&text).map(str::to_lowercase));
         }
         for name in names {
             let paths: Vec<&str> = terms.definitions(&name).iter().map(|s| s.path).collect();

@@ -25,8 +25,9 @@ use crate::dialect::{Dialect, Site};
 use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
 use crate::terms::{self, MentionIndex, Packs, TermDef, TermIndex};
 use crate::text::name_index::NameIndex;
-use crate::text::LineIndex;
+use crate::text::{LineIndex, StoredText, TextStorage};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
@@ -38,21 +39,38 @@ pub struct NoteId(pub u32);
 pub struct Note {
     /// Path relative to the corpus root, `/`-separated.
     pub path: String,
-    pub text: Arc<str>,
+    /// Read with [`Note::text`].
+    text: StoredText,
     pub syntax: NoteSyntax,
     pub line_index: LineIndex,
 }
 
 impl Note {
-    pub fn new(path: String, text: Arc<str>, options: &ParseOptions) -> Note {
+    pub fn new(path: String, text: Arc<str>, options: &ParseOptions, storage: TextStorage) -> Note {
         let syntax = syntax::parse(&text, options);
         let line_index = LineIndex::new(&text);
         Note {
             path,
-            text,
+            text: StoredText::new(text, storage),
             syntax,
             line_index,
         }
+    }
+
+    /// The note's text: borrowed, or read back when the graph keeps texts packed (the server),
+    /// so a caller reading it often reads it once.
+    pub fn text(&self) -> Cow<'_, str> {
+        self.text.read()
+    }
+
+    /// The text's length in bytes, without reading it back.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The text as the graph stores it, for an index that keeps it beside the note's parse.
+    pub fn stored_text(&self) -> &StoredText {
+        &self.text
     }
 
     /// The file name without its extension: what wiki-links name.
@@ -106,6 +124,8 @@ pub struct Graph {
     mentions: OnceLock<Arc<MentionIndex>>,
     /// The notes an mdBook's SUMMARY.md lists, worked out on first use after a change.
     chapters: OnceLock<HashSet<NoteId>>,
+    /// How note texts are kept, those of later edits too.
+    storage: TextStorage,
 }
 
 /// The notes directly in one folder, and the index of their stems for did-you-mean, built on
@@ -137,24 +157,36 @@ impl Default for Graph {
             packs,
             mentions: OnceLock::new(),
             chapters: OnceLock::new(),
+            storage: TextStorage::Plain,
         }
     }
 }
 
 impl Graph {
     /// Builds the graph of `notes` (parsed in parallel) plus the non-note `files`, with the
-    /// shipped term packs.
+    /// shipped term packs, keeping the texts as read.
     pub fn build(
         notes: Vec<(String, Arc<str>)>,
         files: Vec<String>,
         options: &ParseOptions,
     ) -> Graph {
+        Graph::build_stored(notes, files, options, TextStorage::Plain)
+    }
+
+    /// [`Graph::build`], keeping the texts (those of later edits too) as `storage` says.
+    pub fn build_stored(
+        notes: Vec<(String, Arc<str>)>,
+        files: Vec<String>,
+        options: &ParseOptions,
+        storage: TextStorage,
+    ) -> Graph {
         let parsed: Vec<Note> = notes
             .into_par_iter()
-            .map(|(path, text)| Note::new(path, text, options))
+            .map(|(path, text)| Note::new(path, text, options, storage))
             .collect();
         let mut graph = Graph {
             site: options.site.clone(),
+            storage,
             ..Graph::default()
         };
         graph.notes.reserve(parsed.len());
@@ -207,10 +239,10 @@ impl Graph {
     pub fn terms(&self) -> &TermIndex {
         self.terms.get_or_init(|| {
             let notes: Vec<&Note> = self.notes().map(|(_, note)| note).collect();
-            let defs: Vec<(String, Arc<str>, Vec<TermDef>)> = notes
+            let defs: Vec<(String, StoredText, Vec<TermDef>)> = notes
                 .par_iter()
                 .map(|note| {
-                    let defs = terms::extract(&note.text, &note.syntax);
+                    let defs = terms::extract(&note.text(), &note.syntax);
                     (note.path.clone(), note.text.clone(), defs)
                 })
                 .collect();
@@ -226,7 +258,7 @@ impl Graph {
                 Arc::new(MentionIndex::build(
                     notes
                         .par_iter()
-                        .map(|(id, note)| (id.0, &*note.text, &note.syntax)),
+                        .map(|(id, note)| (id.0, note.text(), &note.syntax)),
                     &self.packs,
                     self.terms(),
                 ))
@@ -394,7 +426,12 @@ impl Graph {
     /// and for an mdBook's SUMMARY.md the chapters it lists or stops listing. Only this note is
     /// parsed.
     pub fn update(&mut self, path: &str, text: Arc<str>, options: &ParseOptions) -> Vec<NoteId> {
-        self.insert(Arc::new(Note::new(path.to_string(), text, options)))
+        self.insert(Arc::new(Note::new(
+            path.to_string(),
+            text,
+            options,
+            self.storage,
+        )))
     }
 
     /// Inserts a parsed note, replacing any note at the same path.
@@ -463,7 +500,8 @@ impl Graph {
         // Copied if a snapshot shares it: the copy shares every list but the ones this note's
         // mentions change.
         if let (Some(mentions), Some(terms)) = (self.mentions.get_mut(), self.terms.get()) {
-            Arc::make_mut(mentions).update_note(id.0, &note.text, &note.syntax, &self.packs, terms);
+            let text = note.text();
+            Arc::make_mut(mentions).update_note(id.0, &text, &note.syntax, &self.packs, terms);
         }
         self.notes[id.0 as usize] = Some(note);
         id
@@ -482,7 +520,7 @@ impl Graph {
             Some(note) => terms.update_note(
                 path,
                 note.text.clone(),
-                terms::extract(&note.text, &note.syntax),
+                terms::extract(&note.text(), &note.syntax),
             ),
             None => terms.remove_note(path),
         }

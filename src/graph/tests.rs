@@ -200,7 +200,7 @@ fn incremental_mentions_agree_with_a_fresh_build() {
 
     let mut final_files: Vec<(String, Arc<str>)> = graph
         .notes()
-        .map(|(_, note)| (note.path.clone(), note.text.clone()))
+        .map(|(_, note)| (note.path.clone(), Arc::from(note.text())))
         .collect();
     final_files.sort();
     let fresh = Graph::build(final_files, Vec::new(), &options);
@@ -242,7 +242,7 @@ fn full_dump(graph: &Graph) -> String {
 fn assert_agrees_with_fresh_build(graph: &Graph, context: &str) {
     let mut notes: Vec<(String, Arc<str>)> = graph
         .notes()
-        .map(|(_, note)| (note.path.clone(), note.text.clone()))
+        .map(|(_, note)| (note.path.clone(), Arc::from(note.text())))
         .collect();
     notes.sort();
     let files: Vec<String> = graph.files().map(String::from).collect();
@@ -271,16 +271,18 @@ fn fixture_corpora() -> Vec<(String, Vec<(String, String)>)> {
     res
 }
 
-/// Every fixture corpus, loaded note by note into an empty graph whose indexes are live, then
-/// edited (a note rewritten with links and a term of another, one removed, one renamed),
-/// agrees with a fresh build after each step.
+/// Every fixture corpus, loaded note by note into an empty graph whose indexes are live and
+/// which keeps its texts packed (as the server does), then edited (a note rewritten with links
+/// and a term of another, one removed, one renamed), agrees with a fresh build keeping them
+/// plain after each step.
 #[test]
 fn every_fixture_corpus_built_incrementally_agrees_with_a_fresh_build() {
     let options = ParseOptions::default();
     let corpora = fixture_corpora();
     assert!(corpora.len() >= 5, "fixture corpora: {}", corpora.len());
+    let (mut packed, mut total) = (0, 0);
     for (name, notes) in corpora {
-        let mut graph = Graph::default();
+        let mut graph = Graph::build_stored(Vec::new(), Vec::new(), &options, TextStorage::Packed);
         graph.mentions();
         let (first, rest) = notes.split_at(notes.len() / 2);
         for (path, text) in first {
@@ -291,6 +293,11 @@ fn every_fixture_corpus_built_incrementally_agrees_with_a_fresh_build() {
             graph.update(path, Arc::from(text.as_str()), &options);
         }
         assert_agrees_with_fresh_build(&graph, &format!("{name}: loaded"));
+        packed += graph
+            .notes()
+            .filter(|(_, note)| matches!(note.stored_text(), StoredText::Packed(_)))
+            .count();
+        total += notes.len();
         let (first_path, _) = &notes[0];
         let (last_path, last_text) = &notes[notes.len() - 1];
         let edited = format!(
@@ -304,6 +311,7 @@ fn every_fixture_corpus_built_incrementally_agrees_with_a_fresh_build() {
         graph.update("moved/renamed.md", Arc::from(last_text.as_str()), &options);
         assert_agrees_with_fresh_build(&graph, &format!("{name}: moved {last_path}"));
     }
+    assert!(packed * 2 > total, "{packed} of {total} notes packed");
 }
 
 /// Pieces random notes are made of: titles and headings, links of every kind between the
@@ -361,7 +369,8 @@ fn random_edit_sequences_agree_with_a_fresh_build() {
                 notes.push((path.to_string(), Arc::from(random_note(&mut rng).as_str())));
             }
         }
-        let mut graph = Graph::build(notes, vec!["img/p.png".into()], &options);
+        let files = vec!["img/p.png".into()];
+        let mut graph = Graph::build_stored(notes, files, &options, TextStorage::Packed);
         for step in 0..25 {
             match rng.usize(..10) {
                 0..=5 => {

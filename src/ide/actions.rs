@@ -67,11 +67,12 @@ pub fn code_actions(
             }
         }
         if d.code == Code::UndefinedReference {
-            let label = &note.text[d.range.as_usize()];
-            let end = note.text.len();
-            let sep = if note.text.ends_with("\n\n") {
+            let text = note.text();
+            let label = &text[d.range.as_usize()];
+            let end = text.len();
+            let sep = if text.ends_with("\n\n") {
                 ""
-            } else if note.text.ends_with('\n') {
+            } else if text.ends_with('\n') {
                 "\n"
             } else {
                 "\n\n"
@@ -90,7 +91,10 @@ pub fn code_actions(
         }
         let line_start = note
             .line_index
-            .line_range(&note.text, note.line_index.line_of(d.range.start as usize))
+            .line_range(
+                &note.text(),
+                note.line_index.line_of(d.range.start as usize),
+            )
             .start;
         res.push(Action {
             title: format!("Suppress `{}` on this line", d.code.as_str()),
@@ -189,7 +193,7 @@ mod tests {
                 out.push_str(&format!(
                     "  {} {:?} -> {:?}\n",
                     note.path,
-                    &note.text[edit.range.as_usize()],
+                    &note.text()[edit.range.as_usize()],
                     edit.new_text
                 ));
             }

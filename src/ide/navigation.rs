@@ -209,7 +209,7 @@ pub fn hover(
                         let _ = writeln!(
                             out,
                             "`{}` (definition on line {line})\n",
-                            note.text[def.range.as_usize()].trim()
+                            note.text()[def.range.as_usize()].trim()
                         );
                         target = &def.target;
                     }
@@ -313,6 +313,7 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
             fragment,
         } => {
             let target_note = graph.note(target_id);
+            let text = target_note.text();
             let backlinks = graph.backlinks(target_id).len();
             let mut out = format!("**{}** — `{}`\n\n", target_note.title(), target_note.path);
             let section = match fragment {
@@ -320,13 +321,13 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
                 FragmentMatch::Anchor(a) => anchor_block(target_note, a),
                 FragmentMatch::Missing => {
                     out += "⚠ the heading this link names does not exist\n\n";
-                    TextRange::new(0, target_note.text.len())
+                    TextRange::new(0, text.len())
                 }
                 FragmentMatch::None | FragmentMatch::Title => {
-                    TextRange::new(body_start(target_note), target_note.text.len())
+                    TextRange::new(body_start(target_note, &text), text.len())
                 }
             };
-            let preview: Vec<&str> = target_note.text[section.as_usize()]
+            let preview: Vec<&str> = text[section.as_usize()]
                 .lines()
                 .take(PREVIEW_LINES)
                 .collect();
@@ -352,8 +353,8 @@ fn link_preview(graph: &Graph, note: &Note, target: &LinkTarget) -> String {
     }
 }
 
-/// Where a note's content starts: after its front matter and title heading.
-fn body_start(note: &Note) -> usize {
+/// Where a note's content starts (`text` is its text): after its front matter and title heading.
+fn body_start(note: &Note, text: &str) -> usize {
     let mut start = note
         .syntax
         .front_matter
@@ -361,14 +362,12 @@ fn body_start(note: &Note) -> usize {
         .map_or(0, |fm| fm.range.end as usize);
     if let Some(title) = note.syntax.headings.first().filter(|h| h.level == 1) {
         if title.range.start as usize <= start + 2
-            || note.text[start..title.range.start as usize]
-                .trim()
-                .is_empty()
+            || text[start..title.range.start as usize].trim().is_empty()
         {
             start = title.range.end as usize;
         }
     }
-    start.min(note.text.len())
+    start.min(text.len())
 }
 
 /// The block an anchor names: the innermost paragraph or list item holding its marker (an

@@ -101,11 +101,12 @@ pub struct Fold {
 
 /// The foldable regions that span more than one line: sections, code blocks, front matter.
 pub fn folding_ranges(note: &Note) -> Vec<Fold> {
+    let text = note.text();
     let mut res: Vec<(TextRange, FoldKind)> = note
         .syntax
         .headings
         .iter()
-        .map(|h| (trim_end(note, h.section), FoldKind::Section))
+        .map(|h| (trim_end(&text, h.section), FoldKind::Section))
         .collect();
     res.extend(
         note.syntax
@@ -123,8 +124,9 @@ pub fn folding_ranges(note: &Note) -> Vec<Fold> {
         .collect()
 }
 
-fn trim_end(note: &Note, range: TextRange) -> TextRange {
-    let text = note.text[range.as_usize()].trim_end();
+/// `range` of `text` without its trailing blanks.
+fn trim_end(text: &str, range: TextRange) -> TextRange {
+    let text = text[range.as_usize()].trim_end();
     TextRange::new(range.start as usize, range.start as usize + text.len())
 }
 
@@ -229,7 +231,7 @@ mod tests {
     fn show_symbols(fixture: &Fixture, symbols: &[Symbol], depth: usize, out: &mut String) {
         let id = note_a(fixture);
         for symbol in symbols {
-            let section = &fixture.graph.note(id).text[symbol.range.as_usize()];
+            let section = &fixture.graph.note(id).text()[symbol.range.as_usize()];
             out.push_str(&format!(
                 "{}{} {:?} {}..{} ({} lines)\n",
                 "  ".repeat(depth),

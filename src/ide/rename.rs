@@ -43,7 +43,7 @@ pub fn prepare_rename(
             },
         };
         let range = TextRange::new(range.start as usize + 1, range.end as usize);
-        return Ok((range, note.text[range.as_usize()].to_string()));
+        return Ok((range, note.text()[range.as_usize()].to_string()));
     }
     let range = match item_at(note, offset) {
         Some(CursorItem::Heading(h)) => note.syntax.headings[h].text_range,
@@ -54,7 +54,7 @@ pub fn prepare_rename(
         Some(CursorItem::LinkDef(idx)) => note.syntax.link_defs[idx].label_range,
         _ => return Err("only headings and reference labels can be renamed here (rename the file to move a note)".into()),
     };
-    Ok((range, note.text[range.as_usize()].to_string()))
+    Ok((range, note.text()[range.as_usize()].to_string()))
 }
 
 pub fn rename(
@@ -277,7 +277,7 @@ fn obsidian_chain_edits(
     new_name: &str,
     encode: bool,
 ) -> Vec<(TextRange, String)> {
-    let written = &from.text[range.as_usize()];
+    let written = &from.text()[range.as_usize()];
     let mut parts: Vec<(TextRange, String)> = Vec::new();
     let mut start = range.start as usize;
     for part in written.split('#') {
@@ -393,12 +393,12 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
     let mut edits = Vec::new();
     for from_id in sources {
         let from = graph.note(from_id);
+        let from_text = from.text();
         // A Hugo shortcode, alone or as a link's destination (`[x]({{< ref "a" >}})`), names a
         // page from the page's folder; other links as written.
         let hugo = graph.site().dialect == Dialect::Hugo;
         let in_shortcode = |link: &Link| match &link.target {
-            LinkTarget::Path { path_range, .. } if hugo => from
-                .text
+            LinkTarget::Path { path_range, .. } if hugo => from_text
                 .get(link.range.start as usize..path_range.start as usize)
                 .is_some_and(|before| before.contains("{{")),
             _ => false,
@@ -435,6 +435,7 @@ pub fn rename_files(graph: &Graph, moves: &[(String, String)]) -> Vec<TextEdit> 
                 graph,
                 moved: &moved,
                 from,
+                from_text: &from_text,
                 new_from: new_path_of(from_id),
                 target: target_note,
                 old_target: &old_target,
@@ -464,6 +465,8 @@ struct Move<'a> {
     graph: &'a Graph,
     moved: &'a HashMap<NoteId, &'a str>,
     from: &'a Note,
+    /// `from`'s text.
+    from_text: &'a str,
     new_from: &'a str,
     /// The target note; `None` for a file, which only a relative path names by location.
     target: Option<&'a Note>,
@@ -510,7 +513,7 @@ impl Move<'_> {
             LinkTarget::Path {
                 path, path_range, ..
             } if !path.is_empty() => {
-                let written = &self.from.text[path_range.as_usize()];
+                let written = &self.from_text[path_range.as_usize()];
                 let new_text = if self.names_file(path) && !shortcode {
                     if path.starts_with('/') {
                         format!("/{}", self.new_target)
@@ -642,7 +645,7 @@ mod tests {
                     format!(
                         "{}:{line} {:?} -> {:?}\n",
                         note.path,
-                        &note.text[edit.range.as_usize()],
+                        &note.text()[edit.range.as_usize()],
                         edit.new_text
                     )
                 })

@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::{
 
 fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
     note.line_index.offset(
-        &note.text,
+        &note.text(),
         LineCol {
             line: position.line,
             col: position.character,

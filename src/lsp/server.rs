@@ -11,6 +11,7 @@ use super::state::{
 use super::to_proto;
 use crate::load;
 use crate::search::SearchIndex;
+use crate::text::TextStorage;
 use crate::workspace::{Workspace, WorkspaceRead, WorkspaceSearch};
 use parking_lot::Mutex;
 use std::path::PathBuf;
@@ -286,7 +287,8 @@ async fn build_root(
     read: WorkspaceRead,
 ) -> std::result::Result<(), String> {
     let built = tokio::task::spawn_blocking(move || {
-        let loaded = Workspace::from_read(read);
+        // Kept for the session and read a note at a time: packed.
+        let loaded = Workspace::from_read(read, TextStorage::Packed);
         // Edits and backlinks need the reverse index: build it now, not on a keystroke.
         loaded.graph().index_backlinks();
         loaded

@@ -18,7 +18,11 @@ use std::path::Path;
 use tower_lsp_server::ls_types::*;
 
 fn position(note: &Note, offset: usize, encoding: WideEncoding) -> Position {
-    let lc = note.line_index.line_col(&note.text, offset, encoding);
+    // Most lines are ASCII: their columns need no text, which the server keeps packed.
+    let lines = &note.line_index;
+    let lc = lines
+        .ascii_line_col(offset)
+        .unwrap_or_else(|| lines.line_col(&note.text(), offset, encoding));
     Position::new(lc.line, lc.col)
 }
 

@@ -8,6 +8,7 @@ use super::{
 use crate::syntax::NoteSyntax;
 use crate::text::TextRange;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -48,12 +49,12 @@ enum Key {
 impl MentionIndex {
     /// Builds the index from `(note id, text, syntax)` for every note.
     pub fn build<'a>(
-        notes: impl ParallelIterator<Item = (u32, &'a str, &'a NoteSyntax)>,
+        notes: impl ParallelIterator<Item = (u32, Cow<'a, str>, &'a NoteSyntax)>,
         packs: &Packs,
         terms: &TermIndex,
     ) -> MentionIndex {
         let per_note: Vec<(u32, Vec<(Key, TextRange)>)> = notes
-            .map(|(id, text, syntax)| (id, note_mentions(text, syntax, packs, terms)))
+            .map(|(id, text, syntax)| (id, note_mentions(&text, syntax, packs, terms)))
             .collect();
         let mut index = MentionIndex::default();
         for (id, mentions) in per_note {

@@ -10,7 +10,7 @@
 use super::extract::TermDef;
 use super::packs::Packs;
 use crate::syntax::NoteSyntax;
-use crate::text::{RangeList, TextRange};
+use crate::text::{RangeList, StoredText, TextRange};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -78,15 +78,25 @@ pub struct Mention {
 #[derive(Clone, Copy, Debug)]
 pub struct DefSite<'a> {
     pub path: &'a str,
-    /// The note's text, which the definition's ranges are in.
-    pub text: &'a str,
+    /// The note's text, which the definition's ranges are in: read with [`DefSite::text`].
+    stored: &'a StoredText,
     pub def: &'a TermDef,
 }
 
 impl<'a> DefSite<'a> {
+    /// The note's text (read back when packed: a caller using it often reads it once).
+    pub fn text(&self) -> Cow<'a, str> {
+        self.stored.read()
+    }
+
     /// The definition as written (Markdown kept, blanks collapsed).
-    pub fn definition(&self) -> Cow<'a, str> {
-        self.def.definition(self.text)
+    pub fn definition(&self) -> String {
+        self.def.definition(&self.text()).into_owned()
+    }
+
+    /// The term as written.
+    pub fn term(&self) -> String {
+        self.def.term(&self.text()).to_string()
     }
 }
 
@@ -94,7 +104,7 @@ impl<'a> DefSite<'a> {
 #[derive(Clone, Debug)]
 struct NoteDefs {
     path: Arc<str>,
-    text: Arc<str>,
+    text: StoredText,
     defs: Vec<TermDef>,
 }
 
@@ -232,7 +242,7 @@ impl TermIndex {
 
     /// Builds the index of all `notes` (path, text, definitions).
     pub fn build(
-        notes: impl IntoIterator<Item = (String, Arc<str>, Vec<TermDef>)>,
+        notes: impl IntoIterator<Item = (String, StoredText, Vec<TermDef>)>,
         packs: &Packs,
     ) -> TermIndex {
         let mut res = TermIndex::new();
@@ -250,7 +260,7 @@ impl TermIndex {
     /// Replaces the definitions of the note at `path` (an empty list removes it). The automaton
     /// is rebuilt (and the generation bumped) only when the set of recognized names changes, so
     /// re-saving a note with the same names keeps every cached mention valid.
-    pub fn update_note(&mut self, path: &str, text: Arc<str>, defs: Vec<TermDef>) {
+    pub fn update_note(&mut self, path: &str, stored: StoredText, defs: Vec<TermDef>) {
         let mut changed = false;
         let mut dropped: Vec<String> = Vec::new();
         let slot = match self.by_path.get(path) {
@@ -271,7 +281,7 @@ impl TermIndex {
                 self.by_path.insert(path.clone(), slot);
                 self.notes[slot as usize] = Some(Arc::new(NoteDefs {
                     path,
-                    text: text.clone(),
+                    text: stored.clone(),
                     defs: Vec::new(),
                 }));
                 slot
@@ -283,6 +293,7 @@ impl TermIndex {
                 self.free_slots.push(slot);
             }
         } else {
+            let text = stored.read();
             for (def_idx, def) in defs.iter().enumerate() {
                 for key in lower_names(def, &text) {
                     let entries = self.by_name.entry(key).or_default();
@@ -303,7 +314,7 @@ impl TermIndex {
             if let Some(note) = &mut self.notes[slot as usize] {
                 *note = Arc::new(NoteDefs {
                     path: note.path.clone(),
-                    text,
+                    text: stored.clone(),
                     defs,
                 });
             }
@@ -327,9 +338,10 @@ impl TermIndex {
             return Vec::new();
         };
         let defs = &note.defs;
+        let text = note.text.read();
         let mut dropped = Vec::new();
         for def in defs {
-            for key in lower_names(def, &note.text) {
+            for key in lower_names(def, &text) {
                 if let Some(entries) = self.by_name.get_mut(&key) {
                     entries.retain(|(s, _)| *s != slot);
                     if entries.is_empty() {
@@ -337,7 +349,7 @@ impl TermIndex {
                     }
                 }
             }
-            for pattern in mention_names(def, &note.text) {
+            for pattern in mention_names(def, &text) {
                 if let Some(count) = self.patterns.get_mut(pattern) {
                     *count -= 1;
                     if *count == 0 {
@@ -350,7 +362,7 @@ impl TermIndex {
     }
 
     pub fn remove_note(&mut self, path: &str) {
-        self.update_note(path, Arc::from(""), Vec::new());
+        self.update_note(path, StoredText::Plain(Arc::from("")), Vec::new());
     }
 
     /// Makes the generic terms of `packs` recognized in prose too.
@@ -392,7 +404,7 @@ impl TermIndex {
                 let note = self.notes.get(slot as usize)?.as_ref()?;
                 Some(DefSite {
                     path: &note.path,
-                    text: &note.text,
+                    stored: &note.text,
                     def: note.defs.get(def_idx as usize)?,
                 })
             })
@@ -424,7 +436,7 @@ impl TermIndex {
             .flat_map(|note| {
                 note.defs.iter().map(move |def| DefSite {
                     path: &note.path,
-                    text: &note.text,
+                    stored: &note.text,
                     def,
                 })
             })
@@ -698,7 +710,7 @@ mod tests {
             notes.iter().map(|(path, text)| {
                 (
                     path.to_string(),
-                    Arc::from(*text),
+                    (*text).into(),
                     extract(text, &parse(text, &ParseOptions::default())),
                 )
             }),
@@ -792,7 +804,7 @@ mod tests {
         let generation = index.generation();
         index.update_note(
             "gpu.md",
-            Arc::from(text),
+            text.into(),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_eq!(index.generation(), generation);
@@ -800,7 +812,7 @@ mod tests {
         let text = "- **Other**: something else.\n";
         index.update_note(
             "gpu.md",
-            Arc::from(text),
+            text.into(),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_ne!(index.generation(), generation);
@@ -829,7 +841,7 @@ mod tests {
         let text = "- **Pod**: Changed.\n";
         index.update_note(
             "b.md",
-            Arc::from(text),
+            text.into(),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_eq!(index.generation(), generation);
@@ -841,7 +853,7 @@ mod tests {
         let text = "- **Pod**: Changed.\n- **Node**: A machine.\n";
         index.update_note(
             "b.md",
-            Arc::from(text),
+            text.into(),
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_ne!(index.generation(), generation);

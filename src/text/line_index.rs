@@ -97,6 +97,17 @@ impl LineIndex {
         LineCol { line, col }
     }
 
+    /// [`LineIndex::line_col`] without the text, for an offset on a line of ASCII only (where
+    /// every encoding counts bytes); `None` elsewhere.
+    pub fn ascii_line_col(&self, offset: usize) -> Option<LineCol> {
+        if offset > self.len as usize {
+            return None;
+        }
+        let line = self.line_of(offset);
+        let col = offset as u32 - self.line_starts[line as usize];
+        self.is_ascii_line(line).then_some(LineCol { line, col })
+    }
+
     /// Converts a line and column into a byte offset. A column past the end of its line lands on
     /// the line's end, a line past the end of the text on the text's end, and a column that falls
     /// inside a character (half of a surrogate pair) on that character's start.

@@ -7,10 +7,12 @@
 mod line_index;
 pub mod name_index;
 mod range_list;
+mod stored;
 pub mod suggest;
 
 pub use line_index::{ceil_char_boundary, floor_char_boundary, LineCol, LineIndex, WideEncoding};
 pub use range_list::RangeList;
+pub use stored::{StoredText, TextStorage};
 
 /// A half-open byte range `start..end` into one note's text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Debug)]

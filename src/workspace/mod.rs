@@ -21,6 +21,7 @@ use crate::ide::diagnostics::DiagnosticsConfig;
 use crate::load::{self, LoadedCorpus};
 use crate::search::{SearchIndex, SearchSnapshot};
 use crate::terms::Packs;
+use crate::text::TextStorage;
 use chrono::NaiveDate;
 use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
@@ -82,7 +83,10 @@ impl Workspace {
 
     /// Reads the notes under `root` and the term packs `config` names, and builds the graph.
     pub fn load(root: &Path, config: Config) -> anyhow::Result<Workspace> {
-        Ok(Workspace::from_read(Workspace::read(root, config)?))
+        Ok(Workspace::from_read(
+            Workspace::read(root, config)?,
+            TextStorage::Plain,
+        ))
     }
 
     /// Reads the notes under `root` and the term packs `config` names, without parsing them.
@@ -97,15 +101,17 @@ impl Workspace {
         })
     }
 
-    /// Parses what [`Workspace::read`] read (in parallel) into the workspace's graph.
-    pub fn from_read(read: WorkspaceRead) -> Workspace {
+    /// Parses what [`Workspace::read`] read (in parallel) into the workspace's graph, which keeps
+    /// the note texts (those of later edits too) as `storage` says.
+    pub fn from_read(read: WorkspaceRead, storage: TextStorage) -> Workspace {
         let WorkspaceRead {
             root,
             config,
             corpus,
             packs,
         } = read;
-        let mut graph = Graph::build(corpus.notes, corpus.files, &config.parse_options());
+        let options = config.parse_options();
+        let mut graph = Graph::build_stored(corpus.notes, corpus.files, &options, storage);
         graph.set_packs(packs);
         for file in corpus.unreadable {
             graph.set_unreadable(&file.path, file.reason);

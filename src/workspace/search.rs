@@ -7,6 +7,7 @@ use crate::search::{content_fingerprint, note_sections, SearchIndex, SearchSnaps
 use crate::syntax::{self, ParseOptions};
 use parking_lot::Mutex;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
@@ -128,16 +129,16 @@ enum Source<'a> {
 }
 
 impl Source<'_> {
-    fn text(&self) -> &str {
+    fn text(&self) -> Cow<'_, str> {
         match self {
-            Source::Parsed(note) => &note.text,
-            Source::Read(text, _) => text,
+            Source::Parsed(note) => note.text(),
+            Source::Read(text, _) => Cow::Borrowed(text),
         }
     }
 
     fn sections(&self, path: &str) -> Vec<SectionDoc> {
         match self {
-            Source::Parsed(note) => note_sections(path, &note.text, &note.syntax),
+            Source::Parsed(note) => note_sections(path, &note.text(), &note.syntax),
             Source::Read(text, options) => note_sections(path, text, &syntax::parse(text, options)),
         }
     }
@@ -166,7 +167,7 @@ fn sync(index: &mut SearchIndex, changes: Vec<(String, Option<Source>)>) -> anyh
         .into_iter()
         .filter_map(|(path, note)| match note {
             Some(note) => {
-                let fingerprint = content_fingerprint(note.text());
+                let fingerprint = content_fingerprint(&note.text());
                 (index.fingerprint(&path) != Some(fingerprint)).then_some((
                     path,
                     Step::Replace {

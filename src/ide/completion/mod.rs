@@ -65,7 +65,7 @@ pub fn complete(
 ) -> Option<Completion> {
     let note = graph.note(id);
     complete_markdown(graph, id, offset, today, date_label)
-        .or_else(|| terms::complete(&note.text, &note.syntax, offset, graph.packs()))
+        .or_else(|| terms::complete(&note.text(), &note.syntax, offset, graph.packs()))
 }
 
 fn complete_markdown(
@@ -76,7 +76,7 @@ fn complete_markdown(
     date_label: &str,
 ) -> Option<Completion> {
     let note = graph.note(id);
-    let text = &note.text;
+    let text = note.text();
     let offset = offset.min(text.len());
     if !text.is_char_boundary(offset)
         || note.syntax.is_code(offset.saturating_sub(1)) && !note.syntax.is_code(offset)
@@ -126,7 +126,7 @@ fn complete_markdown(
                 documentation: None,
                 label: d.label.clone(),
                 kind: CompletionKind::Reference,
-                detail: Some(note.text[d.range.as_usize()].trim().to_string()),
+                detail: Some(text[d.range.as_usize()].trim().to_string()),
                 insert: d.label.clone(),
                 filter: None,
             })
@@ -608,7 +608,7 @@ mod tests {
         let res = match fixture.analysis().completion(pos) {
             None => "none".to_string(),
             Some(completion) => {
-                let text = &fixture.graph.note(pos.note).text;
+                let text = fixture.graph.note(pos.note).text();
                 let mut lines = vec![format!(
                     "replace {:?}{}",
                     &text[completion.replace.as_usize()],
@@ -807,7 +807,7 @@ mod tests {
         ));
         let graph = crate::graph::Graph::build(notes, Vec::new(), &ParseOptions::default());
         let id = graph.by_path("a/here.md").unwrap();
-        let text = &graph.note(id).text;
+        let text = graph.note(id).text();
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let typed = complete(
             &graph,

@@ -213,11 +213,12 @@ fn check_undefined_reference(
 /// (`[a-z0-9][-a-z0-9]*`). An undefined reference renders as the text it is, so these read as
 /// their authors meant them.
 fn is_notation(note: &Note, link: &Link, label: &str) -> bool {
-    let glued = note.text[..link.range.as_usize().start]
+    let note_text = note.text();
+    let glued = note_text[..link.range.as_usize().start]
         .chars()
         .next_back()
         .is_some_and(char::is_alphanumeric);
-    let text = link.text.map_or("", |range| &note.text[range.as_usize()]);
+    let text = link.text.map_or("", |range| &note_text[range.as_usize()]);
     glued || is_character_class(label) || is_character_class(text)
 }
 

@@ -84,7 +84,7 @@ fn check_front_matter(note: &crate::graph::Note, findings: &mut Vec<Finding>) {
     };
     if let Some(error) = &front_matter.error {
         let start = front_matter.range.start as usize;
-        let delimiter = crate::text::TextRange::new(start, (start + 3).min(note.text.len()));
+        let delimiter = crate::text::TextRange::new(start, (start + 3).min(note.text_len()));
         findings.push(Finding::new(
             Code::InvalidFrontMatter,
             delimiter,
@@ -99,7 +99,7 @@ pub fn note_diagnostics(graph: &Graph, id: NoteId, cfg: &DiagnosticsConfig) -> V
     links::check(graph, note, &mut findings);
     dates::check(note, cfg, &mut findings);
     links::check_duplicate_headings(note, &mut findings);
-    findings.extend(terms::check(&note.text, &note.syntax, graph.packs()));
+    findings.extend(terms::check(&note.text(), &note.syntax, graph.packs()));
     check_front_matter(note, &mut findings);
     chapters::check(graph, note, &mut findings);
     let mut res: Vec<Diagnostic> = findings

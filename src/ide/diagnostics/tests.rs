@@ -23,8 +23,9 @@ fn render_fixture(fixture: test_fixture::Fixture, config: Config, expect: Expect
 
 /// `path:line:col severity code "text": message [fix: "old" -> "new"]`.
 fn line(note: &crate::graph::Note, d: Diagnostic) -> String {
+    let text = note.text();
     let pos = note.line_index.line_col(
-        &note.text,
+        &text,
         d.range.start as usize,
         crate::text::WideEncoding::Chars,
     );
@@ -33,7 +34,7 @@ fn line(note: &crate::graph::Note, d: Diagnostic) -> String {
         .map(|f| {
             format!(
                 " [fix: {:?} -> {:?}]",
-                &note.text[f.range.as_usize()],
+                &text[f.range.as_usize()],
                 f.new_text
             )
         })
@@ -45,7 +46,7 @@ fn line(note: &crate::graph::Note, d: Diagnostic) -> String {
         pos.col + 1,
         d.severity.as_str(),
         d.code.as_str(),
-        &note.text[d.range.as_usize()],
+        &text[d.range.as_usize()],
         d.message
     )
 }
@@ -382,5 +383,50 @@ fn a_hugo_heading_made_of_a_shortcode_is_never_suggested() {
         content/docs/task.md:5:9 error broken-anchor "what-s-next": no heading `#what-s-next` in this note
         content/docs/task.md:5:30 error broken-anchor "stepz": no heading `#stepz` in this note; did you mean `#steps`? [fix: "stepz" -> "steps"]
     "#]],
+    );
+}
+
+/// The server keeps note texts packed, `kbls check` plain: every finding of every fixture corpus
+/// is the same either way.
+#[test]
+fn every_fixture_corpus_has_the_same_findings_with_packed_texts() {
+    use crate::text::TextStorage;
+    let today = NaiveDate::parse_from_str(test_fixture::TODAY, "%Y-%m-%d").expect("a date");
+    let cfg = DiagnosticsConfig::new(Config::default(), today);
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let (mut corpora, mut compared) = (0, 0);
+    for entry in std::fs::read_dir(&fixtures).expect("fixtures/").flatten() {
+        let notes: Vec<(String, std::sync::Arc<str>)> = test_fixture::read_corpus(&entry.path())
+            .into_iter()
+            .map(|(path, text)| (path, text.as_str().into()))
+            .collect();
+        if notes.is_empty() {
+            continue;
+        }
+        corpora += 1;
+        let findings = |storage: TextStorage| {
+            let options = crate::syntax::ParseOptions::default();
+            let graph = Graph::build_stored(notes.clone(), Vec::new(), &options, storage);
+            let mut notes: Vec<_> = graph.notes().collect();
+            notes.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+            let mut out = String::new();
+            for (id, note) in notes {
+                for d in note_diagnostics(&graph, id, &cfg) {
+                    out += &line(note, d);
+                }
+            }
+            out
+        };
+        let (plain, packed) = (findings(TextStorage::Plain), findings(TextStorage::Packed));
+        compared += plain.lines().count();
+        assert!(
+            plain == packed,
+            "{}:\n{plain}\n--- packed\n{packed}",
+            entry.path().display()
+        );
+    }
+    assert!(
+        corpora >= 5 && compared > 100,
+        "{corpora} corpora, {compared} findings"
     );
 }

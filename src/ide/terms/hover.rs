@@ -8,8 +8,8 @@ use super::flag_scope_phrase;
 use crate::graph::{Graph, NoteId};
 use crate::ide::results::HoverResult;
 use crate::terms::{
-    self, mention_key, DcgmField, DcgmStatus, FlagScope, KubectlCommand, KubectlFlag, NoteNames,
-    Pack, Packs, TermAt, TermAtKind, TermDef,
+    self, mention_key, DcgmField, DcgmStatus, DefSite, FlagScope, KubectlCommand, KubectlFlag,
+    NoteNames, Pack, Packs, TermAt, TermAtKind,
 };
 use std::fmt::Write;
 
@@ -41,16 +41,15 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
         .map(|(site, (path, line))| DefLocation {
             path,
             line: *line,
-            def: site.def,
-            text: site.text,
+            site: *site,
         })
         .collect();
     let mentioned_in = graph
         .mentions()
         .note_count(&mention_key(&at, graph.packs()), graph.terms());
     // The hover suggests only DCGM names, so the note's kubectl lines are not read.
-    let text = &graph.note(id).text;
-    let names = NoteNames::new(text, &terms::dcgm_mentions(text), &[], graph.packs());
+    let text = graph.note(id).text();
+    let names = NoteNames::new(&text, &terms::dcgm_mentions(&text), &[], graph.packs());
     let markdown = hover_markdown(&at, graph.packs(), &defs, Some(mentioned_in), &names);
     Some(HoverResult {
         range: at.range,
@@ -67,9 +66,8 @@ pub struct DefLocation<'a> {
     pub path: &'a str,
     /// 1-based line of the definition.
     pub line: u32,
-    pub def: &'a TermDef,
-    /// The defining note's text, which the definition's ranges are in.
-    pub text: &'a str,
+    /// The definition, and the defining note's text its ranges are in.
+    pub site: DefSite<'a>,
 }
 
 /// The hover text for `target`: the notes' definitions (`defs`, in the order given), then the
@@ -86,8 +84,9 @@ pub fn hover_markdown(
     if !defs.is_empty() {
         let mut notes = String::from("**In your notes**\n");
         for loc in defs.iter().take(MAX_HOVER_DEFINITIONS) {
-            let def = loc.def;
-            let term = def.term(loc.text);
+            let def = loc.site.def;
+            let text = loc.site.text();
+            let term = def.term(&text);
             let label = if term.eq_ignore_ascii_case(target.name()) {
                 String::new()
             } else {
@@ -96,7 +95,7 @@ pub fn hover_markdown(
             let _ = writeln!(
                 notes,
                 "- {label}{} ([{}:{}]({}#L{}))",
-                def.definition(loc.text),
+                def.definition(&text),
                 loc.path,
                 loc.line,
                 loc.path,
@@ -148,10 +147,21 @@ fn title(target: &TermAt, packs: &Packs, defs: &[DefLocation<'_>]) -> String {
             // The name as the notes or the pack write it, not lowercased.
             let written = defs
                 .iter()
-                .flat_map(|loc| loc.def.names(loc.text))
-                .chain(packs.terms(name).into_iter().map(|t| t.name.as_str()))
-                .find(|written| written.to_lowercase() == *name);
-            format!("**{}**", written.unwrap_or(name.as_str()))
+                .find_map(|loc| {
+                    let text = loc.site.text();
+                    let found = loc
+                        .site
+                        .def
+                        .names(&text)
+                        .find(|w| w.to_lowercase() == *name);
+                    found.map(str::to_string)
+                })
+                .or_else(|| {
+                    let mut pack = packs.terms(name).into_iter().map(|t| &t.name);
+                    pack.find(|written| written.to_lowercase() == *name)
+                        .cloned()
+                });
+            format!("**{}**", written.as_deref().unwrap_or(name.as_str()))
         }
     }
 }
@@ -368,8 +378,7 @@ mod tests {
                 DefLocation {
                     path: site.path,
                     line,
-                    def: site.def,
-                    text: site.text,
+                    site: *site,
                 }
             })
             .collect();

@@ -14,7 +14,7 @@ use crate::text::TextRange;
 pub fn term_at(graph: &Graph, id: NoteId, offset: usize) -> Option<TermAt> {
     let note = graph.note(id);
     terms::term_at(
-        &note.text,
+        &note.text(),
         &note.syntax,
         offset,
         graph.packs(),
