@@ -172,6 +172,12 @@ fn main() {
         Some(peak),
     );
     rss("diagnostics");
+    let copy = counted(|| (**ws.graph()).clone());
+    report.row(
+        "a copy of the graph (an edit while a snapshot holds it)",
+        copy,
+        None,
+    );
 
     let on_disk = match std::env::var("KBLS_BENCH_SEARCH").as_deref() {
         Ok("disk") => true,

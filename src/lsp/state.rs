@@ -555,6 +555,32 @@ mod tests {
     }
 
     #[test]
+    fn opening_a_note_as_it_is_on_disk_keeps_the_graph_and_its_term_indexes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut state = State::new();
+        let idx = root_with(&mut state, dir.path());
+        let notes = [
+            ("a.md", "## Error budget\n\nWhat may fail.\n"),
+            ("b.md", "An error budget, see [a](a.md).\n"),
+        ];
+        state.install_index(idx, workspace_of(dir.path(), &notes));
+        let graph = state.roots[idx].ws.graph().clone();
+        graph.mentions();
+        state.pending.clear();
+        // A snapshot holds the graph, as a request or a publish in flight does.
+        state.set_note(idx, "a.md", Arc::from(notes[0].1));
+        assert!(Arc::ptr_eq(&graph, state.roots[idx].ws.graph()), "copied");
+        assert!(graph.mentions_built());
+        let a = graph.by_path("a.md").expect("a.md");
+        assert_eq!(state.pending.iter().collect::<Vec<_>>(), [&(idx, a)]);
+        // A changed text is a change: b, which links to a, is asked for again too.
+        state.set_note(idx, "a.md", Arc::from("## Error budgets\n"));
+        assert!(!Arc::ptr_eq(&graph, state.roots[idx].ws.graph()));
+        let b = graph.by_path("b.md").expect("b.md");
+        assert!(state.pending.contains(&(idx, b)), "{:?}", state.pending);
+    }
+
+    #[test]
     fn the_installed_index_keeps_open_documents_and_changes_made_while_loading() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut state = State::new();

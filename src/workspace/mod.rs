@@ -169,11 +169,21 @@ impl Workspace {
     }
 
     /// Sets the text of the note at `rel` (parsed with the workspace's options); returns the
-    /// notes whose findings may have changed.
+    /// notes whose findings may have changed (only the note itself when its text is the same).
     ///
     /// Parsing never fails by design; should it panic all the same, the note keeps its previous
     /// state (the graph is only touched after the parse) and the answer is `None`.
     pub fn update_note(&mut self, rel: &str, text: Arc<str>) -> Option<Vec<NoteId>> {
+        // Opening a note, or saving it as the editor last sent it, changes nothing: only the
+        // note's own findings (it may now be open) are asked for again. So the graph is not
+        // copied away from a request or a publish holding it (48 MiB and up to 140 ms at 50,000
+        // notes), and term indexes being built for it are not dropped.
+        if let Some(id) = self.graph.by_path(rel) {
+            let note = self.graph.note(id);
+            if note.text_len() == text.len() && *note.text() == *text {
+                return Some(vec![id]);
+            }
+        }
         let options = self.config.parse_options();
         let graph = Arc::make_mut(&mut self.graph);
         let affected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
