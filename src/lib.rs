@@ -2,7 +2,7 @@
 //!
 //! Layers, each using only those before it (see ARCHITECTURE.md):
 //! - [`text`]: byte ranges and line/column conversion; [`dialect`]: the publisher a corpus is for.
-//! - [`codes`]: rule codes and severities.
+//! - [`codes`]: rule codes and severities; [`collections`]: maps whose copies share their shards.
 //! - [`syntax`]: one note parsed in isolation.
 //! - [`terms`]: term packs, definitions, kubectl command lines, mentions: term data.
 //! - [`graph`]: the corpus as a cross-reference graph.
@@ -16,6 +16,7 @@
 //! - [`cli`] and [`lsp`]: the two front ends.
 pub mod cli;
 pub mod codes;
+pub mod collections;
 pub mod config;
 pub mod dialect;
 pub mod graph;

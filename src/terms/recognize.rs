@@ -9,11 +9,11 @@
 
 use super::extract::TermDef;
 use super::packs::Packs;
+use crate::collections::SharedMap;
 use crate::syntax::NoteSyntax;
 use crate::text::{RangeList, StoredText, TextRange};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// A `DCGM_FI_*` identifier in a note.
@@ -115,12 +115,12 @@ pub struct TermIndex {
     /// index (the graph is copied on an edit while a request still reads it) copies no
     /// definitions.
     notes: Vec<Option<Arc<NoteDefs>>>,
-    by_path: HashMap<Arc<str>, u32>,
+    by_path: SharedMap<Arc<str>, u32>,
     free_slots: Vec<u32>,
     /// Lowercased name or alias to its definitions, as (note slot, definition index).
-    by_name: HashMap<String, Vec<(u32, u32)>>,
+    by_name: SharedMap<String, Vec<(u32, u32)>>,
     /// Names recognized in prose (as written), with how many definitions give each.
-    patterns: HashMap<String, u32>,
+    patterns: SharedMap<String, u32>,
     /// Pack term names and aliases, recognized like note terms.
     pack_names: Vec<String>,
     matcher: OnceLock<Arc<Matcher>>,

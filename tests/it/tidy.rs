@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[Layer] = &[
     layer("text", &[], &[]),
     layer("codes", &[], &[]),
+    layer("collections", &[], &[]),
     layer("dialect", &[], &[]),
     layer("syntax", &["text", "dialect"], &[]),
-    layer("terms", &["text", "syntax"], &[]),
+    layer("terms", &["text", "collections", "syntax"], &[]),
     layer("graph", &["text", "dialect", "syntax", "terms"], &[]),
     // The on-disk index cache: its folder, its JSON meta file, the pid in a temp folder's name.
     layer("search", &["text", "syntax"], &[FS, PROCESS, JSON]),
