@@ -13,24 +13,47 @@ use crate::ide::rename::TextEdit as KblsTextEdit;
 use crate::ide::results::{HoverResult, NavTarget, NoteRange};
 use crate::search::SearchHit as KblsSearchHit;
 use crate::text::{TextRange, WideEncoding};
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
 use tower_lsp_server::ls_types::*;
 
-fn position(note: &Note, offset: usize, encoding: WideEncoding) -> Position {
-    // Most lines are ASCII: their columns need no text, which the server keeps packed.
-    let lines = &note.line_index;
-    let lc = lines
-        .ascii_line_col(offset)
-        .unwrap_or_else(|| lines.line_col(&note.text(), offset, encoding));
-    Position::new(lc.line, lc.col)
+/// Positions in one note. Most lines are ASCII, and their columns need no text; the text, which
+/// the server keeps packed, is read for the first position on another line, and only once.
+struct Positions<'a> {
+    note: &'a Note,
+    text: OnceCell<Cow<'a, str>>,
 }
 
+impl<'a> Positions<'a> {
+    fn new(note: &'a Note) -> Positions<'a> {
+        Positions {
+            note,
+            text: OnceCell::new(),
+        }
+    }
+
+    fn position(&self, offset: usize, encoding: WideEncoding) -> Position {
+        let lines = &self.note.line_index;
+        let lc = lines.ascii_line_col(offset).unwrap_or_else(|| {
+            let text = self.text.get_or_init(|| self.note.text());
+            lines.line_col(text, offset, encoding)
+        });
+        Position::new(lc.line, lc.col)
+    }
+
+    fn range(&self, range: TextRange, encoding: WideEncoding) -> Range {
+        Range::new(
+            self.position(range.start as usize, encoding),
+            self.position(range.end as usize, encoding),
+        )
+    }
+}
+
+/// One range of `note`; [`Positions`] for many.
 fn range(note: &Note, range: TextRange, encoding: WideEncoding) -> Range {
-    Range::new(
-        position(note, range.start as usize, encoding),
-        position(note, range.end as usize, encoding),
-    )
+    Positions::new(note).range(range, encoding)
 }
 
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
@@ -186,7 +209,11 @@ pub fn workspace_edit(
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the struct.
-fn document_symbol(note: &Note, symbol: outline::Symbol, encoding: WideEncoding) -> DocumentSymbol {
+fn document_symbol(
+    note: &Positions<'_>,
+    symbol: outline::Symbol,
+    encoding: WideEncoding,
+) -> DocumentSymbol {
     DocumentSymbol {
         name: if symbol.name.is_empty() {
             "(empty heading)".into()
@@ -201,8 +228,8 @@ fn document_symbol(note: &Note, symbol: outline::Symbol, encoding: WideEncoding)
         },
         tags: None,
         deprecated: None,
-        range: range(note, symbol.range, encoding),
-        selection_range: range(note, symbol.selection, encoding),
+        range: note.range(symbol.range, encoding),
+        selection_range: note.range(symbol.selection, encoding),
         children: Some(
             symbol
                 .children
@@ -219,11 +246,11 @@ pub fn document_symbols(
     id: NoteId,
     symbols: Vec<outline::Symbol>,
 ) -> DocumentSymbolResponse {
-    let note = root.note(id);
+    let note = Positions::new(root.note(id));
     DocumentSymbolResponse::Nested(
         symbols
             .into_iter()
-            .map(|symbol| document_symbol(note, symbol, snap.encoding))
+            .map(|symbol| document_symbol(&note, symbol, snap.encoding))
             .collect(),
     )
 }
@@ -277,7 +304,7 @@ pub fn document_links(
     id: NoteId,
     links: Vec<(TextRange, LinkDestination)>,
 ) -> Vec<DocumentLink> {
-    let note = root.note(id);
+    let note = Positions::new(root.note(id));
     links
         .into_iter()
         .filter_map(|(at, destination)| {
@@ -293,7 +320,7 @@ pub fn document_links(
                 LinkDestination::External { url } => url.parse().ok()?,
             };
             Some(DocumentLink {
-                range: range(note, at, snap.encoding),
+                range: note.range(at, snap.encoding),
                 target: Some(target),
                 tooltip: None,
                 data: None,
@@ -329,11 +356,11 @@ pub fn code_lenses(
     id: NoteId,
     lenses: Vec<outline::CodeLens>,
 ) -> Vec<CodeLens> {
-    let note = root.note(id);
+    let note = Positions::new(root.note(id));
     lenses
         .into_iter()
         .map(|lens| CodeLens {
-            range: range(note, lens.range, snap.encoding),
+            range: note.range(lens.range, snap.encoding),
             command: Some(Command {
                 title: lens.title(),
                 command: String::new(),
@@ -361,7 +388,7 @@ pub fn code_actions(
             };
             let fixed = action
                 .fixes
-                .map(|d| vec![diagnostic(note, d, snap.encoding)]);
+                .map(|d| vec![diagnostic(&Positions::new(note), d, snap.encoding)]);
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: action.title,
                 kind: Some(CodeActionKind::QUICKFIX),
@@ -408,8 +435,8 @@ fn severity(severity: Severity) -> DiagnosticSeverity {
 }
 
 /// A finding, its fix's replacement text in `data` for clients that apply it without asking.
-fn diagnostic(note: &Note, d: KblsDiagnostic, encoding: WideEncoding) -> Diagnostic {
-    let at = range(note, d.range, encoding);
+fn diagnostic(note: &Positions<'_>, d: KblsDiagnostic, encoding: WideEncoding) -> Diagnostic {
+    let at = note.range(d.range, encoding);
     diagnostic_at(d, at)
 }
 
@@ -435,10 +462,10 @@ pub fn diagnostics(
     id: NoteId,
     found: Vec<KblsDiagnostic>,
 ) -> Vec<Diagnostic> {
-    let note = root.note(id);
+    let note = Positions::new(root.note(id));
     found
         .into_iter()
-        .map(|d| diagnostic(note, d, snap.encoding))
+        .map(|d| diagnostic(&note, d, snap.encoding))
         .collect()
 }
 
@@ -498,18 +525,35 @@ mod tests {
     use crate::lsp::from_proto;
     use std::sync::Arc;
 
+    /// In a graph that keeps its texts packed, as the server's does: the non-ASCII lines are read
+    /// back from the packed text, the ASCII ones converted without it.
     #[test]
     fn ranges_after_emoji_and_crlf_count_the_negotiated_units() {
-        let text = "a🦀b\r\ncafé\n";
-        let graph = Graph::build(
+        let text = format!(
+            "a🦀b\r\ncafé\n{}",
+            "Plain ASCII prose, packed away.\n".repeat(20)
+        );
+        let text = text.as_str();
+        let graph = Graph::build_stored(
             vec![("a.md".into(), Arc::from(text))],
             Vec::new(),
             &Default::default(),
+            crate::text::TextStorage::Packed,
         );
         let note = graph.note(graph.by_path("a.md").expect("a.md"));
+        assert!(matches!(
+            note.stored_text(),
+            crate::text::StoredText::Packed(_)
+        ));
+        let plain = TextRange::new(text.len() - 10, text.len() - 1);
+        assert_eq!(
+            range(note, plain, WideEncoding::Utf16),
+            Range::new(Position::new(21, 22), Position::new(21, 31))
+        );
         // "b" is bytes 5..6, UTF-16 columns 3..4; "é" ends line 1 at byte 13.
         let b = TextRange::new(5, 6);
-        let e = TextRange::new(text.find('é').unwrap(), text.len() - 1);
+        let e_at = text.find('é').unwrap();
+        let e = TextRange::new(e_at, e_at + 'é'.len_utf8());
         for (encoding, b_cols, e_cols) in [
             (WideEncoding::Utf16, (3, 4), (3, 4)),
             (WideEncoding::Utf8, (5, 6), (3, 5)),
