@@ -69,6 +69,20 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
         Arc::make_mut(&mut self.shards[idx])
     }
 
+    /// [`SharedMap::shard_mut`], if the shard holds `key`: a lookup that finds nothing copies
+    /// nothing.
+    fn shard_holding<Q>(&mut self, key: &Q) -> Option<&mut HashMap<K, V>>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let idx = self.shard_of(key);
+        if !self.shards[idx].contains_key(key) {
+            return None;
+        }
+        Some(Arc::make_mut(&mut self.shards[idx]))
+    }
+
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
@@ -82,12 +96,7 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let idx = self.shard_of(key);
-        // Not copied unless the key is there: a lookup that finds nothing writes nothing.
-        if !self.shards[idx].contains_key(key) {
-            return None;
-        }
-        Arc::make_mut(&mut self.shards[idx]).get_mut(key)
+        self.shard_holding(key)?.get_mut(key)
     }
 
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
@@ -99,17 +108,12 @@ impl<K: Hash + Eq + Clone, V: Clone> SharedMap<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let idx = self.shard_of(key);
-        if !self.shards[idx].contains_key(key) {
-            return None;
-        }
-        Arc::make_mut(&mut self.shards[idx]).remove(key)
+        self.shard_holding(key)?.remove(key)
     }
 
     /// The entry of `key`, as `HashMap::entry`.
     pub fn entry(&mut self, key: K) -> hash_map::Entry<'_, K, V> {
-        let idx = self.shard_of(&key);
-        Arc::make_mut(&mut self.shards[idx]).entry(key)
+        self.shard_mut(&key).entry(key)
     }
 
     /// Every value, to change in place (every shard a copy shares is copied).
