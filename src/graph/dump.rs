@@ -129,7 +129,7 @@ impl Graph {
                 def.range.end,
                 def.kind,
                 def.aliases,
-                site.definition()
+                def.definition(&text)
             );
             names.extend(def.names(&text).map(str::to_lowercase));
         }

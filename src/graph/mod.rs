@@ -460,7 +460,11 @@ impl Graph {
     fn insert_note(&mut self, note: Arc<Note>) -> NoteId {
         let path = &note.path;
         self.chapters = OnceLock::new();
-        self.update_terms(path, Some(&note));
+        // Read back once for the term and mention indexes, and only when they are built.
+        let text = self.terms.get().map(|_| note.text());
+        if let Some(text) = &text {
+            self.update_terms(path, Some((&note, text)));
+        }
         let id = match self.by_path.get(path) {
             Some(&id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
@@ -499,10 +503,12 @@ impl Graph {
         }
         // Copied if a snapshot shares it: the copy shares every list but the ones this note's
         // mentions change.
-        if let (Some(mentions), Some(terms)) = (self.mentions.get_mut(), self.terms.get()) {
-            let text = note.text();
-            Arc::make_mut(mentions).update_note(id.0, &text, &note.syntax, &self.packs, terms);
+        if let (Some(mentions), Some(terms), Some(text)) =
+            (self.mentions.get_mut(), self.terms.get(), &text)
+        {
+            Arc::make_mut(mentions).update_note(id.0, text, &note.syntax, &self.packs, terms);
         }
+        drop(text);
         self.notes[id.0 as usize] = Some(note);
         id
     }
@@ -511,16 +517,17 @@ impl Graph {
     /// The mention index is kept too while the set of recognized names stays the same (the
     /// caller updates the note's own entries); a new or vanished name can change the mentions
     /// of every note, so then it is dropped and rebuilt on next use.
-    fn update_terms(&mut self, path: &str, note: Option<&Note>) {
+    fn update_terms(&mut self, path: &str, note: Option<(&Note, &str)>) {
         let Some(terms) = self.terms.get_mut() else {
             return;
         };
         let generation = terms.generation();
         match note {
-            Some(note) => terms.update_note(
+            Some((note, text)) => terms.update_note(
                 path,
                 note.text.clone(),
-                terms::extract(&note.text(), &note.syntax),
+                text,
+                terms::extract(text, &note.syntax),
             ),
             None => terms.remove_note(path),
         }

@@ -247,8 +247,9 @@ impl TermIndex {
     ) -> TermIndex {
         let mut res = TermIndex::new();
         res.set_packs(packs);
-        for (path, text, defs) in notes {
-            res.update_note(&path, text, defs);
+        for (path, stored, defs) in notes {
+            let read = stored.clone();
+            res.update_note(&path, stored, &read.read(), defs);
         }
         // Most names have one or two definitions; the lists grew by doubling.
         for entries in res.by_name.values_mut() {
@@ -259,8 +260,9 @@ impl TermIndex {
 
     /// Replaces the definitions of the note at `path` (an empty list removes it). The automaton
     /// is rebuilt (and the generation bumped) only when the set of recognized names changes, so
-    /// re-saving a note with the same names keeps every cached mention valid.
-    pub fn update_note(&mut self, path: &str, stored: StoredText, defs: Vec<TermDef>) {
+    /// re-saving a note with the same names keeps every cached mention valid. `text` is what
+    /// `stored` holds, which the caller has read back already to extract `defs`.
+    pub fn update_note(&mut self, path: &str, stored: StoredText, text: &str, defs: Vec<TermDef>) {
         let mut changed = false;
         let mut dropped: Vec<String> = Vec::new();
         let slot = match self.by_path.get(path) {
@@ -293,15 +295,14 @@ impl TermIndex {
                 self.free_slots.push(slot);
             }
         } else {
-            let text = stored.read();
             for (def_idx, def) in defs.iter().enumerate() {
-                for key in lower_names(def, &text) {
+                for key in lower_names(def, text) {
                     let entries = self.by_name.entry(key).or_default();
                     if entries.last() != Some(&(slot, def_idx as u32)) {
                         entries.push((slot, def_idx as u32));
                     }
                 }
-                for pattern in mention_names(def, &text) {
+                for pattern in mention_names(def, text) {
                     match self.patterns.get_mut(pattern) {
                         Some(count) => *count += 1,
                         None => {
@@ -314,7 +315,7 @@ impl TermIndex {
             if let Some(note) = &mut self.notes[slot as usize] {
                 *note = Arc::new(NoteDefs {
                     path: note.path.clone(),
-                    text: stored.clone(),
+                    text: stored,
                     defs,
                 });
             }
@@ -362,7 +363,7 @@ impl TermIndex {
     }
 
     pub fn remove_note(&mut self, path: &str) {
-        self.update_note(path, StoredText::Plain(Arc::from("")), Vec::new());
+        self.update_note(path, StoredText::Plain(Arc::from("")), "", Vec::new());
     }
 
     /// Makes the generic terms of `packs` recognized in prose too.
@@ -805,6 +806,7 @@ mod tests {
         index.update_note(
             "gpu.md",
             text.into(),
+            text,
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_eq!(index.generation(), generation);
@@ -813,6 +815,7 @@ mod tests {
         index.update_note(
             "gpu.md",
             text.into(),
+            text,
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_ne!(index.generation(), generation);
@@ -842,6 +845,7 @@ mod tests {
         index.update_note(
             "b.md",
             text.into(),
+            text,
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_eq!(index.generation(), generation);
@@ -854,6 +858,7 @@ mod tests {
         index.update_note(
             "b.md",
             text.into(),
+            text,
             extract(text, &parse(text, &ParseOptions::default())),
         );
         assert_ne!(index.generation(), generation);
