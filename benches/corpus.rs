@@ -11,6 +11,8 @@
 //! - a bare parse for comparison: this program re-run as a child that reads every note and runs
 //!   pulldown-cmark over it on 2 rayon threads, with the options kbls uses, and nothing else.
 //!
+//! `--generate DIR NOTES PER_MILLE` only writes one corpus into DIR, to profile kbls on it.
+//!
 //! Every kbls run is also checked: its broken-link and broken-anchor findings must be exactly
 //! the generator's intended ones.
 
@@ -32,6 +34,10 @@ fn main() {
     if let Some(pos) = args.iter().position(|a| a == "--bare-parse") {
         let dir = PathBuf::from(&args[pos + 1]);
         bare_parse(&dir);
+        return;
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--generate") {
+        generate_only(&args[pos + 1..]);
         return;
     }
     let sizes = numbers("KBLS_BENCH_SIZES", "10000,50000,100000");
@@ -120,6 +126,23 @@ fn main() {
             mib(bare_runs.peak_rss_kib),
         );
     }
+}
+
+/// `--generate DIR NOTES PER_MILLE`: the corpus a row of the table measures, kept in DIR.
+fn generate_only(args: &[String]) {
+    let [dir, notes, per_mille] = args else {
+        panic!("--generate DIR NOTES PER_MILLE");
+    };
+    let notes = notes.parse().expect("NOTES: a whole number");
+    let per_mille = per_mille.parse().expect("PER_MILLE: a whole number");
+    let stats = gen::generate(Path::new(dir), notes, SEED, per_mille);
+    println!(
+        "generated {} notes ({:.1} MB, {} links, {} intended findings) in {dir}",
+        stats.notes,
+        stats.bytes as f64 / 1e6,
+        stats.links,
+        stats.broken.len()
+    );
 }
 
 /// The comma-separated numbers of the environment variable `name`, else of `default`.

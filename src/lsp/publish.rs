@@ -1,6 +1,8 @@
-//! Debounced diagnostics: notifications queue the notes that changed (and those depending on
-//! them); after a short quiet period their diagnostics are computed off the async workers and
-//! pushed.
+//! Diagnostics as soon as they can be computed: notifications queue the notes that changed (and
+//! those depending on them), and one publisher at a time computes their findings off the async
+//! workers and pushes them. Changes queued while it works are published when it is done, together:
+//! typing costs one publish per publish's time, never a queue of them, and no publish waits for a
+//! fixed quiet period.
 
 use super::state::{Snapshot, State};
 use super::to_proto;
@@ -13,31 +15,80 @@ use std::time::Duration;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
-/// Quiet time after the last edit before diagnostics are recomputed.
-const DEBOUNCE: Duration = Duration::from_millis(120);
-/// Quiet time after the last edit before the full-text index catches up (a commit writes
+/// Quiet time after the last publish before the full-text index catches up (a commit writes
 /// corpus-wide bookkeeping) and term and mention indexes an edit dropped are rebuilt: both take
 /// a core for a while, which typing should not pay for. A search catches up first on its own.
 const WARM_IDLE: Duration = Duration::from_secs(2);
-/// Notes per batch of diagnostics published together (see [`flush`]).
-const BATCH: usize = 1024;
+/// Notes per batch of diagnostics published together (see [`flush`]): small enough that the
+/// client reads one batch while the next is computed.
+const BATCH: usize = 256;
 
+/// Publishes what is queued, off the caller: at once, or, while a publish runs, as soon as it
+/// ends (it publishes this change too).
 pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
-    let generation = state.lock().generation;
     tokio::spawn(async move {
-        tokio::time::sleep(DEBOUNCE).await;
-        if state.lock().generation == generation {
-            flush(&client, &outbox, state.clone()).await;
+        if publish(&client, &outbox, &state, false).await {
             warm(&state, WARM_IDLE);
         }
     });
+}
+
+/// Publishes what is queued, then what was queued meanwhile, until nothing publishable is left.
+/// Only one call publishes at a time, so that a note's findings are never overtaken by older
+/// ones: a call made while another publishes leaves the work to it, and returns at once, or with
+/// `wait` once that one is done. Returns whether this call published.
+pub async fn publish(
+    client: &Client,
+    outbox: &Outbox,
+    state: &Arc<Mutex<State>>,
+    wait: bool,
+) -> bool {
+    loop {
+        let done = state.lock().publish_done.clone();
+        let notified = done.notified();
+        {
+            let mut state = state.lock();
+            if !state.publishing {
+                state.publishing = true;
+                break;
+            }
+        }
+        if !wait {
+            return false;
+        }
+        notified.await;
+    }
+    // Even if a publish panics, the next change must find no publisher running.
+    struct Publishing<'a>(&'a Mutex<State>);
+    impl Drop for Publishing<'_> {
+        fn drop(&mut self) {
+            stop_publishing(&mut self.0.lock());
+        }
+    }
+    let publishing = Publishing(state);
+    loop {
+        flush(client, outbox, state.clone()).await;
+        // Checked and given up under one lock, the lock changes are queued under: a change
+        // queued after it finds no publisher running, and starts one.
+        let mut locked = state.lock();
+        if !locked.has_publishable() {
+            std::mem::forget(publishing);
+            stop_publishing(&mut locked);
+            return true;
+        }
+    }
+}
+
+fn stop_publishing(state: &mut State) {
+    state.publishing = false;
+    state.publish_done.notify_waiters();
 }
 
 /// Publishes what is queued now for roots whose index is complete (the rest stays queued, so a
 /// note's first publish is its true state): open documents first, then the rest in parallel,
 /// [`BATCH`] notes at a time, each batch sent as soon as it is ready, so the writer and the client
 /// work while the next is computed.
-pub async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
+async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
     let (snap, pending, ready) = {
         let mut state = state.lock();
         let ready: Vec<bool> = (0..state.roots.len())

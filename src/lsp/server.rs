@@ -252,7 +252,7 @@ impl Backend {
                 ready.send_modify(|n| *n += 1);
                 // Diagnostics first (the problems panel fills at once), then the full-text index,
                 // then the term and mention indexes.
-                publish::flush(&client, &outbox, state.clone()).await;
+                publish::publish(&client, &outbox, &state, true).await;
                 build_search_index(&state, idx, &ready);
             }
             if let Some(progress) = progress {

@@ -161,8 +161,12 @@ pub struct State {
     pub today: Option<NaiveDate>,
     /// Notes whose diagnostics must be recomputed, by root index.
     pub pending: BTreeSet<(usize, NoteId)>,
-    /// Bumped on every change; a debounced task only runs if nothing changed since it was scheduled.
+    /// Bumped on every change; the warm-up only runs if nothing changed since it was scheduled.
     pub generation: u64,
+    /// Whether a publish of diagnostics runs (see `publish::publish`); only one does at a time.
+    pub publishing: bool,
+    /// Woken when a publish ends, for a caller waiting to publish.
+    pub publish_done: Arc<tokio::sync::Notify>,
     /// Whether the client pulls diagnostics for open documents (then they are not pushed).
     pub pull_diagnostics: bool,
     /// Notes changed in the editor this session.
@@ -203,6 +207,8 @@ impl State {
             today: None,
             pending: BTreeSet::new(),
             generation: 0,
+            publishing: false,
+            publish_done: Arc::default(),
             pull_diagnostics: false,
             edited: HashSet::new(),
             failures: Vec::new(),
@@ -419,6 +425,13 @@ impl State {
             .partition(|&(root, _)| ready[root]);
         self.pending = later;
         now
+    }
+
+    /// Whether notes are queued that [`State::take_publishable`] would take.
+    pub fn has_publishable(&self) -> bool {
+        self.pending
+            .iter()
+            .any(|&(root, _)| self.diagnostics_ready(root))
     }
 
     /// Whether root `idx` can have its diagnostics published.

@@ -168,6 +168,63 @@ fn a_burst_of_edits_ends_in_the_same_state_as_a_fresh_parse() {
     assert_eq!(client.shutdown(), 0);
 }
 
+/// Edits that come faster than their 300 dependents are published: every dependent ends in the
+/// final state, and no findings computed before it arrive after it.
+#[test]
+fn a_burst_of_heading_edits_leaves_every_dependent_in_the_final_state() {
+    let dependents: Vec<(String, String)> = (0..300)
+        .map(|i| {
+            (
+                format!("d/{i:03}.md"),
+                format!("# D{i}\n\n[hub](../hub.md#a)\n"),
+            )
+        })
+        .collect();
+    let mut files: Vec<(&str, &str)> = vec![("hub.md", "# Hub\n\n## A\n")];
+    files.extend(dependents.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let dir = corpus(&files);
+    let mut client = start(dir.path());
+    client.open("hub.md");
+    client.diagnostics_for("d/299.md", |d| d.is_empty());
+    let hub = client.uri("hub.md");
+    // 40 edits back to back, renaming the heading to `B` and back; the last one breaks the links.
+    for version in 2..42 {
+        let heading = if version % 2 == 1 { "## B" } else { "## A" };
+        client.notify("textDocument/didChange", json!({"textDocument": {"uri": hub, "version": version}, "contentChanges": [{"range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 4}}, "text": heading}]}));
+    }
+    let uris: std::collections::HashSet<String> =
+        dependents.iter().map(|(p, _)| client.uri(p)).collect();
+    let broken = |m: &Value| {
+        m["params"]["diagnostics"]
+            .as_array()
+            .is_some_and(|d| codes(d) == ["broken-anchor"])
+    };
+    let mut latest: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    while uris.iter().any(|uri| latest.get(uri) != Some(&true)) {
+        let message = client.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"]
+                    .as_str()
+                    .is_some_and(|u| uris.contains(u))
+        });
+        let uri = message["params"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        latest.insert(uri, broken(&message));
+    }
+    let later = client.messages_within(std::time::Duration::from_millis(500));
+    for message in later.iter().filter(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"]
+                .as_str()
+                .is_some_and(|u| uris.contains(u))
+    }) {
+        assert!(broken(message), "an older state arrived last: {message}");
+    }
+    assert_eq!(client.shutdown(), 0);
+}
+
 #[test]
 fn deleting_a_heading_breaks_links_in_other_notes_and_restoring_it_clears_them() {
     let dir = corpus(NOTES);

@@ -202,6 +202,20 @@ impl LspClient {
             .unwrap_or_default()
     }
 
+    /// The backlog and every message that arrives within `window`: to see what comes after a
+    /// state was reached.
+    pub fn messages_within(&mut self, window: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + window;
+        let mut res = std::mem::take(&mut self.backlog);
+        while let Ok(message) = self
+            .messages
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            res.push(message);
+        }
+        res
+    }
+
     pub fn open(&mut self, rel: &str) -> String {
         let text = std::fs::read_to_string(self.root.join(rel)).expect("fixture note");
         self.open_text(rel, &text);
