@@ -438,13 +438,15 @@ impl Graph {
     fn insert(&mut self, note: Arc<Note>) -> Vec<NoteId> {
         let path = note.path.clone();
         self.clear_unreadable(&path);
+        let old = self.by_path(&path).map(|old| self.note(old));
         // The keys the old text answered to (a Hugo page's URLs may change) and the new ones;
-        // a new note also makes its folders exist, which links to them may name.
-        let mut keys = match self.by_path(&path) {
-            Some(old) => self.note_keys(self.note(old)),
-            None => folder_keys(&path),
+        // a new note also makes its folders exist, which links to them may name. None when
+        // the links into the note see no change.
+        let keys = match old {
+            Some(old) if same_to_links_into(&old.syntax, &note.syntax) => Vec::new(),
+            Some(old) => [self.note_keys(old), self.note_keys(&note)].concat(),
+            None => [folder_keys(&path), self.note_keys(&note)].concat(),
         };
-        keys.extend(self.note_keys(&note));
         let listing = self.listing(&path);
         let id = self.insert_note(note);
         let mut affected = self.dependents_by_keys(keys);
@@ -662,6 +664,28 @@ fn link_keys(site: &Site, note: &Note) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// Whether two parses of a note look the same to the links into it, so that no other note's
+/// findings change: the same headings (their level, text and anchor, which fragments match and
+/// did-you-mean offers), anchors, title and front matter (a Hugo page's URLs, title and outputs).
+/// Typing in a paragraph then republishes the note alone, not every note linking to it.
+fn same_to_links_into(old: &NoteSyntax, new: &NoteSyntax) -> bool {
+    fn heading(h: &syntax::Heading) -> (u8, &str, &str, bool) {
+        (h.level, &h.text, &h.anchor, h.from_shortcode)
+    }
+    old.title == new.title
+        && old.front_matter == new.front_matter
+        && old
+            .headings
+            .iter()
+            .map(heading)
+            .eq(new.headings.iter().map(heading))
+        && old
+            .anchors
+            .iter()
+            .map(|a| &a.id)
+            .eq(new.anchors.iter().map(|a| &a.id))
 }
 
 /// The keys of folders a new note at `path` brings into being: a link to a folder that did not

@@ -59,6 +59,36 @@ fn build_resolves_every_link_kind() {
     .assert_eq(&graph.dump());
 }
 
+/// Only what links into a note see makes an edit return its dependents: text added to a
+/// paragraph returns the note alone; a heading, an anchor or the front matter changed return
+/// every note linking to it.
+#[test]
+fn an_edit_returns_the_dependents_only_when_links_into_the_note_see_it() {
+    // A vault, where `^block` ids are anchors.
+    let options = ParseOptions {
+        site: Site::new(Dialect::Obsidian),
+        ..ParseOptions::default()
+    };
+    let mut graph = Graph::build(corpus(FILES), vec!["img/a.png".into()], &options);
+    graph.index_backlinks();
+    let mut affected = |graph: &mut Graph, text: &str| -> Vec<String> {
+        let ids = graph.update("k8s/pods.md", Arc::from(text), &options);
+        ids.iter().map(|id| graph.note(*id).path.clone()).collect()
+    };
+    let pods = "# Pods\n\n## Requests vs Limits\n\n[out](../../x.md) [self](#pods) [ext](pods)\n";
+    let dependents = ["index.md", "k8s/index.md", "k8s/pods.md"];
+    let typed = format!("{pods}\nA new paragraph with [a link](../index.md).\n");
+    assert_eq!(affected(&mut graph, &typed), ["k8s/pods.md"]);
+    let renamed = typed.replace("## Requests vs Limits", "## Requests and Limits");
+    assert_eq!(affected(&mut graph, &renamed), dependents);
+    let anchored = format!("{renamed}\nA rack ^rack-a\n");
+    assert_eq!(affected(&mut graph, &anchored), dependents);
+    let titled = format!("---\ntitle: Pods\n---\n{anchored}");
+    assert_eq!(affected(&mut graph, &titled), dependents);
+    let level = titled.replace("## Requests", "### Requests");
+    assert_eq!(affected(&mut graph, &level), dependents);
+}
+
 /// Marksman's paranoid mode as a test: every sequence of updates must leave the same graph as a
 /// build from scratch of the final texts.
 #[test]
@@ -637,8 +667,9 @@ fn dialect_corpus(
     }
 }
 
-/// Seeded random edit sequences in each dialect: after every update, removal or addition, the
-/// dependents returned include every note whose links resolve differently.
+/// Seeded random edit sequences in each dialect: after every update (of the whole text, or of
+/// a paragraph added), removal or addition, the dependents returned include every note whose
+/// links resolve differently.
 #[test]
 fn dependents_cover_every_changed_resolution_in_random_edits() {
     for dialect in Dialect::ALL {
@@ -665,10 +696,17 @@ fn dependents_cover_every_changed_resolution_in_random_edits() {
             for step in 0..25 {
                 let before = resolutions(&graph);
                 let path = paths[rng.usize(..paths.len())];
-                let affected = if rng.usize(..10) < 7 {
-                    graph.update(path, Arc::from(random_note(&mut rng).as_str()), &options)
-                } else {
-                    graph.remove(path)
+                let roll = rng.usize(..10);
+                let affected = match graph.by_path(path) {
+                    // Text added below what links into the note see: no other note changes.
+                    Some(id) if roll < 3 => {
+                        let text = format!("{}\n\nMore text.\n", graph.note(id).text());
+                        graph.update(path, Arc::from(text.as_str()), &options)
+                    }
+                    _ if roll < 7 => {
+                        graph.update(path, Arc::from(random_note(&mut rng).as_str()), &options)
+                    }
+                    _ => graph.remove(path),
                 };
                 let context = format!("{}: seed {seed}, step {step}, {path}", dialect.as_str());
                 assert_dependents_cover(&before, &graph, &affected, &context);
