@@ -10,6 +10,7 @@ use super::transport::{self, Outbox};
 use crate::graph::NoteId;
 use parking_lot::Mutex;
 use rayon::prelude::*;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::ls_types::*;
@@ -19,8 +20,9 @@ use tower_lsp_server::Client;
 /// corpus-wide bookkeeping) and term and mention indexes an edit dropped are rebuilt: both take
 /// a core for a while, which typing should not pay for. A search catches up first on its own.
 const WARM_IDLE: Duration = Duration::from_secs(2);
-/// Notes per batch of diagnostics published together (see [`flush`]): small enough that the
-/// client reads one batch while the next is computed.
+/// Notes per batch of diagnostics computed in parallel and sent together (see [`publish`]): small
+/// enough that the client reads one batch while the next is computed, and that a change waits
+/// for one batch at most.
 const BATCH: usize = 256;
 
 /// Publishes what is queued, off the caller: at once, or, while a publish runs, as soon as it
@@ -33,10 +35,13 @@ pub fn schedule(client: Client, outbox: Outbox, state: Arc<Mutex<State>>) {
     });
 }
 
-/// Publishes what is queued, then what was queued meanwhile, until nothing publishable is left.
-/// Only one call publishes at a time, so that a note's findings are never overtaken by older
-/// ones: a call made while another publishes leaves the work to it, and returns at once, or with
-/// `wait` once that one is done. Returns whether this call published.
+/// Publishes what is queued for roots whose index is complete (the rest stays queued, so that a
+/// note's first publish is its true state), then what was queued meanwhile, until nothing
+/// publishable is left: [`BATCH`] notes at a time, each batch sent as soon as it is ready, so
+/// the writer and the client work while the next is computed. Only one call publishes at a time,
+/// so that a note's findings are never overtaken by older ones: a call made while another
+/// publishes leaves the work to it, and returns at once, or with `wait` once that one is done.
+/// Returns whether this call published.
 pub async fn publish(
     client: &Client,
     outbox: &Outbox,
@@ -66,56 +71,31 @@ pub async fn publish(
         }
     }
     let publishing = Publishing(state);
+    let mut queue: VecDeque<(usize, NoteId)> = VecDeque::new();
     loop {
-        flush(client, outbox, state.clone()).await;
-        // Checked and given up under one lock, the lock changes are queued under: a change
-        // queued after it finds no publisher running, and starts one.
-        let mut locked = state.lock();
-        if !locked.has_publishable() {
-            std::mem::forget(publishing);
-            stop_publishing(&mut locked);
-            return true;
-        }
-    }
-}
-
-fn stop_publishing(state: &mut State) {
-    state.publishing = false;
-    state.publish_done.notify_waiters();
-}
-
-/// Publishes what is queued now for roots whose index is complete (the rest stays queued, so a
-/// note's first publish is its true state): open documents first, then the rest in parallel,
-/// [`BATCH`] notes at a time, each batch sent as soon as it is ready, so the writer and the client
-/// work while the next is computed.
-async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
-    let (snap, pending, ready) = {
-        let mut state = state.lock();
-        let ready: Vec<bool> = (0..state.roots.len())
-            .map(|idx| state.diagnostics_ready(idx))
-            .collect();
-        (state.snapshot(), state.take_publishable(), ready)
-    };
-    if pending.is_empty() {
-        return;
-    }
-    let pull = snap.pull_diagnostics;
-    let is_open = |&(root_idx, id): &(usize, NoteId)| {
-        let root = &snap.roots[root_idx];
-        root.graph
-            .get(id)
-            .is_some_and(|note| snap.open.contains(&root.path_of(&note.path)))
-    };
-    let (open, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(is_open);
-    let snap = Arc::new(snap);
-    let mut batches = vec![open];
-    batches.extend(rest.chunks(BATCH).map(<[_]>::to_vec));
-    let last = batches.len() - 1;
-    for (i, batch) in batches.into_iter().enumerate() {
-        let snap = snap.clone();
-        let ready = ready.clone();
+        // Each batch takes what was queued since the one before, and a snapshot of now.
+        let (snap, batch, ready) = {
+            let mut locked = state.lock();
+            let snap = locked.snapshot();
+            let fresh = locked.take_publishable();
+            if queue.is_empty() && fresh.is_empty() {
+                // Given up under the lock changes are queued under: a change queued after this
+                // finds no publisher running, and starts one.
+                std::mem::forget(publishing);
+                stop_publishing(&mut locked);
+                return true;
+            }
+            enqueue(&mut queue, fresh, &snap);
+            let ready: Vec<bool> = (0..locked.roots.len())
+                .map(|idx| locked.diagnostics_ready(idx))
+                .collect();
+            let batch: Vec<_> = queue.drain(..BATCH.min(queue.len())).collect();
+            (snap, batch, ready)
+        };
+        let pull = snap.pull_diagnostics;
+        let last = queue.is_empty();
         let computed =
-            tokio::task::spawn_blocking(move || compute(&snap, &batch, i == last, &ready)).await;
+            tokio::task::spawn_blocking(move || compute(&snap, &batch, last, &ready)).await;
         match computed {
             Ok(bodies) => {
                 for body in bodies {
@@ -129,12 +109,42 @@ async fn flush(client: &Client, outbox: &Outbox, state: Arc<Mutex<State>>) {
                         format!("kbls: diagnostics panicked: {err}"),
                     )
                     .await;
-                return;
             }
         }
+        if pull && last {
+            let _ = client.workspace_diagnostic_refresh().await;
+        }
     }
-    if pull {
-        let _ = client.workspace_diagnostic_refresh().await;
+}
+
+fn stop_publishing(state: &mut State) {
+    state.publishing = false;
+    state.publish_done.notify_waiters();
+}
+
+/// Puts the notes queued since the last batch first, open documents before the rest: an edit
+/// made while the 50,000 notes of a first publish go out is published before they are. A note
+/// still waiting from before moves up with them, so it is published once, from the newest
+/// snapshot; every batch is computed from a snapshot of when it starts, so nothing older
+/// overtakes what was published.
+fn enqueue(
+    queue: &mut VecDeque<(usize, NoteId)>,
+    fresh: BTreeSet<(usize, NoteId)>,
+    snap: &Snapshot,
+) {
+    if fresh.is_empty() {
+        return;
+    }
+    queue.retain(|note| !fresh.contains(note));
+    let is_open = |&(root_idx, id): &(usize, NoteId)| {
+        let root = &snap.roots[root_idx];
+        root.graph
+            .get(id)
+            .is_some_and(|note| snap.open.contains(&root.path_of(&note.path)))
+    };
+    let (open, rest): (Vec<_>, Vec<_>) = fresh.into_iter().partition(is_open);
+    for note in open.into_iter().chain(rest).rev() {
+        queue.push_front(note);
     }
 }
 

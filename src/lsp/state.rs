@@ -427,13 +427,6 @@ impl State {
         now
     }
 
-    /// Whether notes are queued that [`State::take_publishable`] would take.
-    pub fn has_publishable(&self) -> bool {
-        self.pending
-            .iter()
-            .any(|&(root, _)| self.diagnostics_ready(root))
-    }
-
     /// Whether root `idx` can have its diagnostics published.
     pub fn diagnostics_ready(&self, idx: usize) -> bool {
         let root = &self.roots[idx];
