@@ -71,7 +71,7 @@ fn an_edit_returns_the_dependents_only_when_links_into_the_note_see_it() {
     };
     let mut graph = Graph::build(corpus(FILES), vec!["img/a.png".into()], &options);
     graph.index_backlinks();
-    let mut affected = |graph: &mut Graph, text: &str| -> Vec<String> {
+    let affected = |graph: &mut Graph, text: &str| -> Vec<String> {
         let ids = graph.update("k8s/pods.md", Arc::from(text), &options);
         ids.iter().map(|id| graph.note(*id).path.clone()).collect()
     };
