@@ -12,6 +12,7 @@
 mod backlinks;
 mod chapters;
 mod dump;
+mod names;
 mod resolve;
 mod urls;
 
@@ -26,6 +27,7 @@ use crate::syntax::{self, LinkTarget, NoteSyntax, ParseOptions};
 use crate::terms::{self, MentionIndex, Packs, TermDef, TermIndex};
 use crate::text::name_index::NameIndex;
 use crate::text::{LineIndex, StoredText, TextStorage};
+use names::Names;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -92,7 +94,8 @@ impl Note {
 #[derive(Clone, Debug)]
 pub struct Graph {
     notes: Vec<Option<Arc<Note>>>,
-    by_path: HashMap<String, NoteId>,
+    /// Each note's path and title, and the note at each path.
+    names: Names,
     /// Lowercased file stem to the notes with that stem (several means ambiguous wiki-links).
     by_stem: HashMap<String, Vec<NoteId>>,
     /// Folder to the notes directly in it, for suggestions among siblings.
@@ -141,7 +144,7 @@ impl Default for Graph {
         let packs = Packs::builtin_shared();
         Graph {
             notes: Vec::new(),
-            by_path: HashMap::new(),
+            names: Names::default(),
             by_stem: HashMap::new(),
             by_dir: HashMap::new(),
             files: HashSet::new(),
@@ -190,7 +193,7 @@ impl Graph {
             ..Graph::default()
         };
         graph.notes.reserve(parsed.len());
-        graph.by_path.reserve(parsed.len());
+        graph.names.reserve(parsed.len());
         for file in files {
             graph.add_file(file);
         }
@@ -289,7 +292,7 @@ impl Graph {
     }
 
     pub fn by_path(&self, path: &str) -> Option<NoteId> {
-        self.by_path.get(path).copied()
+        self.names.get(path)
     }
 
     pub fn notes(&self) -> impl Iterator<Item = (NoteId, &Note)> + '_ {
@@ -300,7 +303,13 @@ impl Graph {
     }
 
     pub fn note_count(&self) -> usize {
-        self.by_path.len()
+        self.names.len()
+    }
+
+    /// Every note's id, path and title (as [`Note::title`], a very long one cut), read from one
+    /// dense table: for passes over every note that need no more of them.
+    pub fn note_names(&self) -> impl Iterator<Item = (NoteId, &str, &str)> + '_ {
+        self.names.iter()
     }
 
     pub fn notes_with_stem(&self, stem: &str) -> &[NoteId] {
@@ -317,10 +326,10 @@ impl Graph {
         }
         let prefix = format!("{path}/");
         let mut res: Vec<String> = self
-            .by_path
-            .keys()
-            .filter(|p| p.starts_with(&prefix))
-            .cloned()
+            .names
+            .iter()
+            .filter(|(_, p, _)| p.starts_with(&prefix))
+            .map(|(_, p, _)| p.to_string())
             .collect();
         res.sort();
         res
@@ -467,8 +476,8 @@ impl Graph {
         if let Some(text) = &text {
             self.update_terms(path, Some((&note, text)));
         }
-        let id = match self.by_path.get(path) {
-            Some(&id) => {
+        let id = match self.names.get(path) {
+            Some(id) => {
                 let old = self.notes[id.0 as usize].take().expect("indexed note");
                 self.unindex_links(id, &old);
                 self.unindex_urls(id, &old);
@@ -477,7 +486,6 @@ impl Graph {
             None => {
                 let id = NoteId(self.notes.len() as u32);
                 self.notes.push(None);
-                self.by_path.insert(path.clone(), id);
                 if self.site.dialect == Dialect::Hugo {
                     self.by_lower_path.insert(path.to_lowercase(), id);
                 }
@@ -511,6 +519,7 @@ impl Graph {
             Arc::make_mut(mentions).update_note(id.0, text, &note.syntax, &self.packs, terms);
         }
         drop(text);
+        self.names.insert(id, &note.path, note.title());
         self.notes[id.0 as usize] = Some(note);
         id
     }
@@ -546,7 +555,7 @@ impl Graph {
             return self.dependents(path);
         }
         let listing = self.listing(path);
-        let Some(id) = self.by_path.remove(path) else {
+        let Some(id) = self.names.remove(path) else {
             return Vec::new();
         };
         let keys = self.note_keys(self.note(id));
@@ -730,19 +739,20 @@ impl PathKeys {
 }
 
 /// The last part of `path`.
+// Byte searches: `/` and `.` are ASCII, and completion takes the stem of every note per keystroke.
 pub fn file_name(path: &str) -> &str {
-    &path[path.rfind('/').map_or(0, |i| i + 1)..]
+    &path[memchr::memrchr(b'/', path.as_bytes()).map_or(0, |i| i + 1)..]
 }
 
 pub fn file_stem(path: &str) -> &str {
     let name = file_name(path);
-    name.rfind('.')
+    memchr::memrchr(b'.', name.as_bytes())
         .filter(|&i| i > 0)
         .map_or(name, |i| &name[..i])
 }
 
 pub fn parent_dir(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
+    memchr::memrchr(b'/', path.as_bytes()).map_or("", |i| &path[..i])
 }
 
 #[cfg(test)]

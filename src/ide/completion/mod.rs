@@ -237,11 +237,11 @@ fn path_or_anchor(
     let site_url = site.dialect == Dialect::Hugo && typed.starts_with('/');
     let content_dir = site.content_dir_of(&note.path).unwrap_or("");
     let notes = graph
-        .notes()
-        .filter(|(other, _)| *other != id)
-        .map(|(_, n)| Candidate {
-            path: &n.path,
-            title: Some(n.title()),
+        .note_names()
+        .filter(|(other, _, _)| *other != id)
+        .map(|(_, path, title)| Candidate {
+            path,
+            title: Some(title),
         })
         .filter(|c| !site_url || site.content_dir_of(c.path) == Some(content_dir));
     let files = graph
@@ -315,13 +315,14 @@ fn wiki(graph: &Graph, id: NoteId, typed: &str, typed_start: usize, offset: usiz
     }
     // Obsidian writes the shortest path that names the note alone (its name when unique),
     // worked out from the path; elsewhere a wiki-link names a stem.
-    let candidates = graph
-        .notes()
-        .filter(|(other, _)| *other != id)
-        .map(|(_, n)| Candidate {
-            path: if obsidian { &n.path } else { n.stem() },
-            title: Some(n.title()),
-        });
+    let candidates =
+        graph
+            .note_names()
+            .filter(|(other, _, _)| *other != id)
+            .map(|(_, path, title)| Candidate {
+                path: if obsidian { path } else { file_stem(path) },
+                title: Some(title),
+            });
     // Stems have no folder: every candidate counts as near.
     let (candidates, incomplete) = rank(candidates, typed, "");
     let items = candidates
