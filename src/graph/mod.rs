@@ -96,8 +96,6 @@ pub struct Graph {
     notes: Vec<Option<Arc<Note>>>,
     /// Each note's path and title, and the note at each path.
     names: Names,
-    /// Lowercased file stem to the notes with that stem (several means ambiguous wiki-links).
-    by_stem: HashMap<String, Vec<NoteId>>,
     /// Folder to the notes directly in it, for suggestions among siblings.
     by_dir: HashMap<String, Folder>,
     /// Files in the corpus that are not notes (images, PDFs), for links to them.
@@ -145,7 +143,6 @@ impl Default for Graph {
         Graph {
             notes: Vec::new(),
             names: Names::default(),
-            by_stem: HashMap::new(),
             by_dir: HashMap::new(),
             files: HashSet::new(),
             dirs: HashSet::new(),
@@ -312,10 +309,10 @@ impl Graph {
         self.names.iter()
     }
 
-    pub fn notes_with_stem(&self, stem: &str) -> &[NoteId] {
-        self.by_stem
-            .get(&stem.to_lowercase())
-            .map_or(&[], |ids| ids.as_slice())
+    /// The notes whose file stem is `stem`, ignoring case, by id (several make a wiki-link
+    /// ambiguous).
+    pub fn notes_with_stem(&self, stem: &str) -> Vec<NoteId> {
+        self.names.with_stem(stem)
     }
 
     /// The note at `path`, or every note under the folder `path` (a file or folder moved or
@@ -489,10 +486,6 @@ impl Graph {
                 if self.site.dialect == Dialect::Hugo {
                     self.by_lower_path.insert(path.to_lowercase(), id);
                 }
-                self.by_stem
-                    .entry(file_stem(path).to_lowercase())
-                    .or_default()
-                    .push(id);
                 self.add_dirs(path);
                 let folder = match self.by_dir.get_mut(parent_dir(path)) {
                     Some(folder) => folder,
@@ -570,9 +563,6 @@ impl Graph {
         if let Some(old) = self.notes[id.0 as usize].take() {
             self.unindex_links(id, &old);
             self.unindex_urls(id, &old);
-        }
-        if let Some(ids) = self.by_stem.get_mut(&file_stem(path).to_lowercase()) {
-            ids.retain(|&other| other != id);
         }
         if let Some(folder) = self.by_dir.get_mut(parent_dir(path)) {
             folder.notes.retain(|&other| other != id);

@@ -1,9 +1,10 @@
-//! Every note's path and title in one buffer, and the table from a path to its note over it.
+//! Every note's path and title in one buffer, and the tables from a path to its note and from a
+//! file stem to its notes over it.
 //! A lookup (each link resolved) or a pass over every name (completion ranks them all on each
 //! keystroke) reads a few dense pages instead of one allocation per note, which at 50,000 notes
 //! no longer stay in the processor's cache.
 
-use super::NoteId;
+use super::{file_stem, NoteId};
 use hashbrown::HashTable;
 use std::hash::{BuildHasher, RandomState};
 
@@ -18,6 +19,8 @@ pub(crate) struct Names {
     /// By note id: where the note's path and title are in `text`.
     spans: Vec<Option<Span>>,
     by_path: HashTable<NoteId>,
+    /// Every note, hashed by its lowercase file stem (wiki-links name notes by it).
+    by_stem: HashTable<NoteId>,
     hasher: RandomState,
     /// Bytes of `text` no span points at.
     unused: usize,
@@ -43,10 +46,12 @@ impl Names {
             text,
             spans,
             by_path,
+            by_stem,
             hasher,
             ..
         } = self;
         by_path.reserve(notes, |&id| hasher.hash_one(path_in(text, spans, id)));
+        by_stem.reserve(notes, |&id| stem_hash(hasher, path_in(text, spans, id)));
         spans.reserve(notes);
         // Paths and titles of generated and real notes average about 60 bytes.
         text.reserve(notes * 64);
@@ -90,11 +95,14 @@ impl Names {
                 text,
                 spans,
                 by_path,
+                by_stem,
                 hasher,
                 ..
             } = self;
             let hash = hasher.hash_one(path);
             by_path.insert_unique(hash, id, |&id| hasher.hash_one(path_in(text, spans, id)));
+            let hash = stem_hash(hasher, path);
+            by_stem.insert_unique(hash, id, |&id| stem_hash(hasher, path_in(text, spans, id)));
         }
         self.compact_if_half_unused();
     }
@@ -107,11 +115,31 @@ impl Names {
             .find_entry(hash, |&id| path_in(&self.text, &self.spans, id) == path)
             .ok()?;
         let (id, _) = entry.remove();
+        if let Ok(entry) = self
+            .by_stem
+            .find_entry(stem_hash(&self.hasher, path), |&other| other == id)
+        {
+            entry.remove();
+        }
         if let Some(span) = self.spans[id.0 as usize].take() {
             self.unused += span.len();
         }
         self.compact_if_half_unused();
         Some(id)
+    }
+
+    /// The notes whose file stem is `stem` ignoring case, by id.
+    pub(crate) fn with_stem(&self, stem: &str) -> Vec<NoteId> {
+        let wanted = stem.to_lowercase();
+        let hash = self.hasher.hash_one(&wanted);
+        let mut res: Vec<NoteId> = self
+            .by_stem
+            .iter_hash(hash)
+            .copied()
+            .filter(|&id| file_stem(path_in(&self.text, &self.spans, id)).to_lowercase() == wanted)
+            .collect();
+        res.sort();
+        res
     }
 
     /// The path and the title of note `id`, if it is in the table.
@@ -159,6 +187,11 @@ fn path_in<'a>(text: &'a str, spans: &[Option<Span>], id: NoteId) -> &'a str {
         Some(Some(span)) => &text[span.start..span.start + span.path_len as usize],
         _ => "",
     }
+}
+
+/// The hash `by_stem` files the note at `path` under: of its lowercase file stem.
+fn stem_hash(hasher: &RandomState, path: &str) -> u64 {
+    hasher.hash_one(file_stem(path).to_lowercase())
 }
 
 /// `text` up to `max` bytes, cut at a character boundary.
@@ -211,11 +244,28 @@ mod tests {
                 );
             }
         }
+        assert_eq!(names.with_stem("NOTE-3"), [NoteId(3)]);
+        assert_eq!(names.with_stem("note-4"), []);
         let listed: Vec<u32> = names.iter().map(|(id, _, _)| id.0).collect();
         assert_eq!(listed, (1..2000).step_by(2).collect::<Vec<u32>>());
         // A removed path can come back, under another id.
         names.insert(NoteId(5000), "dir/note-0.md", "Back");
         assert_eq!(names.get("dir/note-0.md"), Some(NoteId(5000)));
+    }
+
+    #[test]
+    fn notes_with_one_stem_in_several_folders_and_cases() {
+        let mut names = Names::default();
+        names.insert(NoteId(2), "b/Dup.md", "");
+        names.insert(NoteId(0), "a/dup.md", "");
+        names.insert(NoteId(1), "ΟΔΟΣ.md", "");
+        names.insert(NoteId(3), "c/other.md", "");
+        assert_eq!(names.with_stem("dup"), [NoteId(0), NoteId(2)]);
+        assert_eq!(names.with_stem("DUP"), [NoteId(0), NoteId(2)]);
+        // As `str::to_lowercase` has it: a final sigma is `ς`.
+        assert_eq!(names.with_stem("οδος"), [NoteId(1)]);
+        names.remove("a/dup.md");
+        assert_eq!(names.with_stem("dup"), [NoteId(2)]);
     }
 
     #[test]

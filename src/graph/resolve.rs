@@ -362,12 +362,11 @@ impl Graph {
     fn wiki_candidates(&self, target: &str) -> Vec<NoteId> {
         let by_stem = self.notes_with_stem(wiki_stem(target));
         let Some(slash) = target.rfind('/') else {
-            return by_stem.to_vec();
+            return by_stem;
         };
         let folders = format!("/{}/", target[..slash].trim_matches('/').to_lowercase());
         by_stem
-            .iter()
-            .copied()
+            .into_iter()
             .filter(|id| format!("/{}", self.note(*id).path.to_lowercase()).contains(&folders))
             .collect()
     }

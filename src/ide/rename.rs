@@ -587,9 +587,8 @@ impl Move<'_> {
     /// `new_path` alone among the notes as they are after the move, with its extension.
     fn shortest_unique(&self, new_path: &str) -> String {
         let stem = file_stem(new_path);
-        let others = self
-            .graph
-            .notes_with_stem(stem)
+        let same_stem = self.graph.notes_with_stem(stem);
+        let others = same_stem
             .iter()
             .filter(|id| !self.moved.contains_key(id))
             .map(|id| self.graph.note(*id).path.as_str())

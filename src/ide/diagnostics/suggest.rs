@@ -73,8 +73,8 @@ pub(super) fn closest_label<'a>(note: &'a Note, label: &str, reached: &Reached) 
 /// The note a link to the missing `path` most likely meant.
 pub(super) fn closest_note(graph: &Graph, path: &str, reached: &Reached) -> Option<NoteId> {
     let stem = file_stem(path);
-    if let [only] = graph.notes_with_stem(stem) {
-        return Some(*only);
+    if let [only] = graph.notes_with_stem(stem)[..] {
+        return Some(only);
     }
     closest_in_dir(graph, stem, parent_dir(path), reached)
 }
@@ -88,8 +88,8 @@ pub(super) fn closest_stem(
     reached: &Reached,
 ) -> Option<NoteId> {
     let normalized = stem.to_lowercase().replace([' ', '_'], "-");
-    if let [only] = graph.notes_with_stem(&normalized) {
-        return Some(*only);
+    if let [only] = graph.notes_with_stem(&normalized)[..] {
+        return Some(only);
     }
     closest_in_dir(graph, &normalized, from_dir, reached)
 }
