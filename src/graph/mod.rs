@@ -728,8 +728,10 @@ impl PathKeys {
     }
 }
 
+// These search bytes (`/` and `.` are ASCII): completion takes the stem of every note on each
+// keystroke.
+
 /// The last part of `path`.
-// Byte searches: `/` and `.` are ASCII, and completion takes the stem of every note per keystroke.
 pub fn file_name(path: &str) -> &str {
     &path[memchr::memrchr(b'/', path.as_bytes()).map_or(0, |i| i + 1)..]
 }

@@ -13,15 +13,20 @@ const TITLE_MAX: usize = 1024;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Names {
-    /// Each note's path then its title, one after the other. A note whose title changes is
-    /// written again at the end; what it leaves behind is reclaimed when it is half the buffer.
-    text: String,
-    /// By note id: where the note's path and title are in `text`.
-    spans: Vec<Option<Span>>,
+    buffer: Buffer,
     by_path: HashTable<NoteId>,
     /// Every note, hashed by its lowercase file stem (wiki-links name notes by it).
     by_stem: HashTable<NoteId>,
     hasher: RandomState,
+}
+
+/// Each note's path then its title, one after the other, and where they are by note id. A note
+/// whose title changes is written again at the end; what it leaves behind is reclaimed when it
+/// is half the buffer.
+#[derive(Clone, Debug, Default)]
+struct Buffer {
+    text: String,
+    spans: Vec<Option<Span>>,
     /// Bytes of `text` no span points at.
     unused: usize,
 }
@@ -42,19 +47,12 @@ impl Span {
 impl Names {
     /// Room for `notes` more notes.
     pub(crate) fn reserve(&mut self, notes: usize) {
-        let Names {
-            text,
-            spans,
-            by_path,
-            by_stem,
-            hasher,
-            ..
-        } = self;
-        by_path.reserve(notes, |&id| hasher.hash_one(path_in(text, spans, id)));
-        by_stem.reserve(notes, |&id| stem_hash(hasher, path_in(text, spans, id)));
-        spans.reserve(notes);
-        // Paths and titles of generated and real notes average about 60 bytes.
-        text.reserve(notes * 64);
+        let (buffer, hasher) = (&self.buffer, &self.hasher);
+        self.by_path
+            .reserve(notes, |&id| hasher.hash_one(buffer.path(id)));
+        self.by_stem
+            .reserve(notes, |&id| stem_hash(hasher, buffer.path(id)));
+        self.buffer.reserve(notes);
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -63,80 +61,58 @@ impl Names {
 
     /// The note at `path`.
     pub(crate) fn get(&self, path: &str) -> Option<NoteId> {
-        let hash = self.hasher.hash_one(path);
         self.by_path
-            .find(hash, |&id| path_in(&self.text, &self.spans, id) == path)
+            .find(self.hasher.hash_one(path), |&id| {
+                self.buffer.path(id) == path
+            })
             .copied()
     }
 
     /// Records note `id` at `path` with `title`: a new note, or a new title for the note `id`
     /// already is (its path does not change while it is in the table).
     pub(crate) fn insert(&mut self, id: NoteId, path: &str, title: &str) {
-        let slot = id.0 as usize;
-        if self.spans.len() <= slot {
-            self.spans.resize(slot + 1, None);
+        if self.buffer.write(id, path, title) {
+            let (buffer, hasher) = (&self.buffer, &self.hasher);
+            self.by_path
+                .insert_unique(hasher.hash_one(path), id, |&id| {
+                    hasher.hash_one(buffer.path(id))
+                });
+            self.by_stem
+                .insert_unique(stem_hash(hasher, path), id, |&id| {
+                    stem_hash(hasher, buffer.path(id))
+                });
         }
-        let title = cut(title, TITLE_MAX);
-        let old = self.spans[slot].take();
-        if let Some(old) = old {
-            debug_assert_eq!(self.path_of(old), path, "a note keeps its path");
-            self.unused += old.len();
-        }
-        let start = self.text.len();
-        self.text.push_str(path);
-        self.text.push_str(title);
-        self.spans[slot] = Some(Span {
-            start,
-            path_len: path.len() as u32,
-            title_len: title.len() as u32,
-        });
-        if old.is_none() {
-            let Names {
-                text,
-                spans,
-                by_path,
-                by_stem,
-                hasher,
-                ..
-            } = self;
-            let hash = hasher.hash_one(path);
-            by_path.insert_unique(hash, id, |&id| hasher.hash_one(path_in(text, spans, id)));
-            let hash = stem_hash(hasher, path);
-            by_stem.insert_unique(hash, id, |&id| stem_hash(hasher, path_in(text, spans, id)));
-        }
-        self.compact_if_half_unused();
+        self.buffer.compact_if_half_unused();
     }
 
     /// Removes the note at `path`; returns its id.
     pub(crate) fn remove(&mut self, path: &str) -> Option<NoteId> {
-        let hash = self.hasher.hash_one(path);
-        let entry = self
+        let (id, _) = self
             .by_path
-            .find_entry(hash, |&id| path_in(&self.text, &self.spans, id) == path)
-            .ok()?;
-        let (id, _) = entry.remove();
+            .find_entry(self.hasher.hash_one(path), |&id| {
+                self.buffer.path(id) == path
+            })
+            .ok()?
+            .remove();
         if let Ok(entry) = self
             .by_stem
             .find_entry(stem_hash(&self.hasher, path), |&other| other == id)
         {
             entry.remove();
         }
-        if let Some(span) = self.spans[id.0 as usize].take() {
-            self.unused += span.len();
-        }
-        self.compact_if_half_unused();
+        self.buffer.free(id);
+        self.buffer.compact_if_half_unused();
         Some(id)
     }
 
     /// The notes whose file stem is `stem` ignoring case, by id.
     pub(crate) fn with_stem(&self, stem: &str) -> Vec<NoteId> {
         let wanted = stem.to_lowercase();
-        let hash = self.hasher.hash_one(&wanted);
         let mut res: Vec<NoteId> = self
             .by_stem
-            .iter_hash(hash)
+            .iter_hash(self.hasher.hash_one(&wanted))
             .copied()
-            .filter(|&id| file_stem(path_in(&self.text, &self.spans, id)).to_lowercase() == wanted)
+            .filter(|&id| file_stem(self.buffer.path(id)).to_lowercase() == wanted)
             .collect();
         res.sort();
         res
@@ -144,6 +120,27 @@ impl Names {
 
     /// The path and the title of note `id`, if it is in the table.
     pub(crate) fn name(&self, id: NoteId) -> Option<(&str, &str)> {
+        self.buffer.name(id)
+    }
+
+    /// Every note's id, path and title, by id.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (NoteId, &str, &str)> + '_ {
+        (0..self.buffer.spans.len()).filter_map(|slot| {
+            let id = NoteId(slot as u32);
+            self.name(id).map(|(path, title)| (id, path, title))
+        })
+    }
+}
+
+impl Buffer {
+    fn reserve(&mut self, notes: usize) {
+        self.spans.reserve(notes);
+        // Paths and titles of generated and real notes average about 60 bytes.
+        self.text.reserve(notes * 64);
+    }
+
+    /// The path and the title of note `id`, if it is written.
+    fn name(&self, id: NoteId) -> Option<(&str, &str)> {
         let span = (*self.spans.get(id.0 as usize)?)?;
         let path_end = span.start + span.path_len as usize;
         let title_end = path_end + span.title_len as usize;
@@ -153,16 +150,43 @@ impl Names {
         ))
     }
 
-    /// Every note's id, path and title, by id.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (NoteId, &str, &str)> + '_ {
-        (0..self.spans.len()).filter_map(|slot| {
-            let id = NoteId(slot as u32);
-            self.name(id).map(|(path, title)| (id, path, title))
-        })
+    /// The path of note `id`, `""` when it is not written.
+    fn path(&self, id: NoteId) -> &str {
+        self.name(id).map_or("", |(path, _)| path)
     }
 
-    fn path_of(&self, span: Span) -> &str {
-        &self.text[span.start..span.start + span.path_len as usize]
+    /// Writes note `id`'s path and title at the end; returns whether `id` had none written.
+    fn write(&mut self, id: NoteId, path: &str, title: &str) -> bool {
+        let slot = id.0 as usize;
+        if self.spans.len() <= slot {
+            self.spans.resize(slot + 1, None);
+        }
+        debug_assert!(
+            self.name(id).is_none_or(|(old, _)| old == path),
+            "a note keeps its path"
+        );
+        let is_new = !self.free(id);
+        let title = cut(title, TITLE_MAX);
+        let start = self.text.len();
+        self.text.push_str(path);
+        self.text.push_str(title);
+        self.spans[slot] = Some(Span {
+            start,
+            path_len: path.len() as u32,
+            title_len: title.len() as u32,
+        });
+        is_new
+    }
+
+    /// Forgets where note `id`'s name is; returns whether it had one.
+    fn free(&mut self, id: NoteId) -> bool {
+        match self.spans.get_mut(id.0 as usize).and_then(Option::take) {
+            Some(span) => {
+                self.unused += span.len();
+                true
+            }
+            None => false,
+        }
     }
 
     /// Writes the buffer again without what no span points at, once that is half of it.
@@ -178,14 +202,6 @@ impl Names {
         }
         self.text = text;
         self.unused = 0;
-    }
-}
-
-/// The path of note `id` in `text`, `""` when it is not in the table.
-fn path_in<'a>(text: &'a str, spans: &[Option<Span>], id: NoteId) -> &'a str {
-    match spans.get(id.0 as usize) {
-        Some(Some(span)) => &text[span.start..span.start + span.path_len as usize],
-        _ => "",
     }
 }
 
@@ -228,7 +244,7 @@ mod tests {
         for i in (0..2000u32).step_by(2) {
             assert_eq!(names.remove(&format!("dir/note-{i}.md")), Some(NoteId(i)));
         }
-        assert!(names.unused * 2 < names.text.len().max(4096 * 2));
+        assert!(names.buffer.unused * 2 < names.buffer.text.len().max(4096 * 2));
         assert_eq!(names.len(), 1000);
         assert_eq!(names.remove("dir/note-0.md"), None);
         for i in 0..2000u32 {

@@ -76,7 +76,6 @@ pub async fn publish(
         // Each batch takes what was queued since the one before, and a snapshot of now.
         let (snap, batch, ready) = {
             let mut locked = state.lock();
-            let snap = locked.snapshot();
             let fresh = locked.take_publishable();
             if queue.is_empty() && fresh.is_empty() {
                 // Given up under the lock changes are queued under: a change queued after this
@@ -85,6 +84,7 @@ pub async fn publish(
                 stop_publishing(&mut locked);
                 return true;
             }
+            let snap = locked.snapshot();
             enqueue(&mut queue, fresh, &snap);
             let ready: Vec<bool> = (0..locked.roots.len())
                 .map(|idx| locked.diagnostics_ready(idx))
