@@ -227,6 +227,10 @@ pub fn check_yaml_size(content: &str) -> Result<(), String> {
 
 fn read_yaml(content: &str, res: &mut FrontMatter) {
     use yaml_rust2::{Yaml, YamlLoader};
+    if let Some(pairs) = flat_yaml(content) {
+        read_yaml_pairs(pairs.iter().map(|(key, value)| (key, value)), res);
+        return;
+    }
     if let Err(why) = check_yaml_size(content) {
         res.error = Some(why);
         return;
@@ -238,9 +242,17 @@ fn read_yaml(content: &str, res: &mut FrontMatter) {
             return;
         }
     };
-    let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
-        return;
-    };
+    if let Some(Yaml::Hash(map)) = docs.into_iter().next() {
+        read_yaml_pairs(map.iter(), res);
+    }
+}
+
+/// Takes what kbls reads from the top-level mapping of YAML front matter.
+fn read_yaml_pairs<'y>(
+    pairs: impl Iterator<Item = (&'y yaml_rust2::Yaml, &'y yaml_rust2::Yaml)>,
+    res: &mut FrontMatter,
+) {
+    use yaml_rust2::Yaml;
     let scalar = |value: &Yaml| match value {
         Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
         Yaml::Integer(i) => Some(i.to_string()),
@@ -258,7 +270,7 @@ fn read_yaml(content: &str, res: &mut FrontMatter) {
             })
             .unwrap_or_default(),
     };
-    for (key, value) in &map {
+    for (key, value) in pairs {
         match key.as_str() {
             Some("title") => res.title = scalar(value),
             Some("aliases" | "alias") => res.aliases = list(value),
@@ -275,6 +287,76 @@ fn read_yaml(content: &str, res: &mut FrontMatter) {
             _ => {}
         }
     }
+}
+
+/// The top-level pairs of front matter written the way most is, read without the YAML loader
+/// (whose setup costs more than three lines are worth): each line blank or `key: value`, the key
+/// at the start of the line, the value empty, a plain ASCII scalar or a flow list of them
+/// (`[a, b]`). `None` for anything else (quotes, comments, nesting, continued lines, non-ASCII,
+/// repeated keys), which the loader reads. Scalars resolve through yaml-rust2's own
+/// `Yaml::from_str`, as the loader resolves plain scalars, so the pairs are the loader's.
+fn flat_yaml(content: &str) -> Option<Vec<(yaml_rust2::Yaml, yaml_rust2::Yaml)>> {
+    use yaml_rust2::Yaml;
+    let mut pairs: Vec<(Yaml, Yaml)> = Vec::new();
+    for line in content.split_inclusive('\n') {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let (key, rest) = line.split_once(':')?;
+        let key_ok = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+        if !key_ok || !(rest.is_empty() || rest.starts_with(' ')) {
+            return None;
+        }
+        let value = rest.trim_matches(' ');
+        let value = if let Some(items) = value.strip_prefix('[') {
+            let items = items.strip_suffix(']')?.trim_matches(' ');
+            let items = if items.is_empty() {
+                Vec::new()
+            } else {
+                items
+                    .split(',')
+                    .map(|item| {
+                        let item = item.trim_matches(' ');
+                        is_plain(item, true).then(|| Yaml::from_str(item))
+                    })
+                    .collect::<Option<Vec<_>>>()?
+            };
+            Yaml::Array(items)
+        } else if value.is_empty() {
+            Yaml::Null
+        } else if is_plain(value, false) {
+            Yaml::from_str(value)
+        } else {
+            return None;
+        };
+        let key = Yaml::from_str(key);
+        if pairs.iter().any(|(seen, _)| *seen == key) {
+            return None;
+        }
+        pairs.push((key, value));
+    }
+    Some(pairs)
+}
+
+/// Whether `text` is certainly a plain YAML scalar as it stands: it starts with a letter or a
+/// digit (no indicator) and holds none of the characters that end or change one (`: `, ` #`,
+/// quotes, and in a flow list `,[]{}`), no tab and nothing outside ASCII.
+fn is_plain(text: &str, in_flow: bool) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && text.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b' ' | b'_' | b'.' | b'/' | b'+' | b'(' | b')' | b'-' | b'!' | b'?'
+                )
+                || matches!(b, b'&' | b'=' | b'@' | b'%' | b'$')
+                || (!in_flow && matches!(b, b',' | b'\''))
+        })
 }
 
 fn read_toml(content: &str, res: &mut FrontMatter) {
@@ -313,6 +395,104 @@ fn read_toml(content: &str, res: &mut FrontMatter) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the loader reads from `content`, without the flat reading.
+    fn loaded(content: &str) -> FrontMatter {
+        let mut res = FrontMatter::default();
+        match yaml_rust2::YamlLoader::load_from_str(content) {
+            Ok(docs) => {
+                if let Some(yaml_rust2::Yaml::Hash(map)) = docs.into_iter().next() {
+                    read_yaml_pairs(map.iter(), &mut res);
+                }
+            }
+            Err(err) => res.error = Some(err.to_string()),
+        }
+        res
+    }
+
+    fn read(content: &str) -> FrontMatter {
+        let mut res = FrontMatter::default();
+        read_yaml(content, &mut res);
+        res
+    }
+
+    #[test]
+    fn flat_front_matter_is_read_as_the_loader_reads_it() {
+        let flat = [
+            "title: Kernel Trace 4091\ntags: [failover, load]\nupdated: 2025-05-21\n",
+            "title: 1.50\naliases: [a, b c, 0x1F, true, null]\n",
+            "title: True\ntags: a, b,, c\r\noutputs: []\n\nweight: 007\n",
+            "title:\ntags: [ x ]\nalias: one\n",
+            "title: it's (mostly) fine!\n_draft: false\nlast-updated: 12\n",
+            "null: x\ntitle: inf\n",
+        ];
+        for content in flat {
+            assert!(flat_yaml(content).is_some(), "{content:?}");
+            assert_eq!(read(content), loaded(content), "{content:?}");
+        }
+        let not_flat = [
+            "title: \"Quoted\"\n",
+            "title: a # comment\n",
+            "tags:\n  - a\n",
+            "tags:\n- a\n",
+            "title: a long\n  title\n",
+            "title: Über\n",
+            "title: a: b\n",
+            "title: x\ntitle: y\n",
+            "true: x\nTrue: y\n",
+            "tags: [a, [b]]\n",
+            "tags: [a] b\n",
+            "terms:\n  GPU: a chip\n",
+            "title:x\n",
+            "title : x\n",
+            "title: *x\n",
+            "title:\tx\n",
+            "tags: ['a']\n",
+        ];
+        for content in not_flat {
+            assert!(flat_yaml(content).is_none(), "{content:?}");
+            assert_eq!(read(content), loaded(content), "{content:?}");
+        }
+    }
+
+    #[test]
+    fn random_flat_looking_front_matter_reads_as_the_loader_reads_it() {
+        let keys = [
+            "title", "tags", "aliases", "alias", "outputs", "x", "true", "1a",
+        ];
+        let words = [
+            "a", "b c", "0x1F", "007", "1.5", "1e5", "true", "False", "null", "~", "inf", "it's",
+            "a,b", "(x)", "-x", "x:", "x #y", "#x", "é", "[a]", "'q'", "a\tb", "", " ",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut flat = 0;
+        for _ in 0..5000 {
+            let mut content = String::new();
+            for _ in 0..rng.usize(1..5) {
+                let key = keys[rng.usize(..keys.len())];
+                let value = match rng.u8(..3) {
+                    0 => words[rng.usize(..words.len())].to_string(),
+                    1 => format!(
+                        "[{}]",
+                        (0..rng.usize(0..4))
+                            .map(|_| words[rng.usize(..words.len())])
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    _ => format!(
+                        "{} {}",
+                        words[rng.usize(..words.len())],
+                        words[rng.usize(..words.len())]
+                    ),
+                };
+                content += &format!("{key}: {value}\n");
+            }
+            flat += usize::from(flat_yaml(&content).is_some());
+            assert_eq!(read(&content), loaded(&content), "{content:?}");
+        }
+        // Both readings were compared, not only the loader's.
+        assert!(flat > 500, "{flat} of 5000 flat");
+    }
 
     #[test]
     fn yaml_size_and_depth_are_bounded() {
