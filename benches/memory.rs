@@ -230,7 +230,7 @@ fn graph_parts(graph: &Graph, report: &mut Report) {
         notes.iter().map(|note| part(note)).sum()
     };
     let paths = sum(&|n| counted(|| n.path.clone()));
-    let lines = sum(&|n| counted(|| n.line_index.clone()));
+    let lines = sum(&|n| counted(|| n.line_index().clone()));
     let headings = sum(&|n| counted(|| n.syntax.headings.clone()));
     let links = sum(&|n| counted(|| (n.syntax.links.clone(), n.syntax.link_defs.clone())));
     let blocks = sum(&|n| {

@@ -25,7 +25,7 @@ fn terms(args: &TermsArgs) -> anyhow::Result<(String, bool)> {
         graph.by_path(site.path).map_or(1, |id| {
             graph
                 .note(id)
-                .line_index
+                .line_index()
                 .line_of(site.def.term_range.start as usize)
                 + 1
         })

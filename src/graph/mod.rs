@@ -44,19 +44,24 @@ pub struct Note {
     /// Read with [`Note::text`].
     text: StoredText,
     pub syntax: NoteSyntax,
-    pub line_index: LineIndex,
+    /// Made on first use: `kbls check` needs the lines of the notes with findings only.
+    line_index: OnceLock<LineIndex>,
 }
 
 impl Note {
     pub fn new(path: String, text: Arc<str>, options: &ParseOptions, storage: TextStorage) -> Note {
         let syntax = syntax::parse(&text, options);
-        let line_index = LineIndex::new(&text);
         Note {
             path,
             text: StoredText::new(text, storage),
             syntax,
-            line_index,
+            line_index: OnceLock::new(),
         }
+    }
+
+    /// Where the note's lines start, to convert offsets to lines and columns.
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text()))
     }
 
     /// The note's text: borrowed, or read back when the graph keeps texts packed (the server),

@@ -5,8 +5,9 @@
 //! no longer stay in the processor's cache.
 
 use super::{file_stem, NoteId};
+use foldhash::fast::RandomState;
 use hashbrown::HashTable;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, Hasher};
 
 /// Titles longer than this are cut here in the table: completion shows no more of them.
 const TITLE_MAX: usize = 1024;
@@ -110,7 +111,7 @@ impl Names {
         let wanted = stem.to_lowercase();
         let mut res: Vec<NoteId> = self
             .by_stem
-            .iter_hash(self.hasher.hash_one(&wanted))
+            .iter_hash(lowercase_hash(&self.hasher, stem))
             .copied()
             .filter(|&id| file_stem(self.buffer.path(id)).to_lowercase() == wanted)
             .collect();
@@ -207,7 +208,22 @@ impl Buffer {
 
 /// The hash `by_stem` files the note at `path` under: of its lowercase file stem.
 fn stem_hash(hasher: &RandomState, path: &str) -> u64 {
-    hasher.hash_one(file_stem(path).to_lowercase())
+    lowercase_hash(hasher, file_stem(path))
+}
+
+/// The hash of `text.to_lowercase()`; a short ASCII text is lowercased on the stack.
+fn lowercase_hash(hasher: &RandomState, text: &str) -> u64 {
+    let mut state = hasher.build_hasher();
+    let mut buffer = [0u8; 128];
+    match buffer.get_mut(..text.len()) {
+        Some(lower) if text.is_ascii() => {
+            lower.copy_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
+            state.write(lower);
+        }
+        _ => state.write(text.to_lowercase().as_bytes()),
+    }
+    state.finish()
 }
 
 /// `text` up to `max` bytes, cut at a character boundary.

@@ -90,10 +90,10 @@ pub fn code_actions(
             });
         }
         let line_start = note
-            .line_index
+            .line_index()
             .line_range(
                 &note.text(),
-                note.line_index.line_of(d.range.start as usize),
+                note.line_index().line_of(d.range.start as usize),
             )
             .start;
         res.push(Action {

@@ -205,7 +205,7 @@ pub fn hover(
                 match def {
                     Some(def) => {
                         let def = &note.syntax.link_defs[*def];
-                        let line = note.line_index.line_of(def.range.start as usize) + 1;
+                        let line = note.line_index().line_of(def.range.start as usize) + 1;
                         let _ = writeln!(
                             out,
                             "`{}` (definition on line {line})\n",
@@ -248,7 +248,7 @@ pub fn hover(
             for r in refs.iter().take(20) {
                 let from = graph.note(r.from);
                 let line = from
-                    .line_index
+                    .line_index()
                     .line_of(from.syntax.links[r.link].range.start as usize)
                     + 1;
                 let _ = writeln!(out, "- `{}:{line}` ({})", from.path, from.title());

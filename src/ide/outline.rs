@@ -117,7 +117,7 @@ pub fn folding_ranges(note: &Note) -> Vec<Fold> {
     if let Some(fm) = &note.syntax.front_matter {
         res.push((fm.range, FoldKind::FrontMatter));
     }
-    let line_of = |offset: u32| note.line_index.line_of(offset as usize);
+    let line_of = |offset: u32| note.line_index().line_of(offset as usize);
     res.into_iter()
         .filter(|(range, _)| line_of(range.end) > line_of(range.start))
         .map(|(range, kind)| Fold { range, kind })
@@ -166,7 +166,7 @@ pub fn document_links(graph: &Graph, note: &Note) -> Vec<(TextRange, LinkDestina
                     let line = match fragment {
                         FragmentMatch::Heading(h) => Some(
                             target_note
-                                .line_index
+                                .line_index()
                                 .line_of(target_note.syntax.headings[h].range.start as usize),
                         ),
                         _ => None,
@@ -291,8 +291,8 @@ mod tests {
                 };
                 format!(
                     "{kind} {}..{}",
-                    note.line_index.line_of(fold.range.start as usize),
-                    note.line_index.line_of(fold.range.end as usize)
+                    note.line_index().line_of(fold.range.start as usize),
+                    note.line_index().line_of(fold.range.end as usize)
                 )
             })
             .collect();

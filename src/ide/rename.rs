@@ -110,7 +110,7 @@ fn rename_heading(
         // A new spelling of the same slug changes no anchor, so it collides with nothing new.
         if new_slug != slug(&headings[h].text) {
             if let Some((_, other)) = headings.iter().enumerate().find(collides) {
-                let line = note.line_index.line_of(other.range.start as usize) + 1;
+                let line = note.line_index().line_of(other.range.start as usize) + 1;
                 return Err(format!(
                     "the heading on line {line} already has the anchor `#{new_slug}`; links could not tell the two apart"
                 ));
@@ -640,7 +640,7 @@ mod tests {
                 .iter()
                 .map(|edit| {
                     let note = graph.note(edit.note);
-                    let line = note.line_index.line_of(edit.range.start as usize) + 1;
+                    let line = note.line_index().line_of(edit.range.start as usize) + 1;
                     format!(
                         "{}:{line} {:?} -> {:?}\n",
                         note.path,

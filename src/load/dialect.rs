@@ -37,15 +37,25 @@ pub fn by_link_forms<'a>(texts: impl Iterator<Item = &'a str>) -> Site {
     let (mut wiki, mut markdown) = (0usize, 0usize);
     for text in texts {
         let bytes = text.as_bytes();
-        wiki += memchr::memmem::find_iter(bytes, b"[[").count();
-        markdown += memchr::memmem::find_iter(bytes, b"](")
-            .filter(|&at| {
+        // One pass over the brackets for both forms; `[[[` is one wiki-link opening, not two.
+        let mut wiki_end = 0;
+        for at in memchr::memchr2_iter(b'[', b']', bytes) {
+            let next = bytes.get(at + 1);
+            if bytes[at] == b'[' {
+                if next == Some(&b'[') && at >= wiki_end {
+                    wiki += 1;
+                    wiki_end = at + 2;
+                }
+            } else if next == Some(&b'(') {
                 let dest = &bytes[at + 2..];
-                !(dest.starts_with(b"http:")
+                if !(dest.starts_with(b"http:")
                     || dest.starts_with(b"https:")
                     || dest.starts_with(b"mailto:"))
-            })
-            .count();
+                {
+                    markdown += 1;
+                }
+            }
+        }
     }
     Site::new(if wiki > markdown {
         Dialect::Obsidian
@@ -392,6 +402,13 @@ mod tests {
         let notes = ["[[a]] [[b]] [c](c.md)", "[d](https://x.org)"];
         assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Obsidian);
         let notes = ["[[a]] [c](c.md) [d](d.md)"];
+        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Github);
+        // `[[[` opens one wiki-link, `[[[[` two; a link at the very end counts.
+        let notes = ["[[[a]]] [c](c.md)"];
+        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Github);
+        let notes = ["[[[[a]] [c](c.md)"];
+        assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Obsidian);
+        let notes = ["[[a]] [[", "[c](c.md) [d](mailto:x) [e]("];
         assert_eq!(by_link_forms(notes.into_iter()).dialect, Dialect::Github);
     }
 }

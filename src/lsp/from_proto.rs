@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::{
 };
 
 fn offset(note: &Note, position: Position, encoding: WideEncoding) -> usize {
-    note.line_index.offset(
+    note.line_index().offset(
         &note.text(),
         LineCol {
             line: position.line,

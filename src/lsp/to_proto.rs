@@ -35,7 +35,7 @@ impl<'a> Positions<'a> {
     }
 
     fn position(&self, offset: usize, encoding: WideEncoding) -> Position {
-        let lines = &self.note.line_index;
+        let lines = &self.note.line_index();
         let lc = lines.ascii_line_col(offset).unwrap_or_else(|| {
             let text = self.text.get_or_init(|| self.note.text());
             lines.line_col(text, offset, encoding)
@@ -338,8 +338,8 @@ pub fn folding_ranges(
     folds
         .into_iter()
         .map(|fold| FoldingRange {
-            start_line: note.line_index.line_of(fold.range.start as usize),
-            end_line: note.line_index.line_of(fold.range.end as usize),
+            start_line: note.line_index().line_of(fold.range.start as usize),
+            end_line: note.line_index().line_of(fold.range.end as usize),
             kind: Some(match fold.kind {
                 FoldKind::Section | FoldKind::Code => FoldingRangeKind::Region,
                 FoldKind::FrontMatter => FoldingRangeKind::Comment,

@@ -103,7 +103,7 @@ pub(crate) fn assign_anchors(
                 .then(|| heading_id(&heading.text, algorithm))
         })
         .collect();
-    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut seen: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
     let counts: Vec<u32> = slugs
         .iter()
         .map(|base| {

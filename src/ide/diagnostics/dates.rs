@@ -8,7 +8,7 @@ use crate::syntax::{DateError, DateSource};
 
 pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Finding>) {
     let Some(date) = &note.syntax.date else {
-        let first_line = note.line_index.line_range(&note.text(), 0);
+        let first_line = note.line_index().line_range(&note.text(), 0);
         findings.push(Finding::new(
             Code::MissingDate,
             first_line,

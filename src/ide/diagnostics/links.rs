@@ -278,7 +278,7 @@ pub(super) fn check_duplicate_headings(note: &Note, findings: &mut Vec<Finding>)
         .map(|h| (!h.custom_id).then(|| slug(&h.text)))
         .collect();
     // The first heading with each slug: one pass, however many headings repeat.
-    let mut first_with: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut first_with: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
     for (idx, heading) in headings.iter().enumerate() {
         let Some(base) = &slugs[idx] else {
             continue;
@@ -286,7 +286,7 @@ pub(super) fn check_duplicate_headings(note: &Note, findings: &mut Vec<Finding>)
         let first = *first_with.entry(base.as_str()).or_insert(idx);
         if first != idx {
             let line = note
-                .line_index
+                .line_index()
                 .line_of(headings[first].range.start as usize)
                 + 1;
             findings.push(Finding::new(

@@ -8,7 +8,7 @@
 use crate::graph::{file_stem, parent_dir, FragmentMatch, Graph, Note, NoteId, Resolved};
 use crate::syntax::LinkTarget;
 use crate::text::suggest::{self, Candidate};
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 /// What the links of one note already reach, gathered once per note so that ranking the
 /// suggestions of many broken links costs a lookup each, not a pass over every link.

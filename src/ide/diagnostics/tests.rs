@@ -24,7 +24,7 @@ fn render_fixture(fixture: test_fixture::Fixture, config: Config, expect: Expect
 /// `path:line:col severity code "text": message [fix: "old" -> "new"]`.
 fn line(note: &crate::graph::Note, d: Diagnostic) -> String {
     let text = note.text();
-    let pos = note.line_index.line_col(
+    let pos = note.line_index().line_col(
         &text,
         d.range.start as usize,
         crate::text::WideEncoding::Chars,

@@ -27,7 +27,7 @@ pub fn hover(graph: &Graph, id: NoteId, offset: usize) -> Option<HoverResult> {
                 .map(|note| {
                     graph
                         .note(note)
-                        .line_index
+                        .line_index()
                         .line_of(site.def.term_range.start as usize)
                         + 1
                 })
