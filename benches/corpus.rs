@@ -10,6 +10,8 @@
 //!   figure;
 //! - a bare parse for comparison: this program re-run as a child that reads every note and runs
 //!   pulldown-cmark over it on 2 rayon threads, with the options kbls uses, and nothing else.
+//!   Its runs take turns with kbls's (7 each at 10k, 3 above), so both see the machine alike;
+//!   the last column divides their least CPU times.
 //!
 //! `--generate DIR NOTES PER_MILLE` only writes one corpus into DIR, to profile kbls on it.
 //!
@@ -69,7 +71,7 @@ fn main() {
             stats.broken.len(),
             started.elapsed().as_secs_f64()
         );
-        let runs = if n_notes >= 50_000 { 3 } else { 5 };
+        let runs = if n_notes >= 50_000 { 3 } else { 7 };
 
         // The first run warms the page cache and checks the findings.
         let check_args = [
@@ -90,11 +92,23 @@ fn main() {
         verify_findings(&output.stdout, &stats);
 
         let check_args: Vec<&std::ffi::OsStr> = check_args.iter().map(|a| a.as_ref()).collect();
-        let kbls_runs = measure(Path::new(kbls), &check_args, dir.path(), runs);
-
         let this = std::env::current_exe().expect("current exe");
         let bare_args = ["--bare-parse".as_ref(), dir.path().as_os_str()];
-        let bare_runs = measure(&this, &bare_args, dir.path(), runs);
+        let [kbls_runs, bare_runs] = measure_alternately(
+            [
+                &Job {
+                    program: Path::new(kbls),
+                    args: &check_args,
+                    cwd: dir.path(),
+                },
+                &Job {
+                    program: &this,
+                    args: &bare_args,
+                    cwd: dir.path(),
+                },
+            ],
+            runs,
+        );
 
         rows.push((
             n_notes,
@@ -107,12 +121,12 @@ fn main() {
     }
     println!();
     println!(
-        "| notes | broken | MB | links | kbls min | kbls median | kbls CPU | kbls CPU/note | kbls peak RSS | bare parse min | bare parse median | bare parse CPU | bare parse peak RSS |"
+        "| notes | broken | MB | links | kbls min | kbls median | kbls CPU | kbls CPU/note | kbls peak RSS | bare parse min | bare parse median | bare parse CPU | bare parse peak RSS | kbls CPU ÷ bare |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (n_notes, broken_per_mille, bytes, links, kbls_runs, bare_runs) in rows {
         println!(
-            "| {n_notes} | {:.1}% | {:.1} | {links} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {n_notes} | {:.1}% | {:.1} | {links} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             broken_per_mille as f64 / 10.0,
             bytes as f64 / 1e6,
             secs(kbls_runs.min()),
@@ -124,6 +138,7 @@ fn main() {
             secs(bare_runs.median()),
             bare_runs.min_cpu(),
             mib(bare_runs.peak_rss_kib),
+            kbls_runs.cpu_ratio(&bare_runs),
         );
     }
 }
@@ -194,6 +209,16 @@ impl Runs {
             .map_or("n/a".to_string(), |d| secs(*d))
     }
 
+    /// The least CPU time of a run over `other`'s.
+    fn cpu_ratio(&self, other: &Runs) -> String {
+        match (self.cpu_times.iter().min(), other.cpu_times.iter().min()) {
+            (Some(a), Some(b)) if !b.is_zero() => {
+                format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+            }
+            _ => "n/a".to_string(),
+        }
+    }
+
     /// The least CPU time of a run per note, in microseconds.
     fn min_cpu_per(&self, n_notes: usize) -> String {
         self.cpu_times.iter().min().map_or("n/a".to_string(), |d| {
@@ -202,68 +227,81 @@ impl Runs {
     }
 }
 
-/// Runs `program ARGS` in `cwd` `n` times with its output thrown away.
-fn measure(program: &Path, args: &[&std::ffi::OsStr], cwd: &Path, n: usize) -> Runs {
-    let time_bin = Path::new("/usr/bin/time");
-    let mut times = Vec::new();
-    let mut cpu_times = Vec::new();
-    let mut peak_rss_kib = None;
+/// A command the bench times: program, arguments and folder.
+struct Job<'a> {
+    program: &'a Path,
+    args: &'a [&'a std::ffi::OsStr],
+    cwd: &'a Path,
+}
+
+/// Runs each job `n` times, taking turns (a, b, a, b, ...) so that a change in the machine's
+/// speed during the measurement falls on both alike, with the output thrown away.
+fn measure_alternately<const N: usize>(jobs: [&Job<'_>; N], n: usize) -> [Runs; N] {
+    let mut runs = jobs.map(|_| Runs {
+        times: Vec::new(),
+        cpu_times: Vec::new(),
+        peak_rss_kib: None,
+    });
     for _ in 0..n {
-        let rss_file = tempfile::NamedTempFile::new().expect("temp file");
-        let mut cmd = if time_bin.exists() {
-            let mut cmd = Command::new(time_bin);
-            cmd.arg("-f")
-                .arg("%M %U %S")
-                .arg("-o")
-                .arg(rss_file.path())
-                .arg(program);
-            cmd
-        } else {
-            Command::new(program)
-        };
-        cmd.args(args)
-            .current_dir(cwd)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let started = Instant::now();
-        let mut process = cmd.spawn().expect("spawn");
-        let mut polled_kib = 0;
-        let status = loop {
-            if let Some(status) = process.try_wait().expect("wait") {
-                break status;
-            }
-            if !time_bin.exists() {
-                polled_kib = polled_kib.max(vm_hwm_kib(process.id()).unwrap_or(0));
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        };
-        times.push(started.elapsed());
-        assert!(status.code().is_some_and(|c| c <= 1), "{cmd:?}: {status}");
-        let kib = if time_bin.exists() {
-            // The last line is "%M %U %S"; a line before it may say the exit status.
-            let text = std::fs::read_to_string(rss_file.path()).unwrap_or_default();
-            let fields: Vec<&str> = text
-                .lines()
-                .last()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect();
-            if let [_, user, sys] = fields[..] {
-                let user: f64 = user.parse().unwrap_or(0.0);
-                let sys: f64 = sys.parse().unwrap_or(0.0);
-                cpu_times.push(Duration::from_secs_f64(user + sys));
-            }
-            fields.first().and_then(|kib| kib.parse().ok())
-        } else {
-            Some(polled_kib).filter(|kib| *kib > 0)
-        };
-        peak_rss_kib = peak_rss_kib.max(kib);
+        for (job, runs) in jobs.iter().zip(&mut runs) {
+            run_once(job, runs);
+        }
     }
-    Runs {
-        times,
-        cpu_times,
-        peak_rss_kib,
-    }
+    runs
+}
+
+/// Runs `job` once and adds its wall time, CPU time and peak RSS to `runs`.
+fn run_once(job: &Job<'_>, runs: &mut Runs) {
+    let time_bin = Path::new("/usr/bin/time");
+    let rss_file = tempfile::NamedTempFile::new().expect("temp file");
+    let mut cmd = if time_bin.exists() {
+        let mut cmd = Command::new(time_bin);
+        cmd.arg("-f")
+            .arg("%M %U %S")
+            .arg("-o")
+            .arg(rss_file.path())
+            .arg(job.program);
+        cmd
+    } else {
+        Command::new(job.program)
+    };
+    cmd.args(job.args)
+        .current_dir(job.cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let started = Instant::now();
+    let mut process = cmd.spawn().expect("spawn");
+    let mut polled_kib = 0;
+    let status = loop {
+        if let Some(status) = process.try_wait().expect("wait") {
+            break status;
+        }
+        if !time_bin.exists() {
+            polled_kib = polled_kib.max(vm_hwm_kib(process.id()).unwrap_or(0));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    runs.times.push(started.elapsed());
+    assert!(status.code().is_some_and(|c| c <= 1), "{cmd:?}: {status}");
+    let kib = if time_bin.exists() {
+        // The last line is "%M %U %S"; a line before it may say the exit status.
+        let text = std::fs::read_to_string(rss_file.path()).unwrap_or_default();
+        let fields: Vec<&str> = text
+            .lines()
+            .last()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        if let [_, user, sys] = fields[..] {
+            let user: f64 = user.parse().unwrap_or(0.0);
+            let sys: f64 = sys.parse().unwrap_or(0.0);
+            runs.cpu_times.push(Duration::from_secs_f64(user + sys));
+        }
+        fields.first().and_then(|kib| kib.parse().ok())
+    } else {
+        Some(polled_kib).filter(|kib| *kib > 0)
+    };
+    runs.peak_rss_kib = runs.peak_rss_kib.max(kib);
 }
 
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
