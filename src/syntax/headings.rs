@@ -31,8 +31,22 @@ pub struct Heading {
 /// The GitHub anchor of a heading text: lowercase, punctuation other than `-` and `_` dropped,
 /// spaces turned into `-`. Letters and digits of every script are kept; emoji are dropped.
 pub fn slug(text: &str) -> String {
+    let text = text.trim();
+    if text.is_ascii() {
+        // Most headings: the same rules byte by byte.
+        let bytes = text
+            .bytes()
+            .filter_map(|b| match b {
+                b' ' => Some(b'-'),
+                b'-' | b'_' => Some(b),
+                b if b.is_ascii_alphanumeric() => Some(b.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect();
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
     let mut res = String::with_capacity(text.len());
-    for ch in text.trim().chars() {
+    for ch in text.chars() {
         if ch.is_ascii() {
             // The same rules, without the Unicode tables.
             if ch == ' ' {

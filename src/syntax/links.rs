@@ -134,15 +134,15 @@ pub fn normalize_label(label: &str) -> String {
 /// Whether a destination has a URL scheme (`http:`, `mailto:`, `vscode:`), i.e. is not a path.
 /// A single letter before `:` is a Windows drive, not a scheme.
 pub fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else {
+    let bytes = dest.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         return false;
-    };
-    let scheme = &dest[..colon];
-    scheme.len() > 1
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    }
+    // The scheme runs to the first character a scheme cannot hold, which must be the `:`.
+    let end = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')));
+    end.is_some_and(|end| end > 1 && bytes[end] == b':')
 }
 
 /// Parses a raw destination written at `dest_range` (as it appears in the source, possibly
@@ -190,11 +190,19 @@ pub fn percent_decode(raw: &str) -> String {
 /// `![`): the part after the `](` that follows the link text, without `<...>` brackets.
 /// Returns the destination's range relative to `span`.
 pub(crate) fn inline_destination(span: &str, text_end: usize) -> Option<(usize, usize)> {
-    let open = text_end + span.get(text_end..)?.find("](")? + 2;
+    // The `](` is usually right at `text_end`.
+    let bytes = span.as_bytes();
+    let mut close = text_end;
+    let open = loop {
+        close += memchr::memchr(b']', bytes.get(close..)?)?;
+        if bytes.get(close + 1) == Some(&b'(') {
+            break close + 2;
+        }
+        close += 1;
+    };
     let rest = &span[open..];
     let skipped = rest.len() - rest.trim_start().len();
     let start = open + skipped;
-    let bytes = span.as_bytes();
     if bytes.get(start) == Some(&b'<') {
         let end = start + 1 + span[start + 1..].find('>')?;
         return Some((start + 1, end));
@@ -249,6 +257,11 @@ mod tests {
         let span = "[x](wiki/Foo_(bar).md)";
         let (s, e) = inline_destination(span, 1).unwrap();
         assert_eq!(&span[s..e], "wiki/Foo_(bar).md");
+        // A `]` in the text before the one that closes it.
+        let span = "[a] b](c.md)";
+        let (s, e) = inline_destination(span, 1).unwrap();
+        assert_eq!(&span[s..e], "c.md");
+        assert_eq!(inline_destination("[a]", 1), None);
     }
 
     #[test]
@@ -258,6 +271,10 @@ mod tests {
         assert!(!has_scheme("C:/notes/a.md"));
         assert!(!has_scheme("notes/a.md"));
         assert!(!has_scheme("#anchor:colon"));
+        assert!(has_scheme("git+ssh.v2-x:host"));
+        for not_scheme in ["", "ab", "a:b", "1ab:x", "ab/c:d", "a b:c", "é:x"] {
+            assert!(!has_scheme(not_scheme), "{not_scheme:?}");
+        }
     }
 
     #[test]

@@ -20,9 +20,10 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
         return;
     };
     let today = cfg.today;
-    let set_today = Fix {
+    // `NaiveDate`'s `Display` is `%Y-%m-%d`, without parsing a format string for each note.
+    let set_today = || Fix {
         range: date.range,
-        new_text: today.format("%Y-%m-%d").to_string(),
+        new_text: today.to_string(),
     };
     match date.value {
         Err(error) => {
@@ -35,8 +36,9 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
                 date.range,
                 format!("date `{}` {why}", date.text),
             );
-            finding.suggestion = Some(set_today.new_text.clone());
-            finding.fix = Some(set_today);
+            let fix = set_today();
+            finding.suggestion = Some(fix.new_text.clone());
+            finding.fix = Some(fix);
             findings.push(finding);
         }
         Ok(value) if value > today => {
@@ -49,8 +51,9 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
                     plural(days)
                 ),
             );
-            finding.suggestion = Some(set_today.new_text.clone());
-            finding.fix = Some(set_today);
+            let fix = set_today();
+            finding.suggestion = Some(fix.new_text.clone());
+            finding.fix = Some(fix);
             findings.push(finding);
         }
         Ok(value) => {
@@ -71,7 +74,7 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
                     date.range,
                     format!("note was last updated {age} days ago on {value}{source}, more than the {limit} days allowed"),
                 );
-                finding.fix = Some(set_today.clone());
+                finding.fix = Some(set_today());
                 findings.push(finding);
             }
             check_history(note, cfg, value, date.range, findings);
@@ -81,8 +84,9 @@ pub(super) fn check(note: &Note, cfg: &DiagnosticsConfig, findings: &mut Vec<Fin
                     date.range,
                     format!("you are editing this note; its date {value} is not today"),
                 );
-                finding.suggestion = Some(set_today.new_text.clone());
-                finding.fix = Some(set_today);
+                let fix = set_today();
+                finding.suggestion = Some(fix.new_text.clone());
+                finding.fix = Some(fix);
                 findings.push(finding);
             }
         }
@@ -105,7 +109,7 @@ fn check_history(
     if (change.date - stated).num_days() <= grace {
         return;
     }
-    let new_date = change.date.format("%Y-%m-%d").to_string();
+    let new_date = change.date.to_string();
     let mut finding = Finding::new(
         Code::OutdatedDate,
         range,

@@ -272,6 +272,9 @@ fn reference_range(link: &Link) -> TextRange {
 
 pub(super) fn check_duplicate_headings(note: &Note, findings: &mut Vec<Finding>) {
     let headings = &note.syntax.headings;
+    if headings.len() < 2 {
+        return;
+    }
     // Each heading's slug, computed once (`None` for custom ids, which never repeat a slug).
     let slugs: Vec<Option<String>> = headings
         .iter()
