@@ -381,6 +381,13 @@ pub fn default_cache_dir() -> PathBuf {
 /// `path` relative to `root` with `/` separators, `None` when outside it.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
+    // The paths the walker gives are clean (`root/a/b.md`): there the text is the answer.
+    if let Some(text) = rel.to_str() {
+        let clean = text.split('/').all(|part| !part.is_empty() && part != ".");
+        if std::path::MAIN_SEPARATOR == '/' && clean {
+            return Some(text.to_string());
+        }
+    }
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -391,6 +398,21 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_are_slash_separated_and_clean() {
+        let root = Path::new("/kb");
+        assert_eq!(
+            relative(root, Path::new("/kb/a/b.md")).as_deref(),
+            Some("a/b.md")
+        );
+        assert_eq!(
+            relative(root, Path::new("/kb/a/./b//c.md")).as_deref(),
+            Some("a/b/c.md")
+        );
+        assert_eq!(relative(root, Path::new("/kb")).as_deref(), Some(""));
+        assert_eq!(relative(root, Path::new("/other/a.md")), None);
+    }
 
     fn io_error(path: &Path, kind: std::io::ErrorKind) -> ignore::Error {
         ignore::Error::WithDepth {
