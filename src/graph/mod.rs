@@ -244,11 +244,13 @@ impl Graph {
     pub fn terms(&self) -> &TermIndex {
         self.terms.get_or_init(|| {
             let notes: Vec<&Note> = self.notes().map(|(_, note)| note).collect();
+            // Only the notes that define something: the others would add nothing to the index,
+            // but a copy of their path each to the peak.
             let defs: Vec<(String, StoredText, Vec<TermDef>)> = notes
                 .par_iter()
-                .map(|note| {
+                .filter_map(|note| {
                     let defs = terms::extract(&note.text(), &note.syntax);
-                    (note.path.clone(), note.text.clone(), defs)
+                    (!defs.is_empty()).then(|| (note.path.clone(), note.text.clone(), defs))
                 })
                 .collect();
             TermIndex::build(defs, &self.packs)
@@ -261,9 +263,8 @@ impl Graph {
             .get_or_init(|| {
                 let notes: Vec<(NoteId, &Note)> = self.notes().collect();
                 Arc::new(MentionIndex::build(
-                    notes
-                        .par_iter()
-                        .map(|(id, note)| (id.0, note.text(), &note.syntax)),
+                    &notes,
+                    |(id, note)| (id.0, note.text(), &note.syntax),
                     &self.packs,
                     self.terms(),
                 ))

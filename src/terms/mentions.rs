@@ -12,6 +12,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// How many notes [`MentionIndex::build`] reads before adding their mentions.
+const BUILD_CHUNK: usize = 4096;
+
 #[derive(Clone, Debug, Default)]
 pub struct MentionIndex {
     /// The key of a DCGM name, kubectl command or flag (see [`MentionKey::Other`]) to its slot in
@@ -47,18 +50,28 @@ enum Key {
 }
 
 impl MentionIndex {
-    /// Builds the index from `(note id, text, syntax)` for every note.
-    pub fn build<'a>(
-        notes: impl ParallelIterator<Item = (u32, Cow<'a, str>, &'a NoteSyntax)>,
+    /// Builds the index over `notes`, `read` giving each one's id, text and syntax. The notes'
+    /// mentions are found in parallel a few thousand notes at a time and added in order, so the
+    /// mentions waiting to be added are never the whole corpus's (they peaked at twice what the
+    /// index keeps).
+    pub fn build<'a, N: Sync>(
+        notes: &'a [N],
+        read: impl Fn(&'a N) -> (u32, Cow<'a, str>, &'a NoteSyntax) + Sync,
         packs: &Packs,
         terms: &TermIndex,
     ) -> MentionIndex {
-        let per_note: Vec<(u32, Vec<(Key, TextRange)>)> = notes
-            .map(|(id, text, syntax)| (id, note_mentions(&text, syntax, packs, terms)))
-            .collect();
         let mut index = MentionIndex::default();
-        for (id, mentions) in per_note {
-            index.add(id, mentions, Order::Append);
+        for chunk in notes.chunks(BUILD_CHUNK) {
+            let per_note: Vec<(u32, Vec<(Key, TextRange)>)> = chunk
+                .par_iter()
+                .map(|note| {
+                    let (id, text, syntax) = read(note);
+                    (id, note_mentions(&text, syntax, packs, terms))
+                })
+                .collect();
+            for (id, mentions) in per_note {
+                index.add(id, mentions, Order::Append);
+            }
         }
         for mentions in &mut index.by_key {
             let mentions = Arc::make_mut(mentions);
