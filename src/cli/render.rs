@@ -100,7 +100,7 @@ impl SourceExcerpt {
 impl ReportItem {
     pub fn new(path: String, note: &Note, d: Diagnostic) -> ReportItem {
         let text = note.text();
-        let lines = &note.line_index();
+        let lines = note.line_index();
         let start = lines.line_col(&text, d.range.start as usize, WideEncoding::Chars);
         let end = lines.line_col(&text, d.range.end as usize, WideEncoding::Chars);
         let line_range = lines.line_range(&text, start.line);

@@ -35,7 +35,7 @@ impl<'a> Positions<'a> {
     }
 
     fn position(&self, offset: usize, encoding: WideEncoding) -> Position {
-        let lines = &self.note.line_index();
+        let lines = self.note.line_index();
         let lc = lines.ascii_line_col(offset).unwrap_or_else(|| {
             let text = self.text.get_or_init(|| self.note.text());
             lines.line_col(text, offset, encoding)

@@ -33,34 +33,32 @@ pub struct Heading {
 pub fn slug(text: &str) -> String {
     let text = text.trim();
     if text.is_ascii() {
-        // Most headings: the same rules byte by byte.
-        let bytes = text
-            .bytes()
-            .filter_map(|b| match b {
-                b' ' => Some(b'-'),
-                b'-' | b'_' => Some(b),
-                b if b.is_ascii_alphanumeric() => Some(b.to_ascii_lowercase()),
-                _ => None,
-            })
-            .collect();
+        // Most headings: byte by byte.
+        let bytes = text.bytes().filter_map(ascii_slug_byte).collect();
         return String::from_utf8(bytes).unwrap_or_default();
     }
     let mut res = String::with_capacity(text.len());
     for ch in text.chars() {
         if ch.is_ascii() {
-            // The same rules, without the Unicode tables.
-            if ch == ' ' {
-                res.push('-');
-            } else if ch == '-' || ch == '_' || ch.is_ascii_alphanumeric() {
-                res.push(ch.to_ascii_lowercase());
+            if let Some(byte) = ascii_slug_byte(ch as u8) {
+                res.push(char::from(byte));
             }
-        } else if ch == ' ' {
-            res.push('-');
-        } else if ch == '-' || ch == '_' || ch.is_alphanumeric() || is_combining_mark(ch) {
+        } else if ch.is_alphanumeric() || is_combining_mark(ch) {
             res.extend(ch.to_lowercase());
         }
     }
     res
+}
+
+/// What [`slug`] makes of an ASCII character, without the Unicode tables: a space is `-`, a
+/// letter or digit is kept lowercased, so are `-` and `_`, and the rest is dropped.
+fn ascii_slug_byte(byte: u8) -> Option<u8> {
+    match byte {
+        b' ' => Some(b'-'),
+        b'-' | b'_' => Some(byte),
+        _ if byte.is_ascii_alphanumeric() => Some(byte.to_ascii_lowercase()),
+        _ => None,
+    }
 }
 
 /// The id a heading's text gets under `algorithm` (before any duplicate suffix).

@@ -52,8 +52,7 @@ enum Key {
 impl MentionIndex {
     /// Builds the index over `notes`, `read` giving each one's id, text and syntax. The notes'
     /// mentions are found in parallel a few thousand notes at a time and added in order, so the
-    /// mentions waiting to be added are never the whole corpus's (they peaked at twice what the
-    /// index keeps).
+    /// mentions waiting to be added are one chunk's, not the whole corpus's.
     pub fn build<'a, N: Sync>(
         notes: &'a [N],
         read: impl Fn(&'a N) -> (u32, Cow<'a, str>, &'a NoteSyntax) + Sync,
